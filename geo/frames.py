@@ -1,0 +1,123 @@
+"""GeoDataFrames of places and events, in EPSG:4326, with documented schemas.
+
+``PLACES_SCHEMA`` and ``EVENTS_SCHEMA`` list every column with its dtype and meaning; the frames
+are built to them (and the tests check them).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+
+from geo.model import Event, Resolution
+
+CRS = "EPSG:4326"
+
+PLACES_SCHEMA: dict[str, tuple[str, str]] = {
+    "place_id": ("string", "stable id: gaz:<pid> (gazetteer), user:<file>:<row>, online:<id>"),
+    "name": ("string", "the place's name in the gazetteer"),
+    "kind": ("string", "continent | region | country | admin1 | area | city | facility | landmark"),
+    "country": ("string", "ISO 3166-1 alpha-2 code"),
+    "admin1": ("string", "GeoNames admin-1 code within the country"),
+    "geonameid": ("Int64", "GeoNames id where one exists"),
+    "population": ("Int64", "GeoNames population (0 if unknown)"),
+    "mention_count": ("Int64", "how many mentions in the article resolve here"),
+    "mentions": ("string", "the distinct surface forms, joined by ' | '"),
+    "first_start": ("Int64", "char offset of the first mention"),
+    "confidence": ("float64", "best resolution confidence of its mentions, 0..1"),
+    "geo_precision": ("Int64", "1 exact point, 2 near / part of a town, 3 region or larger"),
+    "uncertainty_km": ("float64", "radius of a point's uncertainty (0 for areas)"),
+    "is_area": ("bool", "True when the geometry is a polygon drawn as an area"),
+    "source": ("string", "GeoNames, Natural Earth, user places file, online geocoder"),
+    "geometry": ("geometry", "Point for points, (Multi)Polygon for areas; EPSG:4326"),
+}
+
+EVENTS_SCHEMA: dict[str, tuple[str, str]] = {
+    "event_id": ("string", "<article_id>-e<sentence index>"),
+    "article_id": ("string", "the article the event comes from"),
+    "event_type": ("string", "ACLED event type, or Statement"),
+    "sub_event_type": ("string", "ACLED sub-event type (see geo.events.ACLED_SUB_EVENT_TYPES)"),
+    "trigger": ("string", "the words that name what happened"),
+    "actor1": ("string", "the actor named before the trigger, if any"),
+    "actor2": ("string", "the actor named after the trigger, if any"),
+    "fatalities": ("Int64", "number killed where stated"),
+    "fatalities_qualifier": ("string", "'more than' etc.: the number is a bound"),
+    "date_start": ("datetime64[ns]", "start of the event's time interval (UTC for clock times)"),
+    "date_end": ("datetime64[ns]", "end of the interval (exclusive)"),
+    "time_precision": ("string", "hour | day | week | month | year"),
+    "time_precision_code": ("Int64", "ACLED code: 1 day, 2 week, 3 month or coarser"),
+    "time_text": ("string", "the time expression used ('' = the narrative's reference day)"),
+    "time_value": ("string", "TIMEX3 value of that expression"),
+    "place_name": ("string", "the gazetteer name of the event's place"),
+    "place_text": ("string", "the words in the sentence that name the place"),
+    "place_id": ("string", "join key to the places frame"),
+    "place_kind": ("string", "kind of the place (see PLACES_SCHEMA)"),
+    "geo_precision": ("Int64", "ACLED geo precision: 1 exact, 2 near, 3 region"),
+    "uncertainty_km": ("float64", "radius of the point's uncertainty"),
+    "sentence_index": ("Int64", "index of the sentence in the article"),
+    "sentence": ("string", "the sentence, as provenance"),
+    "char_start": ("Int64", "char span of the sentence in the article text"),
+    "char_end": ("Int64", ""),
+    "place_confidence": ("float64", "0..1"),
+    "time_confidence": ("float64", "0..1"),
+    "confidence": ("float64", "overall confidence, 0..1"),
+    "geometry": ("geometry", "Point (the place, or an area's representative point); EPSG:4326"),
+}
+
+
+def _typed(frame: pd.DataFrame, schema: dict[str, tuple[str, str]]) -> gpd.GeoDataFrame:
+    columns = {}
+    for name, (dtype, _) in schema.items():
+        if name == "geometry":
+            continue
+        columns[name] = frame[name].astype(dtype) if len(frame) else pd.Series([], dtype=dtype)
+    geometry = frame["geometry"] if len(frame) else []
+    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(list(geometry), crs=CRS), crs=CRS)
+
+
+def places_frame(resolutions: Sequence[Resolution]) -> gpd.GeoDataFrame:
+    """One row per distinct place the article's mentions resolve to."""
+    groups: dict[str, list[Resolution]] = defaultdict(list)
+    for r in resolutions:
+        if r.place is not None and r.mention.is_place:
+            groups[r.place.place_id].append(r)
+    rows = []
+    for place_id, rs in groups.items():
+        place = rs[0].place
+        assert place is not None
+        rows.append({
+            "place_id": place_id, "name": place.name, "kind": place.kind, "country": place.country,
+            "admin1": place.admin1, "geonameid": place.geonameid, "population": place.population,
+            "mention_count": len(rs), "mentions": " | ".join(dict.fromkeys(r.mention.text for r in rs)),
+            "first_start": min(r.mention.start for r in rs), "confidence": max(r.confidence for r in rs),
+            "geo_precision": int(place.geo_precision), "uncertainty_km": place.uncertainty_km,
+            "is_area": place.is_area, "source": place.source,
+            "geometry": place.geometry if place.is_area else Point(place.lon, place.lat),
+        })
+    return _typed(pd.DataFrame(rows), PLACES_SCHEMA)
+
+
+def events_frame(events: Sequence[Event]) -> gpd.GeoDataFrame:
+    rows = []
+    for e in events:
+        place = e.place
+        rows.append({
+            "event_id": e.event_id, "article_id": e.article_id, "event_type": e.event_type.value,
+            "sub_event_type": e.sub_event_type, "trigger": e.trigger, "actor1": e.actor1, "actor2": e.actor2,
+            "fatalities": e.fatalities, "fatalities_qualifier": e.fatalities_qualifier,
+            "date_start": e.date_start, "date_end": e.date_end,
+            "time_precision": e.time_precision.value if e.time_precision else None,
+            "time_precision_code": e.time_precision.acled_code if e.time_precision else None,
+            "time_text": e.time_text, "time_value": e.time_value,
+            "place_name": place.name if place else None, "place_text": e.place_text,
+            "place_id": place.place_id if place else None, "place_kind": place.kind if place else None,
+            "geo_precision": e.geo_precision, "uncertainty_km": place.uncertainty_km if place else None,
+            "sentence_index": e.sentence_index, "sentence": e.sentence, "char_start": e.start, "char_end": e.end,
+            "place_confidence": e.place_confidence, "time_confidence": e.time_confidence,
+            "confidence": e.confidence, "geometry": Point(place.lon, place.lat) if place else None,
+        })
+    return _typed(pd.DataFrame(rows), EVENTS_SCHEMA)

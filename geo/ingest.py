@@ -1,0 +1,217 @@
+"""Ingest: bytes or text (plain, Markdown, HTML) -> an Article with paragraph and sentence offsets.
+
+Promotional lines ("CLICK HERE TO GET THE FOX NEWS APP") and credit lines are set apart
+(``SentenceKind.PROMO`` / ``CREDIT``) so that no event is ever made from them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+
+from geo.errors import ArticleTooLargeError, BinaryInputError, EmptyArticleError, InputError
+from geo.model import Article, Sentence, SentenceKind
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_CHARS = 1_000_000
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "maj", "adm", "gov", "sen",
+    "rep", "st", "mt", "ft", "jr", "sr", "inc", "co", "corp", "ltd", "vs", "etc", "no", "fig", "approx",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "a.m", "p.m", "u.s", "u.k", "u.n", "e.u", "d.c", "u.s.a", "i.e", "e.g",
+}
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+_PROMO = re.compile(
+    r"\b(click here|sign up|subscribe|newsletter|download|get the .* app|live updates|read more|"
+    r"watch:|follow us|advertisement|share this|related:)\b",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(r"(contributed to this report|reporting by|editing by|^by [A-Z][a-z]+ [A-Z])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str
+
+
+def decode_bytes(raw: bytes) -> DecodedText:
+    """Decode uploaded bytes; refuse binary files with a message that says so."""
+    if not raw.strip():
+        raise EmptyArticleError("The file is empty: there is no text to map.")
+    sample = raw[:4096]
+    if b"\x00" in sample or sample.startswith((b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        raise BinaryInputError(
+            "This looks like a binary file (PDF, image, archive or word-processor file), not text. "
+            "Save the article as .txt, .md or .html, or paste its text."
+        )
+    for encoding in ("utf-8-sig",):
+        try:
+            return DecodedText(raw.decode(encoding), "utf-8")
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None:
+        raise BinaryInputError("The file is not readable text in any known encoding. Save it as UTF-8 text.")
+    text = str(best)
+    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\r\t")
+    if controls > len(text[:4096]) * 0.05:
+        raise BinaryInputError("The file holds many control characters; it looks binary, not like an article.")
+    return DecodedText(text, best.encoding)
+
+
+def html_to_text(html: str) -> tuple[str, dict[str, str]]:
+    """Main text and metadata (title, date) of an HTML page; scripts and markup are dropped."""
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True) or ""
+    meta: dict[str, str] = {}
+    metadata = trafilatura.extract_metadata(html)
+    if metadata is not None:
+        if metadata.title:
+            meta["title"] = metadata.title
+        if metadata.date:
+            meta["date"] = metadata.date
+    if not text.strip():
+        # Fall back to all visible text (trafilatura may find no "main" block in a short page).
+        from lxml import html as lxml_html
+
+        tree = lxml_html.fromstring(html)
+        for bad in tree.xpath("//script|//style|//noscript|//template"):
+            bad.drop_tree()
+        text = "\n".join(line.strip() for line in tree.text_content().splitlines() if line.strip())
+    return text, meta
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARK = re.compile(r"(^#{1,6}\s+|^>\s?|^\s*[-*+]\s+|\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|`)", re.MULTILINE)
+
+
+def markdown_to_text(md: str) -> str:
+    return _MD_MARK.sub("", _MD_LINK.sub(r"\1", md))
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return "<html" in head or "<body" in head or "<!doctype html" in head or (
+        head.count("<p") + head.count("<div") >= 2
+    )
+
+
+def classify_line(line: str) -> SentenceKind:
+    letters = [ch for ch in line if ch.isalpha()]
+    words = line.split()
+    upper_share = sum(ch.isupper() for ch in letters) / len(letters) if letters else 0.0
+    if len(words) >= 3 and upper_share > 0.85:
+        return SentenceKind.PROMO
+    if len(words) <= 16 and _PROMO.search(line):
+        return SentenceKind.PROMO
+    if len(words) <= 16 and _CREDIT.search(line):
+        return SentenceKind.CREDIT
+    return SentenceKind.STORY
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Paragraphs are lines; sentences split at ., ! or ? before a capital, skipping abbreviations."""
+    sentences: list[Sentence] = []
+    offset = 0
+    paragraph = 0
+    for line in text.split("\n"):
+        line_start = offset
+        offset += len(line) + 1
+        if not line.strip():
+            continue
+        kind = classify_line(line)
+        pieces: list[tuple[int, int]] = []
+        start = 0
+        for match in _SENTENCE_END.finditer(line):
+            before = line[start : match.start()].split()
+            last = before[-1].lower().rstrip(".") if before else ""
+            if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+                continue
+            pieces.append((start, match.end()))
+            start = match.end()
+        pieces.append((start, len(line)))
+        for a, b in pieces:
+            chunk = line[a:b]
+            lead = len(chunk) - len(chunk.lstrip())
+            chunk = chunk.strip()
+            if not chunk:
+                continue
+            s = line_start + a + lead
+            sentences.append(Sentence(len(sentences), s, s + len(chunk), chunk, paragraph, kind))
+        paragraph += 1
+    return sentences
+
+
+def _clean(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32)
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+def article_id_for(text: str) -> str:
+    return "a-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def load_article(
+    content: str | bytes,
+    *,
+    published: dt.date | None = None,
+    article_id: str | None = None,
+    title: str = "",
+    source: str = "",
+    filename: str = "",
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> Article:
+    """Turn raw content into an Article. Raises an InputError subclass with a user-facing message."""
+    notes: list[str] = []
+    if isinstance(content, bytes):
+        decoded = decode_bytes(content)
+        if decoded.encoding not in {"utf-8", "ascii"}:
+            notes.append(f"The file was not UTF-8; it was read as {decoded.encoding}.")
+        content = decoded.text
+    if not content.strip():
+        raise EmptyArticleError("The article is empty: paste or upload some text to map.")
+    lower_name = filename.lower()
+    meta: dict[str, str] = {}
+    if lower_name.endswith((".html", ".htm")) or (not lower_name.endswith((".txt", ".md")) and looks_like_html(content)):
+        content, meta = html_to_text(content)
+        notes.append("Read as HTML: markup, scripts and page furniture were removed.")
+    elif lower_name.endswith((".md", ".markdown")):
+        content = markdown_to_text(content)
+    text = _clean(content)
+    if not text.strip():
+        raise EmptyArticleError("The article holds no readable text once markup is removed.")
+    if len(text) > max_chars:
+        raise ArticleTooLargeError(len(text), max_chars)
+    published_source = "user"
+    if published is None and meta.get("date"):
+        try:
+            published = dt.date.fromisoformat(meta["date"][:10])
+            published_source = "html-metadata"
+            notes.append(f"Publication date {published.isoformat()} taken from the page's metadata.")
+        except ValueError:
+            log.info("unusable HTML date %r", meta.get("date"))
+    if published is None:
+        published_source = "default"
+    sentences = split_sentences(text)
+    if not sentences:
+        raise InputError("No sentences were found in the article.")
+    return Article(
+        article_id=article_id or article_id_for(text),
+        text=text,
+        published=published,
+        title=title or meta.get("title", "") or sentences[0].text[:80],
+        source=source,
+        sentences=tuple(sentences),
+        published_source=published_source,
+        notes=tuple(notes),
+    )

