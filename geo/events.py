@@ -19,8 +19,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geo.model import (Article, Event, EventType, MentionKind, Place, Resolution, Sentence, SentenceKind,
-                       TimeExpression, TimePrecision)
+from geo.model import (
+    Article,
+    Event,
+    EventType,
+    MentionKind,
+    Place,
+    Resolution,
+    Sentence,
+    SentenceKind,
+    TimeExpression,
+    TimePrecision,
+)
 
 ACLED_SUB_EVENT_TYPES: dict[EventType, tuple[str, ...]] = {
     EventType.BATTLES: ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),

@@ -30,7 +30,9 @@ from geo.settings import Settings
 log = logging.getLogger(__name__)
 
 #: Prior weight of each kind when a name is ambiguous and the text gives no other clue.
-KIND_PRIOR = {"continent": 1.0, "country": 1.0, "region": 0.9, "admin1": 0.75, "facility": 0.9, "city": 0.0}
+KIND_PRIOR = {"continent": 1.0, "country": 1.0, "region": 0.9, "admin1": 0.35, "facility": 0.9, "landmark": 0.9,
+              "city": 0.0}
+# A bare "Donetsk" is the city; "Donetsk region" carries a hint that adds the resolver's +2 for admin-1.
 
 
 @dataclass(frozen=True)
@@ -54,14 +56,14 @@ def load_user_places(paths: Iterable[Path]) -> list[UserPlace]:
             features = json.loads(path.read_text(encoding="utf-8"))["features"]
             rows = [dict(f["properties"]) for f in features]
             geometries = [shape(f["geometry"]) for f in features]
-            for row, geom in zip(rows, geometries):
+            for row, geom in zip(rows, geometries, strict=True):
                 point = geom.representative_point()
                 row.setdefault("lat", point.y)
                 row.setdefault("lon", point.x)
         else:
             rows = list(csv.DictReader(path.open(encoding="utf-8")))
             geometries = [None] * len(rows)
-        for i, (row, geom) in enumerate(zip(rows, geometries)):
+        for i, (row, geom) in enumerate(zip(rows, geometries, strict=True)):
             name = str(row["name"])
             alternates = [n for n in str(row.get("alternate_names") or "").split("|") if n]
             kind = str(row.get("kind") or "facility")

@@ -34,6 +34,10 @@ _PROMO = re.compile(
 _CREDIT = re.compile(r"(contributed to this report|reporting by|editing by|^by [A-Z][a-z]+ [A-Z])", re.IGNORECASE)
 
 
+_WESTERN_FAMILY = {"cp1250", "cp1252", "cp1257", "latin_1", "iso8859_2", "iso8859_15", "iso8859_9", "cp1254",
+                   "mac_roman", "iso8859_3", "iso8859_4", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_16"}
+
+
 @dataclass(frozen=True)
 class DecodedText:
     text: str
@@ -60,11 +64,19 @@ def decode_bytes(raw: bytes) -> DecodedText:
     best = from_bytes(raw).best()
     if best is None:
         raise BinaryInputError("The file is not readable text in any known encoding. Save it as UTF-8 text.")
-    text = str(best)
+    encoding = best.encoding
+    if encoding in _WESTERN_FAMILY:
+        # Short Western-European texts are often guessed as a neighbour of cp1252; news is cp1252 far more often.
+        try:
+            text, encoding = raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            text = str(best)
+    else:
+        text = str(best)
     controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\r\t")
     if controls > len(text[:4096]) * 0.05:
         raise BinaryInputError("The file holds many control characters; it looks binary, not like an article.")
-    return DecodedText(text, best.encoding)
+    return DecodedText(text, encoding)
 
 
 def html_to_text(html: str) -> tuple[str, dict[str, str]]:
@@ -157,6 +169,15 @@ def _clean(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 
 
+def _title_from(text: str, sentences: list[Sentence]) -> str:
+    """A short first line is the headline; else the first sentence, cut at a word."""
+    first_line = text.strip().split("\n", 1)[0].strip()
+    if 0 < len(first_line) <= 120 and not first_line.endswith("."):
+        return first_line
+    first = sentences[0].text
+    return first if len(first) <= 90 else first[:90].rsplit(" ", 1)[0] + "…"
+
+
 def article_id_for(text: str) -> str:
     return "a-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
@@ -209,9 +230,23 @@ def load_article(
         article_id=article_id or article_id_for(text),
         text=text,
         published=published,
-        title=title or meta.get("title", "") or sentences[0].text[:80],
+        title=title or meta.get("title", "") or _title_from(text, sentences),
         source=source,
         sentences=tuple(sentences),
         published_source=published_source,
         notes=tuple(notes),
     )
+
+
+def propose_publication_date(text: str, today: dt.date | None = None) -> dt.date | None:
+    """The latest full date (day, month and year) the text names, not after today; None if it names none."""
+    from geo.timex import TimeTagger
+
+    today = today or dt.date.today()
+    found = []
+    for timex in TimeTagger().tag_text(text[:200_000], today):
+        if timex.type == "DATE" and len(timex.value) == 10 and timex.interval_start and re.search(r"\d{4}", timex.text):
+            day = timex.interval_start.date()
+            if day <= today:
+                found.append(day)
+    return max(found) if found else None

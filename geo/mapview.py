@@ -15,6 +15,7 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def _check_vendor(settings: Settings) -> None:
             raise DataNotBuiltError(f"Map asset {rel} is missing from {settings.vendor_dir}. Run `make data`.")
 
 
-def apply_assets(m: folium.Map, settings: Settings, mode: AssetMode, url_prefix: str = "app/static/vendor") -> None:
+def apply_assets(m: folium.Map, settings: Settings, mode: AssetMode, url_prefix: str = "/app/static/vendor") -> None:
     """Point the map's JS/CSS at local copies (no CDN); INLINE embeds them in the page."""
     _check_vendor(settings)
     if mode is AssetMode.SERVED:
@@ -134,24 +135,19 @@ def clip_box(bounds: tuple[float, float, float, float]) -> shapely.Polygon:
     return shapely.box(west - margin, south - margin, east + margin, north + margin)
 
 
-def add_basemap(m: folium.Map, settings: Settings, box: shapely.Polygon) -> None:
-    """Natural Earth land as the offline basemap: the whole world coarse, the story's surroundings fine."""
-    folium.map.CustomPane("basemap", z_index=200, pointer_events=False).add_to(m)
-    style = {"fillColor": LAND, "fillOpacity": 1, "color": "#b9b4a6", "weight": 0.8}
-    world = [{"type": "Feature", "properties": {"name": name}, "geometry": shapely.geometry.mapping(geom)}
-             for name, geom in _basemap_features(settings.coarse_basemap_path) if not geom.intersects(box)]
-    detail = []
-    for name, geom in _basemap_features(settings.basemap_path):
-        if geom.intersects(box):
-            clipped = shapely.set_precision(geom, 0.01)
-            detail.append({"type": "Feature", "properties": {"name": name},
-                           "geometry": shapely.geometry.mapping(clipped)})
-    for features in (world, detail):
-        folium.GeoJson({"type": "FeatureCollection", "features": features}, style_function=lambda _: style,
-                       pane="basemap", interactive=False, control=False).add_to(m)
+def _feature(geom: shapely.Geometry, **props: object) -> dict[str, object]:
+    return {"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(geom)}
 
 
-def add_admin_lines(m: folium.Map, gazetteer: OfflineGazetteer, countries: Sequence[str], box: shapely.Polygon) -> None:
+def basemap_geojson(settings: Settings, box: shapely.Polygon) -> tuple[dict[str, object], dict[str, object]]:
+    """Natural Earth land: the world coarse (outside the box) and the story's surroundings fine."""
+    world = [_feature(g, name=n) for n, g in _basemap_features(settings.coarse_basemap_path) if not g.intersects(box)]
+    detail = [_feature(shapely.set_precision(g, 0.01), name=n)
+              for n, g in _basemap_features(settings.basemap_path) if g.intersects(box)]
+    return ({"type": "FeatureCollection", "features": world}, {"type": "FeatureCollection", "features": detail})
+
+
+def admin_lines_geojson(gazetteer: OfflineGazetteer, countries: Sequence[str], box: shapely.Polygon) -> dict[str, object]:
     """Faint admin-1 boundaries of the story's countries (context for oblast names), within the box."""
     features = []
     for country in countries:
@@ -159,62 +155,97 @@ def add_admin_lines(m: folium.Map, gazetteer: OfflineGazetteer, countries: Seque
             if place.geometry is None or not place.geometry.intersects(box):
                 continue
             line = shapely.set_precision(shapely.simplify(place.geometry.boundary.intersection(box), 0.01), 0.005)
-            features.append({"type": "Feature", "properties": {"name": place.name},
-                             "geometry": shapely.geometry.mapping(line)})
-    if features:
-        folium.GeoJson({"type": "FeatureCollection", "features": features}, name="Admin-1 boundaries",
-                       style_function=lambda _: {"color": "#c9c2b1", "weight": 0.7, "dashArray": "3 3"},
-                       pane="basemap", interactive=False, control=False).add_to(m)
+            features.append(_feature(line, name=place.name))
+    return {"type": "FeatureCollection", "features": features}
 
 
-def add_labels(m: folium.Map, gazetteer: OfflineGazetteer, bounds: tuple[float, float, float, float],
-               places: gpd.GeoDataFrame) -> None:
-    """Names of the article's towns (bold) and of the larger towns in view, so the basemap reads without tiles."""
+def town_labels(gazetteer: OfflineGazetteer, bounds: tuple[float, float, float, float],
+                places: gpd.GeoDataFrame) -> list[tuple[str, float, float, bool]]:
+    """Names of the article's towns (strong) and of the larger towns in view, not overprinting each other."""
     south, west, north, east = bounds
     span = max(east - west, north - south)
     min_pop = 1_000_000 if span > 30 else (250_000 if span > 8 else 60_000)
-    group = folium.FeatureGroup(name="Town names", control=True)
-    kept: list[tuple[float, float]] = []
-    gap = span / 18  # degrees between labels, so that they do not overprint each other
+    kept: list[tuple[str, float, float, bool]] = []
+    gap = span / 18
     named = places[places["kind"] == "city"] if len(places) else places
     article_towns = [(row["name"], row.geometry.y, row.geometry.x, True) for _, row in named.iterrows()]
     others = [(p.name, p.lat, p.lon, False) for p in gazetteer.cities_in(south, west, north, east, min_pop)]
     for name, plat, plon, strong in article_towns + others:
-        if any(abs(plat - lat) < gap / 2 and abs(plon - lon) < gap for lat, lon in kept):
+        if any(abs(plat - lat) < gap / 2 and abs(plon - lon) < gap for _, lat, lon, _ in kept):
             continue
-        kept.append((plat, plon))
-        css = "sm-label sm-strong" if strong else "sm-label"
-        folium.Marker(
-            [plat, plon],
-            icon=folium.DivIcon(html=f'<div class="{css}">{safe_html(name)}</div>',
-                                icon_size=(120, 14), icon_anchor=(-4, 7), class_name="sm-label-icon"),
-            interactive=False,
-        ).add_to(group)
-    group.add_to(m)
+        kept.append((name, plat, plon, strong))
+    return kept
 
 
-def add_areas(m: folium.Map, places: gpd.GeoDataFrame, box: shapely.Polygon | None = None) -> None:
-    """Areas named in the article (countries, oblasts, 'eastern Ukraine') drawn as areas."""
+def area_shapes(places: gpd.GeoDataFrame, box: shapely.Polygon | None = None) -> list[tuple[str, dict[str, object], str]]:
+    """(kind, GeoJSON geometry, tooltip HTML) of the areas named in the article, at a resolution fit for the view."""
     areas = places[places["is_area"]] if len(places) else places
+    out = []
+    for _, row in areas.iterrows():
+        geom = row.geometry if box is None else row.geometry.intersection(box)
+        if geom.is_empty:
+            continue
+        minx, miny, maxx, maxy = geom.bounds
+        tolerance = max(0.005, max(maxx - minx, maxy - miny) / 400)
+        geom = shapely.set_precision(shapely.simplify(geom, tolerance, preserve_topology=True), tolerance / 2)
+        tip = (f"<b>{safe_html(row['name'])}</b> ({safe_html(row['kind'])})<br>named as: {safe_html(row['mentions'])}"
+               f"<br>confidence {row['confidence']:.2f}")
+        out.append((str(row["kind"]), shapely.geometry.mapping(geom), tip))
+    return out
+
+
+@dataclass(frozen=True)
+class BaseLayers:
+    """Everything the base map draws, as plain data (cheap to cache, quick to turn into folium)."""
+
+    bounds: tuple[float, float, float, float]
+    world: dict[str, object]
+    detail: dict[str, object]
+    admin_lines: dict[str, object]
+    labels: list[tuple[str, float, float, bool]]
+    areas: list[tuple[str, dict[str, object], str]]
+    event_types: list[str]
+
+
+def prepare_base_layers(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer: OfflineGazetteer,
+                        settings: Settings) -> BaseLayers:
+    bounds = view_bounds(places, events)
+    box = clip_box(bounds)
+    world, detail = basemap_geojson(settings, box)
+    return BaseLayers(
+        bounds=bounds, world=world, detail=detail,
+        admin_lines=admin_lines_geojson(gazetteer, focus_countries(places, events), box),
+        labels=town_labels(gazetteer, bounds, places),
+        areas=area_shapes(places, box.buffer(10)),
+        event_types=sorted(set(events["event_type"])) if len(events) else [],
+    )
+
+
+def add_base_layers(m: folium.Map, layers: BaseLayers) -> None:
+    folium.map.CustomPane("basemap", z_index=200, pointer_events=False).add_to(m)
+    land = {"fillColor": LAND, "fillOpacity": 1, "color": "#b9b4a6", "weight": 0.8}
+    for data in (layers.world, layers.detail):
+        folium.GeoJson(data, style_function=lambda _: land, pane="basemap", interactive=False, control=False).add_to(m)
+    if layers.admin_lines["features"]:
+        folium.GeoJson(layers.admin_lines, style_function=lambda _: {"color": "#c9c2b1", "weight": 0.7, "dashArray": "3 3"},
+                       pane="basemap", interactive=False, control=False).add_to(m)
+    labels = folium.FeatureGroup(name="Town names")
+    for name, lat, lon, strong in layers.labels:
+        css = "sm-label sm-strong" if strong else "sm-label"
+        folium.Marker([lat, lon], icon=folium.DivIcon(html=f'<div class="{css}">{safe_html(name)}</div>',
+                                                      icon_size=(120, 14), icon_anchor=(-4, 7),
+                                                      class_name="sm-label-icon"),
+                      interactive=False).add_to(labels)
+    labels.add_to(m)
     groups = {
         "regions": folium.FeatureGroup(name="Named regions", show=True),
         "countries": folium.FeatureGroup(name="Named countries", show=True),
         "continents": folium.FeatureGroup(name="Named continents", show=False),
     }
-    for _, row in areas.iterrows():
-        kind = row["kind"]
+    for kind, geometry, tip in layers.areas:
         style = AREA_STYLE.get(kind, AREA_STYLE["region"])
-        tip = (f"<b>{safe_html(row['name'])}</b> ({safe_html(kind)})<br>named as: {safe_html(row['mentions'])}"
-               f"<br>confidence {row['confidence']:.2f}")
-        geom = row.geometry if box is None else row.geometry.intersection(box)
-        if geom.is_empty:
-            continue
-        minx, miny, maxx, maxy = geom.bounds
-        # Draw at a resolution fit for the area's size (Russia needs less detail than an oblast).
-        tolerance = max(0.005, max(maxx - minx, maxy - miny) / 400)
-        geom = shapely.set_precision(shapely.simplify(geom, tolerance, preserve_topology=True), tolerance / 2)
         folium.GeoJson(
-            shapely.geometry.mapping(geom),
+            geometry,
             style_function=lambda _, s=style: {"color": s["color"], "weight": s["weight"], "fillColor": s["color"],
                                                "fillOpacity": s["fillOpacity"], "dashArray": s["dashArray"]},
             tooltip=folium.Tooltip(tip, sticky=True),
@@ -305,6 +336,7 @@ def events_layer(events: gpd.GeoDataFrame, name: str = "Events", selected: str |
         is_selected = row["event_id"] == selected
         folium.CircleMarker(
             [lat, lon], radius=11 if is_selected else 8, color="#111" if is_selected else "#ffffff",
+            class_name="sm-event sm-selected-event" if is_selected else "sm-event",
             weight=3 if is_selected else 1.5, fill=True, fill_color=color,
             fill_opacity=0.35 + 0.6 * float(row["confidence"]),
             tooltip=folium.Tooltip(event_tooltip(row)),
@@ -459,21 +491,21 @@ def focus_countries(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame) -> list[
 def base_map(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer: OfflineGazetteer, settings: Settings,
              mode: AssetMode = AssetMode.SERVED, online_tiles: bool = True) -> folium.Map:
     """Everything but the events: basemap, labels, named areas, legend (the app adds events on top)."""
-    bounds = view_bounds(places, events)
-    south, west, north, east = bounds
+    return build_base_map(prepare_base_layers(places, events, gazetteer, settings), settings, mode, online_tiles)
+
+
+def build_base_map(layers: BaseLayers, settings: Settings, mode: AssetMode = AssetMode.SERVED,
+                   online_tiles: bool = True) -> folium.Map:
+    south, west, north, east = layers.bounds
     m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=6, tiles=None,
-                   control_scale=True, prefer_canvas=False, max_bounds=False)
+                   control_scale=True)
     apply_assets(m, settings, mode)
-    box = clip_box(bounds)
-    add_basemap(m, settings, box)
-    add_admin_lines(m, gazetteer, focus_countries(places, events), box)
-    add_labels(m, gazetteer, bounds, places)
-    add_areas(m, places, box.buffer(10))
+    add_base_layers(m, layers)
     if online_tiles and settings.online_tiles:
         # Optional, off by default: only requested when the user ticks it in the layer control.
         folium.TileLayer(settings.online_tiles, name=f"{settings.online_tiles} tiles (online)", overlay=True,
                          show=False, control=True).add_to(m)
-    Legend(sorted(set(events["event_type"])) if len(events) else None).add_to(m)
+    Legend(layers.event_types or None).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
     return m
 

@@ -174,7 +174,7 @@ class Resolver:
             weight = 0.5 if mention.kind is MentionKind.ACTOR else 1.0
             priors = [math.exp(3 * self.gazetteer.prior(p)) for p in cands]
             total = sum(priors)
-            for place, prior in zip(cands, priors):
+            for place, prior in zip(cands, priors, strict=True):
                 share = weight * prior / total
                 if place.country:
                     context.countries[place.country] += share

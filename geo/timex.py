@@ -48,7 +48,7 @@ _WEEKDAY_ALT = "|".join(WEEKDAYS) + "|mon|tue|tues|wed|thu|thur|thurs|fri|sat|su
 _NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|several|a few|few|many|a couple of|couple of)"
 _UNIT = r"(?:second|minute|hour|day|week|fortnight|month|year|decade|centur(?:y|ie))s?"
 _ZONE = r"(?:\s?(?P<zone>UTC|GMT|EDT|EST|CDT|CST|MDT|MST|PDT|PST|BST|CET|CEST|EET|EEST|MSK|IST|JST|AEST|local time|ET|PT))?"
-_CLOCK = rf"(?P<clock>(?P<hh>\d{{1,2}})(?::(?P<mm>\d{{2}}))?\s?(?P<ampm>a\.m\.|p\.m\.|am|pm)|noon|midnight)"
+_CLOCK = r"(?P<clock>(?P<hh>\d{1,2})(?::(?P<mm>\d{2}))?\s?(?P<ampm>a\.m\.|p\.m\.|am|pm)|noon|midnight)"
 
 
 @dataclass(frozen=True)
@@ -74,11 +74,15 @@ RULES: list[_Rule] = [
     _r("this_part", r"\b(?P<mod>this|last)\s(?P<part>morning|afternoon|evening|night)\b"),
     _r("weekday", rf"\b(?:(?P<mod>last|next|this|coming|previous)\s)?(?P<wd>{_WEEKDAY_ALT})(?![a-z])(?:\s(?P<part>morning|afternoon|evening|night|overnight))?\b"),
     _r("clock", rf"\b{_CLOCK}{_ZONE}"),
-    _r("month", rf"\b(?:(?:in|since|by|until|during|of|early|mid|late|last|next|this)\s)(?P<mon>january|february|march|april|june|july|august|september|october|november|december|may)\b"),
-    _r("year", r"\b(?:in|since|by|until|during|of|from|early|mid|late|the end of|before|after|year)\s(?P<y>(?:19|20)\d{2})(?!\s?(?:-|–)?\s?(?:\d|percent|%|people|troops|km))\b"),
+    _r("month", r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bduring )|(?<=\bof )|(?<=\bearly )|"
+                r"(?<=\bmid-)|(?<=\blate )|(?<=\blast )|(?<=\bnext )|(?<=\bthis ))(?P<mon>january|february|march|april|june|july|"
+                r"august|september|october|november|december|may)\b(?!\s\d)"),
+    _r("year", r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bduring )|(?<=\bof )|(?<=\bfrom )|(?<=\bearly )|"
+               r"(?<=\bmid-)|(?<=\blate )|(?<=\bend of )|(?<=\bbefore )|(?<=\bafter )|(?<=\byear )|(?<=\bsummer )|"
+               r"(?<=\bwinter )|(?<=\bspring )|(?<=\bautumn ))(?P<y>(?:19|20)\d{2})(?!\s?(?:-|–)?\s?(?:\d|percent|%|people|troops|km))\b"),
     _r("decade", r"\b(?:the\s)?(?:early\s|mid-?|late\s)?(?P<dec>(?:19|20)\d0)s\b"),
     _r("duration", rf"\b(?:for\s|(?P<q>more than|over|nearly|almost|about|some|the past|the last|the next|in)\s)?(?P<n>{_NUM}|\d+)[\s-](?P<unit>{_UNIT})(?:\s(?:long|old))?\b"),
-    _r("vague_duration", rf"\b(?P<unit>hours|days|weeks|months|years|decades)(?=\s(?:of|on end|later|earlier)\b)"),
+    _r("vague_duration", r"\b(?P<unit>hours|days|weeks|months|years|decades)(?=\s(?:of|on end|later|earlier)\b)"),
     _r("present", r"\b(?P<word>now|currently|at present|at the moment|nowadays|these days|recently|lately|in recent (?:days|weeks|months|years)|so far this year|the past|in the past|formerly|soon|in the future)\b"),
     _r("set", rf"\b(?P<word>every\s(?:{_WEEKDAY_ALT}|day|week|month|year|morning|night)|daily|weekly|monthly|annually|each (?:day|week|month|year))\b"),
 ]
@@ -145,7 +149,7 @@ class TimeTagger:
             for match in rule.pattern.finditer(text):
                 if match.group(0).strip():
                     spans.append((match.start(), match.end(), rule, match))
-        spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+        spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))  # longest first: "April 18, 2022" over "April"
         chosen: list[tuple[int, int, _Rule, re.Match[str]]] = []
         for span in spans:
             if any(span[0] < e and s < span[1] for s, e, _, _ in chosen):
@@ -155,7 +159,7 @@ class TimeTagger:
                                 if r.name in {"weekday", "mdy", "dmy", "iso", "rel_day", "numeric"}), None)
         anchor = (day_in_sentence[1].date() if day_in_sentence and day_in_sentence[1] else reference or dct)
         result = []
-        for start, end, rule, match in sorted(chosen, key=lambda s: s[0]):
+        for start, _end, rule, match in sorted(chosen, key=lambda s: s[0]):
             norm = self._normalise(rule, match, text, dct, anchor)
             if norm is None:
                 continue
@@ -208,7 +212,7 @@ class TimeTagger:
             return ("DATE", *_month_interval(year, month), f"{year}-{month:02d}", TimePrecision.MONTH, None)
         if name == "month":
             month = _month(g["mon"])
-            lead = m.group(0).split()[0].lower()
+            lead = (text[: m.start()].split() or [""])[-1].lower()
             year = dct.year
             if lead == "last" or (lead != "next" and month > dct.month and not FUTURE_CUES.search(text)):
                 year -= 1

@@ -1,0 +1,97 @@
+"""Shared UI state and cached resources for the pages (thin: all work is done by geo/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import streamlit as st
+
+from geo.errors import SituationMapError
+from geo.pipeline import Analysis, Pipeline
+from geo.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """What the user gave us: kept in session state so nothing is lost when analysis fails."""
+
+    content: str | bytes
+    filename: str
+    published: dt.date | None
+    article_id: str
+    date_note: str = ""
+    max_chars: int | None = None
+    title: str = ""
+
+
+@st.cache_resource(show_spinner="Loading the gazetteer and the language model…")
+def get_pipeline() -> Pipeline:
+    return Pipeline(Settings.from_env())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def analyze(content: str | bytes, filename: str, published: dt.date | None, article_id: str,
+            max_chars: int | None = None, title: str = "") -> Analysis:
+    pipeline = get_pipeline()
+    if max_chars is not None:
+        pipeline = _with_limit(pipeline, max_chars)
+        content = content[:max_chars] if isinstance(content, str) else content.decode("utf-8", "replace")[:max_chars]
+    article = pipeline.load(content, published=published, filename=filename, article_id=article_id, title=title)
+    return pipeline.analyze(article)
+
+
+def _with_limit(pipeline: Pipeline, max_chars: int) -> Pipeline:
+    clone = object.__new__(Pipeline)
+    clone.__dict__.update(pipeline.__dict__)
+    clone.settings = replace(pipeline.settings, max_article_chars=max_chars)
+    return clone
+
+
+def sample_input() -> ArticleInput:
+    meta = json.loads((DATA / "sample_article.json").read_text(encoding="utf-8"))
+    text = (DATA / meta["file"]).read_text(encoding="utf-8")
+    return ArticleInput(text, meta["file"], dt.date.fromisoformat(meta["published"]), meta["article_id"],
+                        f"Sample article ({meta['outlet']}), published {meta['published']}.", title=meta["title"])
+
+
+def current_input() -> ArticleInput:
+    if "sm_article" not in st.session_state:
+        st.session_state.sm_article = sample_input()
+        st.session_state.sm_history = []
+    return st.session_state.sm_article
+
+
+def current_analysis() -> Analysis | None:
+    """The analysis of the current article (cached); None with an error shown if it cannot be made."""
+    article = current_input()
+    try:
+        return analyze(article.content, article.filename, article.published, article.article_id, article.max_chars,
+                       article.title)
+    except SituationMapError as err:
+        st.error(str(err))
+        return None
+
+
+def set_article(new: ArticleInput) -> None:
+    st.session_state.sm_history = [*st.session_state.get("sm_history", []), current_input()][-10:]
+    st.session_state.sm_article = new
+    st.session_state.sm_selected = None
+    st.session_state.pop("sm_range", None)
+    st.session_state.pop("sm_view", None)
+
+
+def undo() -> None:
+    history = st.session_state.get("sm_history", [])
+    if history:
+        st.session_state.sm_article = history.pop()
+        st.session_state.sm_selected = None
+        st.session_state.pop("sm_range", None)
+        st.session_state.pop("sm_view", None)

@@ -1,0 +1,173 @@
+"""Main page: the article with highlights beside the map, a time slider with play, and the event list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.highlight import article_css, article_html, legend_html
+from geo.mapview import BaseLayers, build_base_map, events_layer, prepare_base_layers, timeline_days
+from geo.pipeline import Analysis
+from pages.common import current_analysis, current_input, get_pipeline
+from pages.sidebar import sidebar
+
+sidebar()
+
+EVENT_ID = re.compile(r"\[([^\]\s]+-e\d{3})\]")
+PLAY_STEP_SECONDS = 0.8
+
+
+@st.cache_data(max_entries=8, show_spinner="Drawing the map…")
+def _base_layers(_analysis: Analysis, key: str) -> BaseLayers:
+    pipeline = get_pipeline()
+    return prepare_base_layers(_analysis.places, _analysis.events_gdf, pipeline.gazetteer, pipeline.settings)
+
+
+def _days(analysis: Analysis) -> list[dt.date]:
+    return [dt.date.fromisoformat(d) for d in timeline_days(analysis.events_gdf)]
+
+
+def events_in_range(events: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """Events whose interval meets [first, last] (open starts count from their end)."""
+    if not len(events):
+        return events
+    start = pd.to_datetime(events["date_start"]).fillna(pd.to_datetime(events["date_end"]) - pd.Timedelta(days=1))
+    end = pd.to_datetime(events["date_end"]).fillna(start + pd.Timedelta(days=1))
+    lo, hi = pd.Timestamp(first), pd.Timestamp(last) + pd.Timedelta(days=1)
+    return events[(start < hi) & (end > lo)]
+
+
+def header(analysis: Analysis) -> None:
+    article = analysis.article
+    st.subheader(article.title or "Untitled article")
+    published = article.published.isoformat() if article.published else "unknown date"
+    st.caption(f"Published {published} · {len(article.sentences)} sentences · {len(analysis.places)} places · "
+               f"{len(analysis.events)} events · article id `{article.article_id}`")
+    note = current_input().date_note
+    if note:
+        st.info(note)
+    for warning in analysis.warnings:
+        st.warning(warning)
+
+
+def article_panel(analysis: Analysis) -> None:
+    selected = st.session_state.get("sm_selected")
+    sentence = None
+    if selected:
+        match = analysis.events_gdf[analysis.events_gdf["event_id"] == selected]
+        if len(match):
+            sentence = int(match.iloc[0]["sentence_index"])
+            st.markdown(f"**Selected event:** {match.iloc[0]['sub_event_type']} at {match.iloc[0]['place_name']} "
+                        f"— sentence {sentence + 1} is highlighted below.")
+    st.html(article_css() + legend_html())
+    st.html(article_html(analysis, sentence, {e.sentence_index for e in analysis.events}))
+
+
+def map_panel(analysis: Analysis) -> None:
+    days = _days(analysis)
+    first, last = days[0], days[-1]
+    if first == last:
+        first = first - dt.timedelta(days=1)
+    if "sm_range" not in st.session_state:
+        st.session_state.sm_range = (first, last)
+    lo, hi = st.session_state.sm_range
+    if not (first <= lo <= last and first <= hi <= last):
+        st.session_state.sm_range = (first, last)
+    playing = st.session_state.get("sm_playing", False)
+
+    @st.fragment(run_every=PLAY_STEP_SECONDS if playing else None)
+    def panel() -> None:
+        if st.session_state.get("sm_playing"):
+            lo, hi = st.session_state.sm_range
+            if hi >= last:
+                st.session_state.sm_playing = False
+            else:
+                st.session_state.sm_range = (lo, hi + dt.timedelta(days=1))
+        controls = st.columns([1, 7])
+        with controls[0]:
+            label = "⏸ Pause" if st.session_state.get("sm_playing") else "▶ Play"
+            if st.button(label, key="sm_play", help="Step through the timeline a day at a time"):
+                if not st.session_state.get("sm_playing"):
+                    if st.session_state.sm_range[1] >= last:
+                        st.session_state.sm_range = (st.session_state.sm_range[0], st.session_state.sm_range[0])
+                    st.session_state.sm_playing = True
+                else:
+                    st.session_state.sm_playing = False
+                st.rerun(scope="app")
+        with controls[1]:
+            st.slider("Timeline (events shown if their dates meet this range)", min_value=first, max_value=last,
+                      key="sm_range", format="YYYY-MM-DD", label_visibility="collapsed")
+        lo, hi = st.session_state.sm_range
+        shown = events_in_range(analysis.events_gdf, lo, hi)
+        st.caption(f"{len(shown)} of {len(analysis.events)} events between {lo:%d %b %Y} and {hi:%d %b %Y}. "
+                   "Click a marker for its details; its sentence is highlighted in the text.")
+        # The base map is rebuilt from cached plain data each run (st_folium mutates the folium object);
+        # only the events layer changes, so the component updates it in place and keeps zoom and pan.
+        layers = _base_layers(analysis, analysis.article.article_id + str(analysis.article.published))
+        m = build_base_map(layers, get_pipeline().settings)
+        layer = events_layer(shown, selected=st.session_state.get("sm_selected"))
+        view = st.session_state.get("sm_view")
+        result = st_folium(m, feature_group_to_add=layer, center=view[0] if view else None,
+                           zoom=view[1] if view else None, key="sm_map", height=560,
+                           use_container_width=True, returned_objects=["last_object_clicked_tooltip"])
+        clicked = EVENT_ID.search((result or {}).get("last_object_clicked_tooltip") or "")
+        if clicked and clicked.group(1) != st.session_state.get("sm_clicked"):
+            st.session_state.sm_clicked = clicked.group(1)
+            st.session_state.sm_selected = clicked.group(1)
+            st.rerun(scope="app")
+        event_table(shown)
+
+    panel()
+
+
+def event_table(shown: pd.DataFrame) -> None:
+    table = pd.DataFrame({
+        "date": [_date_label(r) for _, r in shown.iterrows()],
+        "type": shown["sub_event_type"].to_numpy(),
+        "place": shown["place_name"].to_numpy(),
+        "what": shown["trigger"].to_numpy(),
+        "confidence": shown["confidence"].round(2).to_numpy(),
+        "event_id": shown["event_id"].to_numpy(),
+    })
+    st.markdown("**Events** — choose one to centre the map on it")
+    selection = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row",
+                             key="sm_table", width="stretch",
+                             column_config={"event_id": None, "confidence": st.column_config.ProgressColumn(
+                                 "confidence", min_value=0.0, max_value=1.0, format="%.2f")})
+    rows = selection.selection.rows if selection else []
+    if rows:
+        row = shown.iloc[rows[0]]
+        if row["event_id"] != st.session_state.get("sm_selected"):
+            st.session_state.sm_selected = row["event_id"]
+            zoom = 11 if row["place_kind"] in {"city", "facility", "landmark"} else 6
+            st.session_state.sm_view = ((row.geometry.y, row.geometry.x), zoom)
+            st.rerun(scope="app")
+
+
+def _date_label(row: pd.Series) -> str:
+    start, end = row["date_start"], row["date_end"]
+    if pd.isna(start):
+        return f"≤ {(pd.Timestamp(end) - pd.Timedelta(days=1)):%Y-%m-%d}"
+    if row["time_precision"] == "hour":
+        return f"{pd.Timestamp(start):%Y-%m-%d %H:%M} UTC"
+    if row["time_precision"] in {"week", "month", "year"}:
+        return f"{pd.Timestamp(start):%Y-%m-%d} – {(pd.Timestamp(end) - pd.Timedelta(days=1)):%Y-%m-%d}"
+    return f"{pd.Timestamp(start):%Y-%m-%d}"
+
+
+analysis = current_analysis()
+if analysis is not None:
+    header(analysis)
+    left, right = st.columns([5, 7], gap="medium")
+    with left:
+        article_panel(analysis)
+    with right:
+        if len(analysis.events):
+            map_panel(analysis)
+        else:
+            st.info("No events were found in this article, so there is nothing on the timeline. "
+                    "The places it names are listed on the “Events & places” page.")

@@ -1,0 +1,81 @@
+"""The pages through streamlit.testing.v1.AppTest (no browser)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+TIMEOUT = 120
+
+
+@pytest.fixture()
+def app() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _submit(at: AppTest) -> None:
+    submit = [b for b in at.sidebar.button if "Map this article" in str(b.label)]
+    submit[0].click().run()
+
+
+def _paste(at: AppTest, text: str) -> None:
+    at.sidebar.radio(key="sm_source").set_value("Paste text")
+    at.sidebar.text_area(key="sm_paste").input(text)
+    _submit(at)
+
+
+def _html(at: AppTest) -> str:
+    return "".join(str(h.proto.body) for h in at.get("html"))
+
+
+def test_opens_on_the_sample_article(app):
+    assert "Mariupol" in app.subheader[0].value
+    captions = " ".join(c.value for c in app.caption)
+    assert "Published 2022-04-19" in captions and "11 events" in captions
+    assert "Azovstal Iron and Steel Works" in _html(app)
+    assert not app.error
+
+
+def test_empty_text_gets_a_message_and_keeps_the_map(app):
+    _paste(app, "   ")
+    assert any("empty" in e.value for e in app.sidebar.error)
+    assert "Mariupol" in app.subheader[0].value  # the previous article is still shown
+    assert app.session_state.sm_paste == "   "
+
+
+def test_pasted_article_is_mapped_and_undo_restores(app):
+    _paste(app, "Russian forces shelled Kharkiv on Monday, the regional governor said.")
+    assert not app.exception
+    assert any("Kharkiv" in m for m in [app.subheader[0].value, _html(app)])
+    captions = " ".join(c.value for c in app.caption)
+    assert "1 events" in captions or "2 events" in captions
+    back = [b for b in app.sidebar.button if "previous article" in str(b.label)]
+    back[0].click().run()
+    assert "Mariupol" in app.subheader[0].value
+
+
+def test_hostile_html_is_shown_as_text(app):
+    _paste(app, "<p>Shelling hit Kharkiv on Monday.</p><script>window.__pwned=1</script>"
+                "<img src=x onerror=\"window.__pwned=2\"><p>Officials said so.</p>")
+    assert not app.exception
+    html = _html(app)
+    assert "<script" not in html and "onerror" not in html
+
+
+def test_missing_date_is_proposed_from_the_text(app):
+    app.sidebar.checkbox(key="sm_date_known").uncheck()
+    _paste(app, "KYIV, April 2, 2022 — Explosions were heard in Kyiv on Saturday, officials said.")
+    assert any("proposed from the text" in i.value for i in app.info)
+    assert "Published 2022-04-02" in " ".join(c.value for c in app.caption)
+
+
+def test_data_page_lists_events_and_places(app):
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    assert len(app.dataframe) >= 3
+    assert any("Events (GeoJSON)" in str(b.label) for b in app.get("download_button"))

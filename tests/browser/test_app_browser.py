@@ -1,0 +1,105 @@
+"""The app in a real browser: markers drawn, slider filters them, a click highlights the sentence,
+hostile HTML never runs, and no request leaves localhost."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.browser.conftest import record_timing
+
+pytestmark = pytest.mark.browser
+
+MAP_TIMEOUT_S = 60
+
+
+def _map_frame(page):
+    for frame in page.frames:
+        if "streamlit_folium" in frame.url:
+            return frame
+    return None
+
+
+def _count_markers(page) -> int:
+    frame = _map_frame(page)
+    return frame.locator("path.sm-event").count() if frame else -1
+
+
+def _wait_for(page, predicate, timeout_s: float, what: str) -> float:
+    """Poll with the browser's own timer (time.sleep would stall Playwright's event loop)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout_s:
+        if predicate():
+            return time.perf_counter() - started
+        page.wait_for_timeout(20)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _load(page, app_url) -> float:
+    started = time.perf_counter()
+    page.goto(app_url)
+    _wait_for(page, lambda: _count_markers(page) > 0, MAP_TIMEOUT_S, "the first markers")
+    return time.perf_counter() - started
+
+
+def test_markers_slider_click_and_nothing_leaves_localhost(page, app_url):
+    record_timing("first_map_after_page_load_s", _load(page, app_url))
+    total = _count_markers(page)
+    assert total == 11, f"the sample has 11 events, {total} markers drawn"
+    frame = _map_frame(page)
+    zoom_before = frame.evaluate("() => map_div.getZoom()")
+    frame.evaluate("() => map_div.setZoom(map_div.getZoom() + 1)")  # the user zooms in
+    zoom_user = frame.evaluate("() => map_div.getZoom()")
+    assert zoom_user == zoom_before + 1
+
+    # Move the slider's right thumb to the start: only the earliest events stay.
+    thumbs = page.locator('[data-testid="stSlider"] input[type="range"]')
+    assert thumbs.count() == 2
+    thumbs.nth(1).focus()
+    started = time.perf_counter()
+    for _ in range(13):
+        page.keyboard.press("ArrowLeft")
+    elapsed = _wait_for(page, lambda: 0 <= _count_markers(page) < total, 10, "fewer markers after the slider moved")
+    record_timing("slider_to_markers_updated_s", time.perf_counter() - started)
+    fewer = _count_markers(page)
+    assert 0 < fewer < total, (fewer, total)
+    assert elapsed < 10
+    # The map was updated in place: the user's zoom is kept.
+    assert _map_frame(page).evaluate("() => map_div.getZoom()") == zoom_user
+
+    # Back to the full range, then click a marker: its sentence is highlighted in the article.
+    thumbs.nth(1).focus()
+    page.keyboard.press("End")
+    _wait_for(page, lambda: _count_markers(page) == total, 10, "all markers back")
+    started = time.perf_counter()
+    _map_frame(page).locator("path.sm-event").last.dispatch_event("click")
+    _wait_for(page, lambda: page.locator(".sm-article .sm-selected").count() == 1, 15, "the highlighted sentence")
+    record_timing("marker_click_to_sentence_highlighted_s", time.perf_counter() - started)
+    assert page.locator(".sm-article .sm-selected").inner_text().strip()
+
+    assert page.outside_requests == [], page.outside_requests
+
+
+def test_hostile_html_never_runs(page, app_url):
+    _load(page, app_url)
+    page.get_by_text("Paste text").click()
+    hostile = ('<p>Russian forces shelled Kharkiv on Monday, officials said.</p>'
+               '<script>window.__pwned = "script"; alert("script")</script>'
+               '<p><img src=x onerror="window.__pwned=\'img\'; alert(\'img\')">Explosions hit Odesa on Tuesday '
+               '`${alert("tpl")}` <b onmouseover=alert("b")>said</b> the mayor.</p>')
+    page.get_by_label("Article text (or HTML)").fill(hostile)
+    page.get_by_role("button", name="Map this article").click()
+    _wait_for(page, lambda: "Kharkiv" in page.locator(".sm-article").inner_text(), 60, "the hostile article mapped")
+    _wait_for(page, lambda: _count_markers(page) >= 1, 30, "its markers")
+    # Open every popup and tooltip: their text is shown, never run.
+    opened = _map_frame(page).evaluate("""() => { let n = 0; map_div.eachLayer(l => {
+        if (l.getPopup && l.getPopup()) { l.openPopup(); n++; }
+        if (l.getTooltip && l.getTooltip()) { l.openTooltip(); } }); return n; }""")
+    assert opened >= 1
+    assert "Kharkiv" in _map_frame(page).locator(".leaflet-popup-content").last.inner_text() or opened > 1
+    page.wait_for_timeout(500)
+    for f in page.frames:
+        assert f.evaluate("() => window.__pwned === undefined"), f.url
+    assert page.dialogs == []
+    assert page.outside_requests == [], page.outside_requests

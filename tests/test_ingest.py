@@ -1,0 +1,79 @@
+import datetime as dt
+
+import pytest
+
+from geo.errors import ArticleTooLargeError, BinaryInputError, EmptyArticleError
+from geo.ingest import classify_line, decode_bytes, load_article, propose_publication_date, split_sentences
+from geo.model import SentenceKind
+from tests.conftest import SAMPLE
+
+
+def test_promotional_lines_are_set_apart():
+    assert classify_line("CLICK HERE TO GET THE FOX NEWS APP") is SentenceKind.PROMO
+    assert classify_line("RUSSIA INVADES UKRAINE: LIVE UPDATES") is SentenceKind.PROMO
+    assert classify_line("The Associated Press contributed to this report.") is SentenceKind.CREDIT
+    assert classify_line("Russia announced Tuesday that its second phase had begun.") is SentenceKind.STORY
+
+
+def test_sample_sentences_and_promos():
+    article = load_article(SAMPLE.read_text(), published=dt.date(2022, 4, 19))
+    promos = [s.text for s in article.sentences if s.kind is SentenceKind.PROMO]
+    assert "CLICK HERE TO GET THE FOX NEWS APP" in promos
+    assert any(s.text.startswith("MARIUPOL WARNS") for s in article.sentences if s.kind is SentenceKind.PROMO)
+    for s in article.sentences:
+        assert article.text[s.start:s.end] == s.text
+
+
+def test_sentence_split_keeps_abbreviations():
+    sentences = split_sentences("It ended at 5 a.m. EDT on Monday. U.S. officials said so. Dr. Smith agreed.")
+    assert [s.text for s in sentences] == ["It ended at 5 a.m. EDT on Monday.", "U.S. officials said so.", "Dr. Smith agreed."]
+
+
+@pytest.mark.parametrize("raw", [b"", b"   \n\t "])
+def test_empty_input_is_refused_with_a_message(raw):
+    with pytest.raises(EmptyArticleError, match="empty"):
+        load_article(raw)
+
+
+def test_whitespace_text_is_refused():
+    with pytest.raises(EmptyArticleError):
+        load_article("  \n  ")
+
+
+@pytest.mark.parametrize("raw", [b"%PDF-1.7\x00\x01\x02 binary", b"\x89PNG\r\n\x1a\n\x00\x00", bytes(range(256)) * 20])
+def test_binary_input_is_refused(raw):
+    with pytest.raises(BinaryInputError, match="binary|readable"):
+        decode_bytes(raw)
+
+
+def test_non_utf8_text_is_read_and_noted():
+    raw = "Les forces sont entrées à Kharkiv, a déclaré le ministère. Café crème à Genève.".encode("cp1252")
+    article = load_article(raw, published=dt.date(2022, 4, 19))
+    assert "Genève" in article.text
+    assert any("not UTF-8" in n for n in article.notes)
+
+
+def test_too_large_article_raises_with_limit():
+    with pytest.raises(ArticleTooLargeError) as info:
+        load_article("Word " * 300_000, max_chars=1_000_000)
+    assert info.value.limit == 1_000_000 and "limit" in str(info.value)
+
+
+def test_html_scripts_and_markup_are_removed():
+    html = ("<html><head><title>Shelling in Kharkiv</title><script>alert(1)</script></head><body>"
+            "<article><p>Russian forces shelled Kharkiv on Monday, officials said.</p>"
+            "<p><img src=x onerror=alert(2)>Residents fled to Poltava.</p></article></body></html>")
+    article = load_article(html, filename="a.html", published=dt.date(2022, 4, 19))
+    assert "alert" not in article.text and "<" not in article.text
+    assert "Kharkiv" in article.text and "Poltava" in article.text
+
+
+def test_markdown_is_flattened():
+    article = load_article("# Heading\n\nTroops moved to **Kharkiv** ([map](http://x)).", filename="a.md")
+    assert "**" not in article.text and "Kharkiv" in article.text and "http" not in article.text
+
+
+def test_publication_date_is_proposed_from_text():
+    text = "On March 3, 2022 the talks began. By April 18, 2022 they had failed. In 2031 we will see."
+    assert propose_publication_date(text, today=dt.date(2026, 1, 1)) == dt.date(2022, 4, 18)
+    assert propose_publication_date("No dates here at all.") is None

@@ -1,0 +1,42 @@
+import re
+
+from geo.mapview import EVENT_COLORS, events_layer, safe_html, standalone_map, timeline_days
+from tests.conftest import analyze_text
+
+HOSTILE = ('Shelling hit Kharkiv on Monday. <script>window.__pwned=1</script> '
+           '<img src=x onerror="window.__pwned=2"> `${window.__pwned=3}` \\ officials said.')
+
+
+def test_safe_html_escapes_markup_and_template_literals():
+    out = safe_html('<script>alert(1)</script> `${x}` \\ "q"')
+    assert "<" not in out and "`" not in out and "$" not in out and "\\" not in out and '"' not in out
+
+
+def test_standalone_map_is_self_contained(sample, pipeline):
+    html = standalone_map(sample.places, sample.events_gdf, pipeline.gazetteer, pipeline.settings).get_root().render()
+    external = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?:[^"]+)"', html)
+    assert external == []
+    assert "L.map(" in html and "sm-play" in html
+    # The only online resource is the optional tile layer, off until ticked in the layer control.
+    assert html.count("tile.openstreetmap.org") == 1
+
+
+def test_hostile_text_never_reaches_the_map_unescaped(pipeline):
+    analysis = analyze_text(pipeline, HOSTILE)
+    assert analysis.events, "the shelling is an event"
+    html = standalone_map(analysis.places, analysis.events_gdf, pipeline.gazetteer,
+                          pipeline.settings).get_root().render()
+    assert "<script>window.__pwned" not in html and "onerror=\"window" not in html and "${window" not in html
+
+
+def test_events_layer_has_one_marker_per_event_with_its_colour(sample):
+    layer = events_layer(sample.events_gdf)
+    markers = [c for c in layer._children.values() if type(c).__name__ == "CircleMarker"]
+    assert len(markers) == len(sample.events_gdf)
+    colours = {m.options["fillColor"] for m in markers}
+    assert colours <= set(EVENT_COLORS.values())
+
+
+def test_timeline_covers_every_event(sample):
+    days = timeline_days(sample.events_gdf)
+    assert days[0] <= "2022-04-06" and days[-1] == "2022-04-19"

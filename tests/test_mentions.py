@@ -1,0 +1,51 @@
+from geo.model import MentionKind
+from tests.conftest import analyze_text
+
+
+def _mentions(analysis):
+    return {(m.text, m.kind) for m in analysis.mentions}
+
+
+def test_sample_recognition_beats_the_model(sample):
+    texts = [m.text for m in sample.mentions if m.kind is MentionKind.TOPONYM]
+    # spaCy's small model tags every "Mariupol" ORG; the gazetteer matcher finds them all.
+    assert texts.count("Mariupol") == 5
+    region = [m for m in sample.mentions if m.text == "Donetsk region"]
+    assert region and region[0].feature_hint == "admin1" and region[0].query == "Donetsk"
+    assert ("Azovstal Iron and Steel Works", MentionKind.FACILITY) in _mentions(sample)
+
+
+def test_demonyms_of_people_are_actors_not_places(sample):
+    ukrainian = [m for m in sample.mentions if m.text == "Ukrainian" and m.sentence == 0]
+    assert ukrainian and ukrainian[0].kind is MentionKind.ACTOR and not ukrainian[0].is_place
+
+
+def test_adjectival_toponym_names_the_country(pipeline):
+    analysis = analyze_text(pipeline, "Troops massed near the Syrian border on Monday, officials said.")
+    syrian = [r for r in analysis.resolutions if r.mention.text == "Syrian"]
+    assert syrian and syrian[0].mention.kind is MentionKind.ADJECTIVAL and syrian[0].place.country == "SY"
+
+
+def test_organisations_named_after_places_are_not_places(sample):
+    assert not [m for m in sample.mentions if m.text.startswith("Azov") and "stal" not in m.text]
+
+
+def test_promotional_lines_yield_no_mentions(sample):
+    promo = {s.index for s in sample.article.sentences if s.kind.value != "story"}
+    assert not [m for m in sample.mentions if m.sentence in promo]
+
+
+def test_facility_anaphors_refer_to_the_plant(sample):
+    plant = [r for r in sample.resolutions if r.mention.text.lower() == "the plant"]
+    assert len(plant) == 2 and all(r.place.kind == "facility" for r in plant)
+    factory = [r for r in sample.resolutions if r.mention.text == "steel factory"]
+    assert factory and factory[0].place.name.startswith("Azovstal")
+
+
+def test_direction_phrase_becomes_an_area(sample):
+    east = [r for r in sample.resolutions if r.mention.text == "the easternmost regions"]
+    assert east and east[0].place.kind == "area" and east[0].place.name == "eastern Ukraine"
+    ukraine = [r.place for r in sample.resolutions if r.mention.text == "Ukraine"][0]
+    assert ukraine.geometry.contains(east[0].place.geometry.representative_point())
+    assert east[0].place.geometry.area < 0.6 * ukraine.geometry.area
+    assert east[0].place.geometry.centroid.x > ukraine.geometry.centroid.x

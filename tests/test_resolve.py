@@ -1,0 +1,131 @@
+import http.server
+import threading
+import time
+
+import pytest
+import shapely
+
+from geo.resolve import GeocoderChain, Resolver, directional_part
+from geo.settings import Settings
+from tests.conftest import analyze_text, km
+
+
+def _place(analysis, text):
+    found = [r for r in analysis.resolutions if r.mention.text == text and r.place is not None]
+    assert found, f"{text!r} was not resolved"
+    return found[0].place
+
+
+def test_sample_places_are_right(sample):
+    mariupol = _place(sample, "Mariupol")
+    assert km(mariupol.lat, mariupol.lon, 47.095, 37.541) < 5
+    azovstal = _place(sample, "Azovstal Iron and Steel Works")
+    assert km(azovstal.lat, azovstal.lon, 47.10, 37.60) < 3
+    assert km(azovstal.lat, azovstal.lon, mariupol.lat, mariupol.lon) > 3  # not the city centre
+    oblast = _place(sample, "Donetsk region")
+    assert (oblast.kind, oblast.country, oblast.is_area) == ("admin1", "UA", True)
+    moscow = _place(sample, "Moscow")
+    assert moscow.country == "RU" and km(moscow.lat, moscow.lon, 55.752, 37.618) < 10
+    for name, code in (("Russia", "RU"), ("Ukraine", "UA"), ("U.S.", "US")):
+        place = _place(sample, name)
+        assert place.kind == "country" and place.country == code and place.is_area
+    assert _place(sample, "Europe").kind == "continent"
+
+
+def test_context_picks_donetsk_in_ukraine(pipeline):
+    analysis = analyze_text(pipeline, "Shelling hit Kramatorsk and Sloviansk. Later, explosions shook Donetsk.")
+    donetsk = _place(analysis, "Donetsk")
+    assert donetsk.country == "UA" and km(donetsk.lat, donetsk.lon, 48.023, 37.802) < 10
+
+
+def test_qualifier_picks_paris_texas(pipeline):
+    analysis = analyze_text(pipeline, "A tornado struck Paris, Texas on Monday, officials said.")
+    paris = _place(analysis, "Paris")
+    assert paris.country == "US" and paris.admin1 == "TX"
+
+
+def test_unknown_name_is_kept_and_flagged(pipeline):
+    analysis = analyze_text(pipeline, "Fighting continued in the Qwerbinsk region and in Kharkiv on Monday.")
+    assert _place(analysis, "Kharkiv").country == "UA"  # one unknown name never drops the others
+    unknown = [r for r in analysis.resolutions if "Qwerbinsk" in r.mention.text]
+    assert unknown and unknown[0].place is None and unknown[0].reason
+    assert any("Qwerbinsk" in w for w in analysis.warnings)
+
+
+def test_directional_part_is_inside_and_east():
+    square = shapely.box(0, 0, 10, 10)
+    east = directional_part(square, "east")
+    assert square.contains(east) and east.bounds[0] == pytest.approx(6.0)
+
+
+class _SlowHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        time.sleep(2)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"[]")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_timed_out_online_geocoder_does_not_lose_the_others(tmp_path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        from geo.gazetteer import OfflineGazetteer
+        from geo.resolve import online_members
+
+        settings = Settings(online_geocoder="nominatim", nominatim_domain=f"127.0.0.1:{server.server_port}",
+                            nominatim_scheme="http", online_timeout=0.3, online_min_delay=0.0,
+                            data_dir=Settings().data_dir)
+        gaz = OfflineGazetteer(settings)
+        members = [(n, f) for n, f in online_members(settings)]
+        for _, member in members:  # a throwaway cache for the test
+            member.__init__(member.geocode_func, tmp_path / "cache.sqlite", "nominatim")
+        chain = GeocoderChain([("offline gazetteer", gaz.geocode), *members])
+        assert chain.geocode("Qwerbinsk") is None
+        assert chain.failures and "timed out" in chain.failures[0].error
+        assert chain.geocode("Mariupol") is not None  # the offline answer still comes first
+    finally:
+        server.shutdown()
+
+
+class _NominatimHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        body = b'[{"place_id": 1, "osm_type": "node", "osm_id": 42, "lat": "47.5", "lon": "35.1", "display_name": "Qwerbinsk, Ukraine", "type": "village"}]'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_online_provider_fills_gaps_and_is_cached(tmp_path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NominatimHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        from geo.gazetteer import OfflineGazetteer
+        from geo.ingest import load_article
+        from geo.mentions import ToponymRecognizer
+        from geo.nlp import load_pipeline
+        from geo.resolve import PersistentGeocodeCache, online_members
+
+        settings = Settings(online_geocoder="nominatim", nominatim_domain=f"127.0.0.1:{server.server_port}",
+                            nominatim_scheme="http", online_min_delay=0.0)
+        gaz = OfflineGazetteer(settings)
+        (name, member), = online_members(settings)
+        member = PersistentGeocodeCache(member.geocode_func, tmp_path / "cache.sqlite", "nominatim")
+        chain = GeocoderChain([("offline gazetteer", gaz.geocode), (name, member)])
+        article = load_article("Fighting continued in the Qwerbinsk region on Monday.")
+        mentions = ToponymRecognizer(gaz, load_pipeline(settings.spacy_model)).recognize(article)
+        resolutions = Resolver(gaz, chain).resolve(article, mentions)
+        placed = [r for r in resolutions if r.place is not None]
+        assert placed and placed[0].place.source == "online geocoder"
+        assert km(placed[0].place.lat, placed[0].place.lon, 47.5, 35.1) < 1
+    finally:
+        server.shutdown()
+    # The answer is cached on disk: with the server gone it still comes back.
+    assert member("Qwerbinsk") is not None

@@ -1,0 +1,67 @@
+import datetime as dt
+
+import pytest
+
+from geo.model import TimePrecision
+from geo.timex import TimeTagger
+
+DCT = dt.date(2022, 4, 19)  # a Tuesday
+
+
+def _tag(text, dct=DCT, zone=None):
+    return TimeTagger(zone).tag_text(text, dct)
+
+
+def test_sample_time_expressions(sample):
+    by_text = {}
+    for t in sample.timexes:
+        by_text.setdefault(t.text, t)
+    assert by_text["Tuesday"].value == "2022-04-19"  # the publication day itself, not the week before
+    assert by_text["Monday"].value == "2022-04-18"
+    assert by_text["Monday night"].interval_start.date() == dt.date(2022, 4, 18)
+    last_week = by_text["last week"]
+    assert last_week.value == "2022-W15" and last_week.precision is TimePrecision.WEEK
+    assert (last_week.interval_start, last_week.interval_end) == (dt.datetime(2022, 4, 11), dt.datetime(2022, 4, 18))
+    ago = by_text["more than 50 days ago"]
+    assert ago.bound == "before" and ago.interval_start is None and ago.interval_end == dt.datetime(2022, 3, 1)
+    assert by_text["weeks"].type == "DURATION" and by_text["weeks"].interval_start is None
+    noon, edt = by_text["noon local time"], by_text["5 a.m. EDT"]
+    assert noon.interval_start == edt.interval_start == dt.datetime(2022, 4, 19, 9, 0)  # both 09:00 UTC
+
+
+def test_no_false_dates_from_ordinals_pronouns_or_units(sample):
+    texts = {t.text.lower() for t in sample.timexes}
+    assert not texts & {"the 36th", "36th", "we", "a", "one"}
+    assert not _tag("The 36th Marine Brigade and 20,000 residents; we said a few words.")
+
+
+@pytest.mark.parametrize("text,value,precision", [
+    ("on Friday", "2022-04-15", TimePrecision.DAY),
+    ("next Friday", "2022-04-22", TimePrecision.DAY),
+    ("The summit will be held on Friday", "2022-04-22", TimePrecision.DAY),
+    ("yesterday", "2022-04-18", TimePrecision.DAY),
+    ("last month", "2022-03", TimePrecision.MONTH),
+    ("in March", "2022-03", TimePrecision.MONTH),
+    ("in 2019", "2019", TimePrecision.YEAR),
+    ("March 2, 2021", "2021-03-02", TimePrecision.DAY),
+    ("2 March 2021", "2021-03-02", TimePrecision.DAY),
+    ("in December", "2021-12", TimePrecision.MONTH),
+    ("three weeks ago", "2022-W13", TimePrecision.WEEK),
+])
+def test_rules(text, value, precision):
+    (t,) = _tag(text)
+    assert (t.value, t.precision) == (value, precision)
+
+
+def test_ranges_durations_sets():
+    (r,) = _tag("from March 2 to 5")
+    assert r.value == "2022-03-02/2022-03-05" and r.interval_end == dt.datetime(2022, 3, 6)
+    (d,) = _tag("for three days")
+    assert (d.type, d.value) == ("DURATION", "P3D")
+    (s,) = _tag("every Monday")
+    assert s.type == "SET"
+
+
+def test_time_zone_of_local_time():
+    (t,) = _tag("at noon local time", zone="Europe/Kyiv")
+    assert t.interval_start == dt.datetime(2022, 4, 19, 9, 0)
