@@ -34,7 +34,7 @@ test-fast: setup
 	$(PY) -m pytest -q -m "not browser"
 
 lint: setup
-	$(VENV)/bin/ruff check geo pages app.py tests scripts
+	$(VENV)/bin/ruff check geo pages app.py tests
 
 bench: setup
 	$(PY) -m geo.bench

@@ -23,7 +23,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
-from branca.element import Element, Html, MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.errors import DataNotBuiltError
@@ -205,6 +205,7 @@ class BaseLayers:
     labels: list[tuple[str, float, float, bool]]
     areas: list[tuple[str, dict[str, object], str]]
     event_types: list[str]
+    events: list[dict[str, object]]
 
 
 def prepare_base_layers(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer: OfflineGazetteer,
@@ -218,6 +219,7 @@ def prepare_base_layers(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gaze
         labels=town_labels(gazetteer, bounds, places),
         areas=area_shapes(places, box.buffer(10)),
         event_types=sorted(set(events["event_type"])) if len(events) else [],
+        events=event_records(events),
     )
 
 
@@ -318,32 +320,94 @@ def event_positions(events: gpd.GeoDataFrame) -> dict[str, tuple[float, float]]:
     return positions
 
 
-def events_layer(events: gpd.GeoDataFrame, name: str = "Events", selected: str | None = None) -> folium.FeatureGroup:
-    """One circle marker per event, coloured by type; a dashed ring shows a point's uncertainty."""
-    group = folium.FeatureGroup(name=name)
-    spans: list[list[str]] = []  # per child layer, in order: [first day, last day] (for TimeControl)
+def _json_for_script(data: object) -> str:
+    """JSON safe to place inside a <script> element (no '<', '>', '&' that could close it)."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def event_records(events: gpd.GeoDataFrame) -> list[dict[str, object]]:
+    """What the browser needs to draw each event: position, colours, escaped tooltip and popup, dates."""
     positions = event_positions(events)
+    records = []
     for _, row in events.iterrows():
         if row["event_id"] not in positions:
             continue
         lat, lon = positions[row["event_id"]]
-        color = EVENT_COLORS.get(row["event_type"], "#333333")
-        span = [_day_str(row["date_start"]), _day_str(row["date_end"])]
+        ring = 0.0
         if row["place_kind"] in {"city", "facility", "landmark"} and row["uncertainty_km"] and row["uncertainty_km"] > 0.5:
-            folium.Circle([row.geometry.y, row.geometry.x], radius=float(row["uncertainty_km"]) * 1000, color=color,
-                          weight=1, dash_array="4 4", fill=False, interactive=False).add_to(group)
-            spans.append(span)
-        is_selected = row["event_id"] == selected
-        folium.CircleMarker(
-            [lat, lon], radius=11 if is_selected else 8, color="#111" if is_selected else "#ffffff",
-            class_name="sm-event sm-selected-event" if is_selected else "sm-event",
-            weight=3 if is_selected else 1.5, fill=True, fill_color=color,
-            fill_opacity=0.35 + 0.6 * float(row["confidence"]),
-            tooltip=folium.Tooltip(event_tooltip(row)),
-            popup=folium.Popup(Html(event_popup(row), script=True), max_width=380),
-        ).add_to(group)
-        spans.append(span)
-    group.sm_spans = spans
+            ring = float(row["uncertainty_km"]) * 1000
+        records.append({
+            "id": row["event_id"], "lat": round(lat, 5), "lon": round(lon, 5),
+            "plat": round(row.geometry.y, 5), "plon": round(row.geometry.x, 5), "ring": ring,
+            "color": EVENT_COLORS.get(row["event_type"], "#333333"),
+            "op": round(0.35 + 0.6 * float(row["confidence"]), 3),
+            "tip": event_tooltip(row), "popup": event_popup(row),
+            "start": _day_str(row["date_start"]), "end": _day_str(row["date_end"]),
+        })
+    return records
+
+
+class EventStore(MacroElement):
+    """All of an article's events, sent to the browser once with the base map (window.smEvents)."""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    window.smEvents = {{ this.payload }};
+    {% endmacro %}
+    """)
+
+    def __init__(self, records: list[dict[str, object]]) -> None:
+        super().__init__()
+        self._name = "EventStore"
+        self.payload = _json_for_script({r["id"]: r for r in records})
+
+
+class EventMarkers(MacroElement):
+    """Draws the events whose ids it is given (from window.smEvents) into its parent layer.
+
+    A slider move only sends this list of ids, so the map updates in place quickly even with
+    thousands of events. Tooltip and popup strings were escaped by ``safe_html`` in Python.
+    """
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    (function () {
+      var group = {{ this._parent.get_name() }};
+      var ids = {{ this.ids_json }};
+      var selected = {{ this.selected_json }};
+      // Thousands of SVG paths are slow to add; a canvas draws them in one go.
+      var renderer = ids.length > 1000 ? L.canvas({padding: 0.3}) : undefined;
+      ids.forEach(function (id) {
+        var e = window.smEvents[id];
+        if (!e) { return; }
+        if (e.ring > 0) {
+          L.circle([e.plat, e.plon], {radius: e.ring, color: e.color, weight: 1, dashArray: "4 4", fill: false,
+                    interactive: false, smStart: e.start, smEnd: e.end, renderer: renderer}).addTo(group);
+        }
+        var isSel = id === selected;
+        L.circleMarker([e.lat, e.lon], {radius: isSel ? 11 : 8, color: isSel ? "#111" : "#ffffff",
+                       weight: isSel ? 3 : 1.5, fill: true, fillColor: e.color, fillOpacity: e.op,
+                       className: isSel ? "sm-event sm-selected-event" : "sm-event", smStart: e.start,
+                       smEnd: e.end, smId: id, renderer: renderer})
+          .bindTooltip(e.tip).bindPopup(e.popup, {maxWidth: 380}).addTo(group);
+      });
+    })();
+    {% endmacro %}
+    """)
+
+    def __init__(self, ids: list[str], selected: str | None = None) -> None:
+        super().__init__()
+        self._name = "EventMarkers"
+        self.ids_json = _json_for_script(ids)
+        self.selected_json = _json_for_script(selected)
+
+
+def events_layer(events: gpd.GeoDataFrame, name: str = "Events", selected: str | None = None) -> folium.FeatureGroup:
+    """The layer of event markers (the map must carry an ``EventStore`` with these events)."""
+    group = folium.FeatureGroup(name=name)
+    EventMarkers([str(i) for i in events["event_id"]] if len(events) else [], selected).add_to(group)
     return group
 
 
@@ -352,8 +416,8 @@ class Legend(MacroElement):
 
     _template = Template("""
     {% macro html(this, kwargs) %}
-    <div class="sm-legend" id="{{ this.get_name() }}">
-      <div class="sm-legend-title">Legend</div>
+    <details class="sm-legend" id="{{ this.get_name() }}" open>
+      <summary class="sm-legend-title">Legend</summary>
       {% for label, color in this.colors %}
         <div><span class="sm-dot" style="background:{{ color }}"></span>{{ label }}</div>
       {% endfor %}
@@ -362,14 +426,15 @@ class Legend(MacroElement):
       <div><span class="sm-ring"></span>dashed ring: a town's extent (uncertainty)</div>
       <div><span class="sm-area"></span>shaded: a named area (oblast, region)</div>
       <div><span class="sm-area sm-country"></span>dotted outline: a named country</div>
-    </div>
+    </details>
     {% endmacro %}
     {% macro header(this, kwargs) %}
     <style>
       .leaflet-container { background: {{ this.sea }}; }
-      .sm-legend { position: absolute; z-index: 1000; bottom: 18px; right: 10px; background: rgba(255,255,255,.93);
-        padding: 6px 9px; border-radius: 6px; font: 12px/1.45 system-ui, sans-serif; box-shadow: 0 1px 4px #0004; }
-      .sm-legend-title { font-weight: 600; margin-bottom: 2px; }
+      .sm-legend { position: absolute; z-index: 1000; bottom: 24px; right: 10px; background: rgba(255,255,255,.92);
+        padding: 4px 8px; border-radius: 6px; font: 11px/1.35 system-ui, sans-serif; box-shadow: 0 1px 4px #0004;
+        max-width: 230px; }
+      .sm-legend-title { font-weight: 600; cursor: pointer; }
       .sm-legend-sep { border-top: 1px solid #ddd; margin: 4px 0; }
       .sm-dot { display: inline-block; width: 11px; height: 11px; border-radius: 50%; margin-right: 6px;
         vertical-align: -1px; border: 1px solid #fff; box-shadow: 0 0 0 1px #999; }
@@ -418,7 +483,6 @@ class TimeControl(MacroElement):
       var map = {{ this._parent.get_name() }};
       var layer = {{ this.layer.get_name() }};
       var days = {{ this.days|tojson }};
-      var spans = {{ this.spans|tojson }};
       var box = document.getElementById("{{ this.get_name() }}");
       var range = box.querySelector(".sm-range"), label = box.querySelector(".sm-day"),
           count = box.querySelector(".sm-count"), play = box.querySelector(".sm-play");
@@ -429,9 +493,9 @@ class TimeControl(MacroElement):
       function show(i) {
         var day = days[i], shown = 0;
         label.textContent = "up to " + day;
-        children.forEach(function (m, k) {
-          var s = spans[k] || ["", ""];
-          var visible = !s[0] || s[0] <= day;
+        children.forEach(function (m) {
+          var start = m.options.smStart || "";
+          var visible = !start || start <= day;
           if (visible) { if (!layer.hasLayer(m)) { layer.addLayer(m); } if (!(m instanceof L.Circle)) { shown++; } }
           else if (layer.hasLayer(m)) { layer.removeLayer(m); }
         });
@@ -457,7 +521,6 @@ class TimeControl(MacroElement):
         super().__init__()
         self._name = "TimeControl"
         self.layer = layer
-        self.spans = getattr(layer, "sm_spans", [])
         self.days = timeline_days(events)
 
 
@@ -501,12 +564,15 @@ def build_base_map(layers: BaseLayers, settings: Settings, mode: AssetMode = Ass
                    control_scale=True)
     apply_assets(m, settings, mode)
     add_base_layers(m, layers)
+    EventStore(layers.events).add_to(m)
     if online_tiles and settings.online_tiles:
         # Optional, off by default: only requested when the user ticks it in the layer control.
         folium.TileLayer(settings.online_tiles, name=f"{settings.online_tiles} tiles (online)", overlay=True,
                          show=False, control=True).add_to(m)
     Legend(layers.event_types or None).add_to(m)
-    m.fit_bounds([[south, west], [north, east]])
+    folium.LayerControl(collapsed=True).add_to(m)
+    # Keep the events clear of the legend (bottom right) and the time control (bottom centre).
+    m.fit_bounds([[south, west], [north, east]], padding_top_left=(30, 30), padding_bottom_right=(250, 110))
     return m
 
 
@@ -517,7 +583,6 @@ def standalone_map(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer
     layer = events_layer(events)
     layer.add_to(m)
     TimeControl(layer, events).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
     if title:
         m.get_root().header.add_child(Element(f"<title>{safe_html(title)}</title>"))
     return m

@@ -1,6 +1,7 @@
+import json
 import re
 
-from geo.mapview import EVENT_COLORS, events_layer, safe_html, standalone_map, timeline_days
+from geo.mapview import EVENT_COLORS, event_records, events_layer, safe_html, standalone_map, timeline_days
 from tests.conftest import analyze_text
 
 HOSTILE = ('Shelling hit Kharkiv on Monday. <script>window.__pwned=1</script> '
@@ -29,12 +30,21 @@ def test_hostile_text_never_reaches_the_map_unescaped(pipeline):
     assert "<script>window.__pwned" not in html and "onerror=\"window" not in html and "${window" not in html
 
 
-def test_events_layer_has_one_marker_per_event_with_its_colour(sample):
-    layer = events_layer(sample.events_gdf)
-    markers = [c for c in layer._children.values() if type(c).__name__ == "CircleMarker"]
-    assert len(markers) == len(sample.events_gdf)
-    colours = {m.options["fillColor"] for m in markers}
-    assert colours <= set(EVENT_COLORS.values())
+def test_event_records_one_per_event_with_its_colour_and_escaped_text(sample):
+    records = event_records(sample.events_gdf)
+    assert [r["id"] for r in records] == list(sample.events_gdf["event_id"])
+    assert {r["color"] for r in records} <= set(EVENT_COLORS.values())
+    assert all("<script" not in r["popup"] for r in records)
+    layer = events_layer(sample.events_gdf.iloc[:3], selected=records[0]["id"])
+    script = list(layer._children.values())[0]
+    assert script.ids_json == json.dumps([r["id"] for r in records[:3]], separators=(",", ":"))
+
+
+def test_script_json_cannot_close_the_script_element():
+    from geo.mapview import _json_for_script
+
+    out = _json_for_script({"x": "</script><script>alert(1)</script>"})
+    assert "</script" not in out and "<" not in out
 
 
 def test_timeline_covers_every_event(sample):

@@ -1,6 +1,6 @@
 """Take a headless-Chromium screenshot of a URL or file (for the README and for looking at the map).
 
-    python scripts/screenshot.py URL OUT.png [--wait-for SELECTOR] [--width 1400 --height 900]
+    python tests/screenshot.py URL OUT.png [--wait-for SELECTOR] [--width 1400 --height 900]
 """
 
 from __future__ import annotations

@@ -1,0 +1,215 @@
+"""`make bench`: speed and memory of the pipeline, the gazetteer and the map (printed as a table).
+
+    python -m geo.bench [--geo-corpus ../shared/eval/geo/geowebnews.jsonl] [--no-browser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.settings import ROOT
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "eval" / "geo" / "geowebnews.jsonl"
+
+
+def _subprocess_seconds(code: str) -> float:
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def gazetteer_cold_load() -> float:
+    """A fresh process: import, open the index and answer one lookup."""
+    return _subprocess_seconds(
+        "import time; t=time.perf_counter(); from geo.gazetteer import OfflineGazetteer; "
+        "g=OfflineGazetteer(); g.geocode('Mariupol'); print(time.perf_counter()-t)")
+
+
+def pipeline_on_sample(pipeline) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    text = (ROOT / "data" / "sample_article.txt").read_text(encoding="utf-8")
+    article = pipeline.load(text, published=dt.date(2022, 4, 19))
+    t0 = time.perf_counter()
+    pipeline.analyze(article)
+    cold = time.perf_counter() - t0
+    warm = []
+    for _ in range(15):
+        t0 = time.perf_counter()
+        analysis = pipeline.analyze(article)
+        warm.append(time.perf_counter() - t0)
+    words = len(text.split())
+    return {"cold_s": cold, "warm_median_s": statistics.median(warm), "warm_words_per_s": words / statistics.median(warm),
+            "events": len(analysis.events)}
+
+
+def corpus_throughput(pipeline, corpus: Path) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Full pipeline vs spaCy NER alone (tok2vec + ner), same texts, same process."""
+    docs = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [d["text"] for d in docs]
+    words = sum(len(t.split()) for t in texts)
+    nlp = pipeline.nlp
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=32):
+        pass
+    ner = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    per_doc = []
+    for d in docs:
+        s = time.perf_counter()
+        article = pipeline.load(d["text"], published=_date(d.get("dct")))
+        pipeline.analyze(article)
+        per_doc.append(time.perf_counter() - s)
+    full = time.perf_counter() - t0
+    return {"docs": len(docs), "words": words, "ner_words_per_s": words / ner, "full_words_per_s": words / full,
+            "ratio_full_to_ner": ner / full, "per_article_median_s": statistics.median(per_doc)}
+
+
+def _date(text: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def synthetic_events(sample_events: pd.DataFrame, n: int) -> pd.DataFrame:
+    """n events shaped like the sample's, spread over Ukraine and 60 days (for map scaling)."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    rng = np.random.default_rng(7)
+    rows = sample_events.sample(n, replace=True, random_state=7).reset_index(drop=True)
+    rows["event_id"] = [f"bench-e{i:05d}" for i in range(n)]
+    days = rng.integers(0, 60, n)
+    rows["date_start"] = pd.Timestamp("2022-03-01") + pd.to_timedelta(days, unit="D")
+    rows["date_end"] = rows["date_start"] + pd.Timedelta(days=1)
+    geometry = [Point(rng.uniform(23, 40), rng.uniform(45, 52)) for _ in range(n)]
+    return gpd.GeoDataFrame(rows.drop(columns="geometry"), geometry=geometry, crs="EPSG:4326")
+
+
+def map_scaling(pipeline, analysis) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Server-side cost in the app: once per article (prepare the layers and the event store) and per
+    slider move (rebuild the map from cached layers, the events layer of visible ids, render, and
+    streamlit-folium's own string building and hashing)."""
+    from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
+
+    from geo.mapview import build_base_map, events_layer, prepare_base_layers
+
+    out = {}
+    for n in (len(analysis.events_gdf), 5000):
+        events = analysis.events_gdf if n == len(analysis.events_gdf) else synthetic_events(analysis.events_gdf, n)
+        t0 = time.perf_counter()
+        layers = prepare_base_layers(analysis.places, events, pipeline.gazetteer, pipeline.settings)
+        out[f"article_{n}_events_prepare_s"] = time.perf_counter() - t0
+        runs = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            m = build_base_map(layers, pipeline.settings)
+            visible = events.iloc[: len(events) // 2]
+            m.get_root().render()
+            leaflet = _get_map_string(m)
+            generate_js_hash(leaflet, "sm_map", False)
+            _get_feature_group_string(events_layer(visible), m)
+            runs.append(time.perf_counter() - t0)
+        out[f"slider_move_{n}_events_server_s"] = statistics.median(runs)
+    return out
+
+
+def browser_first_map(n_runs: int = 1) -> dict[str, float]:
+    """`streamlit run` to the first markers drawn in headless Chromium (includes server start)."""
+    import socket
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with sync_playwright() as p:
+        # The user's browser is already open; the clock starts at `streamlit run`.
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        started = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                 "--server.headless", "true"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            server_up = time.perf_counter() - started
+            page.goto(f"http://127.0.0.1:{port}")
+            while True:
+                frames = [f for f in page.frames if "streamlit_folium" in f.url]
+                if frames and frames[0].locator("path.sm-event").count() > 0:
+                    break
+                page.wait_for_timeout(20)
+            first_map = time.perf_counter() - started
+        finally:
+            browser.close()
+            proc.terminate()
+            proc.wait(timeout=10)
+    return {"server_up_s": server_up, "first_map_after_streamlit_run_s": first_map}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geo.bench")
+    parser.add_argument("--geo-corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args(argv)
+    from geo.pipeline import Pipeline
+
+    results: dict[str, object] = {"gazetteer_cold_load_s": gazetteer_cold_load()}
+    t0 = time.perf_counter()
+    pipeline = Pipeline()
+    results["pipeline_resources_load_s"] = time.perf_counter() - t0
+    results["spacy_load_s"] = pipeline.load_seconds["spacy"]
+    results["sample"] = pipeline_on_sample(pipeline)
+    text = (ROOT / "data" / "sample_article.txt").read_text(encoding="utf-8")
+    analysis = pipeline.analyze(pipeline.load(text, published=dt.date(2022, 4, 19)))
+    results["map"] = map_scaling(pipeline, analysis)
+    if args.geo_corpus.exists():
+        results["corpus"] = {"file": str(args.geo_corpus.name), **corpus_throughput(pipeline, args.geo_corpus)}
+    else:
+        results["corpus"] = f"skipped: {args.geo_corpus} not found"
+    results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if not args.no_browser and Path("/usr/bin/chromium").exists():
+        results["browser"] = browser_first_map()
+    timings = ROOT / "build" / "browser-timings.json"
+    if timings.exists():
+        results["browser_test_timings"] = json.loads(timings.read_text())
+    results["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                       text=True).stdout.strip()
+    _print(results)
+    (ROOT / "build").mkdir(exist_ok=True)
+    (ROOT / "build" / "bench.json").write_text(json.dumps(results, indent=1, default=str))
+    return 0
+
+
+def _print(results: dict[str, object], prefix: str = "") -> None:
+    for key, value in results.items():
+        if isinstance(value, dict):
+            _print(value, f"{prefix}{key}.")
+        elif isinstance(value, float):
+            print(f"{prefix + key:<48} {value:,.3f}")
+        else:
+            print(f"{prefix + key:<48} {value}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())
