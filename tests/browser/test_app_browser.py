@@ -47,6 +47,7 @@ def test_markers_slider_click_and_nothing_leaves_localhost(page, app_url):
     record_timing("first_map_after_page_load_s", _load(page, app_url))
     total = _count_markers(page)
     assert total == 11, f"the sample has 11 events, {total} markers drawn"
+    page.wait_for_timeout(1500)  # let the first render settle, as a user would before zooming
     frame = _map_frame(page)
     zoom_before = frame.evaluate("() => map_div.getZoom()")
     frame.evaluate("() => map_div.setZoom(map_div.getZoom() + 1, {animate: false})")  # the user zooms in
@@ -92,6 +93,8 @@ def test_hostile_html_never_runs(page, app_url):
     page.get_by_role("button", name="Map this article").click()
     _wait_for(page, lambda: "Kharkiv" in page.locator(".sm-article").inner_text(), 60, "the hostile article mapped")
     _wait_for(page, lambda: _count_markers(page) >= 1, 30, "its markers")
+    page.wait_for_timeout(1500)  # the new article's map replaces the old one; let it settle
+    _wait_for(page, lambda: _count_markers(page) >= 1, 30, "its markers after settling")
     # Open every popup and tooltip: their text is shown, never run.
     opened = _map_frame(page).evaluate("""() => { let n = 0; map_div.eachLayer(l => {
         if (l.getPopup && l.getPopup()) { l.openPopup(); n++; }
