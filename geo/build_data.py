@@ -60,7 +60,7 @@ CREATE TABLE places (
 );
 CREATE TABLE names (norm TEXT NOT NULL, pid INTEGER NOT NULL, case_sensitive INTEGER NOT NULL,
                     exact TEXT NOT NULL);
-CREATE TABLE demonyms (norm TEXT PRIMARY KEY, country TEXT NOT NULL, exact TEXT NOT NULL);
+CREATE TABLE demonyms (norm TEXT PRIMARY KEY, pid INTEGER NOT NULL, exact TEXT NOT NULL);
 CREATE TABLE areas (pid INTEGER PRIMARY KEY, wkb BLOB NOT NULL);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 """
@@ -182,9 +182,10 @@ def build_gazetteer(settings: Settings) -> Path:
             except KeyError:
                 feature = None
             geom = _as_geometry(feature) if feature else None
-            if geom is not None:
-                point = geom.representative_point()
-                lat, lon = point.y, point.x
+            if geom is not None and (not extra.get("latlng") or geom.distance(shapely.Point(lon, lat)) > 2.0):
+                # The conventional centre (countryinfo, as in the CIA World Factbook) unless it misses the
+                # country; then the centre of its main part.
+                lat, lon = main_part_centre(geom)
             pid = _insert_place(
                 db,
                 dict(name=country["name"], kind="country", lat=lat, lon=lon, country=iso, code=iso,
@@ -200,7 +201,7 @@ def build_gazetteer(settings: Settings) -> Path:
             demonym = extra.get("demonym")
             if demonym:
                 for form in {demonym, demonym + "s"}:
-                    db.execute("INSERT OR IGNORE INTO demonyms VALUES (?,?,?)", (normalize_name(form), iso, form))
+                    db.execute("INSERT OR IGNORE INTO demonyms VALUES (?,?,?)", (normalize_name(form), pid, form))
         # Admin-1 regions.
         admin1 = _read_json(tar, "data/states/admin1.json")
         assert isinstance(admin1, dict)
@@ -214,16 +215,18 @@ def build_gazetteer(settings: Settings) -> Path:
             if not any(names):
                 continue
             geom = _as_geometry(feature)
+            # Natural Earth's label point, else the main part's centre.
+            lat, lon = (float(p["latitude"]), float(p["longitude"])) if p.get("latitude") else main_part_centre(geom)
             pid = _insert_place(
                 db,
-                dict(name=p.get("name_en") or p.get("name"), kind="admin1", lat=float(p.get("latitude") or geom.centroid.y),
-                     lon=float(p.get("longitude") or geom.centroid.x), country=iso, admin1=a1,
+                dict(name=p.get("name_en") or p.get("name"), kind="admin1", lat=lat, lon=lon, country=iso, admin1=a1,
                      code=p.get("region_code"), geonameid=p.get("gn_id") if (p.get("gn_id") or 0) > 0 else None),
                 [n for n in names if n and is_latin_name(n)],
             )
             admin1_pid[str(p.get("region_code"))] = pid
             _insert_area(db, pid, geom)
-    _build_regions(db, settings, country_pid, admin1_pid)
+    region_pid = _build_regions(db, settings, country_pid, admin1_pid)
+    _build_demonyms(db, settings, country_pid, region_pid)
     _build_cities(db, gc_dir, countries)
     db.execute("CREATE INDEX names_norm ON names(norm)")
     db.execute("INSERT INTO meta VALUES ('sources', ?)",
@@ -247,6 +250,17 @@ def build_gazetteer(settings: Settings) -> Path:
     return target
 
 
+def main_part_centre(geom: shapely.Geometry) -> tuple[float, float]:
+    """(lat, lon) of an area's point: the centroid of its largest part (the mainland, not Alaska or an
+    island), or a point inside that part when the centroid falls outside it (a crescent-shaped area)."""
+    parts = list(getattr(geom, "geoms", [geom]))
+    main = max(parts, key=lambda g: g.area)
+    point = main.centroid
+    if not main.contains(point):
+        point = main.representative_point()
+    return point.y, point.x
+
+
 def _countryinfo_records(countryinfo_module: object) -> list[dict[str, object]]:
     data_dir = Path(countryinfo_module.__file__).parent / "data"  # type: ignore[attr-defined]
     records = []
@@ -265,9 +279,24 @@ def _as_geometry(feature: object) -> shapely.Geometry:
     return shapely.make_valid(shape(feature["geometry"]))
 
 
+def _build_demonyms(db: sqlite3.Connection, settings: Settings, country_pid: dict[str, int],
+                    region_pid: dict[str, int]) -> None:
+    """Our demonyms of continents and regions (data/demonyms.csv); countries' come from countryinfo."""
+    continent_pid = {code: pid for pid, code in db.execute("SELECT pid, code FROM places WHERE kind='continent'")}
+    tables = {"continent": continent_pid, "region": region_pid, "country": country_pid}
+    for row in csv.DictReader((settings.data_dir / "demonyms.csv").open(encoding="utf-8")):
+        pid = tables[row["target_kind"]].get(row["target"])
+        if pid is None:
+            log.warning("demonym %s: no %s %s", row["demonym"], row["target_kind"], row["target"])
+            continue
+        db.execute("INSERT OR REPLACE INTO demonyms VALUES (?,?,?)", (normalize_name(row["demonym"]), pid,
+                                                                       row["demonym"]))
+
+
 def _build_regions(db: sqlite3.Connection, settings: Settings, country_pid: dict[str, int],
-                   admin1_pid: dict[str, int]) -> None:
+                   admin1_pid: dict[str, int]) -> dict[str, int]:
     """Well-known regions (data/regions.csv) as unions of countries or admin-1 areas."""
+    region_pid: dict[str, int] = {}
     for row in csv.DictReader((settings.data_dir / "regions.csv").open(encoding="utf-8")):
         parts = []
         for code in row["members"].split("|"):
@@ -291,6 +320,8 @@ def _build_regions(db: sqlite3.Connection, settings: Settings, country_pid: dict
             [row["name"], *row["alternate_names"].split("|")],
         )
         _insert_area(db, pid, geom)
+        region_pid[row["name"]] = pid
+    return region_pid
 
 
 def _build_cities(db: sqlite3.Connection, gc_dir: Path, countries: dict[str, dict[str, object]]) -> None:

@@ -169,12 +169,25 @@ class OfflineGazetteer(Geocoder):
             result = hinted or result
         return result
 
-    def demonym_country(self, text: str) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT country, exact FROM demonyms WHERE norm=?", (normalize_name(text),)).fetchone()
-        if row is None or not text[:1].isupper():
+    def demonym_place(self, text: str) -> str | None:
+        """The place id a demonym names ("Ukrainian" -> Ukraine, "European" -> Europe), if any."""
+        if not text[:1].isupper():
             return None
-        return str(row["country"])
+        with self._lock:
+            row = self._db.execute("SELECT pid FROM demonyms WHERE norm=?", (normalize_name(text),)).fetchone()
+        return f"gaz:{row['pid']}" if row else None
+
+    def place(self, place_id: str) -> Place | None:
+        """A gazetteer place by its id ("gaz:<pid>" or a user place id)."""
+        for up in self.user_places:
+            if up.place.place_id == place_id:
+                return up.place
+        if not place_id.startswith("gaz:"):
+            return None
+        with self._lock:
+            row = self._db.execute("SELECT *, name AS exact, 0 AS case_sensitive FROM places WHERE pid=?",
+                                   (int(place_id[4:]),)).fetchone()
+        return self._row_to_place(row) if row else None
 
     def country(self, iso: str) -> Place | None:
         return self._by_code("country", iso)

@@ -163,10 +163,13 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+_CONTROL = {i: " " for i in range(32) if chr(i) not in "\n\t"} | {0x7F: " ", 0xA0: " ", 0x2028: "\n", 0x2029: "\n"}
+
+
 def _clean(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    text = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32)
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+    """Normalise whitespace and drop control characters, one character for one, so that offsets into
+    the cleaned text are offsets into what the user gave ("\r\n" becomes " \n")."""
+    return text.translate(_CONTROL)
 
 
 def _title_from(text: str, sentences: list[Sentence]) -> str:

@@ -171,7 +171,7 @@ class ToponymRecognizer:
             text = _strip_possessive(text)
             end = start + len(text)
             if label in {"GPE", "LOC", "FAC"}:
-                demonym = self.gazetteer.demonym_country(text)
+                demonym = self.gazetteer.demonym_place(text)
                 if demonym and not self.gazetteer.lookup_rows(text):
                     continue  # handled by the demonym rule, which tells people from places
                 kind = MentionKind.FACILITY if label == "FAC" else MentionKind.TOPONYM
@@ -204,11 +204,12 @@ class ToponymRecognizer:
                 start_char = tok.idx
                 end_char = last.idx + len(last.text)
                 text = doc.text[start_char:end_char]  # type: ignore[attr-defined]
-                demonym = self.gazetteer.demonym_country(text) if size == 1 else None
+                demonym = self.gazetteer.demonym_place(text) if size <= 2 else None
                 if demonym:
-                    out.append(self._demonym_candidate(tokens, i, text, demonym, sentence_of))
+                    out.append(self._demonym_candidate(tokens, i + size - 1, text, demonym, sentence_of,
+                                                       start=start_char))
                     matched = True
-                    i += 1
+                    i += size
                     break
                 rows = self.gazetteer.lookup_rows(text)
                 ups = self.gazetteer.user_matches(text)
@@ -237,6 +238,8 @@ class ToponymRecognizer:
             longer = ent.start < i or ent.end > i + size  # type: ignore[attr-defined]
             if label in {"GPE", "LOC", "FAC"}:
                 return True
+            if label == "PERSON" and big_kind and size > 1 and not longer:
+                continue  # the small model reads "Tamil Nadu" as a person; a two-word region name is not
             if label in {"PERSON", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT", "LANGUAGE"}:
                 return False
             if label in {"ORG", "NORP"} and longer:
@@ -262,17 +265,17 @@ class ToponymRecognizer:
             return False
         return population >= 1_000 or before in LOCATIVE
 
-    def _demonym_candidate(self, tokens: list[object], i: int, text: str, country: str,
-                           sentence_of: _SentenceIndex) -> _Candidate:
+    def _demonym_candidate(self, tokens: list[object], i: int, text: str, place_id: str,
+                           sentence_of: _SentenceIndex, start: int) -> _Candidate:
+        """``i`` is the demonym's last token; the words after it tell people from places."""
         nxt = tokens[i + 1].text.lower() if i + 1 < len(tokens) else ""  # type: ignore[attr-defined]
         nxt2 = tokens[i + 2].text.lower() if i + 2 < len(tokens) else ""  # type: ignore[attr-defined]
         plural = text.endswith("s") and not text.endswith("ss")
         actor = plural or nxt in PEOPLE_NOUNS or nxt == "-" and nxt2 in {"backed", "led", "controlled", "allied"} \
             or nxt2 in PEOPLE_NOUNS and tokens[i + 1].text[:1].isupper()  # type: ignore[attr-defined]
-        start = tokens[i].idx  # type: ignore[attr-defined]
         kind = MentionKind.ACTOR if actor else MentionKind.ADJECTIVAL
-        mention = Mention(text, start, start + len(text), sentence_of(start), kind, country,
-                          feature_hint="country", source="demonym")
+        mention = Mention(text, start, start + len(text), sentence_of(start), kind, place_id,
+                          feature_hint="demonym", source="demonym")
         return _Candidate(mention, PRIORITY["demonym"])
 
     def _anaphors(self, article: Article, chosen: list[Mention], sentence_of: _SentenceIndex) -> list[Mention]:

@@ -161,8 +161,8 @@ class Resolver:
 
     # -- candidates and context --------------------------------------------------------------
     def _candidates(self, mention: Mention) -> list[Place]:
-        if mention.feature_hint == "country" and len(mention.query) == 2 and mention.query.isupper():
-            place = self.gazetteer.country(mention.query)
+        if mention.feature_hint == "demonym":
+            place = self.gazetteer.place(mention.query)
             return [place] if place else []
         return self.gazetteer.candidates(mention.query, feature_hint=mention.feature_hint)
 

@@ -45,6 +45,9 @@ def test_user_places_file_adds_azovstal(pipeline):
 
 
 def test_demonyms(pipeline):
-    assert pipeline.gazetteer.demonym_country("Ukrainian") == "UA"
-    assert pipeline.gazetteer.demonym_country("Syrian") == "SY"
-    assert pipeline.gazetteer.demonym_country("ukrainian") is None  # lower case is not a name
+    gaz = pipeline.gazetteer
+    assert gaz.place(gaz.demonym_place("Ukrainian")).country == "UA"
+    assert gaz.place(gaz.demonym_place("Syrian")).country == "SY"
+    assert gaz.place(gaz.demonym_place("European")).kind == "continent"
+    assert gaz.place(gaz.demonym_place("Kurdish")).kind == "region"
+    assert gaz.demonym_place("ukrainian") is None  # lower case is not a name

@@ -1,0 +1,273 @@
+"""Evaluation against gold corpora (``../shared/eval``), with the metrics defined in its README.
+
+    python -m geo.evaluate geo GOLD.jsonl [--predictions OUT.jsonl]
+    python -m geo.evaluate time GOLD.jsonl [--predictions OUT.jsonl]
+    python -m geo.evaluate all            # every corpus, one table per task (make eval)
+
+Geoparsing: exact and lenient (overlap) P/R/F1; over recognised gold toponyms with coordinates:
+acc@161 km, mean/median error, AUC of log(1+error)/log(20039); E2E@161 over all gold toponyms with
+coordinates. Time (DATE and TIME): strict and relaxed span P/R/F1, and value F1 (relaxed match with
+the exact TIMEX3 value).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from geo.model import MentionKind
+from geo.resolve import haversine_km
+from geo.settings import ROOT
+
+EVAL_DIR = ROOT.parent / "shared" / "eval"
+MAX_KM = 20039.0
+ANCHORS = {"edinburgh": "Edinburgh Geoparser", "yahoo": "Yahoo PlaceSpotter", "emm": "Europe Media Monitor"}
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _date(text: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return None
+
+
+# -- geoparsing ------------------------------------------------------------------------------------
+def predict_toponyms(pipeline, doc: dict) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Our toponyms for one document: names of places (demonyms included, anaphors not)."""
+    article = pipeline.load(doc["text"], published=_date(doc.get("dct")), article_id=str(doc["id"]))
+    analysis = pipeline.analyze(article)
+    out = []
+    for r in analysis.resolutions:
+        m = r.mention
+        if m.kind is MentionKind.ANAPHOR:
+            continue
+        start, end = m.start, m.end
+        if m.kind is MentionKind.AREA_PHRASE:
+            if not m.query:
+                continue
+            start = m.start + m.text.rfind(m.query)
+            end = start + len(m.query)
+        if m.source == "region-rule":  # gold marks the name, not "region"
+            start = m.start + m.text.find(m.query)
+            end = start + len(m.query)
+        place = r.place
+        if m.kind is MentionKind.AREA_PHRASE and place is not None:
+            base = pipeline.gazetteer.candidates(m.query)
+            place = base[0] if base else place
+        out.append({"start": start, "end": end, "name": article.text[start:end],
+                    "lat": round(place.lat, 5) if place else None, "lon": round(place.lon, 5) if place else None,
+                    "kind": m.kind.value})
+    return out
+
+
+def geo_metrics(gold_docs: Sequence[dict], pred_docs: dict[str, list[dict]]) -> dict[str, float]:
+    tp_exact = n_pred = n_gold = tp_lenient_gold = tp_lenient_pred = 0
+    errors: list[float] = []
+    with_coords = e2e_hits = 0
+    missed: Counter[str] = Counter()
+    misplaced: Counter[str] = Counter()
+    for doc in gold_docs:
+        gold = doc["toponyms"]
+        pred = pred_docs.get(str(doc["id"]), [])
+        n_gold += len(gold)
+        n_pred += len(pred)
+        pred_spans = {(p["start"], p["end"]) for p in pred}
+        tp_exact += sum((g["start"], g["end"]) in pred_spans for g in gold)
+        tp_lenient_pred += sum(any(p["start"] < g["end"] and g["start"] < p["end"] for g in gold) for p in pred)
+        for g in gold:
+            overlapping = [p for p in pred if p["start"] < g["end"] and g["start"] < p["end"]]
+            if overlapping:
+                tp_lenient_gold += 1
+            if g.get("lat") is None:
+                continue
+            with_coords += 1
+            if not overlapping:
+                missed[g["name"]] += 1
+                continue
+            located = [p for p in overlapping if p.get("lat") is not None]
+            err = min((haversine_km(g["lat"], g["lon"], p["lat"], p["lon"]) for p in located), default=MAX_KM)
+            errors.append(err)
+            if err <= 161:
+                e2e_hits += 1
+            else:
+                misplaced[g["name"]] += 1
+    p_exact = tp_exact / n_pred if n_pred else 0.0
+    r_exact = tp_exact / n_gold if n_gold else 0.0
+    p_len = tp_lenient_pred / n_pred if n_pred else 0.0
+    r_len = tp_lenient_gold / n_gold if n_gold else 0.0
+    scaled = sorted(math.log(1 + e) / math.log(MAX_KM) for e in errors)
+    auc = _trapezoid(scaled)
+    errors_sorted = sorted(errors)
+    return {
+        "P": p_exact, "R": r_exact, "F1": _f1(p_exact, r_exact),
+        "lenient_P": p_len, "lenient_R": r_len, "lenient_F1": _f1(p_len, r_len),
+        "acc@161": sum(e <= 161 for e in errors) / len(errors) if errors else 0.0,
+        "mean_km": sum(errors) / len(errors) if errors else 0.0,
+        "median_km": errors_sorted[len(errors_sorted) // 2] if errors else 0.0,
+        "AUC": auc,
+        "E2E@161": e2e_hits / with_coords if with_coords else 0.0,
+        "gold": n_gold, "predicted": n_pred,
+        "top_missed": ", ".join(f"{n} ({c})" for n, c in missed.most_common(8)),
+        "top_misplaced": ", ".join(f"{n} ({c})" for n, c in misplaced.most_common(8)),
+    }
+
+
+def _trapezoid(values: Sequence[float]) -> float:
+    """Area under the sorted, scaled error curve on x in [0, 1]."""
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return values[0]
+    step = 1.0 / (len(values) - 1)
+    return sum((a + b) / 2 * step for a, b in zip(values, values[1:], strict=False))
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def run_geo(gold_path: Path, predictions: Path | None, pipeline=None) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    from geo.pipeline import Pipeline
+
+    pipeline = pipeline or Pipeline()
+    gold = read_jsonl(gold_path)
+    words = sum(len(d["text"].split()) for d in gold)
+    started = time.perf_counter()
+    preds = {str(d["id"]): predict_toponyms(pipeline, d) for d in gold}
+    seconds = time.perf_counter() - started
+    if predictions:
+        with predictions.open("w", encoding="utf-8") as out:
+            for doc_id, toponyms in preds.items():
+                out.write(json.dumps({"id": doc_id, "toponyms": toponyms}, ensure_ascii=False) + "\n")
+    metrics = geo_metrics(gold, preds)
+    metrics["words_per_s"] = words / seconds
+    return metrics
+
+
+def anchor_metrics(gold_path: Path) -> dict[str, dict[str, float]]:
+    """The published outputs of other systems on the same corpus, scored by the same code."""
+    gold = read_jsonl(gold_path)
+    out = {}
+    for key, label in ANCHORS.items():
+        path = gold_path.with_name(gold_path.stem + f".{key}.jsonl")
+        if path.exists():
+            out[label] = geo_metrics(gold, {str(d["id"]): d["toponyms"] for d in read_jsonl(path)})
+    return out
+
+
+# -- time ------------------------------------------------------------------------------------------
+def predict_timexes(doc: dict) -> list[dict]:
+    from geo.ingest import load_article
+    from geo.timex import TimeTagger
+
+    article = load_article(doc["text"], published=_date(doc.get("dct")), article_id=str(doc["id"]))
+    return [{"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
+            for t in TimeTagger().tag(article)]
+
+
+def time_metrics(gold_docs: Sequence[dict], pred_docs: dict[str, list[dict]],
+                 types: Iterable[str] = ("DATE", "TIME")) -> dict[str, float]:
+    wanted = set(types)
+    strict = relaxed_pred = relaxed_gold = value_hits = n_gold = n_pred = 0
+    wrong_values: Counter[str] = Counter()
+    for doc in gold_docs:
+        gold = [g for g in doc["timexes"] if g["type"] in wanted]
+        pred = [p for p in pred_docs.get(str(doc["id"]), []) if p["type"] in wanted]
+        n_gold += len(gold)
+        n_pred += len(pred)
+        spans = {(p["start"], p["end"]) for p in pred}
+        strict += sum((g["start"], g["end"]) in spans for g in gold)
+        relaxed_pred += sum(any(p["start"] < g["end"] and g["start"] < p["end"] for g in gold) for p in pred)
+        for g in gold:
+            overlapping = [p for p in pred if p["start"] < g["end"] and g["start"] < p["end"]]
+            if overlapping:
+                relaxed_gold += 1
+                if any(p["value"] == g["value"] for p in overlapping):
+                    value_hits += 1
+                else:
+                    wrong_values[f"{g['text']}: {overlapping[0]['value']}≠{g['value']}"] += 1
+    sp, sr = strict / n_pred if n_pred else 0.0, strict / n_gold if n_gold else 0.0
+    rp, rr = relaxed_pred / n_pred if n_pred else 0.0, relaxed_gold / n_gold if n_gold else 0.0
+    # Value F1: a relaxed match that also has the exact value counts as a hit, in P and in R.
+    vp, vr = value_hits / n_pred if n_pred else 0.0, value_hits / n_gold if n_gold else 0.0
+    return {"strict_P": sp, "strict_R": sr, "strict_F1": _f1(sp, sr), "relaxed_P": rp, "relaxed_R": rr,
+            "relaxed_F1": _f1(rp, rr), "value_P": vp, "value_R": vr, "value_F1": _f1(vp, vr), "gold": n_gold,
+            "predicted": n_pred, "top_wrong_values": "; ".join(w for w, _ in wrong_values.most_common(6))}
+
+
+def run_time(gold_path: Path, predictions: Path | None) -> dict[str, float]:
+    gold = read_jsonl(gold_path)
+    preds = {str(d["id"]): predict_timexes(d) for d in gold}
+    if predictions:
+        with predictions.open("w", encoding="utf-8") as out:
+            for doc_id, timexes in preds.items():
+                out.write(json.dumps({"id": doc_id, "timexes": timexes}, ensure_ascii=False) + "\n")
+    return time_metrics(gold, preds)
+
+
+# -- printing --------------------------------------------------------------------------------------
+GEO_COLUMNS = ["F1", "P", "R", "lenient_F1", "acc@161", "AUC", "E2E@161", "median_km", "mean_km"]
+TIME_COLUMNS = ["strict_F1", "relaxed_P", "relaxed_R", "relaxed_F1", "value_F1"]
+
+
+def print_table(title: str, rows: dict[str, dict[str, float]], columns: Sequence[str]) -> None:
+    print(f"\n## {title}")
+    print("| system | " + " | ".join(columns) + " |")
+    print("|---|" + "---|" * len(columns))
+    for name, metrics in rows.items():
+        cells = [f"{metrics[c]:.3f}" if c not in {"median_km", "mean_km"} else f"{metrics[c]:.0f}" for c in columns]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geo.evaluate")
+    parser.add_argument("task", choices=["geo", "time", "all"])
+    parser.add_argument("gold", nargs="?", type=Path)
+    parser.add_argument("--predictions", type=Path, default=None)
+    args = parser.parse_args(argv)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    if args.task == "all":
+        from geo.pipeline import Pipeline
+
+        pipeline = Pipeline()
+        for gold_path in sorted((EVAL_DIR / "geo").glob("*.jsonl")):
+            if gold_path.stem.count(".") or not gold_path.exists():
+                continue  # system outputs, not gold
+            ours = run_geo(gold_path, None, pipeline)
+            rows = {"Situation Map": ours, **anchor_metrics(gold_path)}
+            print_table(f"{gold_path.name} (commit {commit}; {ours['words_per_s']:,.0f} words/s)", rows, GEO_COLUMNS)
+            print(f"missed: {ours['top_missed']}\nmisplaced: {ours['top_misplaced']}")
+        for gold_path in sorted((EVAL_DIR / "time").glob("*.jsonl")):
+            print_table(f"{gold_path.name} (commit {commit})", {"Situation Map": run_time(gold_path, None)},
+                        TIME_COLUMNS)
+        return 0
+    if args.gold is None or not args.gold.exists():
+        print(f"error: gold file {args.gold} not found", file=sys.stderr)
+        return 2
+    if args.task == "geo":
+        ours = run_geo(args.gold, args.predictions)
+        print_table(f"{args.gold.name} (commit {commit})", {"Situation Map": ours, **anchor_metrics(args.gold)},
+                    GEO_COLUMNS)
+        print(f"words/s: {ours['words_per_s']:,.0f}\nmissed: {ours['top_missed']}\nmisplaced: {ours['top_misplaced']}")
+    else:
+        metrics = run_time(args.gold, args.predictions)
+        print_table(f"{args.gold.name} (commit {commit})", {"Situation Map": metrics}, TIME_COLUMNS)
+        print(f"wrong values: {metrics['top_wrong_values']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
