@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
-DERIVED := data/derived/gazetteer.sqlite static/vendor/leaflet/leaflet.js
+DERIVED := data/derived/gazetteer.sqlite static/vendor/leaflet/leaflet.js static/derived/basemap-coarse.geojson
 PORT ?= 8501
 
 .PHONY: setup data run test test-fast lint bench eval clean
@@ -43,4 +43,4 @@ eval: setup
 	$(PY) -m geo.evaluate all
 
 clean:
-	rm -rf data/derived static/vendor data/cache .pytest_cache
+	rm -rf data/derived static/vendor static/derived data/cache .pytest_cache

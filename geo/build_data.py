@@ -243,9 +243,11 @@ def build_gazetteer(settings: Settings) -> Path:
         geom = shapely.set_precision(shapely.simplify(shape(feature["geometry"]), 0.15), 0.05)
         if not geom.is_empty:
             coarse.append({**feature, "geometry": shapely.geometry.mapping(geom)})
-    (settings.derived_dir / "basemap-coarse.geojson").write_text(
-        json.dumps({"type": "FeatureCollection", "features": coarse}, separators=(",", ":"))
-    )
+    coarse_json = json.dumps({"type": "FeatureCollection", "features": coarse}, separators=(",", ":"))
+    (settings.derived_dir / "basemap-coarse.geojson").write_text(coarse_json)
+    # Also served by Streamlit (static/), so the app's browser fetches the world once instead of per rerun.
+    settings.static_derived_dir.mkdir(parents=True, exist_ok=True)
+    (settings.static_derived_dir / "basemap-coarse.geojson").write_text(coarse_json)
     log.info("gazetteer written to %s", target)
     return target
 

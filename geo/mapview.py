@@ -140,10 +140,17 @@ def _feature(geom: shapely.Geometry, **props: object) -> dict[str, object]:
 
 
 def basemap_geojson(settings: Settings, box: shapely.Polygon) -> tuple[dict[str, object], dict[str, object]]:
-    """Natural Earth land: the world coarse (outside the box) and the story's surroundings fine."""
-    world = [_feature(g, name=n) for n, g in _basemap_features(settings.coarse_basemap_path) if not g.intersects(box)]
-    detail = [_feature(shapely.set_precision(g, 0.01), name=n)
-              for n, g in _basemap_features(settings.basemap_path) if g.intersects(box)]
+    """Natural Earth land: the world coarse and the story's surroundings fine (drawn over it)."""
+    world = [_feature(g, name=n) for n, g in _basemap_features(settings.coarse_basemap_path)]
+    # Land is filled without outlines (clipping makes artificial edges); borders come as clipped lines.
+    detail = []
+    for n, g in _basemap_features(settings.basemap_path):
+        if g.intersects(box):
+            land = shapely.set_precision(g.intersection(box), 0.01)
+            border = shapely.set_precision(g.boundary.intersection(box), 0.01)
+            for geom, part in ((land, "land"), (border, "border")):
+                if not geom.is_empty:  # Leaflet stops the whole script on an empty geometry
+                    detail.append(_feature(geom, name=n, part=part))
     return ({"type": "FeatureCollection", "features": world}, {"type": "FeatureCollection", "features": detail})
 
 
@@ -166,7 +173,7 @@ def town_labels(gazetteer: OfflineGazetteer, bounds: tuple[float, float, float, 
     span = max(east - west, north - south)
     min_pop = 1_000_000 if span > 30 else (250_000 if span > 8 else 60_000)
     kept: list[tuple[str, float, float, bool]] = []
-    gap = span / 18
+    gap = span / 10
     named = places[places["kind"] == "city"] if len(places) else places
     article_towns = [(row["name"], row.geometry.y, row.geometry.x, True) for _, row in named.iterrows()]
     others = [(p.name, p.lat, p.lon, False) for p in gazetteer.cities_in(south, west, north, east, min_pop)]
@@ -201,6 +208,7 @@ class BaseLayers:
     bounds: tuple[float, float, float, float]
     world: dict[str, object]
     detail: dict[str, object]
+    detail_box: tuple[float, float, float, float]  # (minx, miny, maxx, maxy) of the detailed part
     admin_lines: dict[str, object]
     labels: list[tuple[str, float, float, bool]]
     areas: list[tuple[str, dict[str, object], str]]
@@ -214,7 +222,7 @@ def prepare_base_layers(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gaze
     box = clip_box(bounds)
     world, detail = basemap_geojson(settings, box)
     return BaseLayers(
-        bounds=bounds, world=world, detail=detail,
+        bounds=bounds, world=world, detail=detail, detail_box=tuple(box.bounds),
         admin_lines=admin_lines_geojson(gazetteer, focus_countries(places, events), box),
         labels=town_labels(gazetteer, bounds, places),
         areas=area_shapes(places, box.buffer(10)),
@@ -223,11 +231,50 @@ def prepare_base_layers(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gaze
     )
 
 
-def add_base_layers(m: folium.Map, layers: BaseLayers) -> None:
+class FetchedGeoJson(MacroElement):
+    """A non-interactive GeoJSON layer the browser fetches from the app's static route (once, then cached),
+    instead of receiving it inline with every rerun."""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
+      L.geoJSON(data, {style: function () { return {{ this.style|tojson }}; }, pane: {{ this.pane|tojson }},
+                       interactive: false}).addTo({{ this._parent.get_name() }});
+    });
+    {% endmacro %}
+    """)
+
+    def __init__(self, url: str, style: dict[str, object], pane: str) -> None:
+        super().__init__()
+        self._name = "FetchedGeoJson"
+        self.url, self.style, self.pane = url, style, pane
+
+
+LAND_STYLE = {"fillColor": LAND, "fillOpacity": 1, "color": "#b9b4a6", "weight": 0.8}
+
+
+def _detail_style(feature: dict[str, dict[str, object]]) -> dict[str, object]:
+    if feature["properties"].get("part") == "border":
+        return {"color": LAND_STYLE["color"], "weight": LAND_STYLE["weight"], "fill": False}
+    return {"fillColor": LAND, "fillOpacity": 1, "weight": 0}
+
+
+def add_base_layers(m: folium.Map, layers: BaseLayers, world_url: str | None = None) -> None:
+    """The coarse world in its own low pane (fetched or inline); over it, around the story, a sea-coloured
+    box and the detailed land, so coarse coastlines never show where the detail is drawn."""
+    folium.map.CustomPane("world", z_index=150, pointer_events=False).add_to(m)
     folium.map.CustomPane("basemap", z_index=200, pointer_events=False).add_to(m)
-    land = {"fillColor": LAND, "fillOpacity": 1, "color": "#b9b4a6", "weight": 0.8}
-    for data in (layers.world, layers.detail):
-        folium.GeoJson(data, style_function=lambda _: land, pane="basemap", interactive=False, control=False).add_to(m)
+    land = LAND_STYLE
+    if world_url:
+        FetchedGeoJson(world_url, land, "world").add_to(m)
+    else:
+        folium.GeoJson(layers.world, style_function=lambda _: land, pane="world", interactive=False,
+                       control=False).add_to(m)
+    folium.GeoJson(shapely.geometry.mapping(shapely.box(*layers.detail_box)),
+                   style_function=lambda _: {"fillColor": SEA, "fillOpacity": 1, "weight": 0},
+                   pane="basemap", interactive=False, control=False).add_to(m)
+    folium.GeoJson(layers.detail, style_function=_detail_style, pane="basemap", interactive=False,
+                   control=False).add_to(m)
     if layers.admin_lines["features"]:
         folium.GeoJson(layers.admin_lines, style_function=lambda _: {"color": "#c9c2b1", "weight": 0.7, "dashArray": "3 3"},
                        pane="basemap", interactive=False, control=False).add_to(m)
@@ -256,27 +303,16 @@ def add_base_layers(m: folium.Map, layers: BaseLayers) -> None:
         group.add_to(m)
 
 
-def event_tooltip(row: pd.Series) -> str:
-    date = _fmt_date(row["date_start"], row["time_precision"])
-    return f"{safe_html(row['sub_event_type'])} · {date} · {safe_html(row['place_name'])} [{safe_html(row['event_id'])}]"
-
-
-def event_popup(row: pd.Series) -> str:
-    fat = ""
-    if pd.notna(row["fatalities"]):
-        fat = f"<br><b>Fatalities:</b> {safe_html(row['fatalities_qualifier'])} {int(row['fatalities']):,}"
+def popup_fields(row: pd.Series) -> list[str]:
+    """The popup's parts, each escaped; ``window.smPopup`` (EventStore) lays them out in the browser."""
     actors = " → ".join(safe_html(a) for a in (row["actor1"], row["actor2"]) if a)
-    return (
-        f"<div class='sm-popup'><b style='color:{EVENT_COLORS.get(row['event_type'], '#333')}'>"
-        f"{safe_html(row['event_type'])}</b> — {safe_html(row['sub_event_type'])}<br>"
-        f"<b>When:</b> {_fmt_interval(row)} <i>({safe_html(row['time_precision'])}"
-        f"{', from “' + safe_html(row['time_text']) + '”' if row['time_text'] else ', reference day'})</i><br>"
-        f"<b>Where:</b> {safe_html(row['place_name'])} <i>(“{safe_html(row['place_text'])}”, precision "
-        f"{row['geo_precision']}, ±{row['uncertainty_km']:.1f} km)</i><br>"
-        + (f"<b>Who:</b> {actors}<br>" if actors else "")
-        + f"{fat}<b>Confidence:</b> {row['confidence']:.2f}<hr style='margin:4px 0'>"
-        f"<span class='sm-sentence'>“{safe_html(row['sentence'])}”</span></div>"
-    )
+    fatalities = ""
+    if pd.notna(row["fatalities"]):
+        fatalities = f"{safe_html(row['fatalities_qualifier'])} {int(row['fatalities']):,}".strip()
+    return [safe_html(row["event_type"]), safe_html(row["sub_event_type"]), _fmt_interval(row),
+            safe_html(row["time_precision"]), safe_html(row["time_text"]), safe_html(row["place_name"]),
+            safe_html(row["place_text"]), str(row["geo_precision"]), f"{row['uncertainty_km']:.1f}", actors,
+            fatalities, f"{row['confidence']:.2f}", safe_html(row["sentence"])]
 
 
 def _fmt_date(value: object, precision: object) -> str:
@@ -339,11 +375,11 @@ def event_records(events: gpd.GeoDataFrame) -> list[dict[str, object]]:
         if row["place_kind"] in {"city", "facility", "landmark"} and row["uncertainty_km"] and row["uncertainty_km"] > 0.5:
             ring = float(row["uncertainty_km"]) * 1000
         records.append({
-            "id": row["event_id"], "lat": round(lat, 5), "lon": round(lon, 5),
-            "plat": round(row.geometry.y, 5), "plon": round(row.geometry.x, 5), "ring": ring,
+            "id": row["event_id"], "lat": round(lat, 4), "lon": round(lon, 4),
+            "plat": round(row.geometry.y, 4), "plon": round(row.geometry.x, 4), "ring": ring,
             "color": EVENT_COLORS.get(row["event_type"], "#333333"),
             "op": round(0.35 + 0.6 * float(row["confidence"]), 3),
-            "tip": event_tooltip(row), "popup": event_popup(row),
+            "p": popup_fields(row),
             "start": _day_str(row["date_start"]), "end": _day_str(row["date_end"]),
         })
     return records
@@ -355,6 +391,18 @@ class EventStore(MacroElement):
     _template = Template("""
     {% macro script(this, kwargs) %}
     window.smEvents = {{ this.payload }};
+    window.smTip = function (e) {  // the app reads the event id back from "[...]" when a marker is clicked
+      return e.p[1] + " · " + e.p[2] + " · " + e.p[5] + " [" + e.id + "]";
+    };
+    window.smPopup = function (e) {
+      var p = e.p;  // fields escaped in Python (safe_html): concatenating them makes no markup of the article
+      return "<div class='sm-popup'><b style='color:" + e.color + "'>" + p[0] + "</b> — " + p[1] +
+        "<br><b>When:</b> " + p[2] + " <i>(" + p[3] + (p[4] ? ", from “" + p[4] + "”" : ", reference day") +
+        ")</i><br><b>Where:</b> " + p[5] + " <i>(“" + p[6] + "”, precision " + p[7] + ", ±" + p[8] + " km)</i><br>" +
+        (p[9] ? "<b>Who:</b> " + p[9] + "<br>" : "") + (p[10] ? "<b>Fatalities:</b> " + p[10] + "<br>" : "") +
+        "<b>Confidence:</b> " + p[11] + "<hr style='margin:4px 0'><span class='sm-sentence'>“" + p[12] +
+        "”</span></div>";
+    };
     {% endmacro %}
     """)
 
@@ -382,7 +430,7 @@ class EventMarkers(MacroElement):
       ids.forEach(function (id) {
         var e = window.smEvents[id];
         if (!e) { return; }
-        if (e.ring > 0) {
+        if (e.ring > 0 && !renderer) {  // uncertainty rings only while the markers are few enough to read
           L.circle([e.plat, e.plon], {radius: e.ring, color: e.color, weight: 1, dashArray: "4 4", fill: false,
                     interactive: false, smStart: e.start, smEnd: e.end, renderer: renderer}).addTo(group);
         }
@@ -391,7 +439,8 @@ class EventMarkers(MacroElement):
                        weight: isSel ? 3 : 1.5, fill: true, fillColor: e.color, fillOpacity: e.op,
                        className: isSel ? "sm-event sm-selected-event" : "sm-event", smStart: e.start,
                        smEnd: e.end, smId: id, renderer: renderer})
-          .bindTooltip(e.tip).bindPopup(e.popup, {maxWidth: 380}).addTo(group);
+          .bindTooltip(window.smTip(e)).bindPopup(function () { return window.smPopup(e); }, {maxWidth: 380})
+          .addTo(group);
       });
     })();
     {% endmacro %}
@@ -552,25 +601,29 @@ def focus_countries(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame) -> list[
 
 
 def base_map(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer: OfflineGazetteer, settings: Settings,
-             mode: AssetMode = AssetMode.SERVED, online_tiles: bool = True) -> folium.Map:
+             mode: AssetMode = AssetMode.SERVED, online_tiles: bool = True, layer_control: bool = True) -> folium.Map:
     """Everything but the events: basemap, labels, named areas, legend (the app adds events on top)."""
-    return build_base_map(prepare_base_layers(places, events, gazetteer, settings), settings, mode, online_tiles)
+    return build_base_map(prepare_base_layers(places, events, gazetteer, settings), settings, mode, online_tiles,
+                          layer_control)
 
 
 def build_base_map(layers: BaseLayers, settings: Settings, mode: AssetMode = AssetMode.SERVED,
-                   online_tiles: bool = True) -> folium.Map:
+                   online_tiles: bool = True, layer_control: bool = True) -> folium.Map:
+    """The base map; a layer control lists its layers (pass False to add one later, after more layers)."""
     south, west, north, east = layers.bounds
     m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=6, tiles=None,
                    control_scale=True)
     apply_assets(m, settings, mode)
-    add_base_layers(m, layers)
+    world_url = "/app/static/derived/basemap-coarse.geojson" if mode is AssetMode.SERVED else None
+    add_base_layers(m, layers, world_url)
     EventStore(layers.events).add_to(m)
     if online_tiles and settings.online_tiles:
         # Optional, off by default: only requested when the user ticks it in the layer control.
         folium.TileLayer(settings.online_tiles, name=f"{settings.online_tiles} tiles (online)", overlay=True,
                          show=False, control=True).add_to(m)
     Legend(layers.event_types or None).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+    if layer_control:
+        folium.LayerControl(collapsed=True).add_to(m)
     # Keep the events clear of the legend (bottom right) and the time control (bottom centre).
     m.fit_bounds([[south, west], [north, east]], padding_top_left=(30, 30), padding_bottom_right=(250, 110))
     return m
@@ -579,10 +632,11 @@ def build_base_map(layers: BaseLayers, settings: Settings, mode: AssetMode = Ass
 def standalone_map(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer: OfflineGazetteer,
                    settings: Settings, title: str = "") -> folium.Map:
     """A self-contained map (assets inlined) with events and a playable time control."""
-    m = base_map(places, events, gazetteer, settings, mode=AssetMode.INLINE)
+    m = base_map(places, events, gazetteer, settings, mode=AssetMode.INLINE, layer_control=False)
     layer = events_layer(events)
     layer.add_to(m)
     TimeControl(layer, events).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     if title:
         m.get_root().header.add_child(Element(f"<title>{safe_html(title)}</title>"))
     return m

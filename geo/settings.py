@@ -56,6 +56,10 @@ class Settings:
     def vendor_dir(self) -> Path:
         return self.static_dir / "vendor"
 
+    @property
+    def static_derived_dir(self) -> Path:
+        return self.static_dir / "derived"
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ

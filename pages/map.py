@@ -15,8 +15,6 @@ from geo.pipeline import Analysis
 from pages.common import current_analysis, current_input, get_pipeline
 from pages.sidebar import sidebar
 
-sidebar()
-
 EVENT_ID = re.compile(r"\[([^\]\s]+-e\d{3})\]")
 PLAY_STEP_SECONDS = 0.8
 
@@ -159,8 +157,10 @@ def _date_label(row: pd.Series) -> str:
     return f"{pd.Timestamp(start):%Y-%m-%d}"
 
 
-analysis = current_analysis()
-if analysis is not None:
+def main() -> None:
+    analysis = current_analysis()
+    if analysis is None:
+        return
     header(analysis)
     left, right = st.columns([5, 7], gap="medium")
     with left:
@@ -171,3 +171,8 @@ if analysis is not None:
         else:
             st.info("No events were found in this article, so there is nothing on the timeline. "
                     "The places it names are listed on the “Events & places” page.")
+
+
+if __name__ == "__main__":  # streamlit runs pages as __main__; tests import helpers
+    sidebar()
+    main()

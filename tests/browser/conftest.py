@@ -31,14 +31,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+def _serve(script: str) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does).")
     port = _free_port()
-    started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.headless", "true",
          "--server.address", "127.0.0.1"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
@@ -53,7 +51,6 @@ def app_url() -> Iterator[str]:
                 time.sleep(0.1)
         else:
             raise RuntimeError("streamlit did not start")
-        os.environ["SITMAP_TEST_SERVER_STARTED"] = str(started)
         yield url
     finally:
         proc.terminate()
@@ -61,6 +58,16 @@ def app_url() -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    yield from _serve("app.py")
+
+
+@pytest.fixture(scope="session")
+def many_events_url() -> Iterator[str]:
+    yield from _serve("tests/browser/many_events_app.py")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,38 @@
+"""A test app: the sample's map with 5,000 synthetic events and the same slider + st_folium update path
+as the main page (used to measure how fast the map follows the slider at scale)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from geo.bench import synthetic_events  # noqa: E402
+from geo.mapview import build_base_map, events_layer, prepare_base_layers  # noqa: E402
+from geo.pipeline import Pipeline  # noqa: E402
+from pages.map import events_in_range  # noqa: E402
+
+N = int(st.query_params.get("n", 5000))
+
+
+@st.cache_resource
+def setup(n: int):  # type: ignore[no-untyped-def]
+    pipeline = Pipeline()
+    text = (Path(__file__).resolve().parents[2] / "data" / "sample_article.txt").read_text()
+    analysis = pipeline.analyze(pipeline.load(text, published=dt.date(2022, 4, 19)))
+    events = synthetic_events(analysis.events_gdf, n)
+    return pipeline, events, prepare_base_layers(analysis.places, events, pipeline.gazetteer, pipeline.settings)
+
+
+pipeline, events, layers = setup(N)
+first, last = dt.date(2022, 3, 1), dt.date(2022, 4, 29)
+lo, hi = st.slider("Timeline", min_value=first, max_value=last, value=(first, last), key="range")
+shown = events_in_range(events, lo, hi)
+st.caption(f"{len(shown)} events")
+st_folium(build_base_map(layers, pipeline.settings), feature_group_to_add=events_layer(shown), key="m", height=500,
+          use_container_width=True, returned_objects=["last_object_clicked_tooltip"])
