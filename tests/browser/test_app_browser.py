@@ -80,6 +80,13 @@ def test_markers_slider_click_and_nothing_leaves_localhost(page, app_url):
     record_timing("marker_click_to_sentence_highlighted_s", time.perf_counter() - started)
     assert page.locator(".sm-article .sm-selected").inner_text().strip()
 
+    # Play steps through the timeline from its start: markers come back day by day.
+    thumbs.nth(1).focus()
+    page.keyboard.press("End")
+    _wait_for(page, lambda: _count_markers(page) == total, 10, "all markers before playing")
+    page.get_by_role("button", name="▶ Play").click()
+    _wait_for(page, lambda: 0 <= _count_markers(page) < total, 10, "the timeline restarting")
+    _wait_for(page, lambda: _count_markers(page) == total, 40, "play reaching the last day")
     assert page.outside_requests == [], page.outside_requests
 
 
