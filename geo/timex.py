@@ -44,7 +44,7 @@ PARTS_OF_DAY = {"morning": (6, 12), "afternoon": (12, 18), "evening": (18, 22), 
                 "overnight": (0, 6), "midday": (12, 13), "noon": (12, 13), "midnight": (0, 1)}
 
 _MONTH_ALT = "|".join(sorted(list(MONTHS) + [m + r"\.?" for m in MONTH_ABBR], key=len, reverse=True))
-_WEEKDAY_ALT = "|".join(WEEKDAYS) + "|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+_WEEKDAY_ALT = "|".join(WEEKDAYS) + r"|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.(?=\s)"  # "Sun." not "Sun Microsystems"
 _NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|several|a few|few|many|a couple of|couple of)"
 _UNIT = r"(?:second|minute|hour|day|week|fortnight|month|year|decade|centur(?:y|ie))s?"
 _ZONE = r"(?:\s?(?P<zone>UTC|GMT|EDT|EST|CDT|CST|MDT|MST|PDT|PST|BST|CET|CEST|EET|EEST|MSK|IST|JST|AEST|local time|ET|PT))?"
@@ -80,13 +80,50 @@ RULES: list[_Rule] = [
     _r("year", r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bduring )|(?<=\bof )|(?<=\bfrom )|(?<=\bearly )|"
                r"(?<=\bmid-)|(?<=\blate )|(?<=\bend of )|(?<=\bbefore )|(?<=\bafter )|(?<=\byear )|(?<=\bsummer )|"
                r"(?<=\bwinter )|(?<=\bspring )|(?<=\bautumn ))(?P<y>(?:19|20)\d{2})(?!\s?(?:-|–)?\s?(?:\d|percent|%|people|troops|km))\b"),
+    _r("quarter", r"\b(?:the\s)?(?:(?P<yr>(?:19|20)\d{2})(?:'s)?\s)?(?:fiscal\s)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]quarter(?:\s(?:of\s)?(?:fiscal\s)?(?P<y>(?:19|20)\d{2}))?\b"),
+    _r("rel_quarter", r"\b(?:the|this|last|that|its)\s(?P<mod>latest|current|recent|past|previous|last|same|year-ago|year-earlier|comparable|prior-year|fiscal)?\s?quarter\b(?!ly)"),
+    _r("period_ref", r"\bthe\s(?:(?P<mod>year-ago|year-earlier|corresponding|comparable|same)|(?P<y>(?:19|20)\d{2}))\s(?:(?:first|second|third|fourth)\s)?(?:period|quarter)(?:\slast\syear)?\b"),
+    _r("fiscal_year", r"\bfiscal\s(?:year\s)?(?P<y>(?:19|20)\d{2})\b"),
+    _r("year_earlier", r"\b(?:a|one)\s(?:year|month|week)\s(?:earlier|before|ago)\b|\b(?:year|month)[- ](?:earlier|ago)\b"),
+    _r("century", r"\b(?:the\s)?(?P<n>\d{1,2})(?:st|nd|rd|th)\scentury\b"),
+    _r("spelled_year", r"\b(?:nineteen|twenty)\s(?:hundred\s)?(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)\b|\bthe\syear\stwo\sthousand(?:\sand\s\w+)?\b"),
+    _r("bare_month", r"\b(?P<mon>January|February|March|April|June|July|August|September|October|November|December)\b(?!\s\d)"),
+    _r("bare_year", r"(?<![\d,.$#-])(?P<y>(?:19[0-9]|20[0-4])\d)(?![\d,%-]|\s?(?:percent|people|troops|km|miles|tons|barrels|shares|units|votes|cases|acres|feet|pounds|dollars))"),
     _r("decade", r"\b(?:the\s)?(?:early\s|mid-?|late\s)?(?P<dec>(?:19|20)\d0)s\b"),
     _r("duration", rf"\b(?:for\s|(?P<q>more than|over|nearly|almost|about|some|the past|the last|the next|in)\s)?(?P<n>{_NUM}|\d+)[\s-](?P<unit>{_UNIT})(?:\s(?:long|old))?\b"),
     _r("vague_duration", r"\b(?P<unit>hours|days|weeks|months|years|decades)(?=\s(?:of|on end|later|earlier)\b)"),
-    _r("present", r"\b(?P<word>now|currently|at present|at the moment|nowadays|these days|recently|lately|in recent (?:days|weeks|months|years)|so far this year|the past|in the past|formerly|soon|in the future)\b"),
+    _r("present", r"\b(?P<word>now|currently|current|recent|previously|at present|at the moment|nowadays|these days|recently|lately|in recent (?:days|weeks|months|years)|so far this year|the past|in the past|formerly|soon|in the future)\b"),
     _r("set", rf"\b(?P<word>every\s(?:{_WEEKDAY_ALT}|day|week|month|year|morning|night)|daily|weekly|monthly|annually|each (?:day|week|month|year))\b"),
 ]
+PAST_CUES = re.compile(r"\b(was|were|had|did|ended|rose|fell|reported|posted|earned|ago|last)\b", re.I)
+# "A year earlier" in a results story means the same quarter a year before (TimeML anchoring granularity).
+YEAR_SHIFT = re.compile(r"^(?:a |one )?year[- ](?:earlier|ago|before)$|^the (?:year-ago|year-earlier|corresponding|"
+                        r"comparable|same) (?:period|quarter)(?: last year)?$|^year-(?:earlier|ago)$", re.I)
 FUTURE_CUES = re.compile(r"\b(will|'ll|shall|scheduled|expected to|plans? to|is to|are to|going to|next|upcoming|due to)\b", re.I)
+# For a month or a day named without its year, wider cues of a coming date ("payable Dec. 15", "by March").
+DATE_FUTURE_CUES = re.compile(r"\b(will|'ll|shall|would|scheduled|expects?|expected|plans?|planned|is to|are to|going to|"
+                              r"next|upcoming|due|until|by|through|payable|effective)\b", re.I)
+
+
+_UNITS_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+
+
+def _spelled_year(text: str) -> int | None:
+    """"nineteen ninety-six" -> 1996; "the year two thousand" -> 2000."""
+    words = text.lower().replace("-", " ").split()
+    if "thousand" in words:
+        rest = words[words.index("thousand") + 1:]
+        rest = [w for w in rest if w != "and"]
+        return 2000 + sum(_UNITS_WORDS.get(w, 0) + _TEENS.get(w, 0) + _TENS.get(w, 0) for w in rest)
+    words = [w for w in words if w != "hundred"]
+    if len(words) < 2 or words[0] not in {"nineteen", "twenty"}:
+        return None
+    century = 1900 if words[0] == "nineteen" else 2000
+    tail = sum(_UNITS_WORDS.get(w, 0) + _TEENS.get(w, 0) + _TENS.get(w, 0) for w in words[1:])
+    return century + tail if 0 < tail < 100 else None
 
 
 def _num(text: str) -> int | None:
@@ -131,8 +168,25 @@ class TimeTagger:
         for sentence in article.sentences:
             found = self.tag_text(sentence.text, dct, sentence_index=sentence.index, offset=sentence.start,
                                   reference=self._reference(out, dct))
-            out.extend(found)
+            out.extend(self._anchor_granularity(t, out) for t in found)
         return out
+
+    @staticmethod
+    def _anchor_granularity(timex: TimeExpression, previous: Sequence[TimeExpression]) -> TimeExpression:
+        """"A year earlier" after "the third quarter" is that quarter a year before."""
+        if not YEAR_SHIFT.match(timex.text):
+            return timex
+        quarter = next((t for t in reversed(previous)
+                        if re.fullmatch(r"\d{4}-Q[1-4]", t.value) and not YEAR_SHIFT.match(t.text)), None)
+        if quarter is None:
+            return timex
+        year, q = int(quarter.value[:4]) - 1, int(quarter.value[-1])
+        if "year" not in timex.text.lower() and not timex.text.lower().startswith("the "):
+            return timex
+        _, start, end, value, precision, _ = TimeTagger._quarter(year, q)
+        from dataclasses import replace
+
+        return replace(timex, value=value, interval_start=start, interval_end=end, precision=precision)
 
     @staticmethod
     def _reference(previous: Sequence[TimeExpression], dct: dt.date) -> dt.date:
@@ -210,15 +264,60 @@ class TimeTagger:
         if name == "month_year":
             month, year = _month(g["mon"]), int(g["y"])
             return ("DATE", *_month_interval(year, month), f"{year}-{month:02d}", TimePrecision.MONTH, None)
-        if name == "month":
+        if name in {"month", "bare_month"}:
             month = _month(g["mon"])
             lead = (text[: m.start()].split() or [""])[-1].lower()
-            year = dct.year
-            if lead == "last" or (lead != "next" and month > dct.month and not FUTURE_CUES.search(text)):
-                year -= 1
-            if lead == "next" and month <= dct.month:
-                year += 1
+            if lead == "last":
+                year = dct.year - (month >= dct.month)
+            elif lead == "next":
+                year = dct.year + (month <= dct.month)
+            elif lead == "this":
+                year = dct.year
+            else:
+                year = self._infer_year(month, 15 if month != dct.month else dct.day, dct, text)
             return ("DATE", *_month_interval(year, month), f"{year}-{month:02d}", TimePrecision.MONTH, None)
+        if name == "quarter":
+            q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}[g["q"].lower()]
+            year_text = g.get("yr") or g.get("y")
+            current_q = (dct.month - 1) // 3 + 1
+            year = int(year_text) if year_text else (dct.year if q <= current_q or FUTURE_CUES.search(text) else dct.year - 1)
+            return self._quarter(year, q)
+        if name == "rel_quarter":
+            mod = (g.get("mod") or "").lower()
+            current_q = (dct.month - 1) // 3 + 1
+            year, q = dct.year, current_q
+            if mod != "current":  # "the quarter" in a results story is the one just reported
+                year, q = (year, q - 1) if q > 1 else (year - 1, 4)
+            if mod in {"year-ago", "year-earlier", "prior-year", "comparable", "same"}:
+                year -= 1
+            return self._quarter(year, q)
+        if name == "period_ref":
+            year = int(g["y"]) if g.get("y") else dct.year - 1
+            return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
+        if name == "fiscal_year":
+            year = int(g["y"])
+            return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
+        if name == "year_earlier":
+            unit = "year" if "year" in m.group(0).lower() else ("month" if "month" in m.group(0).lower() else "week")
+            target = self._shift(anchor, unit, -1)
+            precision = {"year": TimePrecision.YEAR, "month": TimePrecision.MONTH, "week": TimePrecision.WEEK}[unit]
+            return ("DATE", *self._interval_for(target, precision), self._value_for(target, precision), precision, None)
+        if name == "century":
+            n = int(g["n"])
+            if not 1 <= n <= 21:
+                return None
+            start_year = (n - 1) * 100
+            return ("DATE", None, None, f"{n - 1:02d}", TimePrecision.YEAR, None) if start_year < 1 else (
+                "DATE", dt.datetime(start_year, 1, 1), dt.datetime(start_year + 100, 1, 1), f"{n - 1:02d}",
+                TimePrecision.YEAR, None)
+        if name == "spelled_year":
+            year = _spelled_year(m.group(0))
+            if year is None:
+                return None
+            return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
+        if name == "bare_year":
+            year = int(g["y"])
+            return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
         if name == "year":
             year = int(g["y"])
             return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
@@ -313,7 +412,8 @@ class TimeTagger:
             word = g["word"].lower()
             if word in {"soon", "in the future"}:
                 return ("DATE", None, None, "FUTURE_REF", None, None)
-            if word in {"recently", "lately", "the past", "in the past", "formerly"} or word.startswith("in recent"):
+            if word in {"recently", "recent", "previously", "lately", "the past", "in the past", "formerly"} \
+                    or word.startswith("in recent"):
                 return ("DATE", None, None, "PAST_REF", None, None)
             return ("DATE", *_day(dct), "PRESENT_REF", None, None)
         if name == "set":
@@ -365,14 +465,29 @@ class TimeTagger:
 
     @staticmethod
     def _infer_year(month: int, day: int, dct: dt.date, text: str) -> int:
-        """A day without a year is in the publication year, unless that puts a past event in the future."""
-        try:
-            candidate = dt.date(dct.year, month, day)
-        except ValueError:
-            return dct.year
-        if candidate > dct + dt.timedelta(days=31) and not FUTURE_CUES.search(text):
-            return dct.year - 1
-        return dct.year
+        """The year of a day or month named without one, from the sentence's tense: the coming occurrence
+        under a future cue ("will", "next"), the last one under a past cue ("was", "rose"), else the nearest."""
+
+        def day_in(year: int) -> dt.date | None:
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                return None
+
+        years = [y for y in (dct.year - 1, dct.year, dct.year + 1) if day_in(y)]
+        if DATE_FUTURE_CUES.search(text):
+            ahead = [y for y in years if day_in(y) >= dct]  # type: ignore[operator]
+            return min(ahead) if ahead else dct.year
+        if PAST_CUES.search(text):
+            behind = [y for y in years if day_in(y) <= dct]  # type: ignore[operator]
+            return max(behind) if behind else dct.year
+        return min(years, key=lambda y: abs((day_in(y) - dct).days)) if years else dct.year  # type: ignore[operator]
+
+    @staticmethod
+    def _quarter(year: int, q: int) -> tuple[str, dt.datetime, dt.datetime, str, TimePrecision, str | None]:
+        start = dt.datetime(year, 3 * q - 2, 1)
+        end = dt.datetime(year + (q == 4), (3 * q) % 12 + 1, 1)
+        return ("DATE", start, end, f"{year}-Q{q}", TimePrecision.MONTH, None)
 
     @staticmethod
     def _shift(d: dt.date, unit: str, n: int) -> dt.date:

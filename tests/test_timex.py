@@ -65,3 +65,33 @@ def test_ranges_durations_sets():
 def test_time_zone_of_local_time():
     (t,) = _tag("at noon local time", zone="Europe/Kyiv")
     assert t.interval_start == dt.datetime(2022, 4, 19, 9, 0)
+
+
+@pytest.mark.parametrize("text,dct,value", [
+    ("third-quarter profit rose", dt.date(1989, 11, 2), "1989-Q3"),
+    ("the fourth quarter of 1988", dt.date(1989, 11, 2), "1988-Q4"),
+    ("in fiscal 1990", dt.date(1989, 11, 2), "1990"),
+    ("nineteen ninety-six", dt.date(1998, 1, 1), "1996"),
+    ("the 20th century", dt.date(1998, 1, 1), "19"),
+    ("sales in 1987 were flat", dt.date(1989, 11, 2), "1987"),
+])
+def test_financial_and_written_out_dates(text, dct, value):
+    values = [t.value for t in _tag(text, dct)]
+    assert value in values
+
+
+def test_month_without_year_follows_the_tense():
+    assert [t.value for t in _tag("The dividend is payable Dec. 15.", dt.date(1989, 11, 2))] == ["1989-12-15"]
+    assert [t.value for t in _tag("Sales rose in March.", dt.date(1989, 11, 2))] == ["1989-03"]
+
+
+def test_year_earlier_takes_the_quarter_it_follows():
+    from geo.ingest import load_article
+
+    article = load_article("Profit rose in the third quarter. A year earlier, it fell.", published=dt.date(1989, 11, 2))
+    values = [t.value for t in TimeTagger().tag(article)]
+    assert values == ["1989-Q3", "1988-Q3"]
+
+
+def test_company_names_are_not_weekdays():
+    assert not _tag("Sun Microsystems and Wed Corp. said so.")
