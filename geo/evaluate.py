@@ -83,11 +83,10 @@ def geo_metrics(gold_docs: Sequence[dict], pred_docs: dict[str, list[dict]]) -> 
         pred = pred_docs.get(str(doc["id"]), [])
         n_gold += len(gold)
         n_pred += len(pred)
-        pred_spans = {(p["start"], p["end"]) for p in pred}
-        tp_exact += sum((g["start"], g["end"]) in pred_spans for g in gold)
-        tp_lenient_pred += sum(any(p["start"] < g["end"] and g["start"] < p["end"] for g in gold) for p in pred)
-        for g in gold:
-            overlapping = [p for p in pred if p["start"] < g["end"] and g["start"] < p["end"]]
+        exact, pred_hits, overlaps = span_counts(gold, pred)
+        tp_exact += exact
+        tp_lenient_pred += pred_hits
+        for g, overlapping in zip(gold, overlaps, strict=True):
             if overlapping:
                 tp_lenient_gold += 1
             if g.get("lat") is None:
@@ -122,6 +121,18 @@ def geo_metrics(gold_docs: Sequence[dict], pred_docs: dict[str, list[dict]]) -> 
         "top_missed": ", ".join(f"{n} ({c})" for n, c in missed.most_common(8)),
         "top_misplaced": ", ".join(f"{n} ({c})" for n, c in misplaced.most_common(8)),
     }
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def span_counts(gold: Sequence[dict], pred: Sequence[dict]) -> tuple[int, int, list[list[dict]]]:
+    """(exact matches, predictions overlapping some gold span, for each gold span the predictions overlapping it)."""
+    pred_spans = {(p["start"], p["end"]) for p in pred}
+    exact = sum((g["start"], g["end"]) in pred_spans for g in gold)
+    pred_hits = sum(any(_overlaps(p, g) for g in gold) for p in pred)
+    return exact, pred_hits, [[p for p in pred if _overlaps(p, g)] for g in gold]
 
 
 def _trapezoid(values: Sequence[float]) -> float:
@@ -187,11 +198,10 @@ def time_metrics(gold_docs: Sequence[dict], pred_docs: dict[str, list[dict]],
         pred = [p for p in pred_docs.get(str(doc["id"]), []) if p["type"] in wanted]
         n_gold += len(gold)
         n_pred += len(pred)
-        spans = {(p["start"], p["end"]) for p in pred}
-        strict += sum((g["start"], g["end"]) in spans for g in gold)
-        relaxed_pred += sum(any(p["start"] < g["end"] and g["start"] < p["end"] for g in gold) for p in pred)
-        for g in gold:
-            overlapping = [p for p in pred if p["start"] < g["end"] and g["start"] < p["end"]]
+        exact, pred_hits, overlaps = span_counts(gold, pred)
+        strict += exact
+        relaxed_pred += pred_hits
+        for g, overlapping in zip(gold, overlaps, strict=True):
             if overlapping:
                 relaxed_gold += 1
                 if any(p["value"] == g["value"] for p in overlapping):

@@ -1,3 +1,4 @@
+import contextlib
 import http.server
 import threading
 import time
@@ -58,6 +59,22 @@ def test_directional_part_is_inside_and_east():
     assert square.contains(east) and east.bounds[0] == pytest.approx(6.0)
 
 
+@contextlib.contextmanager
+def local_server(handler: type[http.server.BaseHTTPRequestHandler]):
+    """A local HTTP server standing in for an online geocoder (tests never use the network)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+
+
+def _online_settings(server, **extra) -> Settings:
+    return Settings(online_geocoder="nominatim", nominatim_domain=f"127.0.0.1:{server.server_port}",
+                    nominatim_scheme="http", online_min_delay=0.0, **extra)
+
+
 class _SlowHandler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802
         time.sleep(2)
@@ -70,25 +87,18 @@ class _SlowHandler(http.server.BaseHTTPRequestHandler):
 
 
 def test_timed_out_online_geocoder_does_not_lose_the_others(tmp_path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        from geo.gazetteer import OfflineGazetteer
-        from geo.resolve import online_members
+    from geo.gazetteer import OfflineGazetteer
+    from geo.resolve import PersistentGeocodeCache, online_members
 
-        settings = Settings(online_geocoder="nominatim", nominatim_domain=f"127.0.0.1:{server.server_port}",
-                            nominatim_scheme="http", online_timeout=0.3, online_min_delay=0.0,
-                            data_dir=Settings().data_dir)
+    with local_server(_SlowHandler) as server:
+        settings = _online_settings(server, online_timeout=0.3)
         gaz = OfflineGazetteer(settings)
-        members = [(n, f) for n, f in online_members(settings)]
-        for _, member in members:  # a throwaway cache for the test
-            member.__init__(member.geocode_func, tmp_path / "cache.sqlite", "nominatim")
-        chain = GeocoderChain([("offline gazetteer", gaz.geocode), *members])
+        (name, member), = online_members(settings)
+        member = PersistentGeocodeCache(member.geocode_func, tmp_path / "cache.sqlite", "nominatim")
+        chain = GeocoderChain([("offline gazetteer", gaz.geocode), (name, member)])
         assert chain.geocode("Qwerbinsk") is None
         assert chain.failures and "timed out" in chain.failures[0].error
         assert chain.geocode("Mariupol") is not None  # the offline answer still comes first
-    finally:
-        server.shutdown()
 
 
 class _NominatimHandler(http.server.BaseHTTPRequestHandler):
@@ -104,17 +114,14 @@ class _NominatimHandler(http.server.BaseHTTPRequestHandler):
 
 
 def test_online_provider_fills_gaps_and_is_cached(tmp_path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NominatimHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        from geo.gazetteer import OfflineGazetteer
-        from geo.ingest import load_article
-        from geo.mentions import ToponymRecognizer
-        from geo.nlp import load_pipeline
-        from geo.resolve import PersistentGeocodeCache, online_members
+    from geo.gazetteer import OfflineGazetteer
+    from geo.ingest import load_article
+    from geo.mentions import ToponymRecognizer
+    from geo.nlp import load_pipeline
+    from geo.resolve import PersistentGeocodeCache, online_members
 
-        settings = Settings(online_geocoder="nominatim", nominatim_domain=f"127.0.0.1:{server.server_port}",
-                            nominatim_scheme="http", online_min_delay=0.0)
+    with local_server(_NominatimHandler) as server:
+        settings = _online_settings(server)
         gaz = OfflineGazetteer(settings)
         (name, member), = online_members(settings)
         member = PersistentGeocodeCache(member.geocode_func, tmp_path / "cache.sqlite", "nominatim")
@@ -125,7 +132,5 @@ def test_online_provider_fills_gaps_and_is_cached(tmp_path):
         placed = [r for r in resolutions if r.place is not None]
         assert placed and placed[0].place.source == "online geocoder"
         assert km(placed[0].place.lat, placed[0].place.lon, 47.5, 35.1) < 1
-    finally:
-        server.shutdown()
     # The answer is cached on disk: with the server gone it still comes back.
     assert member("Qwerbinsk") is not None
