@@ -78,6 +78,10 @@ def _try(candidate: ArticleInput) -> None:
 def sidebar() -> None:
     current = current_input()
     with st.sidebar:
+        st.page_link("pages/map.py", label="Map")
+        st.page_link("pages/data.py", label="Events & places")
+        st.page_link("pages/about.py", label="About & sources")
+        st.divider()
         st.header("Article")
         with st.form("article_form", border=False):
             source = st.radio("Source", ["Sample article", "Paste text", "Upload a file"], key="sm_source",
