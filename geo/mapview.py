@@ -390,7 +390,16 @@ class EventStore(MacroElement):
 
     _template = Template("""
     {% macro script(this, kwargs) %}
+    {% if this.url %}
+    (function () {  // synchronous, so that the markers drawn next (and their click handlers) find it
+      var request = new XMLHttpRequest();
+      request.open("GET", {{ this.url|tojson }}, false);
+      request.send();
+      window.smEvents = JSON.parse(request.responseText);
+    })();
+    {% else %}
     window.smEvents = {{ this.payload }};
+    {% endif %}
     window.smTip = function (e) {  // the app reads the event id back from "[...]" when a marker is clicked
       return e.p[1] + " · " + e.p[2] + " · " + e.p[5] + " [" + e.id + "]";
     };
@@ -406,10 +415,28 @@ class EventStore(MacroElement):
     {% endmacro %}
     """)
 
-    def __init__(self, records: list[dict[str, object]]) -> None:
+    def __init__(self, records: list[dict[str, object]], url: str | None = None) -> None:
+        """Inline the events, or (``url``) load them from a file written by ``write_event_store``."""
         super().__init__()
         self._name = "EventStore"
-        self.payload = _json_for_script({r["id"]: r for r in records})
+        self.url = url
+        self.payload = "" if url else _json_for_script({r["id"]: r for r in records})
+
+
+def write_event_store(records: list[dict[str, object]], folder: Path) -> str:
+    """Write the events as JSON named by their content (the app serves it once instead of with every
+    rerun); returns the file name."""
+    import hashlib
+
+    payload = json.dumps({r["id"]: r for r in records}, ensure_ascii=False, separators=(",", ":"))
+    name = f"events-{hashlib.sha1(payload.encode()).hexdigest()[:16]}.json"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    if not target.exists():
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(payload, encoding="utf-8")
+        tmp.replace(target)
+    return name
 
 
 class EventMarkers(MacroElement):
@@ -435,12 +462,14 @@ class EventMarkers(MacroElement):
                     interactive: false, smStart: e.start, smEnd: e.end, renderer: renderer}).addTo(group);
         }
         var isSel = id === selected;
-        L.circleMarker([e.lat, e.lon], {radius: isSel ? 11 : 8, color: isSel ? "#111" : "#ffffff",
+        var marker = L.circleMarker([e.lat, e.lon], {radius: isSel ? 11 : 8, color: isSel ? "#111" : "#ffffff",
                        weight: isSel ? 3 : 1.5, fill: true, fillColor: e.color, fillOpacity: e.op,
                        className: isSel ? "sm-event sm-selected-event" : "sm-event", smStart: e.start,
                        smEnd: e.end, smId: id, renderer: renderer})
-          .bindTooltip(window.smTip(e)).bindPopup(function () { return window.smPopup(e); }, {maxWidth: 380})
-          .addTo(group);
+          .bindPopup(function () { return window.smPopup(e); }, {maxWidth: 380});
+        // Hover tooltips while markers are few; with thousands a click (popup, position) says it all.
+        if (!renderer) { marker.bindTooltip(window.smTip(e)); }
+        marker.addTo(group);
       });
     })();
     {% endmacro %}
@@ -465,7 +494,7 @@ class Legend(MacroElement):
 
     _template = Template("""
     {% macro html(this, kwargs) %}
-    <details class="sm-legend" id="{{ this.get_name() }}" open>
+    <details class="sm-legend" id="{{ this.get_name() }}"{% if this.open %} open{% endif %}>
       <summary class="sm-legend-title">Legend</summary>
       {% for label, color in this.colors %}
         <div><span class="sm-dot" style="background:{{ color }}"></span>{{ label }}</div>
@@ -502,12 +531,23 @@ class Legend(MacroElement):
     {% endmacro %}
     """)
 
-    def __init__(self, event_types: Sequence[str] | None = None) -> None:
+    def __init__(self, event_types: Sequence[str] | None = None, open_: bool = True) -> None:
         super().__init__()
         self._name = "Legend"
+        self.open = open_
         types = event_types or list(EVENT_COLORS)
         self.colors = [(t, EVENT_COLORS[t]) for t in EVENT_COLORS if t in types] or list(EVENT_COLORS.items())
         self.sea = SEA
+
+
+def event_key_html(event_types: Sequence[str]) -> str:
+    """The event colours as a one-line key (for beside the map in the app)."""
+    items = "".join(
+        f'<span style="margin-right:12px;white-space:nowrap"><span style="display:inline-block;width:10px;height:10px;'
+        f'border-radius:50%;background:{EVENT_COLORS[t]};margin-right:4px"></span>{html.escape(t)}</span>'
+        for t in EVENT_COLORS if t in event_types)
+    return (f'<div style="font:12px/1.6 system-ui,sans-serif;color:#444">{items}<span style="white-space:nowrap">'
+            "· paler = less certain · dashed ring = a town's extent · shaded = a named area</span></div>")
 
 
 class TimeControl(MacroElement):
@@ -608,24 +648,31 @@ def base_map(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer: Offl
 
 
 def build_base_map(layers: BaseLayers, settings: Settings, mode: AssetMode = AssetMode.SERVED,
-                   online_tiles: bool = True, layer_control: bool = True) -> folium.Map:
-    """The base map; a layer control lists its layers (pass False to add one later, after more layers)."""
+                   online_tiles: bool = True, layer_control: bool = True, compact: bool = False,
+                   events_url: str | None = None) -> folium.Map:
+    """The base map; a layer control lists its layers (pass False to add one later, after more layers).
+
+    ``compact`` (a narrow map beside text): the legend starts folded and the view is not padded for it.
+    """
     south, west, north, east = layers.bounds
     m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=6, tiles=None,
                    control_scale=True)
     apply_assets(m, settings, mode)
     world_url = "/app/static/derived/basemap-coarse.geojson" if mode is AssetMode.SERVED else None
     add_base_layers(m, layers, world_url)
-    EventStore(layers.events).add_to(m)
+    EventStore(layers.events, url=events_url).add_to(m)
     if online_tiles and settings.online_tiles:
         # Optional, off by default: only requested when the user ticks it in the layer control.
         folium.TileLayer(settings.online_tiles, name=f"{settings.online_tiles} tiles (online)", overlay=True,
                          show=False, control=True).add_to(m)
-    Legend(layers.event_types or None).add_to(m)
+    Legend(layers.event_types or None, open_=not compact).add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=True).add_to(m)
     # Keep the events clear of the legend (bottom right) and the time control (bottom centre).
-    m.fit_bounds([[south, west], [north, east]], padding_top_left=(30, 30), padding_bottom_right=(250, 110))
+    if compact:
+        m.fit_bounds([[south, west], [north, east]], padding_top_left=(20, 20), padding_bottom_right=(20, 20))
+    else:
+        m.fit_bounds([[south, west], [north, east]], padding_top_left=(30, 30), padding_bottom_right=(250, 110))
     return m
 
 

@@ -10,7 +10,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.highlight import article_css, article_html, legend_html
-from geo.mapview import BaseLayers, build_base_map, events_layer, prepare_base_layers, timeline_days
+from geo.mapview import (
+    BaseLayers,
+    build_base_map,
+    event_key_html,
+    events_layer,
+    prepare_base_layers,
+    timeline_days,
+    write_event_store,
+)
 from geo.pipeline import Analysis
 from pages.common import current_analysis, current_input, get_pipeline
 from pages.sidebar import sidebar
@@ -20,9 +28,12 @@ PLAY_STEP_SECONDS = 0.8
 
 
 @st.cache_data(max_entries=8, show_spinner="Drawing the map…")
-def _base_layers(_analysis: Analysis, key: str) -> BaseLayers:
+def _base_layers(_analysis: Analysis, key: str) -> tuple[BaseLayers, str]:
+    """The map's data, and the URL its events are served from (written once, not sent with every rerun)."""
     pipeline = get_pipeline()
-    return prepare_base_layers(_analysis.places, _analysis.events_gdf, pipeline.gazetteer, pipeline.settings)
+    layers = prepare_base_layers(_analysis.places, _analysis.events_gdf, pipeline.gazetteer, pipeline.settings)
+    name = write_event_store(layers.events, pipeline.settings.static_derived_dir)
+    return layers, f"/app/static/derived/{name}"
 
 
 def _days(analysis: Analysis) -> list[dt.date]:
@@ -105,21 +116,35 @@ def map_panel(analysis: Analysis) -> None:
                    "Click a marker for its details; its sentence is highlighted in the text.")
         # The base map is rebuilt from cached plain data each run (st_folium mutates the folium object);
         # only the events layer changes, so the component updates it in place and keeps zoom and pan.
-        layers = _base_layers(analysis, analysis.article.article_id + str(analysis.article.published))
-        m = build_base_map(layers, get_pipeline().settings)
+        layers, events_url = _base_layers(analysis, analysis.article.article_id + str(analysis.article.published))
+        m = build_base_map(layers, get_pipeline().settings, compact=True, events_url=events_url)
         layer = events_layer(shown, selected=st.session_state.get("sm_selected"))
         view = st.session_state.get("sm_view")
         result = st_folium(m, feature_group_to_add=layer, center=view[0] if view else None,
                            zoom=view[1] if view else None, key="sm_map", height=560,
-                           use_container_width=True, returned_objects=["last_object_clicked_tooltip"])
-        clicked = EVENT_ID.search((result or {}).get("last_object_clicked_tooltip") or "")
-        if clicked and clicked.group(1) != st.session_state.get("sm_clicked"):
-            st.session_state.sm_clicked = clicked.group(1)
-            st.session_state.sm_selected = clicked.group(1)
+                           use_container_width=True,
+                           returned_objects=["last_object_clicked_tooltip", "last_object_clicked"])
+        st.html(event_key_html(layers.event_types))
+        clicked = clicked_event(result or {}, layers)
+        if clicked and clicked != st.session_state.get("sm_clicked"):
+            st.session_state.sm_clicked = clicked
+            st.session_state.sm_selected = clicked
             st.rerun(scope="app")
         event_table(shown)
 
     panel()
+
+
+def clicked_event(result: dict, layers: BaseLayers) -> str | None:
+    """The event a click landed on: from its tooltip "[id]", else (no tooltips on big maps) its position."""
+    found = EVENT_ID.search(result.get("last_object_clicked_tooltip") or "")
+    if found:
+        return found.group(1)
+    point = result.get("last_object_clicked") or {}
+    if "lat" not in point:
+        return None
+    key = (round(float(point["lat"]), 4), round(float(point["lng"]), 4))
+    return next((str(e["id"]) for e in layers.events if (e["lat"], e["lon"]) == key), None)
 
 
 def event_table(shown: pd.DataFrame) -> None:

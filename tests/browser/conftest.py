@@ -60,6 +60,12 @@ def _serve(script: str) -> Iterator[str]:
             proc.kill()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fresh_timings() -> None:
+    """Timings are this run's only."""
+    TIMINGS.unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     yield from _serve("app.py")

@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from geo.bench import synthetic_events  # noqa: E402
-from geo.mapview import build_base_map, events_layer, prepare_base_layers  # noqa: E402
+from geo.mapview import build_base_map, events_layer, prepare_base_layers, write_event_store  # noqa: E402
 from geo.pipeline import Pipeline  # noqa: E402
 from pages.map import events_in_range  # noqa: E402
 
@@ -26,13 +26,15 @@ def setup(n: int):  # type: ignore[no-untyped-def]
     text = (Path(__file__).resolve().parents[2] / "data" / "sample_article.txt").read_text()
     analysis = pipeline.analyze(pipeline.load(text, published=dt.date(2022, 4, 19)))
     events = synthetic_events(analysis.events_gdf, n)
-    return pipeline, events, prepare_base_layers(analysis.places, events, pipeline.gazetteer, pipeline.settings)
+    layers = prepare_base_layers(analysis.places, events, pipeline.gazetteer, pipeline.settings)
+    return pipeline, events, layers, write_event_store(layers.events, pipeline.settings.static_derived_dir)
 
 
-pipeline, events, layers = setup(N)
+pipeline, events, layers, store = setup(N)
 first, last = dt.date(2022, 3, 1), dt.date(2022, 4, 29)
 lo, hi = st.slider("Timeline", min_value=first, max_value=last, value=(first, last), key="range")
 shown = events_in_range(events, lo, hi)
 st.caption(f"{len(shown)} events")
-st_folium(build_base_map(layers, pipeline.settings), feature_group_to_add=events_layer(shown), key="m", height=500,
+st_folium(build_base_map(layers, pipeline.settings, compact=True, events_url=f"/app/static/derived/{store}"),
+          feature_group_to_add=events_layer(shown), key="m", height=500,
           use_container_width=True, returned_objects=["last_object_clicked_tooltip"])
