@@ -35,7 +35,3 @@ class DataNotBuiltError(SituationMapError):
 
 class ModelNotFoundError(SituationMapError):
     """No spaCy pipeline of the configured names is installed."""
-
-
-class ResolutionError(SituationMapError):
-    """A place name could not be resolved by any resolver of the chain."""

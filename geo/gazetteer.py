@@ -136,9 +136,6 @@ class OfflineGazetteer(Geocoder):
         pop = math.log10(place.population + 10) / 8.0
         return KIND_PRIOR.get(place.kind, 0.0) + pop
 
-    def has_name(self, text: str) -> bool:
-        return bool(self.lookup_rows(text))
-
     def lookup_rows(self, text: str) -> tuple[sqlite3.Row, ...]:
         """Gazetteer rows whose name matches ``text`` (short all-caps names only in that exact case)."""
         rows = self._lookup(normalize_name(text))
@@ -191,14 +188,6 @@ class OfflineGazetteer(Geocoder):
 
     def country(self, iso: str) -> Place | None:
         return self._by_code("country", iso)
-
-    def admin1(self, country: str, admin1: str) -> Place | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT *, name AS exact, 0 AS case_sensitive FROM places WHERE kind='admin1' AND country=? AND admin1=?",
-                (country, admin1),
-            ).fetchone()
-        return self._row_to_place(row) if row else None
 
     def _by_code(self, kind: str, code: str) -> Place | None:
         with self._lock:

@@ -91,6 +91,9 @@ class ToponymRecognizer:
 
         self._zipf = zipf_frequency
         self._sentence_starts: set[int] = set()
+        names = sorted({n for up in gazetteer.user_places for n in up.names}, key=len, reverse=True)
+        self._user_pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b",
+                                        re.IGNORECASE) if names else None
 
     # -- public ---------------------------------------------------------------------------
     def recognize(self, article: Article, doc: object | None = None) -> list[Mention]:
@@ -112,12 +115,10 @@ class ToponymRecognizer:
 
     # -- recognisers ------------------------------------------------------------------------
     def _from_user_places(self, article: Article, sentence_of: _SentenceIndex) -> list[_Candidate]:
-        out = []
-        names = sorted({n for up in self.gazetteer.user_places for n in up.names}, key=len, reverse=True)
-        if not names:
+        out: list[_Candidate] = []
+        if self._user_pattern is None:
             return out
-        pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
-        for match in pattern.finditer(article.text):
+        for match in self._user_pattern.finditer(article.text):
             text = match.group(0)
             if not any(ch.isupper() for ch in text):
                 continue

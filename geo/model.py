@@ -42,12 +42,6 @@ class Article:
     published_source: str = "user"
     notes: tuple[str, ...] = ()
 
-    def sentence_at(self, offset: int) -> Sentence | None:
-        for sentence in self.sentences:
-            if sentence.start <= offset < sentence.end:
-                return sentence
-        return None
-
 
 class MentionKind(str, enum.Enum):
     TOPONYM = "toponym"  # a proper place name: Mariupol, Donetsk region

@@ -68,9 +68,10 @@ class Pipeline:
         self.extractor = EventExtractor()
 
     def load(self, content: str | bytes, *, published: dt.date | None = None, filename: str = "",
-             article_id: str | None = None, title: str = "", source: str = "") -> Article:
+             article_id: str | None = None, title: str = "", source: str = "", max_chars: int | None = None
+             ) -> Article:
         return load_article(content, published=published, filename=filename, article_id=article_id,
-                            title=title, source=source, max_chars=self.settings.max_article_chars)
+                            title=title, source=source, max_chars=max_chars or self.settings.max_article_chars)
 
     def analyze(self, article: Article, timezone: str | None = None) -> Analysis:
         timings: dict[str, float] = {}

@@ -14,7 +14,7 @@ import logging
 import math
 import sqlite3
 import threading
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -305,11 +305,3 @@ def directional_part(geometry: shapely.Geometry, direction: str) -> shapely.Geom
         x0, x1, y0, y1 = minx + 0.3 * w, maxx - 0.3 * w, miny + 0.3 * h, maxy - 0.3 * h
     part = shapely.intersection(geometry, shapely.box(x0, y0, x1, y1))
     return part if not part.is_empty else geometry
-
-
-def group_by_place(resolutions: Sequence[Resolution]) -> dict[str, list[Resolution]]:
-    groups: dict[str, list[Resolution]] = defaultdict(list)
-    for r in resolutions:
-        if r.place is not None:
-            groups[r.place.place_id].append(r)
-    return groups

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -41,18 +41,11 @@ def get_pipeline() -> Pipeline:
 def analyze(content: str | bytes, filename: str, published: dt.date | None, article_id: str,
             max_chars: int | None = None, title: str = "") -> Analysis:
     pipeline = get_pipeline()
-    if max_chars is not None:
-        pipeline = _with_limit(pipeline, max_chars)
+    if max_chars is not None:  # the user chose to map the first part of a too-large article
         content = content[:max_chars] if isinstance(content, str) else content.decode("utf-8", "replace")[:max_chars]
-    article = pipeline.load(content, published=published, filename=filename, article_id=article_id, title=title)
+    article = pipeline.load(content, published=published, filename=filename, article_id=article_id, title=title,
+                            max_chars=max_chars)
     return pipeline.analyze(article)
-
-
-def _with_limit(pipeline: Pipeline, max_chars: int) -> Pipeline:
-    clone = object.__new__(Pipeline)
-    clone.__dict__.update(pipeline.__dict__)
-    clone.settings = replace(pipeline.settings, max_article_chars=max_chars)
-    return clone
 
 
 def sample_input() -> ArticleInput:
