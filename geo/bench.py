@@ -19,8 +19,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geo.evaluate import parse_date
 from geo.settings import ROOT
 
+#: Debian's chromium, headless, with nothing that phones home (the browser tests use these too).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "eval" / "geo" / "geowebnews.jsonl"
 
 
@@ -66,19 +71,12 @@ def corpus_throughput(pipeline, corpus: Path) -> dict[str, float]:  # type: igno
     per_doc = []
     for d in docs:
         s = time.perf_counter()
-        article = pipeline.load(d["text"], published=_date(d.get("dct")))
+        article = pipeline.load(d["text"], published=parse_date(d.get("dct")))
         pipeline.analyze(article)
         per_doc.append(time.perf_counter() - s)
     full = time.perf_counter() - t0
     return {"docs": len(docs), "words": words, "ner_words_per_s": words / ner, "full_words_per_s": words / full,
             "ratio_full_to_ner": ner / full, "per_article_median_s": statistics.median(per_doc)}
-
-
-def _date(text: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(text)[:10]) if text else None
-    except ValueError:
-        return None
 
 
 def synthetic_events(sample_events: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -136,9 +134,7 @@ def browser_first_map(n_runs: int = 1) -> dict[str, float]:
         port = s.getsockname()[1]
     with sync_playwright() as p:
         # The user's browser is already open; the clock starts at `streamlit run`.
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         started = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
@@ -187,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         results["corpus"] = f"skipped: {args.geo_corpus} not found"
     results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    if not args.no_browser and Path("/usr/bin/chromium").exists():
+    if not args.no_browser and Path(CHROMIUM).exists():
         results["browser"] = browser_first_map()
     timings = ROOT / "build" / "browser-timings.json"
     if timings.exists():

@@ -36,7 +36,8 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _date(text: object) -> dt.date | None:
+def parse_date(text: object) -> dt.date | None:
+    """A corpus's document date (YYYY-MM-DD...), or None."""
     try:
         return dt.date.fromisoformat(str(text)[:10]) if text else None
     except ValueError:
@@ -46,7 +47,7 @@ def _date(text: object) -> dt.date | None:
 # -- geoparsing ------------------------------------------------------------------------------------
 def predict_toponyms(pipeline, doc: dict) -> list[dict]:  # type: ignore[no-untyped-def]
     """Our toponyms for one document: names of places (demonyms included, anaphors not)."""
-    article = pipeline.load(doc["text"], published=_date(doc.get("dct")), article_id=str(doc["id"]))
+    article = pipeline.load(doc["text"], published=parse_date(doc.get("dct")), article_id=str(doc["id"]))
     analysis = pipeline.analyze(article)
     out = []
     for r in analysis.resolutions:
@@ -183,7 +184,7 @@ def predict_timexes(doc: dict) -> list[dict]:
     from geo.ingest import load_article
     from geo.timex import TimeTagger
 
-    article = load_article(doc["text"], published=_date(doc.get("dct")), article_id=str(doc["id"]))
+    article = load_article(doc["text"], published=parse_date(doc.get("dct")), article_id=str(doc["id"]))
     return [{"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
             for t in TimeTagger().tag(article)]
 

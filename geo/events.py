@@ -31,6 +31,8 @@ from geo.model import (
     TimeExpression,
     TimePrecision,
 )
+from geo.resolve import focus_country
+from geo.timex import day_interval
 
 ACLED_SUB_EVENT_TYPES: dict[EventType, tuple[str, ...]] = {
     EventType.BATTLES: ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
@@ -161,10 +163,10 @@ class EventExtractor:
         times: dict[int, list[TimeExpression]] = {}
         for t in timexes:
             times.setdefault(t.sentence, []).append(t)
-        focus = self._focus_country(resolutions)
+        focus = focus_country(resolutions)
         dct = article.published or dt.date.today()
         events: list[Event] = []
-        reference: tuple[dt.datetime, dt.datetime, TimePrecision] = (*_day_interval(dct), TimePrecision.DAY)
+        reference: tuple[dt.datetime, dt.datetime, TimePrecision] = (*day_interval(dct), TimePrecision.DAY)
         previous_place: tuple[int, Place, str, float] | None = None
         inside_quote = False
         last_paragraph = -1
@@ -226,15 +228,6 @@ class EventExtractor:
 
     # -- where ---------------------------------------------------------------------------------
     @staticmethod
-    def _focus_country(resolutions: Sequence[Resolution]) -> str | None:
-        from collections import Counter
-
-        counts = Counter(r.place.country for r in resolutions
-                         if r.place and r.place.country and r.mention.kind is not MentionKind.ACTOR
-                         and r.place.kind in {"city", "facility", "admin1", "area"})
-        return counts.most_common(1)[0][0] if counts else None
-
-    @staticmethod
     def _place(resolutions: Sequence[Resolution], focus: str | None) -> tuple[Place, str, float] | None:
         places = [r for r in resolutions if r.place is not None and r.mention.is_place]
         if not places:
@@ -264,7 +257,7 @@ class EventExtractor:
         for t in sentence_times:
             if t.interval_start and t.interval_end and t.precision in {TimePrecision.DAY, TimePrecision.HOUR} and not t.bound:
                 day = t.interval_start.date()
-                return (*_day_interval(day), TimePrecision.DAY)
+                return (*day_interval(day), TimePrecision.DAY)
         return reference
 
     @staticmethod
@@ -319,11 +312,6 @@ class EventExtractor:
 def _is_agentive(place: Place, focus: str | None) -> bool:
     """A seat of power abroad ("Moscow", "the Kremlin") in a story focused elsewhere acts; it is not the scene."""
     return bool(focus and place.country != focus and (place.kind == "landmark" or place.capital))
-
-
-def _day_interval(d: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime(d.year, d.month, d.day)
-    return start, start + dt.timedelta(days=1)
 
 
 def _duration_days(value: str) -> int:

@@ -21,7 +21,7 @@ from geo.ingest import load_article
 from geo.mentions import ToponymRecognizer
 from geo.model import Article, Event, Mention, Resolution, TimeExpression
 from geo.nlp import load_pipeline
-from geo.resolve import GeocoderChain, Resolver, online_members
+from geo.resolve import GeocoderChain, Resolver, focus_country, online_members
 from geo.settings import Settings
 from geo.timex import TimeTagger
 
@@ -115,13 +115,8 @@ class Pipeline:
 
     def _timezone(self, resolutions: list[Resolution]) -> str | None:
         """The time zone of the story's focus country (for "noon local time")."""
-        from collections import Counter
-
-        counts = Counter(r.place.country for r in resolutions if r.place and r.place.country and r.mention.is_place
-                         and r.place.kind in {"city", "facility", "admin1", "area"})
-        if not counts:
-            return None
-        return self.gazetteer.timezone_of(counts.most_common(1)[0][0])
+        country = focus_country(resolutions)
+        return self.gazetteer.timezone_of(country) if country else None
 
 
 _ENGLISH = {"the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "was", "with", "said", "by", "as", "it"}

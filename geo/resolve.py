@@ -305,3 +305,10 @@ def directional_part(geometry: shapely.Geometry, direction: str) -> shapely.Geom
         x0, x1, y0, y1 = minx + 0.3 * w, maxx - 0.3 * w, miny + 0.3 * h, maxy - 0.3 * h
     part = shapely.intersection(geometry, shapely.box(x0, y0, x1, y1))
     return part if not part.is_empty else geometry
+
+
+def focus_country(resolutions: Sequence[Resolution]) -> str | None:
+    """The country most of the story's local places (towns, sites, regions) lie in."""
+    counts = Counter(r.place.country for r in resolutions if r.place and r.place.country and r.mention.is_place
+                     and r.place.kind in {"city", "facility", "admin1", "area"})
+    return counts.most_common(1)[0][0] if counts else None

@@ -138,7 +138,8 @@ def _month(text: str) -> int:
     return MONTHS.get(key) or MONTH_ABBR[key[:4] if key.startswith("sept") else key[:3]]
 
 
-def _day(d: dt.date) -> tuple[dt.datetime, dt.datetime]:
+def day_interval(d: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The day as a half-open interval [00:00, next 00:00)."""
     start = dt.datetime(d.year, d.month, d.day)
     return start, start + dt.timedelta(days=1)
 
@@ -235,7 +236,7 @@ class TimeTagger:
         day = TimePrecision.DAY
         if name == "iso":
             d = dt.date(int(g["y"]), int(g["m"]), int(g["d"]))
-            return ("DATE", *_day(d), d.isoformat(), day, None)
+            return ("DATE", *day_interval(d), d.isoformat(), day, None)
         if name in {"mdy", "dmy"}:
             month, dnum = _month(g["mon"]), int(g["d"])
             if not 1 <= dnum <= 31:
@@ -245,7 +246,7 @@ class TimeTagger:
                 d = dt.date(year, month, dnum)
             except ValueError:
                 return None
-            return ("DATE", *_day(d), d.isoformat(), day, None)
+            return ("DATE", *day_interval(d), d.isoformat(), day, None)
         if name == "mdy_range":
             month = _month(g["mon"])
             year = int(g["y"]) if g.get("y") else self._infer_year(month, int(g["d1"]), dct, text)
@@ -253,14 +254,14 @@ class TimeTagger:
                 d1, d2 = dt.date(year, month, int(g["d1"])), dt.date(year, month, int(g["d2"]))
             except ValueError:
                 return None
-            return ("DATE", _day(d1)[0], _day(d2)[1], f"{d1.isoformat()}/{d2.isoformat()}", day, None)
+            return ("DATE", day_interval(d1)[0], day_interval(d2)[1], f"{d1.isoformat()}/{d2.isoformat()}", day, None)
         if name == "numeric":
             y = int(g["y"]) + (2000 if len(g["y"]) == 2 else 0)
             try:
                 d = dt.date(y, int(g["m"]), int(g["d"]))
             except ValueError:
                 return None
-            return ("DATE", *_day(d), d.isoformat(), day, None)
+            return ("DATE", *day_interval(d), d.isoformat(), day, None)
         if name == "month_year":
             month, year = _month(g["mon"]), int(g["y"])
             return ("DATE", *_month_interval(year, month), f"{year}-{month:02d}", TimePrecision.MONTH, None)
@@ -342,7 +343,7 @@ class TimeTagger:
             if bound == "before":
                 start = None  # open towards the past
             elif bound == "after":
-                end = _day(dct)[1]
+                end = day_interval(dct)[1]
             return ("DATE", start, end, value, precision, bound)
         if name == "rel_unit":
             unit = g["unit"].lower()
@@ -405,7 +406,7 @@ class TimeTagger:
             q = (g.get("q") or "").lower() if "q" in g else ""
             if q in {"the past", "the last"} and n is not None:
                 start = self._shift(dct, unit, -n)
-                return ("DURATION", dt.datetime.combine(start, dt.time()), _day(dct)[1],
+                return ("DURATION", dt.datetime.combine(start, dt.time()), day_interval(dct)[1],
                         self._duration_value(n, code), None, None)
             return ("DURATION", None, None, self._duration_value(n, code), None, None)
         if name == "present":
@@ -415,7 +416,7 @@ class TimeTagger:
             if word in {"recently", "recent", "previously", "lately", "the past", "in the past", "formerly"} \
                     or word.startswith("in recent"):
                 return ("DATE", None, None, "PAST_REF", None, None)
-            return ("DATE", *_day(dct), "PRESENT_REF", None, None)
+            return ("DATE", *day_interval(dct), "PRESENT_REF", None, None)
         if name == "set":
             return ("SET", None, None, self._set_value(g["word"].lower()), None, None)
         return None
@@ -428,7 +429,7 @@ class TimeTagger:
             end = dt.datetime(d.year, d.month, d.day) + dt.timedelta(hours=h1)
             code = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}.get(part, "")
             return ("TIME", start, end, f"{d.isoformat()}T{code}", TimePrecision.HOUR, None)
-        return ("DATE", *_day(d), d.isoformat(), TimePrecision.DAY, None)
+        return ("DATE", *day_interval(d), d.isoformat(), TimePrecision.DAY, None)
 
     def _clock(self, m: re.Match[str], anchor: dt.date
                ) -> tuple[str, dt.datetime, dt.datetime, str, TimePrecision, str | None] | None:
@@ -526,7 +527,7 @@ class TimeTagger:
             return _month_interval(d.year, d.month)
         if precision is TimePrecision.YEAR:
             return dt.datetime(d.year, 1, 1), dt.datetime(d.year + 1, 1, 1)
-        return _day(d)
+        return day_interval(d)
 
     @staticmethod
     def _duration_value(n: int | None, code: str) -> str:

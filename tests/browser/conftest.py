@@ -15,11 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from geo.bench import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 LOCAL_PREFIXES = ("http://localhost", "http://127.0.0.1", "ws://localhost", "ws://127.0.0.1", "data:", "blob:",
                   "about:")
 TIMINGS = ROOT / "build" / "browser-timings.json"
