@@ -81,7 +81,7 @@ RULES: list[_Rule] = [
                r"(?<=\bmid-)|(?<=\blate )|(?<=\bend of )|(?<=\bbefore )|(?<=\bafter )|(?<=\byear )|(?<=\bsummer )|"
                r"(?<=\bwinter )|(?<=\bspring )|(?<=\bautumn ))(?P<y>(?:19|20)\d{2})(?!\s?(?:-|–)?\s?(?:\d|percent|%|people|troops|km))\b"),
     _r("quarter", r"\b(?:the\s)?(?:(?P<yr>(?:19|20)\d{2})(?:'s)?\s)?(?:fiscal\s)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]quarter(?:\s(?:of\s)?(?:fiscal\s)?(?P<y>(?:19|20)\d{2}))?\b"),
-    _r("rel_quarter", r"\b(?:the|this|last|that|its)\s(?P<mod>latest|current|recent|past|previous|last|same|year-ago|year-earlier|comparable|prior-year|fiscal)?\s?quarter\b(?!ly)"),
+    _r("rel_quarter", r"\b(?:the|this|last|that|its)\s(?P<mod>latest|current|recent|past|previous|last|same|year-ago|year-earlier|comparable|prior-year|fiscal)?\s?(?:quarter\b(?!ly)|(?<=latest\s)period\b)"),
     _r("period_ref", r"\bthe\s(?:(?P<mod>year-ago|year-earlier|corresponding|comparable|same)|(?P<y>(?:19|20)\d{2}))\s(?:(?:first|second|third|fourth)\s)?(?:period|quarter)(?:\slast\syear)?\b"),
     _r("fiscal_year", r"\bfiscal\s(?:year\s)?(?P<y>(?:19|20)\d{2})\b"),
     _r("year_earlier", r"\b(?:a|one)\s(?:year|month|week)\s(?:earlier|before|ago)\b|\b(?:year|month)[- ](?:earlier|ago)\b"),
@@ -92,17 +92,50 @@ RULES: list[_Rule] = [
     _r("decade", r"\b(?:the\s)?(?:early\s|mid-?|late\s)?(?P<dec>(?:19|20)\d0)s\b"),
     _r("duration", rf"\b(?:for\s|(?P<q>more than|over|nearly|almost|about|some|the past|the last|the next|in)\s)?(?P<n>{_NUM}|\d+)[\s-](?P<unit>{_UNIT})(?:\s(?:long|old))?\b"),
     _r("vague_duration", r"\b(?P<unit>hours|days|weeks|months|years|decades)(?=\s(?:of|on end|later|earlier)\b)"),
-    _r("present", r"\b(?P<word>now|currently|current|recent|previously|at present|at the moment|nowadays|these days|recently|lately|in recent (?:days|weeks|months|years)|so far this year|the past|in the past|formerly|soon|in the future)\b"),
+    _r("present", r"\b(?P<word>now|currently|current|recent|at present|at the moment|nowadays|these days|recently|lately|"
+                  r"in recent (?:days|weeks|months|years)|(?:in )?the (?:last|past) few (?:days|weeks|months|years)|"
+                  r"past years|the past|in the past|soon|(?:in|into|for) the (?:near |distant )?future|"
+                  r"(?:in )?(?:the )?coming (?:days|weeks|months|quarters|years)|future quarters|the (?:near|short) term)\b"),
+    _r("weekend", r"\b(?:(?P<ahead>ahead of|before|until|this coming)\s)?the weekend\b"),
+    _r("season", r"\b(?:the|this|over the|in the|during the)\s(?:early\s|late\s)?(?P<season>spring|summer|autumn|fall|winter)\b"
+                 r"(?!\sof\s(?!(?:19|20)\d\d))(?:\sof\s(?P<y>(?:19|20)\d{2}))?"),
+    _r("this_year", r"\b(?:for\s)?the\s(?:full\s|fiscal\s|current\s|current\sfiscal\s)?year\b"
+                    r"(?!\s(?:ago|earlier|before|later|after|of|in|when|that|to|which|\d))(?!-)|"
+                    r"\b(?:(?:by|at|around|until|before)\s)(?:the\s)?(?:year[- ]end|year's end|end of the year)\b"),
     _r("set", rf"\b(?P<word>every\s(?:{_WEEKDAY_ALT}|day|week|month|year|morning|night)|daily|weekly|monthly|annually|each (?:day|week|month|year))\b"),
 ]
-PAST_CUES = re.compile(r"\b(was|were|had|did|ended|rose|fell|reported|posted|earned|ago|last)\b", re.I)
 # "A year earlier" in a results story means the same quarter a year before (TimeML anchoring granularity).
 YEAR_SHIFT = re.compile(r"^(?:a |one )?year[- ](?:earlier|ago|before)$|^the (?:year-ago|year-earlier|corresponding|"
                         r"comparable|same) (?:period|quarter)(?: last year)?$|^year-(?:earlier|ago)$", re.I)
-FUTURE_CUES = re.compile(r"\b(will|'ll|shall|scheduled|expected to|plans? to|is to|are to|going to|next|upcoming|due to)\b", re.I)
-# For a month or a day named without its year, wider cues of a coming date ("payable Dec. 15", "by March").
-DATE_FUTURE_CUES = re.compile(r"\b(will|'ll|shall|would|scheduled|expects?|expected|plans?|planned|is to|are to|going to|"
-                              r"next|upcoming|due|until|by|through|payable|effective)\b", re.I)
+# For a month, a day or a weekday named without its year: the tense cue nearest the expression decides
+# whether it is the coming or the last occurrence ("will meet Bush on Thursday", "stepped down in March").
+_FUTURE_WORDS = (r"(?:will|would|shall|'ll|to) (?:be|have) [a-z]+|will|'ll|shall|would|scheduled|expects?|expected|plans? to|planned|is to|are to|going to|next|upcoming|"
+                 r"due|payable|effective|set to|slated|coming|ahead of|tomorrow|later this|intends?|hopes? to|aims? to")
+_PAST_WORDS = (r"had (?:been )?(?:due|scheduled|set|expected|planned|slated)|previously planned|was|were|had|did|ago|last|earlier|said|says|told|took|made|bought|sold|brought|met|began|came|went|gave|"
+               r"got|held|left|paid|won|lost|saw|became|fell|rose|thought|knew|found|led|ran|spent|struck|sought|"
+               r"(?![a-z]*eed\b)(?!(?:expect|schedul|plann|propos|slat|intend|hundr|"
+               r"unit|limit|bas|relat|concern|interest|detail|advanc)ed\b)[a-z]{2,}ed")
+DATE_CUES = re.compile(rf"\b(?:(?P<future>{_FUTURE_WORDS})|(?P<past>{_PAST_WORDS}))\b", re.I)
+
+
+def _weekday(name: str) -> int:
+    return next(i for k, i in WEEKDAYS.items() if k.startswith(name.lower()[:3]))
+
+
+def tense_direction(text: str, start: int, end: int, *, deadline: bool = True) -> int:
+    """+1 if the tense cue nearest to ``text[start:end]`` points ahead, -1 if it points back, 0 if there is none.
+    The verb governing a time adverbial mostly comes before it, so a cue after the expression counts at twice
+    its distance. With ``deadline``, "by" or "until" right before the expression is a deadline, so ahead."""
+    if deadline and re.search(r"\b(?:by|until|till)\s+(?:the\s+)?$", text[:start], re.I):
+        return 1
+    best: tuple[int, int] | None = None
+    for cue in DATE_CUES.finditer(text):
+        if start <= cue.start() < end:
+            continue
+        distance = start - cue.end() if cue.end() <= start else 2 * (cue.start() - end)
+        if best is None or distance < best[0]:
+            best = (distance, 1 if cue.group("future") else -1)
+    return best[1] if best else 0
 
 
 _UNITS_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
@@ -241,7 +274,9 @@ class TimeTagger:
             month, dnum = _month(g["mon"]), int(g["d"])
             if not 1 <= dnum <= 31:
                 return None
-            year = int(g["y"]) if g.get("y") else self._infer_year(month, dnum, dct, text)
+            weekday = _weekday(g["wd"]) if g.get("wd") else None
+            year = int(g["y"]) if g.get("y") else self._infer_year(
+                month, dnum, dct, tense_direction(text, m.start(), m.end()), weekday)
             try:
                 d = dt.date(year, month, dnum)
             except ValueError:
@@ -249,7 +284,8 @@ class TimeTagger:
             return ("DATE", *day_interval(d), d.isoformat(), day, None)
         if name == "mdy_range":
             month = _month(g["mon"])
-            year = int(g["y"]) if g.get("y") else self._infer_year(month, int(g["d1"]), dct, text)
+            year = int(g["y"]) if g.get("y") else self._infer_year(
+                month, int(g["d1"]), dct, tense_direction(text, m.start(), m.end()))
             try:
                 d1, d2 = dt.date(year, month, int(g["d1"])), dt.date(year, month, int(g["d2"]))
             except ValueError:
@@ -275,13 +311,15 @@ class TimeTagger:
             elif lead == "this":
                 year = dct.year
             else:
-                year = self._infer_year(month, 15 if month != dct.month else dct.day, dct, text)
+                year = self._infer_year(month, 15 if month != dct.month else dct.day, dct,
+                                        tense_direction(text, m.start(), m.end()))
             return ("DATE", *_month_interval(year, month), f"{year}-{month:02d}", TimePrecision.MONTH, None)
         if name == "quarter":
             q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}[g["q"].lower()]
             year_text = g.get("yr") or g.get("y")
             current_q = (dct.month - 1) // 3 + 1
-            year = int(year_text) if year_text else (dct.year if q <= current_q or FUTURE_CUES.search(text) else dct.year - 1)
+            year = int(year_text) if year_text else (
+                dct.year if q <= current_q or tense_direction(text, m.start(), m.end()) > 0 else dct.year - 1)
             return self._quarter(year, q)
         if name == "rel_quarter":
             mod = (g.get("mod") or "").lower()
@@ -364,7 +402,14 @@ class TimeTagger:
                 y = dct.year + step
                 return ("DATE", dt.datetime(y, 1, 1), dt.datetime(y + 1, 1, 1), str(y), TimePrecision.YEAR, None)
             season = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}[unit]
-            y = dct.year + (step if step else 0)
+            first_month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[season]
+            y = dct.year
+            if mod == "last":  # "last spring" is last year's; "this past spring" the one just gone
+                y -= 1
+            elif step < 0 and first_month + 3 > dct.month:
+                y -= 1
+            elif step > 0 and first_month <= dct.month:
+                y += 1
             return ("DATE", None, None, f"{y}-{season}", TimePrecision.MONTH, None)
         if name == "rel_day":
             word = g["word"].lower()
@@ -379,13 +424,12 @@ class TimeTagger:
             return self._day_part(d, part)
         if name == "weekday":
             wd_text = g["wd"].lower()
-            wd = next(i for k, i in WEEKDAYS.items() if k.startswith(wd_text[:3]))
+            wd = _weekday(wd_text)
             mod = (g.get("mod") or "").lower()
             if len(wd_text) <= 4 and not m.group(0)[:1].isupper():
                 return None  # "sat", "wed" in lower case are words, not days
-            before = text[: m.start()]
-            forward = mod in {"next", "coming"} or (mod not in {"last", "previous"} and bool(FUTURE_CUES.search(before[-60:] + " " + text[m.end(): m.end() + 20]))
-                                                      and not re.search(r"\b(said|was|were|had|did)\b", before[-40:]))
+            forward = mod in {"next", "coming"} or (mod not in {"last", "previous"}
+                                                      and tense_direction(text, m.start(), m.end(), deadline=False) > 0)
             if forward:
                 delta = (wd - dct.weekday()) % 7 or 7
                 d = dct + dt.timedelta(days=delta)
@@ -411,12 +455,30 @@ class TimeTagger:
             return ("DURATION", None, None, self._duration_value(n, code), None, None)
         if name == "present":
             word = g["word"].lower()
-            if word in {"soon", "in the future"}:
+            if word == "soon" or any(k in word for k in ("future", "coming", "term")):
                 return ("DATE", None, None, "FUTURE_REF", None, None)
-            if word in {"recently", "recent", "previously", "lately", "the past", "in the past", "formerly"} \
-                    or word.startswith("in recent"):
+            if word in {"recently", "recent", "lately"} or "past" in word or "last" in word or word.startswith("in recent"):
                 return ("DATE", None, None, "PAST_REF", None, None)
             return ("DATE", *day_interval(dct), "PRESENT_REF", None, None)
+        if name == "weekend":  # the last weekend, or the coming one when the text looks ahead
+            ahead = bool(g.get("ahead")) or tense_direction(text, m.start(), m.end(), deadline=False) > 0
+            saturday = dct + dt.timedelta(days=(5 - dct.weekday()) % 7 if ahead else -((dct.weekday() - 5) % 7 or 7))
+            if not ahead and dct.weekday() == 6:
+                saturday = dct - dt.timedelta(days=1)
+            _, _, week = _week(saturday)
+            return ("DATE", dt.datetime.combine(saturday, dt.time()), dt.datetime.combine(saturday, dt.time())
+                    + dt.timedelta(days=2), f"{week}-WE", TimePrecision.WEEK, None)
+        if name == "season":
+            code = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}[g["season"].lower()]
+            if g.get("y"):
+                return ("DATE", None, None, f"{g['y']}-{code}", TimePrecision.MONTH, None)
+            first_month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
+            ahead = tense_direction(text, m.start(), m.end(), deadline=False) > 0
+            y = dct.year + (1 if ahead and first_month < dct.month else 0) - (0 if ahead or first_month <= dct.month else 1)
+            return ("DATE", None, None, f"{y}-{code}", TimePrecision.MONTH, None)
+        if name == "this_year":
+            return ("DATE", dt.datetime(dct.year, 1, 1), dt.datetime(dct.year + 1, 1, 1), str(dct.year),
+                    TimePrecision.YEAR, None)
         if name == "set":
             return ("SET", None, None, self._set_value(g["word"].lower()), None, None)
         return None
@@ -465,9 +527,11 @@ class TimeTagger:
         return aware.astimezone(dt.UTC).replace(tzinfo=None)
 
     @staticmethod
-    def _infer_year(month: int, day: int, dct: dt.date, text: str) -> int:
-        """The year of a day or month named without one, from the sentence's tense: the coming occurrence
-        under a future cue ("will", "next"), the last one under a past cue ("was", "rose"), else the nearest."""
+    def _infer_year(month: int, day: int, dct: dt.date, direction: int, weekday: int | None = None) -> int:
+        """The year of a day or month named without one: the one whose weekday matches if a weekday is named
+        ("Saturday, April 25"); else the coming occurrence when the nearest tense cue points ahead ("will"), the
+        last one when it points back ("stepped down in March"), and with no cue the last one unless it is
+        within a month ahead."""
 
         def day_in(year: int) -> dt.date | None:
             try:
@@ -476,13 +540,21 @@ class TimeTagger:
                 return None
 
         years = [y for y in (dct.year - 1, dct.year, dct.year + 1) if day_in(y)]
-        if DATE_FUTURE_CUES.search(text):
+        if not years:
+            return dct.year
+        if weekday is not None:
+            matching = [y for y in years if day_in(y).weekday() == weekday]  # type: ignore[union-attr]
+            if matching:
+                return min(matching, key=lambda y: abs((day_in(y) - dct).days))  # type: ignore[operator]
+        this_year = day_in(dct.year)
+        if this_year and abs((this_year - dct).days) <= 45:  # close to the publication day: this year's
+            return dct.year
+        if direction > 0:
             ahead = [y for y in years if day_in(y) >= dct]  # type: ignore[operator]
             return min(ahead) if ahead else dct.year
-        if PAST_CUES.search(text):
-            behind = [y for y in years if day_in(y) <= dct]  # type: ignore[operator]
-            return max(behind) if behind else dct.year
-        return min(years, key=lambda y: abs((day_in(y) - dct).days)) if years else dct.year  # type: ignore[operator]
+        horizon = dct if direction < 0 else dct + dt.timedelta(days=31)
+        behind = [y for y in years if day_in(y) <= horizon]  # type: ignore[operator]
+        return max(behind) if behind else dct.year
 
     @staticmethod
     def _quarter(year: int, q: int) -> tuple[str, dt.datetime, dt.datetime, str, TimePrecision, str | None]:
