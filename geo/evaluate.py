@@ -2,12 +2,17 @@
 
     python -m geo.evaluate geo GOLD.jsonl [--predictions OUT.jsonl]
     python -m geo.evaluate time GOLD.jsonl [--predictions OUT.jsonl]
+    python -m geo.evaluate events [GOLD.json ...]   # event P/R on hand-annotated articles (data/eval/events)
     python -m geo.evaluate all            # every corpus, one table per task (make eval)
 
 Geoparsing: exact and lenient (overlap) P/R/F1; over recognised gold toponyms with coordinates:
 acc@161 km, mean/median error, AUC of log(1+error)/log(20039); E2E@161 over all gold toponyms with
 coordinates. Time (DATE and TIME): strict and relaxed span P/R/F1, and value F1 (relaxed match with
-the exact TIMEX3 value).
+the exact TIMEX3 value). Events: a predicted event matches a gold event when its type is the gold's (or
+one of its ``alt_types``), one of its tellings contains a gold evidence string, its point is within the
+gold radius, and its time interval overlaps the gold interval (plus ``starts_by`` and
+``fatalities_at_least`` where given); matching is one-to-one, and P = matched / predicted,
+R = matched / gold.
 """
 
 from __future__ import annotations
@@ -228,6 +233,94 @@ def run_time(gold_path: Path, predictions: Path | None) -> dict[str, float]:
     return time_metrics(gold, preds)
 
 
+# -- events ----------------------------------------------------------------------------------------
+EVENTS_GOLD_DIR = ROOT / "data" / "eval" / "events"
+
+
+def _gold_time(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value)
+
+
+def load_event_gold(path: Path) -> tuple[dict, str | None]:
+    """The gold events of one article and the article's text (None when its corpus is not on this machine)."""
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    ref = gold["article"]
+    if "path" in ref:
+        return gold, (ROOT / ref["path"]).read_text(encoding="utf-8")
+    corpus = EVAL_DIR / ref["corpus"]
+    if not corpus.exists():
+        return gold, None
+    doc = next((d for d in read_jsonl(corpus) if str(d["id"]) == str(ref["id"])), None)
+    return gold, doc["text"] if doc else None
+
+
+def event_matches(event, gold: dict, *, check_type: bool = True) -> bool:  # type: ignore[no-untyped-def]
+    types = {gold["event_type"], *gold.get("alt_types", ())}
+    if check_type and event.event_type.value not in types:
+        return False
+    if not any(ev.lower() in t.sentence.lower() for t in event.tellings for ev in gold["evidence"]):
+        return False
+    if event.place is None or haversine_km(event.place.lat, event.place.lon, gold["lat"], gold["lon"]) > gold["radius_km"]:
+        return False
+    start, end = _gold_time(gold["date_start"]), _gold_time(gold["date_end"])
+    if not ((event.date_start or dt.datetime.min) < end and start < (event.date_end or dt.datetime.max)):
+        return False
+    if "starts_by" in gold and (event.date_start is None or event.date_start > _gold_time(gold["starts_by"])):
+        return False
+    return "fatalities_at_least" not in gold or (event.fatalities or 0) >= gold["fatalities_at_least"]
+
+
+def event_metrics(events: Sequence, gold_events: Sequence[dict]) -> dict:  # type: ignore[type-arg]
+    """One-to-one greedy matching (gold in order); also how many match when the type is ignored."""
+    def count(check_type: bool) -> tuple[int, list[str]]:
+        free = list(events)
+        missed = []
+        hits = 0
+        for g in gold_events:
+            found = next((e for e in free if event_matches(e, g, check_type=check_type)), None)
+            if found is None:
+                missed.append(g["what"])
+            else:
+                free.remove(found)
+                hits += 1
+        return hits, missed
+    hits, missed = count(True)
+    untyped, _ = count(False)
+    p = hits / len(events) if events else 0.0
+    r = hits / len(gold_events) if gold_events else 0.0
+    return {"P": p, "R": r, "F1": _f1(p, r), "predicted": len(events), "gold": len(gold_events), "matched": hits,
+            "matched_ignoring_type": untyped, "missed": missed}
+
+
+def run_events(paths: Sequence[Path], pipeline=None) -> dict[str, dict]:  # type: ignore[no-untyped-def,type-arg]
+    from geo.pipeline import Pipeline
+
+    pipeline = pipeline or Pipeline()
+    results: dict[str, dict] = {}  # type: ignore[type-arg]
+    for path in paths:
+        gold, text = load_event_gold(path)
+        if text is None:
+            print(f"{path.name}: skipped, {gold['article'].get('corpus')} is not on this machine", file=sys.stderr)
+            continue
+        ref = gold["article"]
+        article = pipeline.load(text, published=dt.date.fromisoformat(ref["dct"]), article_id=ref["article_id"])
+        analysis = pipeline.analyze(article)
+        results[path.stem] = {**event_metrics(analysis.events, gold["events"]), "events": analysis.events}
+    return results
+
+
+def print_events(results: dict[str, dict], commit: str) -> None:  # type: ignore[type-arg]
+    print(f"\n## events (commit {commit})")
+    print("| article | gold | predicted | matched | P | R | F1 | matched ignoring type |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, m in results.items():
+        print(f"| {name} | {m['gold']} | {m['predicted']} | {m['matched']} | {m['P']:.3f} | {m['R']:.3f} | "
+              f"{m['F1']:.3f} | {m['matched_ignoring_type']} |")
+    for name, m in results.items():
+        if m["missed"]:
+            print(f"{name} missed: " + "; ".join(m["missed"]))
+
+
 # -- printing --------------------------------------------------------------------------------------
 GEO_COLUMNS = ["F1", "P", "R", "lenient_F1", "acc@161", "AUC", "E2E@161", "median_km", "mean_km"]
 TIME_COLUMNS = ["strict_F1", "relaxed_P", "relaxed_R", "relaxed_F1", "value_F1"]
@@ -244,8 +337,8 @@ def print_table(title: str, rows: dict[str, dict[str, float]], columns: Sequence
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m geo.evaluate")
-    parser.add_argument("task", choices=["geo", "time", "all"])
-    parser.add_argument("gold", nargs="?", type=Path)
+    parser.add_argument("task", choices=["geo", "time", "events", "all"])
+    parser.add_argument("gold", nargs="*", type=Path)
     parser.add_argument("--predictions", type=Path, default=None)
     args = parser.parse_args(argv)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
@@ -264,10 +357,15 @@ def main(argv: list[str] | None = None) -> int:
         for gold_path in sorted((EVAL_DIR / "time").glob("*.jsonl")):
             print_table(f"{gold_path.name} (commit {commit})", {"Situation Map": run_time(gold_path, None)},
                         TIME_COLUMNS)
+        print_events(run_events(sorted(EVENTS_GOLD_DIR.glob("*.json")), pipeline), commit)
         return 0
-    if args.gold is None or not args.gold.exists():
-        print(f"error: gold file {args.gold} not found", file=sys.stderr)
+    if args.task == "events":
+        print_events(run_events(args.gold or sorted(EVENTS_GOLD_DIR.glob("*.json"))), commit)
+        return 0
+    if len(args.gold) != 1 or not args.gold[0].exists():
+        print(f"error: give one gold file that exists (got {', '.join(map(str, args.gold)) or 'none'})", file=sys.stderr)
         return 2
+    args.gold = args.gold[0]
     if args.task == "geo":
         ours = run_geo(args.gold, args.predictions)
         print_table(f"{args.gold.name} (commit {commit})", {"Situation Map": ours, **anchor_metrics(args.gold)},

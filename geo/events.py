@@ -7,17 +7,27 @@ withstand") are not events. Promotional and credit lines never yield events.
 
 Place: the most specific place of the sentence (facility > landmark > town > area > country),
 passing over places used as agents ("issued by Moscow", "the Kremlin gave") when the sentence also
-names a place in the story's focus country; else the previous event's place in the same paragraph;
+names a place in the story's focus country; else where the story last was (the place of the last
+sentence that named one, up to ``INHERIT_WITHIN`` sentences back, across paragraphs: news paragraphs
+are a sentence or two); else the article's main place (named twice or more in the focus country);
 else the country of the sentence's actor. Time: the sentence's own time expression, else the
-narrative's reference day (lower confidence).
+narrative's reference day (lower confidence). A vague duration ("weeks of intense shelling") runs up to
+the reference day, and starts at the onset the article states ("since the onslaught of the war more than
+50 days ago") when that onset fits the duration's unit, else one unit-pair before.
+
+The same event told twice (two sentences of one article, or two articles of a workspace) is merged by
+``merge_events`` into one event with several ``sources``: same event type, the same trigger family
+(violent sub-types are their own family; for other types the trigger's stem), overlapping time intervals,
+and the same place (or a facility/landmark inside the town the other telling names). The merged event
+keeps the most precise place and, of the times, the explicit one; its confidence rises with each telling.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from geo.model import (
     Article,
@@ -31,7 +41,7 @@ from geo.model import (
     TimeExpression,
     TimePrecision,
 )
-from geo.resolve import focus_country
+from geo.resolve import focus_country, haversine_km
 from geo.timex import day_interval
 
 ACLED_SUB_EVENT_TYPES: dict[EventType, tuple[str, ...]] = {
@@ -64,8 +74,9 @@ def _t(pattern: str, event_type: EventType, sub: str, rank: int, violent: bool =
 TRIGGERS: list[Trigger] = [
     _t(r"\bsuicide (?:bomb\w*|attack\w*)", EventType.EXPLOSIONS, "Suicide bomb", 90),
     _t(r"\bchemical (?:weapon|attack)s?\b", EventType.EXPLOSIONS, "Chemical weapon", 90),
-    _t(r"\b(?:air ?strikes?|air raids?|bombard\w*|bunker-busters?|(?:dropp\w+|dropped) (?:\w+[- ])?bombs?|bombing\w*|"
-       r"bombed|drone (?:strike|attack)s?|warplanes?|missile strikes?)\b", EventType.EXPLOSIONS, "Air/drone strike", 85),
+    _t(r"\b(?:air ?strikes?|air raids?|air campaign|bombard\w*|bunker-busters?|(?:dropp\w+|dropped) (?:\w+[- ])?bombs?|"
+       r"bombing\w*|bombed|(?:incendiary|cluster|barrel|napalm) bombs?|drone (?:strike|attack)s?|warplanes?|"
+       r"missile strikes?)\b", EventType.EXPLOSIONS, "Air/drone strike", 85),
     _t(r"\b(?:shell(?:ing|ed|s)?|artillery|rockets?|missiles?|mortars?|barrage)\b", EventType.EXPLOSIONS,
        "Shelling/artillery/missile attack", 80),
     _t(r"\b(?:explosions?|blasts?|landmines?|IEDs?|car bombs?|roadside bombs?|exploded)\b", EventType.EXPLOSIONS,
@@ -75,12 +86,16 @@ TRIGGERS: list[Trigger] = [
     _t(r"\b(?:abduct\w*|kidnapp?\w*|hostages?|forced disappearance)\b", EventType.VIOLENCE_AGAINST_CIVILIANS,
        "Abduction/forced disappearance", 78),
     _t(r"\b(?:rape[sd]?|sexual violence)\b", EventType.VIOLENCE_AGAINST_CIVILIANS, "Sexual violence", 78),
-    _t(r"\b(?:recaptur\w+|retook|retak\w+|regain\w* control|liberat\w+)\b", EventType.BATTLES,
+    _t(r"\b(?:recaptur\w+|retook|retak\w+|regain(?:s|ed|ing)?|liberat\w+)\b", EventType.BATTLES,
        "Government regains territory", 72),
     _t(r"\b(?:captur\w+|seiz\w+|overr[au]n|took control|take control|fell to)\b", EventType.BATTLES,
        "Non-state actor overtakes territory", 70),
     _t(r"\b(?:fighting|fought|clash\w*|battles?|battling|firefights?|gunfights?|combat|gunfire|ambush\w*|"
        r"skirmish\w*|contested)\b", EventType.BATTLES, "Armed clash", 68),
+    _t(r"\b(?:military|ground) operations?\b", EventType.BATTLES, "Armed clash", 67),
+    # Deaths told without their means ("the offensive has killed 1,600 civilians") are fighting.
+    _t(r"\b(?:(?:were|was|been|have|has|had) killed|killed (?:more than |at least |over |some |about )?\d[\d,]*|"
+       r"killings?)\b", EventType.BATTLES, "Armed clash", 66),
     _t(r"\b(?:riot\w*|mob|looting|looted|vandali\w+)\b", EventType.RIOTS, "Violent demonstration", 60),
     _t(r"\b(?:protest\w*|demonstrat(?:ion|ors|ed|ing)s?|rall(?:y|ies|ied)|marched|sit-ins?|strikers)\b",
        EventType.PROTESTS, "Peaceful protest", 58),
@@ -88,7 +103,8 @@ TRIGGERS: list[Trigger] = [
     _t(r"\b(?:ceasefire|cease-fire|truce|peace (?:deal|agreement|talks)|agreement|signed a deal|prisoner exchange)\b",
        EventType.STRATEGIC, "Agreement", 50, violent=False),
     _t(r"\b(?:deadline|ultimatum|surrender\w*|evacuat\w+|blockade\w*|besieg\w+|siege|offensive|second phase|"
-       r"mobili[sz]\w+|deploy\w*|reinforc\w+|withdr[ae]w\w*|retreat\w*|curfew|martial law)\b",
+       r"mobili[sz]\w+|deploy\w*|reinforc\w+|withdr[ae]w\w*|retreat\w*|curfew|martial law|safe passage|"
+       r"convoys? of buses)\b",
        EventType.STRATEGIC, "Change to group/activity", 45, violent=False),
     _t(r"\b(?:destroy\w*|destruction|burn(?:ed|t)|demolish\w*)\b", EventType.STRATEGIC,
        "Looting/property destruction", 40, violent=False),
@@ -100,13 +116,18 @@ TRIGGERS: list[Trigger] = [
 ]
 MODAL = re.compile(r"\b(?:will|would|could|can|may|might|shall|threaten\w*|vow\w*|plans? to|prepar\w+|able to|"
                    r"attempts? to|wants? to|ready to|withstand)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE)
+# "regaining control over the suburbs would stop the attacks": a gerund that is the subject of a modal.
+HYPOTHETICAL_AFTER = re.compile(r"(?:\s+[\w-]+){0,7}?\s+(?:would|could|will|might|may|should)\b", re.IGNORECASE)
 FATALITIES = re.compile(
     r"(?:(?:death|deaths|killing|lives|bodies)\s(?:of\s)?(?P<q1>more than|over|at least|nearly|almost|about|some|around)?\s?"
     r"(?P<n1>\d[\d,]*)|(?P<q2>more than|over|at least|nearly|almost|about|some|around)?\s?(?P<n2>\d[\d,]*)\s(?:\w+\s){0,3}?"
-    r"(?:were|have been|had been|are|was)?\s?(?:killed|dead|died|deaths))",
+    r"(?:were|have been|had been|are|was)?\s?(?:killed|dead|died|deaths)|"
+    r"(?:killed|killing)\s(?P<q3>more than|over|at least|nearly|almost|about|some|around)?\s?(?P<n3>\d[\d,]*))",
     re.IGNORECASE,
 )
 _QUOTE_OPEN = "“\""
+#: A sentence that names no place happens where the story last was, up to this many sentences back.
+INHERIT_WITHIN = 3
 PLACE_RANK = {"facility": 6, "landmark": 5, "city": 4, "admin1": 3, "area": 3, "region": 2, "country": 1, "continent": 0}
 
 
@@ -132,7 +153,8 @@ def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
     best: tuple[Trigger, re.Match[str]] | None = None
     for trigger in TRIGGERS:
         for match in trigger.pattern.finditer(text):
-            if trigger.violent and MODAL.search(text[: match.start()]):
+            if trigger.violent and (MODAL.search(text[: match.start()]) or (
+                    match.group(0).lower().endswith("ing") and HYPOTHETICAL_AFTER.match(text[match.end():]))):
                 continue
             if best is None or trigger.rank > best[0].rank:
                 best = (trigger, match)
@@ -144,8 +166,8 @@ def _fatalities(text: str) -> tuple[int | None, str]:
     match = FATALITIES.search(text)
     if not match:
         return None, ""
-    number = match.group("n1") or match.group("n2")
-    qualifier = (match.group("q1") or match.group("q2") or "").lower()
+    number = match.group("n1") or match.group("n2") or match.group("n3")
+    qualifier = (match.group("q1") or match.group("q2") or match.group("q3") or "").lower()
     try:
         return int(number.replace(",", "")), qualifier
     except ValueError:
@@ -167,6 +189,8 @@ class EventExtractor:
         dct = article.published or dt.date.today()
         events: list[Event] = []
         reference: tuple[dt.datetime, dt.datetime, TimePrecision] = (*day_interval(dct), TimePrecision.DAY)
+        onset = _stated_onset(article, timexes)
+        main_place = _main_place(resolutions, focus)
         previous_place: tuple[int, Place, str, float] | None = None
         inside_quote = False
         last_paragraph = -1
@@ -179,26 +203,34 @@ class EventExtractor:
             if sentence.kind is not SentenceKind.STORY:
                 continue
             found = _find_trigger(unquoted)
+            sentence_places = by_sentence.get(sentence.index, [])
+            own_place = self._place(sentence_places, focus)
             if found is None:
                 reference = self._advance(reference, sentence_times)
+                if own_place is not None and not _is_agentive(own_place[0], focus):
+                    previous_place = (sentence.index, *own_place)  # the story moves there
                 continue
             trigger, match = found
-            sentence_places = by_sentence.get(sentence.index, [])
-            place_choice = self._place(sentence_places, focus)
-            if place_choice is None and previous_place and previous_place[0] == sentence.paragraph:
+            place_choice = own_place
+            recent = previous_place is not None and sentence.index - previous_place[0] <= INHERIT_WITHIN
+            if place_choice is None and previous_place and recent:
                 place_choice = (previous_place[1], previous_place[2], previous_place[3] * 0.7)
-            elif place_choice is not None and previous_place and _is_agentive(place_choice[0], focus):
+            elif place_choice is not None and previous_place and recent and _is_agentive(place_choice[0], focus):
                 # "The Kremlin gave the fighters a deadline": the capital acts; the story stays where it was.
                 place_choice = (previous_place[1], previous_place[2], previous_place[3] * 0.6)
+            if place_choice is None and main_place is not None:
+                place_choice = main_place
             if place_choice is None:
                 place_choice = self._actor_country(by_sentence.get(sentence.index, []))
-            when = self._time(sentence, times.get(sentence.index, []), reference)
+            when = self._time(sentence, times.get(sentence.index, []), reference, onset)
             reference = self._advance(reference, sentence_times)
             if place_choice is None:
                 continue
             place, place_text, place_conf = place_choice
-            previous_place = (sentence.paragraph, place, place_text, place_conf)
+            previous_place = (sentence.index, place, place_text, place_conf)
             actor1, actor2 = self._actors(sentence, match.start(), sentence_places, entities, focus)
+            if trigger.sub_event_type == "Report" and not actor1:
+                continue  # "..., the statement said": a report with nobody named is no event of its own
             fatalities, qualifier = _fatalities(sentence.text)
             events.append(Event(
                 event_id=f"{article.article_id}-e{sentence.index:03d}",
@@ -224,7 +256,7 @@ class EventExtractor:
                 place_confidence=round(place_conf, 3),
                 time_confidence=when[5],
             ))
-        return events
+        return merge_events(events)
 
     # -- where ---------------------------------------------------------------------------------
     @staticmethod
@@ -235,9 +267,9 @@ class EventExtractor:
         in_focus = [r for r in places if r.place and r.place.country == focus]
         pool = in_focus or places
 
-        def rank(r: Resolution) -> tuple[int, float]:
+        def rank(r: Resolution) -> tuple[int, int]:  # the most specific kind; among equals the first named
             assert r.place is not None
-            return PLACE_RANK.get(r.place.kind, 0), r.confidence
+            return PLACE_RANK.get(r.place.kind, 0), -r.mention.start
 
         best = max(pool, key=rank)
         assert best.place is not None
@@ -262,7 +294,7 @@ class EventExtractor:
 
     @staticmethod
     def _time(sentence: Sentence, timexes: Sequence[TimeExpression],
-              reference: tuple[dt.datetime, dt.datetime, TimePrecision]
+              reference: tuple[dt.datetime, dt.datetime, TimePrecision], onset: dt.datetime | None = None
               ) -> tuple[dt.datetime | None, dt.datetime | None, TimePrecision | None, str, str, float]:
         dated = [t for t in timexes if t.interval_end is not None]
         # Prefer the finest expression: a clock time over its day, a day over a week.
@@ -277,8 +309,12 @@ class EventExtractor:
         if durations:
             d = durations[0]
             span = _duration_days(d.value)
-            return (ref_end - dt.timedelta(days=span), ref_end, TimePrecision.MONTH if span >= 28 else TimePrecision.WEEK,
-                    d.text, d.value, 0.4)
+            start = ref_end - dt.timedelta(days=span)
+            low, high = _vague_range_days(d.value)
+            if onset is not None and low <= (ref_end - onset).days <= high:
+                start = onset  # "weeks of shelling" in a war the article says began 50 days ago
+            span = (ref_end - start).days
+            return (start, ref_end, TimePrecision.MONTH if span >= 28 else TimePrecision.WEEK, d.text, d.value, 0.4)
         return ref_start, ref_end, TimePrecision.DAY, "", ref_start.date().isoformat(), 0.4
 
     # -- who -----------------------------------------------------------------------------------
@@ -309,6 +345,24 @@ class EventExtractor:
         return actor1, actor2
 
 
+def _main_place(resolutions: Sequence[Resolution], focus: str | None) -> tuple[Place, str, float] | None:
+    """The place the article is about: the town, facility or region named most often in the focus country
+    (two mentions at least), for sentences that name none and follow none that did."""
+    counts: dict[str, list[Resolution]] = {}
+    for r in resolutions:
+        p = r.place
+        if p is not None and r.mention.is_place and p.kind in {"city", "facility", "landmark", "admin1", "area"} \
+                and (focus is None or p.country == focus) and not _is_agentive(p, focus):
+            counts.setdefault(p.place_id, []).append(r)
+    if not counts:
+        return None
+    best = max(counts.values(), key=lambda rs: (len(rs), -rs[0].mention.start))
+    if len(best) < 2:
+        return None
+    assert best[0].place is not None
+    return best[0].place, best[0].mention.text, 0.35
+
+
 def _is_agentive(place: Place, focus: str | None) -> bool:
     """A seat of power abroad ("Moscow", "the Kremlin") in a story focused elsewhere acts; it is not the scene."""
     return bool(focus and place.country != focus and (place.kind == "landmark" or place.capital))
@@ -320,3 +374,107 @@ def _duration_days(value: str) -> int:
         return 14
     n = 2 if match.group("n") == "X" else int(match.group("n"))
     return n * {"D": 1, "W": 7, "M": 30, "Y": 365}[match.group("u")]
+
+
+def _vague_range_days(value: str) -> tuple[int, int]:
+    """How long a vague duration ("days", "weeks", "months": PXD, PXW, PXM) can plausibly be, in days."""
+    unit = value[-1:] if value.startswith("PX") else ""
+    return {"D": (2, 20), "W": (14, 120), "M": (60, 1100), "Y": (730, 36500)}.get(unit, (0, -1))
+
+
+_SINCE = re.compile(r"\bsince\b(?:\s+\S+){0,6}\s*$", re.IGNORECASE)
+
+
+def _stated_onset(article: Article, timexes: Sequence[TimeExpression]) -> dt.datetime | None:
+    """The earliest onset the article states with "since" ("since the onslaught of the war more than 50 days
+    ago"): the start of an ongoing situation. An open bound ("on or before") gives its last possible day."""
+    onsets = []
+    for t in timexes:
+        if t.interval_end is None or t.type not in {"DATE", "TIME"}:
+            continue
+        sentence = next((s for s in article.sentences if s.index == t.sentence), None)
+        if sentence is None or not _SINCE.search(article.text[sentence.start: t.start]):
+            continue
+        onsets.append(t.interval_start or t.interval_end - dt.timedelta(days=1))
+    return min(onsets) if onsets else None
+
+
+# -- the same event told twice ---------------------------------------------------------------------
+_VIOLENT_TYPES = {EventType.BATTLES, EventType.EXPLOSIONS, EventType.VIOLENCE_AGAINST_CIVILIANS, EventType.RIOTS,
+                  EventType.PROTESTS}
+
+
+def _family(event: Event) -> tuple[str, str, str]:
+    """Violent events: the trigger rule (shelling = barrage = artillery; fighting differs from killing);
+    others: the trigger's stem ("deadline"), and for statements also the speaker."""
+    if event.event_type in _VIOLENT_TYPES:
+        rule = next((i for i, t in enumerate(TRIGGERS) if t.pattern.fullmatch(event.trigger)), -1)
+        return event.event_type.value, event.sub_event_type, str(rule)
+    speaker = event.actor1.lower() if event.event_type is EventType.STATEMENT else ""
+    return event.event_type.value, re.sub(r"[^a-z]", "", event.trigger.lower())[:6], speaker
+
+
+def _same_place(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a.place_id == b.place_id:
+        return True
+    fine, coarse = sorted((a, b), key=lambda p: int(p.geo_precision))
+    if fine.kind in {"facility", "landmark"} and coarse.kind == "city":
+        return haversine_km(fine.lat, fine.lon, coarse.lat, coarse.lon) <= max(15.0, coarse.uncertainty_km)
+    return False
+
+
+def _overlap(a: Event, b: Event) -> bool:
+    far_past, far_future = dt.datetime.min, dt.datetime.max
+    a0, a1 = a.date_start or far_past, a.date_end or far_future
+    b0, b1 = b.date_start or far_past, b.date_end or far_future
+    return a0 < b1 and b0 < a1
+
+
+def same_event(a: Event, b: Event) -> bool:
+    """Whether two tellings are of one event (see the module's docstring)."""
+    if a.event_type is EventType.STATEMENT and not (a.actor1 and b.actor1):
+        return False  # two unattributed statements may be anybody's
+    return _family(a) == _family(b) and _overlap(a, b) and _same_place(a.place, b.place)
+
+
+def _combine(a: Event, b: Event) -> Event:
+    """One event from two tellings. The fuller telling (higher confidence) leads and gives the event its id,
+    sentence and actors; the place comes from the telling surest of it (then the more precise); the time from
+    the telling that states it (a clock time over its day), else from one that gives its extent ("weeks of")."""
+    lead, other = (a, b) if (a.confidence, -a.sentence_index) >= (b.confidence, -b.sentence_index) else (b, a)
+    place_from = max((lead, other), key=lambda e: (e.place_confidence, -(e.geo_precision or 9)))
+    explicit = [e for e in (lead, other) if e.time_confidence >= 0.5]
+    order = {TimePrecision.HOUR: 0, TimePrecision.DAY: 1, TimePrecision.WEEK: 2, TimePrecision.MONTH: 3}
+    if explicit:
+        time_from = min(explicit, key=lambda e: order.get(e.time_precision, 5) if e.time_precision else 5)
+    else:
+        time_from = next((e for e in (lead, other) if e.time_value.startswith("P")), lead)
+    counted = [e for e in (lead, other) if e.fatalities is not None]
+    most = max(counted, key=lambda e: e.fatalities or 0) if counted else None
+    return replace(
+        lead,
+        place=place_from.place, place_text=place_from.place_text,
+        place_confidence=min(1.0, max(a.place_confidence, b.place_confidence) + 0.05),
+        date_start=time_from.date_start, date_end=time_from.date_end, time_precision=time_from.time_precision,
+        time_text=time_from.time_text, time_value=time_from.time_value,
+        time_confidence=min(1.0, max(a.time_confidence, b.time_confidence) + 0.05),
+        actor1=lead.actor1 or other.actor1, actor2=lead.actor2 or other.actor2,
+        fatalities=most.fatalities if most else None, fatalities_qualifier=most.fatalities_qualifier if most else "",
+        sources=tuple(sorted(set(a.tellings + b.tellings), key=lambda s: (s.article_id, s.sentence_index))),
+    )
+
+
+def merge_events(events: Iterable[Event]) -> list[Event]:
+    """Merge the tellings of one event, in one article or across the articles of a workspace; the order of
+    first tellings is kept."""
+    merged: list[Event] = []
+    for event in events:
+        for i, kept in enumerate(merged):
+            if same_event(kept, event):
+                merged[i] = _combine(kept, event)
+                break
+        else:
+            merged.append(event)
+    return merged

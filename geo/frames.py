@@ -6,6 +6,7 @@ are built to them (and the tests check them).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -37,7 +38,7 @@ PLACES_SCHEMA: dict[str, tuple[str, str]] = {
 }
 
 EVENTS_SCHEMA: dict[str, tuple[str, str]] = {
-    "event_id": ("string", "<article_id>-e<sentence index>"),
+    "event_id": ("string", "<article_id>-e<sentence index> of its leading telling"),
     "article_id": ("string", "the article the event comes from"),
     "event_type": ("string", "ACLED event type, or Statement"),
     "sub_event_type": ("string", "ACLED sub-event type (see geo.events.ACLED_SUB_EVENT_TYPES)"),
@@ -62,6 +63,8 @@ EVENTS_SCHEMA: dict[str, tuple[str, str]] = {
     "sentence": ("string", "the sentence, as provenance"),
     "char_start": ("Int64", "char span of the sentence in the article text"),
     "char_end": ("Int64", ""),
+    "n_sources": ("Int64", "how many sentences tell this event (the same event told twice is one event)"),
+    "sources": ("string", "JSON list of every telling: article_id, sentence_index, char_start, char_end"),
     "place_confidence": ("float64", "0..1"),
     "time_confidence": ("float64", "0..1"),
     "confidence": ("float64", "overall confidence, 0..1"),
@@ -117,6 +120,9 @@ def events_frame(events: Sequence[Event]) -> gpd.GeoDataFrame:
             "place_id": place.place_id if place else None, "place_kind": place.kind if place else None,
             "geo_precision": e.geo_precision, "uncertainty_km": place.uncertainty_km if place else None,
             "sentence_index": e.sentence_index, "sentence": e.sentence, "char_start": e.start, "char_end": e.end,
+            "n_sources": len(e.tellings),
+            "sources": json.dumps([{"article_id": t.article_id, "sentence_index": t.sentence_index,
+                                    "char_start": t.start, "char_end": t.end} for t in e.tellings]),
             "place_confidence": e.place_confidence, "time_confidence": e.time_confidence,
             "confidence": e.confidence, "geometry": Point(place.lon, place.lat) if place else None,
         })

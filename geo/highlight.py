@@ -37,9 +37,11 @@ def _place_css(kind: str | None) -> str:
     return "area"
 
 
-def article_html(analysis: Analysis, selected_sentence: int | None = None, event_sentences: set[int] | None = None
-                 ) -> str:
-    """HTML of the article: sentences as spans (the selected one marked), mentions and times highlighted."""
+def article_html(analysis: Analysis, selected_sentences: int | set[int] | None = None,
+                 event_sentences: set[int] | None = None) -> str:
+    """HTML of the article: sentences as spans (the selected ones marked: every telling of the selected
+    event), mentions and times highlighted."""
+    selected = {selected_sentences} if isinstance(selected_sentences, int) else set(selected_sentences or ())
     spans: list[_Span] = []
     for r in analysis.resolutions:
         m = r.mention
@@ -75,7 +77,7 @@ def article_html(analysis: Analysis, selected_sentence: int | None = None, event
             classes.append("sm-promo")
         if sentence.index in event_sentences:
             classes.append("sm-has-event")
-        if sentence.index == selected_sentence:
+        if sentence.index in selected:
             classes.append("sm-selected")
         title = {SentenceKind.PROMO: ' title="set apart: promotional line, never an event"',
                  SentenceKind.CREDIT: ' title="set apart: credit line"'}.get(sentence.kind, "")

@@ -312,7 +312,12 @@ def popup_fields(row: pd.Series) -> list[str]:
     return [safe_html(row["event_type"]), safe_html(row["sub_event_type"]), _fmt_interval(row),
             safe_html(row["time_precision"]), safe_html(row["time_text"]), safe_html(row["place_name"]),
             safe_html(row["place_text"]), str(row["geo_precision"]), f"{row['uncertainty_km']:.1f}", actors,
-            fatalities, f"{row['confidence']:.2f}", safe_html(row["sentence"])]
+            fatalities, f"{row['confidence']:.2f}", safe_html(row["sentence"]) + _more_tellings(row)]
+
+
+def _more_tellings(row: pd.Series) -> str:
+    more = int(row.get("n_sources", 1) or 1) - 1
+    return f" [told {more} more time{'s' if more > 1 else ''} in the text]" if more > 0 else ""
 
 
 def _fmt_date(value: object, precision: object) -> str:

@@ -66,9 +66,9 @@ _DIRECTION_AREA = re.compile(
 )
 _DIRECTION_NAME = re.compile(rf"\b(?P<dir>{_DIR_ALT})\s(?P<name>[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+)?)", re.IGNORECASE)
 _CITY_ANAPHOR = re.compile(
-    r"\b(?:the|this)\s(?:(?:besieged|southeastern|southern|northern|eastern|western|northeastern|northwestern|"
+    r"\b(?:[Tt]he|[Tt]his)\s(?:(?:besieged|southeastern|southern|northern|eastern|western|northeastern|northwestern|"
     r"southwestern|strategic|strategically important|embattled|coastal|ruined|port|capital|occupied|contested|"
-    r"devastated|key|[a-z]+ern)\s){0,3}(?:port\s)?(?:city|town)\b(?!['’]s\s+(?:mayor|council))"
+    r"devastated|key|[a-z]+ern)\s){0,3}(?:port\s)?(?:city|town)\b(?!['’]s\s+(?:mayor|council))(?!\s+of\s+[A-Z])"
 )
 # Priorities when two candidate spans overlap (higher wins).
 PRIORITY = {"user-places": 6, "region-rule": 5, "direction": 4, "gazetteer-multi": 3, "ner": 2,

@@ -170,7 +170,23 @@ class EventType(str, enum.Enum):
 
 
 @dataclass(frozen=True)
+class Source:
+    """One telling of an event: where in which article it is said."""
+
+    article_id: str
+    sentence_index: int
+    start: int  # char span of the sentence in its article
+    end: int
+    sentence: str
+    trigger: str
+
+
+@dataclass(frozen=True)
 class Event:
+    """What happened, where and when, with its provenance. ``sources`` lists every telling of it when the
+    same event is told more than once (see ``geo.events.merge_events``); the event's own sentence is the
+    first of them."""
+
     event_id: str
     article_id: str
     event_type: EventType
@@ -193,6 +209,13 @@ class Event:
     fatalities_qualifier: str = ""  # "more than" = a lower bound
     place_confidence: float = 0.0
     time_confidence: float = 0.0
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def tellings(self) -> tuple[Source, ...]:
+        """Every sentence that tells this event (at least its own)."""
+        return self.sources or (Source(self.article_id, self.sentence_index, self.start, self.end, self.sentence,
+                                       self.trigger),)
 
     @property
     def confidence(self) -> float:

@@ -65,15 +65,16 @@ def header(analysis: Analysis) -> None:
 
 def article_panel(analysis: Analysis) -> None:
     selected = st.session_state.get("sm_selected")
-    sentence = None
-    if selected:
-        match = analysis.events_gdf[analysis.events_gdf["event_id"] == selected]
-        if len(match):
-            sentence = int(match.iloc[0]["sentence_index"])
-            st.markdown(f"**Selected event:** {match.iloc[0]['sub_event_type']} at {match.iloc[0]['place_name']} "
-                        f"— sentence {sentence + 1} is highlighted below.")
+    sentences: set[int] = set()
+    event = next((e for e in analysis.events if e.event_id == selected), None) if selected else None
+    if event is not None:
+        sentences = {t.sentence_index for t in event.tellings if t.article_id == analysis.article.article_id}
+        told = ", ".join(str(i + 1) for i in sorted(sentences))
+        where = event.place.name if event.place else "an unknown place"
+        st.markdown(f"**Selected event:** {event.sub_event_type} at {where} — "
+                    f"{'sentences' if len(sentences) > 1 else 'sentence'} {told} highlighted below.")
     st.html(article_css() + legend_html())
-    st.html(article_html(analysis, sentence, {e.sentence_index for e in analysis.events}))
+    st.html(article_html(analysis, sentences, {t.sentence_index for e in analysis.events for t in e.tellings}))
 
 
 def map_panel(analysis: Analysis) -> None:

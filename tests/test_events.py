@@ -49,3 +49,67 @@ def test_provenance(sample):
     for e in sample.events:
         assert sample.article.text[e.start:e.end] == e.sentence
         assert e.article_id == sample.article.article_id and 0 <= e.confidence <= 1
+
+
+# -- the seed table, every row: data/eval/events/sample.json is the seed README's table as data ------------------
+def _seed_gold():
+    import json
+
+    from tests.conftest import ROOT
+
+    return json.loads((ROOT / "data" / "eval" / "events" / "sample.json").read_text())["events"]
+
+
+def test_every_seed_event_is_found_with_its_type_place_and_dates(sample):
+    from geo.evaluate import event_matches
+
+    unmatched = list(sample.events)
+    for gold in _seed_gold():
+        found = next((e for e in unmatched if event_matches(e, gold)), None)
+        assert found is not None, f"not found: {gold['what']}"
+        unmatched.remove(found)
+
+
+def test_seed_event_details(sample):
+    by_trigger = {e.trigger.lower(): e for e in sample.events}
+    deadline = by_trigger["deadline"]  # told twice (sentences 1 and 4): one event, two sources, the clock time kept
+    assert [t.sentence_index for t in deadline.tellings] == [0, 3]
+    assert deadline.place.name.startswith("Azovstal") and deadline.date_start == dt.datetime(2022, 4, 19, 9, 0)
+    assert deadline.time_precision.value == "hour"
+    shelling = next(e for e in sample.events if e.fatalities)  # "weeks of shelling" since the war began (> 50 days ago)
+    assert shelling.date_start <= dt.datetime(2022, 3, 1) and shelling.date_end == dt.datetime(2022, 4, 20)
+    assert shelling.time_precision.acled_code == 3 and shelling.place.name == "Mariupol"
+    assert len(shelling.tellings) == 2  # "the barrage of shelling" of sentence 6 is the same shelling
+    pledge = by_trigger["pledged"]
+    assert pledge.event_type is EventType.STATEMENT and pledge.actor1 == "Volodymyr Zelenskyy"
+    assert pledge.date_start == dt.datetime(2022, 4, 18, 20, 0)
+    assert len({e.event_id for e in sample.events}) == len(sample.events)
+
+
+def test_the_same_event_in_two_articles_is_one_event_with_two_sources(pipeline):
+    from geo.events import merge_events
+
+    one = pipeline.analyze(pipeline.load("Russian forces shelled Kharkiv on Monday, officials said.",
+                                         published=dt.date(2022, 4, 19), article_id="a"))
+    two = pipeline.analyze(pipeline.load("On Monday, artillery shelling hit Kharkiv again.",
+                                         published=dt.date(2022, 4, 20), article_id="b"))
+    other = pipeline.analyze(pipeline.load("Russian forces shelled Odesa on Monday.",
+                                           published=dt.date(2022, 4, 19), article_id="c"))
+    merged = merge_events([*one.events, *two.events, *other.events])
+    assert len(merged) == 2, [(e.trigger, e.place.name) for e in merged]
+    kharkiv = next(e for e in merged if e.place.name.startswith("Kharkiv"))
+    assert {t.article_id for t in kharkiv.tellings} == {"a", "b"}
+
+
+def test_different_statements_and_different_attacks_stay_apart(pipeline):
+    a = analyze_text(pipeline, "The mayor said on Tuesday that fighting continued in Mariupol. "
+                               "Soldiers said on Tuesday that the plant held out in Mariupol.")
+    assert len({e.event_id for e in a.events}) == len(a.events)
+    assert all(len(e.tellings) == 1 for e in a.events)
+
+
+def test_hypothetical_gerund_and_unattributed_reports_are_not_events(pipeline):
+    a = analyze_text(pipeline, "The army has said regaining control over the suburbs of Mariupol would stop attacks.")
+    assert not [e for e in a.events if e.event_type is EventType.BATTLES]
+    b = analyze_text(pipeline, '"We hold the line in Mariupol," the statement said.')
+    assert not b.events

@@ -43,10 +43,10 @@ def _load(page, app_url) -> float:
     return time.perf_counter() - started
 
 
-def test_markers_slider_click_and_nothing_leaves_localhost(page, app_url):
+def test_markers_slider_click_and_nothing_leaves_localhost(page, app_url, sample):
     record_timing("first_map_after_page_load_s", _load(page, app_url))
     total = _count_markers(page)
-    assert total == 11, f"the sample has 11 events, {total} markers drawn"
+    assert total == len(sample.events) >= 7, f"the sample has {len(sample.events)} events, {total} markers drawn"
     page.wait_for_timeout(1500)  # let the first render settle, as a user would before zooming
     frame = _map_frame(page)
     zoom_before = frame.evaluate("() => map_div.getZoom()")
