@@ -72,7 +72,7 @@ def _t(pattern: str, event_type: EventType, sub: str, rank: int, violent: bool =
 
 
 TRIGGERS: list[Trigger] = [
-    _t(r"\bsuicide (?:bomb\w*|attack\w*)", EventType.EXPLOSIONS, "Suicide bomb", 90),
+    _t(r"\bsuicide (?:car |truck |vest )?(?:bomb\w*|attack\w*)", EventType.EXPLOSIONS, "Suicide bomb", 90),
     _t(r"\bchemical (?:weapon|attack)s?\b", EventType.EXPLOSIONS, "Chemical weapon", 90),
     _t(r"\b(?:air ?strikes?|air raids?|air campaign|bombard\w*|bunker-busters?|(?:dropp\w+|dropped) (?:\w+[- ])?bombs?|"
        r"bombing\w*|bombed|(?:incendiary|cluster|barrel|napalm) bombs?|drone (?:strike|attack)s?|warplanes?|"
@@ -118,6 +118,10 @@ MODAL = re.compile(r"\b(?:will|would|could|can|may|might|shall|threaten\w*|vow\w
                    r"attempts? to|wants? to|ready to|withstand)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE)
 # "regaining control over the suburbs would stop the attacks": a gerund that is the subject of a modal.
 HYPOTHETICAL_AFTER = re.compile(r"(?:\s+[\w-]+){0,7}?\s+(?:would|could|will|might|may|should)\b", re.IGNORECASE)
+# A trigger that names an event told elsewhere, as the cause or occasion of this one.
+REFERENCE_BEFORE = re.compile(r"\b(?:in connection with|after|following|over|in response to|in retaliation for|"
+                              r"linked to|responsib\w+ for|blamed for|suspected of|charged (?:with|over))\s+"
+                              r"(?:the|a|an|this|that|these|those|last\s\w+['’]s)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 FATALITIES = re.compile(
     r"(?:(?:death|deaths|killing|lives|bodies)\s(?:of\s)?(?P<q1>more than|over|at least|nearly|almost|about|some|around)?\s?"
     r"(?P<n1>\d[\d,]*)|(?P<q2>more than|over|at least|nearly|almost|about|some|around)?\s?(?P<n2>\d[\d,]*)\s(?:\w+\s){0,3}?"
@@ -156,6 +160,8 @@ def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
             if trigger.violent and (MODAL.search(text[: match.start()]) or (
                     match.group(0).lower().endswith("ing") and HYPOTHETICAL_AFTER.match(text[match.end():]))):
                 continue
+            if REFERENCE_BEFORE.search(text[: match.start()]):
+                continue  # "arrested in connection with the blast": the blast is another event, named
             if best is None or trigger.rank > best[0].rank:
                 best = (trigger, match)
             break
@@ -228,7 +234,7 @@ class EventExtractor:
                 continue
             place, place_text, place_conf = place_choice
             previous_place = (sentence.index, place, place_text, place_conf)
-            actor1, actor2 = self._actors(sentence, match.start(), sentence_places, entities, focus)
+            actor1, actor2 = self._actors(sentence, match.start(), sentence_places, entities, focus, unquoted)
             if trigger.sub_event_type == "Report" and not actor1:
                 continue  # "..., the statement said": a report with nobody named is no event of its own
             fatalities, qualifier = _fatalities(sentence.text)
@@ -320,7 +326,9 @@ class EventExtractor:
     # -- who -----------------------------------------------------------------------------------
     @staticmethod
     def _actors(sentence: Sentence, trigger_at: int, resolutions: Sequence[Resolution],
-                entities: Sequence[tuple[str, int, int, str]], focus: str | None) -> tuple[str, str]:
+                entities: Sequence[tuple[str, int, int, str]], focus: str | None, unquoted: str = ""
+                ) -> tuple[str, str]:
+        """The actors named nearest before and after the trigger, outside quotations."""
         phrases: list[tuple[int, str]] = []
         text = sentence.text
         place_spans = [(r.mention.start, r.mention.end) for r in resolutions if r.mention.is_place]
@@ -335,8 +343,11 @@ class EventExtractor:
                 phrases.append((rel, phrase.strip()))
         for text_, start, _end, label in entities:
             overlaps_place = any(start < e and s < _end for s, e in place_spans)
-            if label in {"PERSON", "ORG", "NORP"} and sentence.start <= start < sentence.end and not overlaps_place:
-                phrases.append((start - sentence.start, text_))
+            quoted = bool(unquoted) and sentence.start <= start < sentence.end and \
+                not unquoted[start - sentence.start: _end - sentence.start].strip()
+            if label in {"PERSON", "ORG", "NORP"} and sentence.start <= start < sentence.end and not overlaps_place \
+                    and not quoted:
+                phrases.append((start - sentence.start, " ".join(text_.split())))
         phrases.sort()
         before = [p for pos, p in phrases if pos < trigger_at]
         after = [p for pos, p in phrases if pos > trigger_at]
@@ -407,11 +418,24 @@ _VIOLENT_TYPES = {EventType.BATTLES, EventType.EXPLOSIONS, EventType.VIOLENCE_AG
 def _family(event: Event) -> tuple[str, str, str]:
     """Violent events: the trigger rule (shelling = barrage = artillery; fighting differs from killing);
     others: the trigger's stem ("deadline"), and for statements also the speaker."""
+    if event.event_type is EventType.EXPLOSIONS:  # a blast, a bomb, a suicide bomb: one explosion
+        group = {"Suicide bomb": "explosive", "Remote explosive/landmine/IED": "explosive", "Grenade": "explosive"}
+        return event.event_type.value, group.get(event.sub_event_type, event.sub_event_type), ""
     if event.event_type in _VIOLENT_TYPES:
         rule = next((i for i, t in enumerate(TRIGGERS) if t.pattern.fullmatch(event.trigger)), -1)
         return event.event_type.value, event.sub_event_type, str(rule)
     speaker = event.actor1.lower() if event.event_type is EventType.STATEMENT else ""
     return event.event_type.value, re.sub(r"[^a-z]", "", event.trigger.lower())[:6], speaker
+
+
+def _contains(area: Place, point: Place) -> bool:
+    """Whether a country or admin-1 area holds the other place ("central Turkey" holds Kayseri)."""
+    if area.kind == "country":
+        return bool(area.country) and point.country == area.country and point.kind != "country"
+    if area.kind == "admin1":
+        return bool(area.admin1) and (point.country, point.admin1) == (area.country, area.admin1) and \
+            point.kind not in {"country", "admin1"}
+    return False
 
 
 def _same_place(a: Place | None, b: Place | None) -> bool:
@@ -422,7 +446,7 @@ def _same_place(a: Place | None, b: Place | None) -> bool:
     fine, coarse = sorted((a, b), key=lambda p: int(p.geo_precision))
     if fine.kind in {"facility", "landmark"} and coarse.kind == "city":
         return haversine_km(fine.lat, fine.lon, coarse.lat, coarse.lon) <= max(15.0, coarse.uncertainty_km)
-    return False
+    return _contains(coarse, fine)
 
 
 def _overlap(a: Event, b: Event) -> bool:
@@ -444,7 +468,10 @@ def _combine(a: Event, b: Event) -> Event:
     sentence and actors; the place comes from the telling surest of it (then the more precise); the time from
     the telling that states it (a clock time over its day), else from one that gives its extent ("weeks of")."""
     lead, other = (a, b) if (a.confidence, -a.sentence_index) >= (b.confidence, -b.sentence_index) else (b, a)
-    place_from = max((lead, other), key=lambda e: (e.place_confidence, -(e.geo_precision or 9)))
+    if a.place and b.place and (_contains(a.place, b.place) or _contains(b.place, a.place)):
+        place_from = b if _contains(a.place, b.place) else a  # "central Turkey", then "Kayseri": the town
+    else:
+        place_from = max((lead, other), key=lambda e: (e.place_confidence, -(e.geo_precision or 9)))
     explicit = [e for e in (lead, other) if e.time_confidence >= 0.5]
     order = {TimePrecision.HOUR: 0, TimePrecision.DAY: 1, TimePrecision.WEEK: 2, TimePrecision.MONTH: 3}
     if explicit:

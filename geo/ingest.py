@@ -172,6 +172,32 @@ def _clean(text: str) -> str:
     return text.translate(_CONTROL)
 
 
+_TERMINAL = tuple(".!?:;\"”’)]")
+
+
+def unwrap_lines(text: str) -> str:
+    """Join hard-wrapped lines ("...has killed 13 soldiers, officials\\n    say."), one character for one (the
+    line break becomes a space), so offsets still index what the user gave. A line break is a soft wrap when
+    the next line starts in lower case, or when the text is hard-wrapped (most lines without end punctuation
+    fill at least three quarters of the longest line) and this line fills the width and stops mid-sentence.
+    Headlines and promotional lines (capitals) are never joined."""
+    lines = text.split("\n")
+    stripped = [ln.rstrip() for ln in lines]
+    open_ended = [ln for ln in stripped if ln.strip() and not ln.endswith(_TERMINAL)]
+    width = max((len(ln) for ln in stripped), default=0)
+    wrapped = len(open_ended) >= 3 and sum(len(ln) >= 0.75 * width for ln in open_ended) >= 0.6 * len(open_ended)
+    out = list(text)
+    pos = 0
+    for i, line in enumerate(lines[:-1]):
+        pos += len(line)
+        here, after = stripped[i], lines[i + 1].strip()
+        if here.strip() and after and not here.endswith(_TERMINAL) and classify_line(here) is SentenceKind.STORY:
+            if after[0].islower() or (wrapped and len(here) >= 0.85 * width and (here[-1].isalnum() or here[-1] == ",")):
+                out[pos] = " "
+        pos += 1
+    return "".join(out)
+
+
 def _title_from(text: str, sentences: list[Sentence]) -> str:
     """A short first line is the headline; else the first sentence, cut at a word."""
     first_line = text.strip().split("\n", 1)[0].strip()
@@ -211,7 +237,7 @@ def load_article(
         notes.append("Read as HTML: markup, scripts and page furniture were removed.")
     elif lower_name.endswith((".md", ".markdown")):
         content = markdown_to_text(content)
-    text = _clean(content)
+    text = unwrap_lines(_clean(content))
     if not text.strip():
         raise EmptyArticleError("The article holds no readable text once markup is removed.")
     if len(text) > max_chars:

@@ -113,3 +113,16 @@ def test_hypothetical_gerund_and_unattributed_reports_are_not_events(pipeline):
     assert not [e for e in a.events if e.event_type is EventType.BATTLES]
     b = analyze_text(pipeline, '"We hold the line in Mariupol," the statement said.')
     assert not b.events
+
+
+def test_a_bombing_told_at_country_then_town_level_is_one_event_in_the_town(pipeline):
+    a = pipeline.analyze(pipeline.load(
+        "A suicide car bomb in central Turkey has killed 13 soldiers aboard a bus, officials say.\n"
+        "The blast destroyed the bus in the city of Kayseri.\n"
+        "Seven people have been arrested in connection with the blast.",
+        published=dt.date(2016, 12, 17)))
+    bombs = [e for e in a.events if e.event_type is EventType.EXPLOSIONS]
+    assert len(bombs) == 1 and bombs[0].sub_event_type == "Suicide bomb" and bombs[0].place.name.startswith("Kayseri")
+    assert bombs[0].fatalities == 13 and len(bombs[0].tellings) == 2
+    arrests = [e for e in a.events if e.sub_event_type == "Arrests"]  # "the blast" here names the bombing
+    assert len(arrests) == 1 and arrests[0].place.name.startswith("Kayseri")

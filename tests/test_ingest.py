@@ -77,3 +77,21 @@ def test_publication_date_is_proposed_from_text():
     text = "On March 3, 2022 the talks began. By April 18, 2022 they had failed. In 2031 we will see."
     assert propose_publication_date(text, today=dt.date(2026, 1, 1)) == dt.date(2022, 4, 18)
     assert propose_publication_date("No dates here at all.") is None
+
+
+def test_hard_wrapped_lines_are_joined_one_character_for_one():
+    from geo.ingest import unwrap_lines
+
+    wrapped = ("A suicide car bomb in central Turkey has killed 13 soldiers aboard a bus, officials\n"
+               "    say. The governor said the blast in Kayseri, a calm industrial hub in Central\n"
+               "    Anatolia, was carried out by a suicide bomber parked next to the bus near the\n"
+               "    entrance to the university, officials said on Saturday afternoon.\n"
+               "Seven people have been arrested\n"
+               "Images from the scene showed the wreck.")
+    out = unwrap_lines(wrapped)
+    assert len(out) == len(wrapped)
+    assert "officials     say." in out and "Central     Anatolia" in out and "the     entrance" in out
+    assert "arrested\nImages" in out  # a short line before a capital is a line of its own
+    sample = SAMPLE.read_text()
+    assert unwrap_lines(sample) == sample  # one paragraph per line: nothing to join
+    assert unwrap_lines("HEADLINE IN CAPITALS\nthe story starts here.") == "HEADLINE IN CAPITALS\nthe story starts here."
