@@ -22,33 +22,42 @@ def _date(text: str) -> dt.date:
 
 
 def _analyze(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from geo.pipeline import Pipeline
+    """The pipeline and a Workspace of every file given (one file: a workspace of one)."""
+    from geo.pipeline import Pipeline, Workspace
 
+    if args.article_id and len(args.file) > 1:
+        raise SituationMapError("--article-id names one article; give one file with it, or none")
     pipeline = Pipeline()
-    path = Path(args.file)
-    if not path.exists():
-        raise SituationMapError(f"No such file: {path}")
-    article = pipeline.load(path.read_bytes(), published=args.date, filename=path.name,
-                            article_id=args.article_id or path.stem)
-    analysis = pipeline.analyze(article)
-    for warning in analysis.warnings:
-        log.warning("%s", warning)
-    return pipeline, analysis
+    analyses = []
+    for name in args.file:
+        path = Path(name)
+        if not path.exists():
+            raise SituationMapError(f"No such file: {path}")
+        article = pipeline.load(path.read_bytes(), published=args.date, filename=path.name,
+                                article_id=args.article_id or path.stem)
+        analysis = pipeline.analyze(article)
+        for warning in analysis.warnings:
+            log.warning("%s: %s", path.name, warning)
+        analyses.append(analysis)
+    return pipeline, Workspace(tuple(analyses))
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    _, analysis = _analyze(args)
-    events = analysis.events_gdf
+    pipeline, workspace = _analyze(args)
+    events = workspace.events_gdf
     out = Path(args.out)
     if args.format == "acled-csv":
-        from geo.export import to_acled
+        from geo.export import area_names, to_acled
 
-        to_acled(events).to_csv(out, index=False)
+        countries, admin1 = area_names(pipeline.gazetteer, events)
+        to_acled(events, country_names=countries, admin1_names=admin1).to_csv(out, index=False)
     else:
         _write_geojson(events, out)
     if args.places:
-        _write_geojson(analysis.places, Path(args.places))
-    print(f"{len(events)} events, {len(analysis.places)} places -> {out}")
+        _write_geojson(workspace.places, Path(args.places))
+    told = sum(1 for e in workspace.events if len(e.tellings) > 1)
+    print(f"{len(events)} events ({told} told more than once), {len(workspace.places)} places, "
+          f"{len(workspace.analyses)} article(s) -> {out}")
     return 0
 
 
@@ -61,11 +70,11 @@ def _write_geojson(frame, path: Path) -> None:  # type: ignore[no-untyped-def]
 def cmd_map(args: argparse.Namespace) -> int:
     from geo.mapview import standalone_map
 
-    pipeline, analysis = _analyze(args)
-    m = standalone_map(analysis.places, analysis.events_gdf, pipeline.gazetteer, pipeline.settings,
-                       title=analysis.article.title)
+    pipeline, workspace = _analyze(args)
+    title = " + ".join(a.title for a in workspace.articles if a.title)
+    m = standalone_map(workspace.places, workspace.events_gdf, pipeline.gazetteer, pipeline.settings, title=title)
     m.save(args.out)
-    print(f"map with {len(analysis.events)} events -> {args.out}")
+    print(f"map with {len(workspace.events)} events -> {args.out}")
     return 0
 
 
@@ -84,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, helptext in (("extract", "write events (and places) as GeoJSON or ACLED CSV"),
                            ("map", "write a self-contained HTML map with a time control")):
         p = sub.add_parser(name, help=helptext)
-        p.add_argument("file", help="article: .txt, .md or .html")
+        p.add_argument("file", nargs="+", help="article(s): .txt, .md or .html; several are mapped together, the "
+                                                "same event told in two of them being one event with two sources")
         p.add_argument("--date", type=_date, default=None, help="publication date, YYYY-MM-DD")
         p.add_argument("--out", required=True)
         p.add_argument("--article-id", default=None)

@@ -14,7 +14,7 @@ from functools import cached_property
 
 import geopandas as gpd
 
-from geo.events import EventExtractor
+from geo.events import EventExtractor, merge_events
 from geo.frames import events_frame, places_frame
 from geo.gazetteer import OfflineGazetteer
 from geo.ingest import load_article
@@ -49,6 +49,34 @@ class Analysis:
     @property
     def unresolved(self) -> list[Resolution]:
         return [r for r in self.resolutions if r.place is None and r.mention.is_place]
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Several analysed articles mapped together: the same event told in two of them is one event with
+    two sources (``geo.events.merge_events``); places are pooled by id."""
+
+    analyses: tuple[Analysis, ...]
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(a.article for a in self.analyses)
+
+    @property
+    def key(self) -> str:
+        return "+".join(f"{a.article.article_id}@{a.article.published}" for a in self.analyses)
+
+    @cached_property
+    def events(self) -> tuple[Event, ...]:
+        return tuple(merge_events(e for a in self.analyses for e in a.events))
+
+    @cached_property
+    def events_gdf(self) -> gpd.GeoDataFrame:
+        return events_frame(self.events)
+
+    @cached_property
+    def places(self) -> gpd.GeoDataFrame:
+        return places_frame([r for a in self.analyses for r in a.resolutions])
 
 
 class Pipeline:

@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from geo.errors import SituationMapError
-from geo.pipeline import Analysis, Pipeline
+from geo.pipeline import Analysis, Pipeline, Workspace
 from geo.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -73,18 +73,51 @@ def current_analysis() -> Analysis | None:
         return None
 
 
-def set_article(new: ArticleInput) -> None:
-    st.session_state.sm_history = [*st.session_state.get("sm_history", []), current_input()][-10:]
-    st.session_state.sm_article = new
+def workspace_inputs() -> list[ArticleInput]:
+    """The articles kept in the workspace besides the current one (oldest first)."""
+    return list(st.session_state.get("sm_workspace", []))
+
+
+def current_workspace(analysis: Analysis) -> Workspace:
+    """The current article with the workspace's others: their events merged, their places pooled."""
+    others = []
+    for item in workspace_inputs():
+        try:
+            others.append(analyze(item.content, item.filename, item.published, item.article_id, item.max_chars,
+                                  item.title))
+        except SituationMapError as err:  # it was mapped before; say so rather than fail the page
+            st.warning(f"An article of the workspace could not be mapped again: {err}")
+    return Workspace((*others, analysis))
+
+
+def _reset_view() -> None:
     st.session_state.sm_selected = None
     st.session_state.pop("sm_range", None)
     st.session_state.pop("sm_view", None)
+    st.session_state.pop("sm_shown_article", None)
+
+
+def set_article(new: ArticleInput, keep: bool = False) -> None:
+    """Make ``new`` the current article; with ``keep`` the current one stays in the workspace beside it.
+    What was shown before goes on the undo history."""
+    before = (current_input(), workspace_inputs())
+    st.session_state.sm_history = [*st.session_state.get("sm_history", []), before][-10:]
+    kept = [a for a in before[1] if a.article_id != new.article_id]
+    if keep and before[0].article_id != new.article_id:
+        kept.append(before[0])
+    st.session_state.sm_workspace = kept if keep else []
+    st.session_state.sm_article = new
+    _reset_view()
+
+
+def clear_workspace() -> None:
+    st.session_state.sm_history = [*st.session_state.get("sm_history", []), (current_input(), workspace_inputs())][-10:]
+    st.session_state.sm_workspace = []
+    _reset_view()
 
 
 def undo() -> None:
     history = st.session_state.get("sm_history", [])
     if history:
-        st.session_state.sm_article = history.pop()
-        st.session_state.sm_selected = None
-        st.session_state.pop("sm_range", None)
-        st.session_state.pop("sm_view", None)
+        st.session_state.sm_article, st.session_state.sm_workspace = history.pop()
+        _reset_view()

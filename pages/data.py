@@ -7,10 +7,10 @@ import json
 import pandas as pd
 import streamlit as st
 
-from geo.export import to_acled
+from geo.export import area_names, to_acled
 from geo.frames import EVENTS_SCHEMA, PLACES_SCHEMA
 from geo.mapview import standalone_map
-from pages.common import current_analysis, get_pipeline
+from pages.common import current_analysis, current_workspace, get_pipeline
 from pages.sidebar import sidebar
 
 sidebar()
@@ -22,24 +22,28 @@ def _geojson(frame: pd.DataFrame) -> bytes:
 
 analysis = current_analysis()
 if analysis is not None:
-    st.subheader("Events")
-    events = analysis.events_gdf
+    workspace = current_workspace(analysis)
+    several = len(workspace.analyses) > 1
+    st.subheader("Events" + (f" of the workspace ({len(workspace.analyses)} articles)" if several else ""))
+    events = workspace.events_gdf
     st.dataframe(pd.DataFrame(events.drop(columns="geometry")), hide_index=True, width="stretch")
     cols = st.columns(4)
-    stem = analysis.article.article_id
+    stem = "workspace" if several else analysis.article.article_id
+    pipeline = get_pipeline()
+    countries, regions = area_names(pipeline.gazetteer, events)
     cols[0].download_button("Events (GeoJSON)", _geojson(events), f"{stem}-events.geojson", "application/geo+json")
-    cols[1].download_button("Events (ACLED CSV)", to_acled(events).to_csv(index=False).encode(), f"{stem}-acled.csv",
-                            "text/csv")
-    cols[2].download_button("Places (GeoJSON)", _geojson(analysis.places), f"{stem}-places.geojson",
+    cols[1].download_button("Events (ACLED CSV)", to_acled(events, countries, regions).to_csv(index=False).encode(),
+                            f"{stem}-acled.csv", "text/csv")
+    cols[2].download_button("Places (GeoJSON)", _geojson(workspace.places), f"{stem}-places.geojson",
                             "application/geo+json")
     if cols[3].button("Prepare the HTML map"):
-        pipeline = get_pipeline()
-        html = standalone_map(analysis.places, events, pipeline.gazetteer, pipeline.settings,
-                              analysis.article.title).get_root().render()
+        title = " + ".join(a.title for a in workspace.articles if a.title)
+        html = standalone_map(workspace.places, events, pipeline.gazetteer, pipeline.settings, title).get_root().render()
         st.download_button("Download the map (HTML, works offline)", html.encode(), f"{stem}-map.html", "text/html")
 
     st.subheader("Places")
-    st.dataframe(pd.DataFrame(analysis.places.drop(columns="geometry")), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(workspace.places.drop(columns="geometry")), hide_index=True, width="stretch")
+    st.caption("Names not placed and time expressions below are those of the current article.")
     if analysis.unresolved:
         st.subheader("Names not placed")
         st.dataframe(pd.DataFrame([{"name": r.mention.text, "why": r.reason} for r in analysis.unresolved]),

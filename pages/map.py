@@ -19,8 +19,8 @@ from geo.mapview import (
     timeline_days,
     write_event_store,
 )
-from geo.pipeline import Analysis
-from pages.common import current_analysis, current_input, get_pipeline
+from geo.pipeline import Analysis, Workspace
+from pages.common import current_analysis, current_input, current_workspace, get_pipeline
 from pages.sidebar import sidebar
 
 EVENT_ID = re.compile(r"\[([^\]\s]+-e\d{3})\]")
@@ -28,16 +28,16 @@ PLAY_STEP_SECONDS = 0.8
 
 
 @st.cache_data(max_entries=8, show_spinner="Drawing the map…")
-def _base_layers(_analysis: Analysis, key: str) -> tuple[BaseLayers, str]:
+def _base_layers(_workspace: Workspace, key: str) -> tuple[BaseLayers, str]:
     """The map's data, and the URL its events are served from (written once, not sent with every rerun)."""
     pipeline = get_pipeline()
-    layers = prepare_base_layers(_analysis.places, _analysis.events_gdf, pipeline.gazetteer, pipeline.settings)
+    layers = prepare_base_layers(_workspace.places, _workspace.events_gdf, pipeline.gazetteer, pipeline.settings)
     name = write_event_store(layers.events, pipeline.settings.static_derived_dir)
     return layers, f"/app/static/derived/{name}"
 
 
-def _days(analysis: Analysis) -> list[dt.date]:
-    return [dt.date.fromisoformat(d) for d in timeline_days(analysis.events_gdf)]
+def _days(workspace: Workspace) -> list[dt.date]:
+    return [dt.date.fromisoformat(d) for d in timeline_days(workspace.events_gdf)]
 
 
 def events_in_range(events: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
@@ -50,12 +50,16 @@ def events_in_range(events: pd.DataFrame, first: dt.date, last: dt.date) -> pd.D
     return events[(start < hi) & (end > lo)]
 
 
-def header(analysis: Analysis) -> None:
+def header(analysis: Analysis, workspace: Workspace) -> None:
     article = analysis.article
     st.subheader(article.title or "Untitled article")
     published = article.published.isoformat() if article.published else "unknown date"
     st.caption(f"Published {published} · {len(article.sentences)} sentences · {len(analysis.places)} places · "
                f"{len(analysis.events)} events · article id `{article.article_id}`")
+    if len(workspace.analyses) > 1:
+        told = sum(1 for e in workspace.events if len({t.article_id for t in e.tellings}) > 1)
+        st.info(f"Workspace of {len(workspace.analyses)} articles: {len(workspace.events)} events on the map, "
+                f"{told} of them told in more than one article (one marker each, with every source).")
     note = current_input().date_note
     if note:
         st.info(note)
@@ -63,10 +67,18 @@ def header(analysis: Analysis) -> None:
         st.warning(warning)
 
 
-def article_panel(analysis: Analysis) -> None:
+def article_panel(analysis: Analysis, workspace: Workspace) -> None:
     selected = st.session_state.get("sm_selected")
+    event = next((e for e in workspace.events if e.event_id == selected), None) if selected else None
+    if len(workspace.analyses) > 1:
+        titles = {a.article.article_id: a.article.title or a.article.article_id for a in workspace.analyses}
+        if event is not None and st.session_state.get("sm_shown_article") not in {t.article_id for t in event.tellings}:
+            st.session_state.sm_shown_article = event.tellings[0].article_id  # show where the selected event is told
+        if st.session_state.get("sm_shown_article") not in titles:
+            st.session_state.sm_shown_article = analysis.article.article_id
+        shown = st.selectbox("Article shown", list(titles), format_func=titles.__getitem__, key="sm_shown_article")
+        analysis = next(a for a in workspace.analyses if a.article.article_id == shown)
     sentences: set[int] = set()
-    event = next((e for e in analysis.events if e.event_id == selected), None) if selected else None
     if event is not None:
         sentences = {t.sentence_index for t in event.tellings if t.article_id == analysis.article.article_id}
         told = ", ".join(str(i + 1) for i in sorted(sentences))
@@ -74,11 +86,13 @@ def article_panel(analysis: Analysis) -> None:
         st.markdown(f"**Selected event:** {event.sub_event_type} at {where} — "
                     f"{'sentences' if len(sentences) > 1 else 'sentence'} {told} highlighted below.")
     st.html(article_css() + legend_html())
-    st.html(article_html(analysis, sentences, {t.sentence_index for e in analysis.events for t in e.tellings}))
+    told_here = {t.sentence_index for e in workspace.events for t in e.tellings
+                 if t.article_id == analysis.article.article_id}
+    st.html(article_html(analysis, sentences, told_here))
 
 
-def map_panel(analysis: Analysis) -> None:
-    days = _days(analysis)
+def map_panel(workspace: Workspace) -> None:
+    days = _days(workspace)
     first, last = days[0], days[-1]
     if first == last:
         first = first - dt.timedelta(days=1)
@@ -112,12 +126,12 @@ def map_panel(analysis: Analysis) -> None:
             st.slider("Timeline (events shown if their dates meet this range)", min_value=first, max_value=last,
                       key="sm_range", format="YYYY-MM-DD", label_visibility="collapsed")
         lo, hi = st.session_state.sm_range
-        shown = events_in_range(analysis.events_gdf, lo, hi)
-        st.caption(f"{len(shown)} of {len(analysis.events)} events between {lo:%d %b %Y} and {hi:%d %b %Y}. "
+        shown = events_in_range(workspace.events_gdf, lo, hi)
+        st.caption(f"{len(shown)} of {len(workspace.events)} events between {lo:%d %b %Y} and {hi:%d %b %Y}. "
                    "Click a marker for its details; its sentence is highlighted in the text.")
         # The base map is rebuilt from cached plain data each run (st_folium mutates the folium object);
         # only the events layer changes, so the component updates it in place and keeps zoom and pan.
-        layers, events_url = _base_layers(analysis, analysis.article.article_id + str(analysis.article.published))
+        layers, events_url = _base_layers(workspace, workspace.key)
         m = build_base_map(layers, get_pipeline().settings, compact=True, events_url=events_url)
         layer = events_layer(shown, selected=st.session_state.get("sm_selected"))
         view = st.session_state.get("sm_view")
@@ -187,13 +201,14 @@ def main() -> None:
     analysis = current_analysis()
     if analysis is None:
         return
-    header(analysis)
+    workspace = current_workspace(analysis)
+    header(analysis, workspace)
     left, right = st.columns([5, 7], gap="medium")
     with left:
-        article_panel(analysis)
+        article_panel(analysis, workspace)
     with right:
-        if len(analysis.events):
-            map_panel(analysis)
+        if len(workspace.events):
+            map_panel(workspace)
         else:
             st.info("No events were found in this article, so there is nothing on the timeline. "
                     "The places it names are listed on the “Events & places” page.")

@@ -10,7 +10,16 @@ import streamlit as st
 
 from geo.errors import ArticleTooLargeError, SituationMapError
 from geo.ingest import article_id_for, decode_bytes, propose_publication_date
-from pages.common import ArticleInput, analyze, current_input, sample_input, set_article, undo
+from pages.common import (
+    ArticleInput,
+    analyze,
+    clear_workspace,
+    current_input,
+    sample_input,
+    set_article,
+    undo,
+    workspace_inputs,
+)
 
 
 def _propose_date(content: str | bytes) -> tuple[dt.date | None, str]:
@@ -21,7 +30,8 @@ def _propose_date(content: str | bytes) -> tuple[dt.date | None, str]:
     return None, ""
 
 
-def _submit(source: str, pasted: str, upload: object, date_known: bool, published: dt.date) -> None:
+def _submit(source: str, pasted: str, upload: object, date_known: bool, published: dt.date, keep: bool = False
+            ) -> None:
     if source == "Sample article":
         candidate = sample_input()
     else:
@@ -43,10 +53,10 @@ def _submit(source: str, pasted: str, upload: object, date_known: bool, publishe
                 date, note = None, ""
         raw = content.encode("utf-8", "replace") if isinstance(content, str) else content
         candidate = ArticleInput(content, filename, date, article_id_for(raw.decode("utf-8", "replace")), note)
-    _try(candidate)
+    _try(candidate, keep)
 
 
-def _try(candidate: ArticleInput) -> None:
+def _try(candidate: ArticleInput, keep: bool = False) -> None:
     """Analyse; only replace the current article when it worked (the previous map stays otherwise)."""
     st.session_state.pop("sm_too_large", None)
     with st.status("Mapping the article…", expanded=False) as status:
@@ -72,7 +82,7 @@ def _try(candidate: ArticleInput) -> None:
         status.update(label=f"Mapped {len(analysis.events)} events and {len(analysis.places)} places "
                             f"in {time.perf_counter() - started:.1f} s", state="complete")
     st.session_state.sm_error = None
-    set_article(candidate)
+    set_article(candidate, keep=keep)
 
 
 def sidebar() -> None:
@@ -93,9 +103,12 @@ def sidebar() -> None:
             date_known = st.checkbox("I know the publication date", value=True, key="sm_date_known")
             published = st.date_input("Publication date", value=current.published or dt.date.today(),
                                       key="sm_date", min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
+            keep = st.checkbox("Add to the workspace (keep the articles already on the map)", key="sm_keep",
+                               help="Map several articles together: an event told in two of them becomes one "
+                                    "event with two sources.")
             submitted = st.form_submit_button("Map this article", type="primary", width="stretch")
         if submitted:
-            _submit(source, pasted, upload, date_known, published)
+            _submit(source, pasted, upload, date_known, published, keep)
         if st.session_state.get("sm_error"):
             st.error(st.session_state.sm_error)
         too_large = st.session_state.get("sm_too_large")
@@ -104,6 +117,13 @@ def sidebar() -> None:
             if st.button(f"Map the first {limit:,} characters", width="stretch"):
                 _try(ArticleInput(candidate.content, candidate.filename, candidate.published,
                                   candidate.article_id + "-head", candidate.date_note, max_chars=limit))
+                st.rerun()
+        kept = workspace_inputs()
+        if kept:
+            st.caption(f"Workspace: this article and {len(kept)} more ("
+                       + ", ".join(a.title or a.filename for a in kept) + ").")
+            if st.button("Clear the workspace (keep only this article)", width="stretch"):
+                clear_workspace()
                 st.rerun()
         if st.session_state.get("sm_history"):
             if st.button("↶ Back to the previous article", width="stretch"):

@@ -28,8 +28,29 @@ def test_extract_writes_geojson_events_and_places(tmp_path):
 def test_extract_acled_csv(tmp_path):
     out = tmp_path / "events.csv"
     assert _run("extract", str(SAMPLE), "--date", "2022-04-19", "--out", str(out), "--format", "acled-csv").returncode == 0
-    header = out.read_text().splitlines()[0].split(",")
-    assert header[:3] == ["event_id_cnty", "event_date", "year"] and "sub_event_type" in header
+    import csv
+
+    rows = list(csv.DictReader(out.open()))
+    assert list(rows[0])[:3] == ["event_id_cnty", "event_date", "year"] and "sub_event_type" in rows[0]
+    mariupol = [r for r in rows if r["location"] == "Mariupol"]
+    assert mariupol and {(r["country"], r["admin1"]) for r in mariupol} == {("Ukraine", "Donetsk")}
+    assert {r["time_precision"] for r in rows} <= {"1", "2", "3"}
+    shelling = next(r for r in rows if r["sub_event_type"].startswith("Shelling"))
+    assert shelling["fatalities"] == "20000"
+
+
+def test_two_articles_telling_one_event_give_one_event_with_two_sources(tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("Russian forces shelled Kharkiv on Monday, officials said.")
+    second.write_text("Artillery shelling hit Kharkiv on Monday. Separately, protesters rallied in Lviv on Sunday.")
+    out = tmp_path / "events.geojson"
+    result = _run("extract", str(first), str(second), "--date", "2022-04-19", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    features = [f["properties"] for f in json.loads(out.read_text())["features"]]
+    shelling = [f for f in features if f["sub_event_type"].startswith("Shelling")]
+    assert len(shelling) == 1 and shelling[0]["n_sources"] == 2
+    assert {s["article_id"] for s in json.loads(shelling[0]["sources"])} == {"a", "b"}
+    assert any(f["event_type"] == "Protests" for f in features)
 
 
 def test_map_writes_one_offline_html_file(tmp_path):

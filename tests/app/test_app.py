@@ -79,3 +79,24 @@ def test_data_page_lists_events_and_places(app):
     assert not app.exception
     assert len(app.dataframe) >= 3
     assert any("Events (GeoJSON)" in str(b.label) for b in app.get("download_button"))
+
+
+def test_workspace_maps_two_articles_and_one_event_told_in_both_is_one_marker(app):
+    app.sidebar.date_input(key="sm_date").set_value(__import__("datetime").date(2022, 4, 19))
+    _paste(app, "Russian forces shelled Kharkiv on Monday, officials said.")
+    app.sidebar.checkbox(key="sm_keep").check()
+    _paste(app, "Artillery shelling hit Kharkiv on Monday. Protesters rallied in Lviv on Sunday.")
+    assert not app.exception
+    info = " ".join(i.value for i in app.info)
+    assert "Workspace of 2 articles" in info and "1 of them told in more than one article" in info
+    assert app.selectbox(key="sm_shown_article")  # which article's text is shown beside the map
+    assert any("Workspace:" in c.value for c in app.sidebar.caption)
+    app.switch_page("pages/data.py").run()
+    assert not app.exception and any("workspace" in s.value for s in app.subheader)
+    app.switch_page("pages/map.py").run()
+    clear = [b for b in app.sidebar.button if "Clear the workspace" in str(b.label)]
+    clear[0].click().run()
+    assert not any("Workspace of" in i.value for i in app.info)
+    back = [b for b in app.sidebar.button if "previous article" in str(b.label)]
+    back[0].click().run()  # undo brings the workspace back
+    assert any("Workspace of 2 articles" in i.value for i in app.info)
