@@ -57,26 +57,85 @@ def pipeline_on_sample(pipeline) -> dict[str, float]:  # type: ignore[no-untyped
             "events": len(analysis.events)}
 
 
+_WORKER_PIPELINE = None  # the parent's pipeline, inherited by forked workers
+
+
+def _run_chunk(chunk: list[tuple[str, str | None]], full: bool) -> int:
+    pipeline = _WORKER_PIPELINE
+    articles = [pipeline.load(text, published=parse_date(dct)) for text, dct in chunk]  # type: ignore[union-attr]
+    run = pipeline.analyze_many if full else pipeline.geoparse_many  # type: ignore[union-attr]
+    return sum(1 for _ in run(articles))
+
+
+def _geoparse_chunk(chunk: list[tuple[str, str | None]]) -> int:
+    return _run_chunk(chunk, full=False)
+
+
+def _analyze_chunk(chunk: list[tuple[str, str | None]]) -> int:
+    return _run_chunk(chunk, full=True)
+
+
 def corpus_throughput(pipeline, corpus: Path) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """Full pipeline vs spaCy NER alone (tok2vec + ner), same texts, same process."""
+    """The geoparse (recognition + resolution) and the full analysis (also dates and events) against spaCy's
+    NER alone (tok2vec + ner), same texts, same run: in one process (``nlp.pipe`` / ``Pipeline.geoparse_many`` /
+    ``Pipeline.analyze_many``, batches of 32), and in two (``nlp.pipe(n_process=2)`` / two forked workers,
+    their start counted)."""
+    import multiprocessing
+
+    global _WORKER_PIPELINE
     docs = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts = [d["text"] for d in docs]
     words = sum(len(t.split()) for t in texts)
     nlp = pipeline.nlp
+    for _ in nlp.pipe(texts[:8]):  # warm up
+        pass
+    seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=32):
         pass
-    ner = time.perf_counter() - t0
+    seconds["ner"] = time.perf_counter() - t0
+    articles = [pipeline.load(d["text"], published=parse_date(d.get("dct"))) for d in docs]
+    t0 = time.perf_counter()
+    for _ in pipeline.geoparse_many(articles):
+        pass
+    seconds["geoparse"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     per_doc = []
-    for d in docs:
-        s = time.perf_counter()
-        article = pipeline.load(d["text"], published=parse_date(d.get("dct")))
-        pipeline.analyze(article)
+    s = time.perf_counter()
+    for _ in pipeline.analyze_many(articles):
         per_doc.append(time.perf_counter() - s)
-    full = time.perf_counter() - t0
-    return {"docs": len(docs), "words": words, "ner_words_per_s": words / ner, "full_words_per_s": words / full,
-            "ratio_full_to_ner": ner / full, "per_article_median_s": statistics.median(per_doc)}
+        s = time.perf_counter()
+    seconds["full"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=32, n_process=2):
+        pass
+    seconds["ner_2proc"] = time.perf_counter() - t0
+    _WORKER_PIPELINE = pipeline
+    chunks = [[(d["text"], d.get("dct")) for d in docs[i: i + 10]] for i in range(0, len(docs), 10)]
+    for name, work in (("geoparse_2proc", _geoparse_chunk), ("full_2proc", _analyze_chunk)):
+        t0 = time.perf_counter()  # like nlp.pipe(n_process=2), the workers' start is counted
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            assert sum(pool.map(work, chunks, chunksize=1)) == len(docs)
+        seconds[name] = time.perf_counter() - t0
+    out: dict[str, float] = {"docs": len(docs), "words": words}
+    out.update({f"{k}_words_per_s": words / v for k, v in seconds.items()})
+    out.update({"ratio_geoparse_to_ner": seconds["ner"] / seconds["geoparse"],
+                "ratio_full_to_ner": seconds["ner"] / seconds["full"],
+                "ratio_geoparse_to_ner_2proc": seconds["ner_2proc"] / seconds["geoparse_2proc"],
+                "ratio_full_to_ner_2proc": seconds["ner_2proc"] / seconds["full_2proc"],
+                "per_article_median_s": statistics.median(per_doc)})
+    return out
+
+
+def gazetteer_memory_mb(names: list[str]) -> float:
+    """Peak RSS (MB) of a fresh process that opens the gazetteer and looks up these names."""
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the (large) parent.
+    code = ("import sys,json,re; from geo.gazetteer import OfflineGazetteer; g=OfflineGazetteer(); "
+            "[g.candidates(n) for n in json.load(sys.stdin)]; "
+            "print(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))/1024)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, input=json.dumps(names), capture_output=True,
+                         text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 def synthetic_events(sample_events: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -180,9 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     results["map"] = map_scaling(pipeline, analysis)
     if args.geo_corpus.exists():
         results["corpus"] = {"file": str(args.geo_corpus.name), **corpus_throughput(pipeline, args.geo_corpus)}
+        names = sorted({t["name"] for line in args.geo_corpus.read_text(encoding="utf-8").splitlines() if line.strip()
+                        for t in json.loads(line)["toponyms"]})
+        results["gazetteer_memory_mb_after_corpus_lookups"] = gazetteer_memory_mb(names)
     else:
         results["corpus"] = f"skipped: {args.geo_corpus} not found"
-    results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["peak_rss_mb_whole_bench"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if not args.no_browser and Path(CHROMIUM).exists():
         results["browser"] = browser_first_map()
     timings = ROOT / "build" / "browser-timings.json"

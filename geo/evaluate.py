@@ -53,9 +53,12 @@ def parse_date(text: object) -> dt.date | None:
 def predict_toponyms(pipeline, doc: dict) -> list[dict]:  # type: ignore[no-untyped-def]
     """Our toponyms for one document: names of places (demonyms included, anaphors not)."""
     article = pipeline.load(doc["text"], published=parse_date(doc.get("dct")), article_id=str(doc["id"]))
-    analysis = pipeline.analyze(article)
+    return toponyms_of(pipeline, article, pipeline.analyze(article).resolutions)
+
+
+def toponyms_of(pipeline, article, resolutions) -> list[dict]:  # type: ignore[no-untyped-def]
     out = []
-    for r in analysis.resolutions:
+    for r in resolutions:
         m = r.mention
         if m.kind is MentionKind.ANAPHOR:
             continue
@@ -162,7 +165,8 @@ def run_geo(gold_path: Path, predictions: Path | None, pipeline=None) -> dict[st
     gold = read_jsonl(gold_path)
     words = sum(len(d["text"].split()) for d in gold)
     started = time.perf_counter()
-    preds = {str(d["id"]): predict_toponyms(pipeline, d) for d in gold}
+    articles = [pipeline.load(d["text"], published=parse_date(d.get("dct")), article_id=str(d["id"])) for d in gold]
+    preds = {a.article_id: toponyms_of(pipeline, a, rs) for a, rs in pipeline.geoparse_many(articles)}
     seconds = time.perf_counter() - started
     if predictions:
         with predictions.open("w", encoding="utf-8") as out:

@@ -96,6 +96,7 @@ class OfflineGazetteer(Geocoder):
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._lock = threading.Lock()
+        self._timezones: dict[str, str | None] = {}
         self.user_places = load_user_places(self.settings.data_dir / p for p in self.settings.user_places)
         self._user_index: dict[str, list[UserPlace]] = {}
         for up in self.user_places:
@@ -203,11 +204,13 @@ class OfflineGazetteer(Geocoder):
         return [self._row_to_place(r) for r in rows]
 
     def timezone_of(self, country: str) -> str | None:
-        """IANA time zone of a country's largest town (GeoNames)."""
-        with self._lock:
-            row = self._db.execute("SELECT timezone FROM places WHERE kind='city' AND country=? "
-                                   "ORDER BY population DESC LIMIT 1", (country,)).fetchone()
-        return str(row[0]) if row and row[0] else None
+        """IANA time zone of a country's largest town (GeoNames); remembered per country."""
+        if country not in self._timezones:
+            with self._lock:
+                row = self._db.execute("SELECT timezone FROM places WHERE kind='city' AND country=? "
+                                       "ORDER BY population DESC LIMIT 1", (country,)).fetchone()
+            self._timezones[country] = str(row[0]) if row and row[0] else None
+        return self._timezones[country]
 
     def cities_in(self, south: float, west: float, north: float, east: float, min_population: int) -> list[Place]:
         """Populated places in a box, largest first (for basemap labels)."""

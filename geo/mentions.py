@@ -18,6 +18,9 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
+
+from spacy.attrs import IDX, LENGTH
 
 from geo.gazetteer import OfflineGazetteer
 from geo.model import Article, Mention, MentionKind, SentenceKind
@@ -106,7 +109,7 @@ class ToponymRecognizer:
         candidates += self._from_user_places(article, sentence_of)
         candidates += self._from_region_rules(article, sentence_of)
         candidates += self._from_ner(ents, sentence_of)
-        candidates += self._from_gazetteer(doc, ents, sentence_of)
+        candidates += self._from_gazetteer(doc, ents, sentence_of, article.text)
         candidates += self._from_directions(article, sentence_of)
         chosen = _settle_overlaps(candidates)
         chosen += self._anaphors(article, chosen, sentence_of)
@@ -180,9 +183,11 @@ class ToponymRecognizer:
                                       PRIORITY["ner"]))
         return out
 
-    def _from_gazetteer(self, doc: object, ents: list[object], sentence_of: _SentenceIndex) -> list[_Candidate]:
+    def _from_gazetteer(self, doc: object, ents: list[object], sentence_of: _SentenceIndex, doc_text: str
+                        ) -> list[_Candidate]:
         out: list[_Candidate] = []
-        tokens = list(doc)  # type: ignore[call-overload]
+        # Plain (text, offset) pairs: far cheaper than spaCy Token objects for a scan over every token.
+        tokens = [_Tok(doc_text[i: i + n], i) for i, n in doc.to_array([IDX, LENGTH]).tolist()]  # type: ignore[attr-defined]
         ent_of = {}
         for ent in ents:
             for i in range(ent.start, ent.end):  # type: ignore[attr-defined]
@@ -191,7 +196,7 @@ class ToponymRecognizer:
         i = 0
         while i < n:
             tok = tokens[i]
-            if not (tok.text[:1].isupper() and tok.is_alpha or tok.text in {"U.S.", "U.K.", "U.N."}):
+            if not (tok.text[:1].isupper() and tok.text.isalpha() or tok.text in {"U.S.", "U.K.", "U.N."}):
                 i += 1
                 continue
             matched = False
@@ -204,7 +209,7 @@ class ToponymRecognizer:
                     continue
                 start_char = tok.idx
                 end_char = last.idx + len(last.text)
-                text = doc.text[start_char:end_char]  # type: ignore[attr-defined]
+                text = doc_text[start_char:end_char]
                 demonym = self.gazetteer.demonym_place(text) if size <= 2 else None
                 if demonym:
                     out.append(self._demonym_candidate(tokens, i + size - 1, text, demonym, sentence_of,
@@ -306,6 +311,11 @@ class ToponymRecognizer:
             out.append(Mention(match.group(0), start, end, sentence_of(start), MentionKind.ANAPHOR, "",
                                feature_hint="city", source="anaphor"))
         return out
+
+
+class _Tok(NamedTuple):
+    text: str
+    idx: int
 
 
 class _SentenceIndex:

@@ -7,8 +7,11 @@ is a pure function of an ``Article``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
+import re
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -101,7 +104,24 @@ class Pipeline:
         return load_article(content, published=published, filename=filename, article_id=article_id,
                             title=title, source=source, max_chars=max_chars or self.settings.max_article_chars)
 
-    def analyze(self, article: Article, timezone: str | None = None) -> Analysis:
+    def analyze_many(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[Analysis]:
+        """Analyse many articles, running spaCy over them in batches (``nlp.pipe``), as a corpus run would."""
+        first, second = itertools.tee(articles)
+        docs = self.nlp.pipe((a.text for a in first), batch_size=batch_size)  # type: ignore[attr-defined]
+        for article, doc in zip(second, docs, strict=True):
+            yield self.analyze(article, doc=doc)
+
+    def geoparse_many(self, articles: Iterable[Article], batch_size: int = 32
+                      ) -> Iterator[tuple[Article, list[Resolution]]]:
+        """Recognition and resolution only (no dates, no events): the geoparse of each article, with spaCy
+        run over them in batches."""
+        first, second = itertools.tee(articles)
+        docs = self.nlp.pipe((a.text for a in first), batch_size=batch_size)  # type: ignore[attr-defined]
+        for article, doc in zip(second, docs, strict=True):
+            yield article, self.resolver.resolve(article, self.recognizer.recognize(article, doc))
+
+    def analyze(self, article: Article, timezone: str | None = None, doc: object | None = None) -> Analysis:
+        """Everything about one article. ``doc`` is its spaCy Doc when already parsed (``analyze_many``)."""
         timings: dict[str, float] = {}
         warnings: list[str] = list(article.notes)
         if article.published is None:
@@ -111,9 +131,9 @@ class Pipeline:
             warnings.append(f"The publication date {article.published.isoformat()} is in the future; "
                             "relative dates are read against it anyway.")
         t0 = time.perf_counter()
-        doc = self.nlp(article.text)  # type: ignore[operator]
+        doc = doc if doc is not None else self.nlp(article.text)  # type: ignore[operator]
         timings["nlp"] = time.perf_counter() - t0
-        if not _looks_english(doc):
+        if not _looks_english(article.text):
             warnings.append("This text does not look like English. Situation Map reads English news; "
                             "place names may still be found, but events and dates will be missed.")
         t0 = time.perf_counter()
@@ -147,11 +167,12 @@ class Pipeline:
         return self.gazetteer.timezone_of(country) if country else None
 
 
+_WORD = re.compile(r"[^\W\d_]+")
 _ENGLISH = {"the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "was", "with", "said", "by", "as", "it"}
 
 
-def _looks_english(doc: object) -> bool:
-    words = [t.lower_ for t in doc if t.is_alpha]  # type: ignore[attr-defined]
+def _looks_english(text: str) -> bool:
+    words = _WORD.findall(text[:20_000].lower())
     if len(words) < 8:
         return True
     return sum(w in _ENGLISH for w in words) / len(words) > 0.08

@@ -140,6 +140,7 @@ class Resolver:
     def __init__(self, gazetteer: OfflineGazetteer, chain: GeocoderChain | None = None) -> None:
         self.gazetteer = gazetteer
         self.chain = chain
+        self._parts: dict[tuple[str, str], tuple[shapely.Geometry, shapely.Point]] = {}
 
     def resolve(self, article: Article, mentions: Sequence[Mention]) -> list[Resolution]:
         candidates = {m: self._candidates(m) for m in mentions if m.kind not in {MentionKind.ANAPHOR,
@@ -277,8 +278,11 @@ class Resolver:
             base = self.gazetteer.country(context.focus_country)
         if base is None or base.geometry is None or not mention.direction:
             return Resolution(mention, None, 0.0, "no area to take a part of", 0)
-        part = directional_part(base.geometry, mention.direction)
-        point = part.representative_point()
+        key = (base.place_id, mention.direction)
+        if key not in self._parts:  # the same "eastern Ukraine" recurs across articles: cut it once
+            part = directional_part(base.geometry, mention.direction)
+            self._parts[key] = (part, part.representative_point())
+        part, point = self._parts[key]
         adjective = {"north": "northern", "south": "southern", "east": "eastern", "west": "western",
                      "centre": "central"}.get(mention.direction, mention.direction.replace("-", "") + "ern")
         place = replace(base, place_id=f"{base.place_id}:{mention.direction}", name=f"{adjective} {base.name}",

@@ -55,10 +55,27 @@ _CLOCK = r"(?P<clock>(?P<hh>\d{1,2})(?::(?P<mm>\d{2}))?\s?(?P<ampm>a\.m\.|p\.m\.
 class _Rule:
     name: str
     pattern: re.Pattern[str]
+    #: Words the rule cannot match without any of (lower case): the rule is skipped on text lacking them (speed).
+    needs: tuple[str, ...] = ()
 
 
-def _r(name: str, pattern: str) -> _Rule:
-    return _Rule(name, re.compile(pattern, re.IGNORECASE))
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAY_STEMS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_NEEDS = {
+    "mdy_range": _MONTH_STEMS, "mdy": _MONTH_STEMS, "dmy": _MONTH_STEMS, "month_year": _MONTH_STEMS,
+    "month": _MONTH_STEMS, "bare_month": _MONTH_STEMS, "ago": ("ago",), "weekday": _DAY_STEMS,
+    "rel_day": ("today", "yesterday", "tomorrow", "tonight"), "this_part": ("morning", "afternoon", "evening", "night"),
+    "rel_unit": ("week", "month", "year", "spring", "summer", "autumn", "fall", "winter"),
+    "quarter": ("quarter",), "fiscal_year": ("fiscal",), "century": ("century",), "decade": ("0s",),
+    "weekend": ("weekend",), "this_year": ("year",), "spelled_year": ("nineteen", "twenty", "thousand"),
+    "year_earlier": ("earlier", "ago", "before"), "vague_duration": ("hours", "days", "weeks", "months", "years", "decades"),
+    "season": ("spring", "summer", "autumn", "fall", "winter"),
+    "duration": ("second", "minute", "hour", "day", "week", "fortnight", "month", "year", "decade", "centur"),
+}
+
+
+def _r(name: str, pattern: str, needs: str = "") -> _Rule:
+    return _Rule(name, re.compile(pattern, re.IGNORECASE), _NEEDS.get(name, ()))
 
 
 RULES: list[_Rule] = [
@@ -74,10 +91,11 @@ RULES: list[_Rule] = [
     _r("this_part", r"\b(?P<mod>this|last)\s(?P<part>morning|afternoon|evening|night)\b"),
     _r("weekday", rf"\b(?:(?P<mod>last|next|this|coming|previous)\s)?(?P<wd>{_WEEKDAY_ALT})(?![a-z])(?:\s(?P<part>morning|afternoon|evening|night|overnight))?\b"),
     _r("clock", rf"\b{_CLOCK}{_ZONE}"),
-    _r("month", r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bduring )|(?<=\bof )|(?<=\bearly )|"
+    _r("month", r"(?=january|february|march|april|june|july|august|september|october|november|december|may)"
+                r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bduring )|(?<=\bof )|(?<=\bearly )|"
                 r"(?<=\bmid-)|(?<=\blate )|(?<=\blast )|(?<=\bnext )|(?<=\bthis ))(?P<mon>january|february|march|april|june|july|"
                 r"august|september|october|november|december|may)\b(?!\s\d)"),
-    _r("year", r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bduring )|(?<=\bof )|(?<=\bfrom )|(?<=\bearly )|"
+    _r("year", r"(?=(?:19|20)\d\d)(?:(?<=\bin )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bduring )|(?<=\bof )|(?<=\bfrom )|(?<=\bearly )|"
                r"(?<=\bmid-)|(?<=\blate )|(?<=\bend of )|(?<=\bbefore )|(?<=\bafter )|(?<=\byear )|(?<=\bsummer )|"
                r"(?<=\bwinter )|(?<=\bspring )|(?<=\bautumn ))(?P<y>(?:19|20)\d{2})(?!\s?(?:-|–)?\s?(?:\d|percent|%|people|troops|km))\b"),
     _r("quarter", r"\b(?:the\s)?(?:(?P<yr>(?:19|20)\d{2})(?:'s)?\s)?(?:fiscal\s)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]quarter(?:\s(?:of\s)?(?:fiscal\s)?(?P<y>(?:19|20)\d{2}))?\b"),
@@ -233,7 +251,10 @@ class TimeTagger:
                  reference: dt.date | None = None) -> list[TimeExpression]:
         """Tag one piece of text (a sentence); offsets are shifted by ``offset``."""
         spans: list[tuple[int, int, _Rule, re.Match[str]]] = []
+        lower = text.lower()
         for rule in RULES:
+            if rule.needs and not any(word in lower for word in rule.needs):
+                continue
             for match in rule.pattern.finditer(text):
                 if match.group(0).strip():
                     spans.append((match.start(), match.end(), rule, match))
