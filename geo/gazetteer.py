@@ -143,6 +143,8 @@ class OfflineGazetteer(Geocoder):
         stripped = text.replace(".", "")
         out = []
         for row in rows:
+            if row["exact"].endswith(".") and not text.endswith("."):
+                continue  # an abbreviation only with its full stop: "Mass." is Massachusetts, "Mass" is not
             exact = row["exact"].replace(".", "")
             if row["case_sensitive"] and exact != stripped:
                 continue

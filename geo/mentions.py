@@ -196,7 +196,8 @@ class ToponymRecognizer:
         i = 0
         while i < n:
             tok = tokens[i]
-            if not (tok.text[:1].isupper() and tok.text.isalpha() or tok.text in {"U.S.", "U.K.", "U.N."}):
+            if not (tok.text[:1].isupper() and tok.text.isalpha() or tok.text in {"U.S.", "U.K.", "U.N."}
+                    or _ABBREVIATION.match(tok.text) and i > 0 and tokens[i - 1].text == ","):
                 i += 1
                 continue
             matched = False
@@ -267,6 +268,8 @@ class ToponymRecognizer:
             return False
         if common:
             return before in LOCATIVE and population >= 1_000
+        if size == 1 and text.endswith(".") and _ABBREVIATION.match(text):
+            return before == ","  # "Louisville, Ky.": a state named by its style-book abbreviation
         if size == 1 and len(text) <= 3:
             return False
         return population >= 1_000 or before in LOCATIVE
@@ -311,6 +314,10 @@ class ToponymRecognizer:
             out.append(Mention(match.group(0), start, end, sentence_of(start), MentionKind.ANAPHOR, "",
                                feature_hint="city", source="anaphor"))
         return out
+
+
+# A state or province abbreviation after a town ("Louisville, Ky.", "Prince George, B.C.").
+_ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,3}|W\.Va\.)$")
 
 
 class _Tok(NamedTuple):

@@ -183,18 +183,21 @@ class Resolver:
                     context.admin1[(place.country or "", place.admin1)] += share
         return context
 
-    def score(self, place: Place, mention: Mention, context: DocumentContext, qualifiers: Sequence[Place]) -> float:
+    def score(self, place: Place, mention: Mention, context: DocumentContext, qualifiers: Sequence[Place],
+              namesake: bool = False) -> float:
         """Candidate score = kind/population prior + document context + proximity + qualifiers.
 
-        * prior: 1.0 country/continent, 0.9 region, 0.75 admin-1, 0 city; + log10(population)/8;
-          +0.3 for a national capital;
+        * prior: 1.0 country/continent, 0.9 region, 0.35 admin-1, 0 city; + log10(population)/8 (an admin-1
+          region's population is its towns'; not counted when a town of the same name lies in it: the
+          bare name is then the town); +0.6 for a national capital ("Washington" is the capital, not the state);
         * context: +1.5 x the share of the document's places in the candidate's country,
           +0.75 x the share in its admin-1 region;
         * proximity: +1.0 x exp(-d/300 km) to the nearest unambiguous place of the document;
         * qualifier: +3 when an adjacent mention ("Paris, Texas") names an area containing it;
         * hint: +2 when the text says the kind ("Donetsk region" -> admin-1).
         """
-        score = self.gazetteer.prior(place) + (0.3 if place.capital else 0.0)
+        prior = self.gazetteer.prior(replace(place, population=0) if namesake and place.kind == "admin1" else place)
+        score = prior + (0.6 if place.capital else 0.0)
         score += 1.5 * context.country_share(place.country) + 0.75 * context.admin1_share(place.country, place.admin1)
         anchors = [a for a in context.anchors if a.place_id != place.place_id]
         if anchors:
@@ -213,8 +216,11 @@ class Resolver:
         if not cands:
             return self._online(mention)
         qualifiers = self._qualifiers(mention, mentions)
-        scored = sorted(((self.score(p, mention, context, qualifiers), p) for p in cands),
-                        key=lambda sp: sp[0], reverse=True)
+        # A region named after its own main town ("Donetsk", "New York") is the town when named bare; a region
+        # whose namesakes are small towns elsewhere ("California", Maryland) is the region.
+        towns = {(p.country, p.admin1) for p in cands if p.kind == "city"}
+        scored = sorted(((self.score(p, mention, context, qualifiers, namesake=(p.country, p.admin1) in towns), p)
+                         for p in cands), key=lambda sp: sp[0], reverse=True)
         best_score, best = scored[0]
         if len(scored) == 1:
             confidence = 0.95

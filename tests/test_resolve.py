@@ -134,3 +134,27 @@ def test_online_provider_fills_gaps_and_is_cached(tmp_path):
         assert km(placed[0].place.lat, placed[0].place.lon, 47.5, 35.1) < 1
     # The answer is cached on disk: with the server gone it still comes back.
     assert member("Qwerbinsk") is not None
+
+
+def test_shared_demonym_goes_to_the_most_populous_country(pipeline):
+    a = analyze_text(pipeline, "American officials met their Central American counterparts.")
+    assert _place(a, "American").country == "US"
+    assert _place(a, "Central American").name == "Central America"
+
+
+def test_region_named_like_small_towns_elsewhere_is_the_region_but_a_namesake_capital_is_the_town(pipeline):
+    a = analyze_text(pipeline, "Wildfires spread across California. In Donetsk, shelling went on.")
+    assert _place(a, "California").kind == "admin1"
+    assert _place(a, "Donetsk").kind == "city"  # Donetsk Oblast is named after it
+    b = analyze_text(pipeline, "Officials in Washington said the talks would go on.")
+    washington = _place(b, "Washington")
+    assert washington.kind == "city" and km(washington.lat, washington.lon, 38.895, -77.036) < 20
+
+
+def test_style_book_state_abbreviation_qualifies_the_town(pipeline):
+    a = analyze_text(pipeline, "LONDON, Ky. (AP) - Police arrested two people. Traffic stopped in Louisville, Ky.")
+    assert _place(a, "Ky.").name == "Kentucky"
+    london = _place(a, "LONDON")
+    assert london.country == "US" and london.admin1 == "KY"
+    c = analyze_text(pipeline, "Mass protests filled the square, and Miss Ohio spoke.")
+    assert not [r for r in c.resolutions if r.place and r.place.name in {"Massachusetts", "Mississippi"}]
