@@ -143,8 +143,8 @@ class OfflineGazetteer(Geocoder):
         stripped = text.replace(".", "")
         out = []
         for row in rows:
-            if row["exact"].endswith(".") and not text.endswith("."):
-                continue  # an abbreviation only with its full stop: "Mass." is Massachusetts, "Mass" is not
+            if row["exact"].endswith(".") and not text.endswith(".") and not row["exact"].replace(".", "").isupper():
+                continue  # "Mass." is Massachusetts, "Mass" is not (but "US" is "U.S.")
             exact = row["exact"].replace(".", "")
             if row["case_sensitive"] and exact != stripped:
                 continue

@@ -74,7 +74,7 @@ _CITY_ANAPHOR = re.compile(
     r"devastated|key|[a-z]+ern)\s){0,3}(?:port\s)?(?:city|town)\b(?!['’]s\s+(?:mayor|council))(?!\s+of\s+[A-Z])"
 )
 # Priorities when two candidate spans overlap (higher wins).
-PRIORITY = {"user-places": 6, "region-rule": 5, "direction": 4, "gazetteer-multi": 3, "ner": 2,
+PRIORITY = {"dateline": 5, "user-places": 6, "region-rule": 5, "direction": 4, "gazetteer-multi": 3, "ner": 2,
             "gazetteer": 1, "demonym": 1, "anaphor": 0}
 
 
@@ -108,6 +108,7 @@ class ToponymRecognizer:
         ents = list(doc.ents)  # type: ignore[attr-defined]
         candidates += self._from_user_places(article, sentence_of)
         candidates += self._from_region_rules(article, sentence_of)
+        candidates += self._from_datelines(article, sentence_of)
         candidates += self._from_ner(ents, sentence_of)
         candidates += self._from_gazetteer(doc, ents, sentence_of, article.text)
         candidates += self._from_directions(article, sentence_of)
@@ -132,6 +133,23 @@ class ToponymRecognizer:
             mention = Mention(text, match.start(), match.end(), sentence_of(match.start()), kind, text,
                               feature_hint=ups[0].place.kind, source="user-places")
             out.append(_Candidate(mention, PRIORITY["user-places"]))
+        return out
+
+    def _from_datelines(self, article: Article, sentence_of: _SentenceIndex) -> list[_Candidate]:
+        """A news dateline: the town in capitals opening a paragraph ("LONDON, Ky. (AP) -", "KYIV, Ukraine —")."""
+        out = []
+        starts = {s.start for s in article.sentences if s.index == 0 or s.paragraph != article.sentences[s.index - 1].paragraph}
+        for start in starts:
+            match = _DATELINE.match(article.text, start)
+            if not match:
+                continue
+            name = match.group("town")
+            query = name.title()
+            if not self.gazetteer.candidates(query):
+                continue
+            a, b = match.span("town")
+            out.append(_Candidate(Mention(name, a, b, sentence_of(a), MentionKind.TOPONYM, query, source="dateline"),
+                                  PRIORITY["dateline"]))
         return out
 
     def _from_region_rules(self, article: Article, sentence_of: _SentenceIndex) -> list[_Candidate]:
@@ -316,6 +334,9 @@ class ToponymRecognizer:
         return out
 
 
+# A dateline: a town in capitals, then its state or country, then the agency or a dash.
+_DATELINE = re.compile(r"(?P<town>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,2})(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?"
+                       r"\s*(?:\([A-Za-z. ]{1,20}\)\s*)?(?:—|–|--?)\s")
 # A state or province abbreviation after a town ("Louisville, Ky.", "Prince George, B.C.").
 _ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,3}|W\.Va\.)$")
 

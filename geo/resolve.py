@@ -27,6 +27,7 @@ from geopy.location import Location
 
 from geo.gazetteer import OfflineGazetteer
 from geo.model import Article, Mention, MentionKind, Place, Resolution
+from geo.names import normalize_name
 from geo.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,14 @@ class Resolver:
         resolved: dict[Mention, Resolution] = {}
         for mention, cands in candidates.items():
             resolved[mention] = self._choose(mention, cands, context, mentions)
+        # One sense per discourse: once qualified ("LONDON, Ky."), a name keeps that place where it recurs bare.
+        qualified = {normalize_name(m.query): r for m, r in resolved.items() if r.place and "qualified by" in r.reason}
+        for mention, r in list(resolved.items()):
+            q = qualified.get(normalize_name(mention.query))
+            if q is not None and r.place is not None and "qualified by" not in r.reason and r.candidates > 1 \
+                    and q.place is not None and any(p.place_id == q.place.place_id for p in candidates[mention]):
+                resolved[mention] = Resolution(mention, q.place, q.confidence * 0.9,
+                                               f"as where it was first qualified ({q.mention.text})", r.candidates)
         # Anaphors and direction phrases lean on what the named mentions resolved to.
         ordered = sorted(mentions, key=lambda m: m.start)
         for mention in ordered:
@@ -228,6 +237,9 @@ class Resolver:
             margin = best_score - scored[1][0]
             confidence = round(1.0 / (1.0 + math.exp(-3.0 * margin)), 3)
         reason = f"{best.kind} in {best.country or '—'}; best of {len(cands)} candidate(s)"
+        by = [q for q in qualifiers if q.country == best.country and (q.kind == "country" or q.admin1 == best.admin1)]
+        if by:
+            reason += f", qualified by {by[0].name}"
         return Resolution(mention, best, confidence, reason, len(cands))
 
     def _qualifiers(self, mention: Mention, mentions: Sequence[Mention]) -> list[Place]:

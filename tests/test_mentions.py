@@ -49,3 +49,13 @@ def test_direction_phrase_becomes_an_area(sample):
     assert ukraine.geometry.contains(east[0].place.geometry.representative_point())
     assert east[0].place.geometry.area < 0.6 * ukraine.geometry.area
     assert east[0].place.geometry.centroid.x > ukraine.geometry.centroid.x
+
+
+def test_dateline_town_in_capitals_is_a_place_qualified_by_its_state(pipeline):
+    from tests.conftest import analyze_text
+
+    a = analyze_text(pipeline, "RUSSELLVILLE, Ark. (AP) - Authorities say one person was killed in a crash.")
+    town = next(r for r in a.resolutions if r.mention.text == "RUSSELLVILLE")
+    assert (town.place.country, town.place.admin1) == ("US", "AR")
+    b = analyze_text(pipeline, "BREAKING: A FIRE broke out downtown.")
+    assert not [r for r in b.resolutions if r.mention.source == "dateline"]
