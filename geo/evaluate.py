@@ -60,8 +60,8 @@ def toponyms_of(pipeline, article, resolutions) -> list[dict]:  # type: ignore[n
     out = []
     for r in resolutions:
         m = r.mention
-        if m.kind is MentionKind.ANAPHOR:
-            continue
+        if m.kind is MentionKind.ANAPHOR or m.kind is MentionKind.ACTOR and m.text.endswith("s"):
+            continue  # "the plant", "Mexicans": references and peoples, not names of places
         start, end = m.start, m.end
         if m.kind is MentionKind.AREA_PHRASE:
             if not m.query:

@@ -196,6 +196,8 @@ class ToponymRecognizer:
                 demonym = self.gazetteer.demonym_place(text)
                 if demonym and not self.gazetteer.lookup_rows(text):
                     continue  # handled by the demonym rule, which tells people from places
+                if _ACRONYM.match(text) and not self.gazetteer.candidates(text):
+                    continue  # "NATO", "TASS": an unknown acronym is an organisation, not a place
                 kind = MentionKind.FACILITY if label == "FAC" else MentionKind.TOPONYM
                 out.append(_Candidate(Mention(text, start, end, sentence_of(start), kind, text, source="ner"),
                                       PRIORITY["ner"]))
@@ -268,6 +270,8 @@ class ToponymRecognizer:
             if label in {"PERSON", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT", "LANGUAGE"}:
                 return False
             if label in {"ORG", "NORP"} and longer:
+                if ent.start == i and (big_kind or max(int(r["population"] or 0) for r in rows) >= 100_000):  # type: ignore[attr-defined,index]
+                    continue  # a place heading an organisation's name: "Kentucky State Police", "Edmonton Oilers"
                 return False
             if label in {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"}:
                 return False
@@ -286,6 +290,10 @@ class ToponymRecognizer:
             return False
         if common:
             return before in LOCATIVE and population >= 1_000
+        if size == 1 and i > 0 and tokens[i - 1].text[:1].isupper() and tokens[i - 1].text.isalpha() \
+                and not sentence_initial and self._zipf(text.lower(), "en") >= 3.5:  # type: ignore[attr-defined]
+            return False  # "Ocean Infinity", "Mega Mall": the end of a longer name, not a town
+
         if size == 1 and text.endswith(".") and _ABBREVIATION.match(text):
             return before == ","  # "Louisville, Ky.": a state named by its style-book abbreviation
         if size == 1 and len(text) <= 3:
@@ -334,6 +342,7 @@ class ToponymRecognizer:
         return out
 
 
+_ACRONYM = re.compile(r"^[A-Z][A-Z&]{2,}$")
 # A dateline: a town in capitals, then its state or country, then the agency or a dash.
 _DATELINE = re.compile(r"(?P<town>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,2})(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?"
                        r"\s*(?:\([A-Za-z. ]{1,20}\)\s*)?(?:—|–|--?)\s")

@@ -59,3 +59,11 @@ def test_dateline_town_in_capitals_is_a_place_qualified_by_its_state(pipeline):
     assert (town.place.country, town.place.admin1) == ("US", "AR")
     b = analyze_text(pipeline, "BREAKING: A FIRE broke out downtown.")
     assert not [r for r in b.resolutions if r.mention.source == "dateline"]
+
+
+def test_place_heading_an_organisation_is_a_toponym_but_an_unknown_acronym_is_not(pipeline):
+    from tests.conftest import analyze_text
+
+    a = analyze_text(pipeline, "Kentucky State Police said NATO and TASS were not involved.")
+    texts = {r.mention.text for r in a.resolutions}
+    assert "Kentucky" in texts and not texts & {"NATO", "TASS"}
