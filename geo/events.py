@@ -132,7 +132,7 @@ FATALITIES = re.compile(
 _QUOTE_OPEN = "“\""
 #: A sentence that names no place happens where the story last was, up to this many sentences back.
 INHERIT_WITHIN = 3
-PLACE_RANK = {"facility": 6, "landmark": 5, "city": 4, "admin1": 3, "area": 3, "region": 2, "country": 1, "continent": 0}
+PLACE_RANK = {"facility": 6, "landmark": 5, "city": 4, "admin1": 3, "area": 3, "region": 2, "country": 1, "continent": 0, "sea": 0}
 
 
 def _unquoted_mask(sentence: Sentence, inside_at_start: bool) -> tuple[str, bool]:

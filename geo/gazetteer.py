@@ -30,7 +30,7 @@ from geo.settings import Settings
 log = logging.getLogger(__name__)
 
 #: Prior weight of each kind when a name is ambiguous and the text gives no other clue.
-KIND_PRIOR = {"continent": 1.0, "country": 1.0, "region": 0.9, "admin1": 0.35, "facility": 0.9, "landmark": 0.9,
+KIND_PRIOR = {"sea": 1.6, "continent": 1.0, "country": 1.0, "region": 0.9, "admin1": 0.35, "facility": 0.9, "landmark": 0.9,
               "city": 0.0}
 # A bare "Donetsk" is the city; "Donetsk region" carries a hint that adds the resolver's +2 for admin-1.
 

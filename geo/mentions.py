@@ -259,7 +259,7 @@ class ToponymRecognizer:
         """Decide whether a gazetteer-only match is a place, not a person, an organisation or a word."""
         span_ents = {ent_of.get(j) for j in range(i, i + size)} - {None}
         kinds = {r["kind"] for r in rows}  # type: ignore[index]
-        big_kind = bool(kinds & {"country", "continent", "region", "admin1"})
+        big_kind = bool(kinds & {"country", "continent", "region", "admin1", "sea"})
         for ent in span_ents:
             label = ent.label_  # type: ignore[attr-defined]
             longer = ent.start < i or ent.end > i + size  # type: ignore[attr-defined]

@@ -199,6 +199,7 @@ class Resolver:
         * prior: 1.0 country/continent, 0.9 region, 0.35 admin-1, 0 city; + log10(population)/8 (an admin-1
           region's population is its towns'; not counted when a town of the same name lies in it: the
           bare name is then the town); +0.6 for a national capital ("Washington" is the capital, not the state);
+          -0.7 for a town that bears the name only as an alternate name;
         * context: +1.5 x the share of the document's places in the candidate's country,
           +0.75 x the share in its admin-1 region;
         * proximity: +1.0 x exp(-d/300 km) to the nearest unambiguous place of the document;
@@ -207,6 +208,8 @@ class Resolver:
         """
         prior = self.gazetteer.prior(replace(place, population=0) if namesake and place.kind == "admin1" else place)
         score = prior + (0.6 if place.capital else 0.0)
+        if place.kind == "city" and normalize_name(place.name) != normalize_name(mention.query):
+            score -= 0.7  # known by that name only as an alternate ("Salisbury" for Harare): its own name first
         score += 1.5 * context.country_share(place.country) + 0.75 * context.admin1_share(place.country, place.admin1)
         anchors = [a for a in context.anchors if a.place_id != place.place_id]
         if anchors:
