@@ -223,8 +223,9 @@ def build_gazetteer(settings: Settings) -> Path:
             if not any(names):
                 continue
             geom = _as_geometry(feature)
-            # Natural Earth's label point, else the main part's centre.
-            lat, lon = (float(p["latitude"]), float(p["longitude"])) if p.get("latitude") else main_part_centre(geom)
+            # The centre of the main part (measured closer to GeoNames' region points than Natural Earth's
+            # label points: 244 vs 226 of 286 admin-1 mentions within 161 km on GeoWebNews + TR-News).
+            lat, lon = main_part_centre(geom)
             pid = _insert_place(
                 db,
                 dict(name=p.get("name_en") or p.get("name"), kind="admin1", lat=lat, lon=lon, country=iso, admin1=a1,
