@@ -193,13 +193,13 @@ class Resolver:
         return context
 
     def score(self, place: Place, mention: Mention, context: DocumentContext, qualifiers: Sequence[Place],
-              namesake: bool = False) -> float:
+              namesake: bool = False, alias_only: bool = False) -> float:
         """Candidate score = kind/population prior + document context + proximity + qualifiers.
 
         * prior: 1.0 country/continent, 0.9 region, 0.35 admin-1, 0 city; + log10(population)/8 (an admin-1
           region's population is its towns'; not counted when a town of the same name lies in it: the
           bare name is then the town); +0.6 for a national capital ("Washington" is the capital, not the state);
-          -0.7 for a town that bears the name only as an alternate name;
+          -0.7 for a town that bears the name only as an alternate name when another town bears it as its own;
         * context: +1.5 x the share of the document's places in the candidate's country,
           +0.75 x the share in its admin-1 region;
         * proximity: +1.0 x exp(-d/300 km) to the nearest unambiguous place of the document;
@@ -208,7 +208,7 @@ class Resolver:
         """
         prior = self.gazetteer.prior(replace(place, population=0) if namesake and place.kind == "admin1" else place)
         score = prior + (0.6 if place.capital else 0.0)
-        if place.kind == "city" and normalize_name(place.name) != normalize_name(mention.query):
+        if alias_only:
             score -= 0.7  # known by that name only as an alternate ("Salisbury" for Harare): its own name first
         score += 1.5 * context.country_share(place.country) + 0.75 * context.admin1_share(place.country, place.admin1)
         anchors = [a for a in context.anchors if a.place_id != place.place_id]
@@ -231,7 +231,10 @@ class Resolver:
         # A region named after its own main town ("Donetsk", "New York") is the town when named bare; a region
         # whose namesakes are small towns elsewhere ("California", Maryland) is the region.
         towns = {(p.country, p.admin1) for p in cands if p.kind == "city"}
-        scored = sorted(((self.score(p, mention, context, qualifiers, namesake=(p.country, p.admin1) in towns), p)
+        query = normalize_name(mention.query)
+        own_name = any(p.kind == "city" and normalize_name(p.name) == query for p in cands)
+        scored = sorted(((self.score(p, mention, context, qualifiers, namesake=(p.country, p.admin1) in towns,
+                                     alias_only=own_name and p.kind == "city" and normalize_name(p.name) != query), p)
                          for p in cands), key=lambda sp: sp[0], reverse=True)
         best_score, best = scored[0]
         if len(scored) == 1:
