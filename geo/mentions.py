@@ -212,6 +212,9 @@ class ToponymRecognizer:
         for ent in ents:
             for i in range(ent.start, ent.end):  # type: ignore[attr-defined]
                 ent_of[i] = ent
+        # Words of the people the article names in full ("Muhammadu Buhari"): alone later, they are still people.
+        self._person_words = {w for ent in ents if ent.label_ == "PERSON" and len(ent) > 1  # type: ignore[attr-defined]
+                              for w in ent.text.split()}  # type: ignore[attr-defined]
         n = len(tokens)
         i = 0
         while i < n:
@@ -260,6 +263,11 @@ class ToponymRecognizer:
         span_ents = {ent_of.get(j) for j in range(i, i + size)} - {None}
         kinds = {r["kind"] for r in rows}  # type: ignore[index]
         big_kind = bool(kinds & {"country", "continent", "region", "admin1", "sea"})
+        population = max(int(r["population"] or 0) for r in rows) if rows else 0  # type: ignore[index]
+        if size == 1 and tokens[i].text in GENERIC_WORDS:  # type: ignore[attr-defined]
+            return False  # "Centre", "West", "Valley": a generic word is not a name by itself
+        if size == 1 and not big_kind and tokens[i].text in getattr(self, "_person_words", ()):  # type: ignore[attr-defined]
+            return False
         for ent in span_ents:
             label = ent.label_  # type: ignore[attr-defined]
             longer = ent.start < i or ent.end > i + size  # type: ignore[attr-defined]
@@ -269,7 +277,7 @@ class ToponymRecognizer:
                 continue  # the small model reads "Tamil Nadu" as a person; a two-word region name is not
             if label in {"PERSON", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT", "LANGUAGE"}:
                 return False
-            if label == "ORG" and not longer and _ACRONYM.match(tokens[i].text) and size == 1:  # type: ignore[attr-defined]
+            if label == "ORG" and not longer and size == 1 and _ACRONYM.match(tokens[i].text):  # type: ignore[attr-defined]
                 return False  # "NATO" read as an organisation is not the town of Nato
             if label in {"ORG", "NORP"} and longer:
                 if ent.start == i and (big_kind or max(int(r["population"] or 0) for r in rows) >= 100_000):  # type: ignore[attr-defined,index]
@@ -285,7 +293,6 @@ class ToponymRecognizer:
         sentence_initial = first.idx in self._sentence_starts or i == 0 or tokens[i - 1].text in {'"', "“", "\n", "(", "-", "—"}  # type: ignore[attr-defined]
         if big_kind:
             return not (sentence_initial and self._zipf(text.lower(), "en") > 5.0)
-        population = max(int(r["population"] or 0) for r in rows) if rows else 0  # type: ignore[index]
         common = self._zipf(text.lower(), "en") >= 4.3
         before = tokens[i - 1].text.lower() if i > 0 else ""  # type: ignore[attr-defined]
         if sentence_initial and (common or size == 1 and population < 100_000):
@@ -345,6 +352,11 @@ class ToponymRecognizer:
 
 
 _ACRONYM = re.compile(r"^[A-Z][A-Z&]{2,}$")
+# Generic geographic words that are also the names of some region or town ("Centre" in France and Cameroon).
+GENERIC_WORDS = {"Centre", "Center", "Central", "West", "East", "North", "South", "Western", "Eastern", "Northern",
+                 "Southern", "City", "Valley", "Coast", "Capital", "Island", "Islands", "Mountain", "Mountains",
+                 "Lake", "Lakes", "Upper", "Lower", "Gulf", "Plateau", "Ocean", "River", "Bay", "Harbour", "Harbor",
+                 "Park", "Mega", "Middle"}
 # A dateline: a town in capitals, then its state or country, then the agency or a dash.
 _DATELINE = re.compile(r"(?P<town>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,2})(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?"
                        r"\s*(?:\([A-Za-z. ]{1,20}\)\s*)?(?:—|–|--?)\s")

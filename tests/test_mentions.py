@@ -67,3 +67,12 @@ def test_place_heading_an_organisation_is_a_toponym_but_an_unknown_acronym_is_no
     a = analyze_text(pipeline, "Kentucky State Police said NATO and TASS were not involved.")
     texts = {r.mention.text for r in a.resolutions}
     assert "Kentucky" in texts and not texts & {"NATO", "TASS"}
+
+
+def test_generic_words_and_people_named_in_full_are_not_places(pipeline):
+    from tests.conftest import analyze_text
+
+    a = analyze_text(pipeline, "President Muhammadu Buhari spoke at the Detention Centre in Lagos. "
+                               "Buhari said the West must help.")
+    texts = {r.mention.text for r in a.resolutions}
+    assert "Lagos" in texts and not texts & {"Buhari", "Centre", "West"}
