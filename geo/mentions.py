@@ -90,6 +90,7 @@ class ToponymRecognizer:
     def __init__(self, gazetteer: OfflineGazetteer, nlp: object) -> None:
         self.gazetteer = gazetteer
         self.nlp = nlp
+        self._person_words: set[str] = set()
         from wordfreq import zipf_frequency
 
         self._zipf = zipf_frequency
@@ -106,6 +107,9 @@ class ToponymRecognizer:
         skip = {s.index for s in article.sentences if s.kind is not SentenceKind.STORY}
         candidates: list[_Candidate] = []
         ents = list(doc.ents)  # type: ignore[attr-defined]
+        # Words of the people the article names in full ("Muhammadu Buhari"): alone later, they are still people.
+        self._person_words = {w for ent in ents if ent.label_ == "PERSON" and len(ent) > 1  # type: ignore[attr-defined]
+                              for w in ent.text.split()}  # type: ignore[attr-defined]
         candidates += self._from_user_places(article, sentence_of)
         candidates += self._from_region_rules(article, sentence_of)
         candidates += self._from_datelines(article, sentence_of)
@@ -198,6 +202,9 @@ class ToponymRecognizer:
                     continue  # handled by the demonym rule, which tells people from places
                 if _ACRONYM.match(text) and not self.gazetteer.candidates(text):
                     continue  # "NATO", "TASS": an unknown acronym is an organisation, not a place
+                if text in self._person_words and not any(
+                        p.kind in {"country", "continent", "admin1", "region"} for p in self.gazetteer.candidates(text)):
+                    continue  # "Buhari" after "Muhammadu Buhari" is the man, whatever the model says
                 kind = MentionKind.FACILITY if label == "FAC" else MentionKind.TOPONYM
                 out.append(_Candidate(Mention(text, start, end, sentence_of(start), kind, text, source="ner"),
                                       PRIORITY["ner"]))
@@ -212,9 +219,6 @@ class ToponymRecognizer:
         for ent in ents:
             for i in range(ent.start, ent.end):  # type: ignore[attr-defined]
                 ent_of[i] = ent
-        # Words of the people the article names in full ("Muhammadu Buhari"): alone later, they are still people.
-        self._person_words = {w for ent in ents if ent.label_ == "PERSON" and len(ent) > 1  # type: ignore[attr-defined]
-                              for w in ent.text.split()}  # type: ignore[attr-defined]
         n = len(tokens)
         i = 0
         while i < n:
@@ -266,7 +270,7 @@ class ToponymRecognizer:
         population = max(int(r["population"] or 0) for r in rows) if rows else 0  # type: ignore[index]
         if size == 1 and tokens[i].text in GENERIC_WORDS:  # type: ignore[attr-defined]
             return False  # "Centre", "West", "Valley": a generic word is not a name by itself
-        if size == 1 and not big_kind and tokens[i].text in getattr(self, "_person_words", ()):  # type: ignore[attr-defined]
+        if size == 1 and not big_kind and tokens[i].text in self._person_words:  # type: ignore[attr-defined]
             return False
         for ent in span_ents:
             label = ent.label_  # type: ignore[attr-defined]
