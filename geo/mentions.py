@@ -134,7 +134,10 @@ class ToponymRecognizer:
             if not ups:
                 continue
             kind = MentionKind.FACILITY if ups[0].place.kind in {"facility", "landmark"} else MentionKind.TOPONYM
-            mention = Mention(text, match.start(), match.end(), sentence_of(match.start()), kind, text,
+            start = match.start()
+            if text[:4].lower() == "the ":  # "the White House": the name is "White House"
+                text, start = text[4:], start + 4
+            mention = Mention(text, start, match.end(), sentence_of(start), kind, text,
                               feature_hint=ups[0].place.kind, source="user-places")
             out.append(_Candidate(mention, PRIORITY["user-places"]))
         return out
