@@ -177,7 +177,8 @@ def build_gazetteer(settings: Settings) -> Path:
         for iso, country in countries.items():
             extra = info.get(iso, {})
             names = [country["name"], extra.get("name", "")]
-            names += [n for n in extra.get("altSpellings", []) if len(n) > 3 or n.isupper() and len(n) == 3]
+            # Codes ("CAN", "AND", "ARM") are not how news names countries; the few that are ("UAE") are aliases.
+            names += [n for n in extra.get("altSpellings", []) if len(n) > 3 and not (n.isupper() and len(n) <= 4)]
             names += [a["alias"] for a in aliases if a["target_kind"] == "country" and a["target_code"] == iso]
             lat, lon = (extra.get("latlng") or [0.0, 0.0])[:2] if extra.get("latlng") else (0.0, 0.0)
             try:

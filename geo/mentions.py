@@ -284,7 +284,7 @@ class ToponymRecognizer:
                 continue  # the small model reads "Tamil Nadu" as a person; a two-word region name is not
             if label in {"PERSON", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT", "LANGUAGE"}:
                 return False
-            if label == "ORG" and not longer and size == 1 and _ACRONYM.match(tokens[i].text):  # type: ignore[attr-defined]
+            if label == "ORG" and not longer and size == 1 and not big_kind and _ACRONYM.match(tokens[i].text):  # type: ignore[attr-defined]
                 return False  # "NATO" read as an organisation is not the town of Nato
             if label in {"ORG", "NORP"} and longer:
                 if ent.start == i and (big_kind or max(int(r["population"] or 0) for r in rows) >= 100_000):  # type: ignore[attr-defined,index]
