@@ -158,3 +158,19 @@ def test_style_book_state_abbreviation_qualifies_the_town(pipeline):
     assert london.country == "US" and london.admin1 == "KY"
     c = analyze_text(pipeline, "Mass protests filled the square, and Miss Ohio spoke.")
     assert not [r for r in c.resolutions if r.place and r.place.name in {"Massachusetts", "Mississippi"}]
+
+
+def test_anchor_systems_known_failures_are_not_repeated(pipeline):
+    # CLIFF put "Africa" on a town in Tunisia; Mordecai put "USA" on a community centre and "China" on a university.
+    a = analyze_text(pipeline, "Aid to Africa grew, the USA community centre said, and China University of "
+                               "Geosciences opened a campus in Tunisia.")
+    africa, usa = _place(a, "Africa"), _place(a, "USA")
+    assert (africa.kind, usa.kind) == ("continent", "country")
+    assert africa.is_area and usa.is_area  # drawn as areas, not points
+    assert all(r.place.kind == "country" for r in a.resolutions if r.place and "China" in r.mention.text)
+    # Mordecai 3 returned nothing when one name ("Soviet Union") had no entry: here it is kept, flagged, and
+    # the others are still placed.
+    b = analyze_text(pipeline, "The Soviet Union collapsed; Moscow and Kyiv went their own ways.")
+    assert _place(b, "Moscow").country == "RU" and _place(b, "Kyiv").country == "UA"
+    soviet = [r for r in b.resolutions if "Soviet" in r.mention.text]
+    assert soviet and all(r.place is None and r.reason for r in soviet)
