@@ -77,7 +77,7 @@ def toponyms_of(pipeline, article, resolutions) -> list[dict]:  # type: ignore[n
             place = base[0] if base else place
         out.append({"start": start, "end": end, "name": article.text[start:end],
                     "lat": round(place.lat, 5) if place else None, "lon": round(place.lon, 5) if place else None,
-                    "kind": m.kind.value})
+                    "kind": m.kind.value, "place_kind": place.kind if place else None})
     return out
 
 
@@ -87,6 +87,7 @@ def geo_metrics(gold_docs: Sequence[dict], pred_docs: dict[str, list[dict]]) -> 
     with_coords = e2e_hits = 0
     missed: Counter[str] = Counter()
     misplaced: Counter[str] = Counter()
+    misplaced_as: Counter[str] = Counter()  # what we took the misplaced names for
     for doc in gold_docs:
         gold = doc["toponyms"]
         pred = pred_docs.get(str(doc["id"]), [])
@@ -111,6 +112,7 @@ def geo_metrics(gold_docs: Sequence[dict], pred_docs: dict[str, list[dict]]) -> 
                 e2e_hits += 1
             else:
                 misplaced[g["name"]] += 1
+                misplaced_as[str(overlapping[0].get("place_kind") or "unresolved")] += 1
     p_exact = tp_exact / n_pred if n_pred else 0.0
     r_exact = tp_exact / n_gold if n_gold else 0.0
     p_len = tp_lenient_pred / n_pred if n_pred else 0.0
@@ -129,6 +131,9 @@ def geo_metrics(gold_docs: Sequence[dict], pred_docs: dict[str, list[dict]]) -> 
         "gold": n_gold, "predicted": n_pred,
         "top_missed": ", ".join(f"{n} ({c})" for n, c in missed.most_common(8)),
         "top_misplaced": ", ".join(f"{n} ({c})" for n, c in misplaced.most_common(8)),
+        "breakdown": (f"of {with_coords} gold toponyms with coordinates: {sum(missed.values())} missed, "
+                      f"{sum(misplaced.values())} misplaced (> 161 km), {e2e_hits} placed; misplaced as: "
+                      + ", ".join(f"{k} {v}" for k, v in misplaced_as.most_common())),
     }
 
 
@@ -357,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
             ours = run_geo(gold_path, None, pipeline)
             rows = {"Situation Map": ours, **anchor_metrics(gold_path)}
             print_table(f"{gold_path.name} (commit {commit}; {ours['words_per_s']:,.0f} words/s)", rows, GEO_COLUMNS)
-            print(f"missed: {ours['top_missed']}\nmisplaced: {ours['top_misplaced']}")
+            print(f"missed: {ours['top_missed']}\nmisplaced: {ours['top_misplaced']}\n{ours['breakdown']}")
         for gold_path in sorted((EVAL_DIR / "time").glob("*.jsonl")):
             print_table(f"{gold_path.name} (commit {commit})", {"Situation Map": run_time(gold_path, None)},
                         TIME_COLUMNS)
@@ -374,7 +379,8 @@ def main(argv: list[str] | None = None) -> int:
         ours = run_geo(args.gold, args.predictions)
         print_table(f"{args.gold.name} (commit {commit})", {"Situation Map": ours, **anchor_metrics(args.gold)},
                     GEO_COLUMNS)
-        print(f"words/s: {ours['words_per_s']:,.0f}\nmissed: {ours['top_missed']}\nmisplaced: {ours['top_misplaced']}")
+        print(f"words/s: {ours['words_per_s']:,.0f}\nmissed: {ours['top_missed']}\nmisplaced: {ours['top_misplaced']}\n"
+              f"{ours['breakdown']}")
     else:
         metrics = run_time(args.gold, args.predictions)
         print_table(f"{args.gold.name} (commit {commit})", {"Situation Map": metrics}, TIME_COLUMNS)
