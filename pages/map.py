@@ -111,7 +111,7 @@ def map_panel(workspace: Workspace) -> None:
                 st.session_state.sm_playing = False
             else:
                 st.session_state.sm_range = (lo, hi + dt.timedelta(days=1))
-        controls = st.columns([1, 7])
+        controls = st.columns([2, 9])
         with controls[0]:
             label = "⏸ Pause" if st.session_state.get("sm_playing") else "▶ Play"
             if st.button(label, key="sm_play", help="Step through the timeline a day at a time"):
