@@ -74,7 +74,7 @@ _CITY_ANAPHOR = re.compile(
     r"devastated|key|[a-z]+ern)\s){0,3}(?:port\s)?(?:city|town)\b(?!['’]s\s+(?:mayor|council))(?!\s+of\s+[A-Z])"
 )
 # Priorities when two candidate spans overlap (higher wins).
-PRIORITY = {"dateline": 5, "user-places": 6, "region-rule": 5, "direction": 4, "gazetteer-multi": 3, "ner": 2,
+PRIORITY = {"org-name": 1, "dateline": 5, "user-places": 6, "region-rule": 5, "direction": 4, "gazetteer-multi": 3, "ner": 2,
             "gazetteer": 1, "demonym": 1, "anaphor": 0}
 
 
@@ -255,6 +255,8 @@ class ToponymRecognizer:
                 if not self._accept(tokens, i, size, rows, ent_of):
                     continue
                 source = "gazetteer-multi" if size > 1 else "gazetteer"
+                if _in_org_name(tokens, i, size, ent_of):
+                    source = "org-name"  # a place named inside an organisation's name: not where things happen
                 out.append(_Candidate(Mention(text, start_char, end_char, sentence_of(start_char),
                                               MentionKind.TOPONYM, text, source=source), PRIORITY[source]))
                 i += size
@@ -287,14 +289,16 @@ class ToponymRecognizer:
             if label == "ORG" and not longer and size == 1 and not big_kind and _ACRONYM.match(tokens[i].text):  # type: ignore[attr-defined]
                 return False  # "NATO" read as an organisation is not the town of Nato
             if label in {"ORG", "NORP"} and longer:
-                if ent.start == i and (big_kind or max(int(r["population"] or 0) for r in rows) >= 100_000):  # type: ignore[attr-defined,index]
-                    continue  # a place heading an organisation's name: "Kentucky State Police", "Edmonton Oilers"
+                heads = ent.start == i or ent.start == i - 1 and tokens[i - 1].text.lower() == "the"  # type: ignore[attr-defined]
+                ends = ent.end == i + size and i > 0 and tokens[i - 1].text == "of"  # type: ignore[attr-defined]
+                if (heads or ends and big_kind) and (big_kind or population >= 100_000):
+                    continue  # a place in an organisation's name: "Kentucky State Police", "Foundation of Canada"
                 return False
             if label in {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"}:
                 return False
         after = tokens[i + size] if i + size < len(tokens) else None
-        if after is not None and after.text.lower() in ORG_HEADS:  # type: ignore[attr-defined]
-            return False
+        if after is not None and after.text.lower() in ORG_HEADS and not (big_kind or population >= 100_000):  # type: ignore[attr-defined]
+            return False  # "Azov Regiment"; but "Toronto Police", "Washington Post" name their places
         first = tokens[i]
         text = " ".join(t.text for t in tokens[i : i + size])  # type: ignore[attr-defined]
         sentence_initial = first.idx in self._sentence_starts or i == 0 or tokens[i - 1].text in {'"', "“", "\n", "(", "-", "—"}  # type: ignore[attr-defined]
@@ -369,6 +373,15 @@ _DATELINE = re.compile(r"(?P<town>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,2})(?:,\s+
                        r"\s*(?:\([A-Za-z. ]{1,20}\)\s*)?(?:—|–|--?)\s")
 # A state or province abbreviation after a town ("Louisville, Ky.", "Prince George, B.C.").
 _ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,3}|W\.Va\.)$")
+
+
+def _in_org_name(tokens: list[_Tok], i: int, size: int, ent_of: dict[int, object]) -> bool:
+    """Whether tokens[i:i+size] sit inside a longer organisation name, or before an organisation's head noun."""
+    for j in range(i, i + size):
+        ent = ent_of.get(j)
+        if ent is not None and ent.label_ == "ORG" and (ent.start < i or ent.end > i + size):  # type: ignore[attr-defined]
+            return True
+    return i + size < len(tokens) and tokens[i + size].text.lower() in ORG_HEADS
 
 
 class _Tok(NamedTuple):

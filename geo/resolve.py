@@ -338,5 +338,5 @@ def directional_part(geometry: shapely.Geometry, direction: str) -> shapely.Geom
 def focus_country(resolutions: Sequence[Resolution]) -> str | None:
     """The country most of the story's local places (towns, sites, regions) lie in."""
     counts = Counter(r.place.country for r in resolutions if r.place and r.place.country and r.mention.is_place
-                     and r.place.kind in {"city", "facility", "admin1", "area"})
+                     and r.place.kind in {"city", "facility", "admin1", "area"} and r.mention.source != "org-name")
     return counts.most_common(1)[0][0] if counts else None

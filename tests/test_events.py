@@ -126,3 +126,11 @@ def test_a_bombing_told_at_country_then_town_level_is_one_event_in_the_town(pipe
     assert bombs[0].fatalities == 13 and len(bombs[0].tellings) == 2
     arrests = [e for e in a.events if e.sub_event_type == "Arrests"]  # "the blast" here names the bombing
     assert len(arrests) == 1 and arrests[0].place.name.startswith("Kayseri")
+
+
+def test_a_place_inside_an_organisations_name_is_a_toponym_but_not_the_scene(pipeline):
+    a = analyze_text(pipeline, "Shelling hit Kharkiv on Monday, The Washington Post reported.")
+    names = {r.mention.text: r for r in a.resolutions}
+    assert "Washington" in names and names["Washington"].mention.source == "org-name"
+    (event,) = [e for e in a.events if e.event_type is EventType.EXPLOSIONS]
+    assert event.place.name.startswith("Kharkiv")
