@@ -284,15 +284,21 @@ class ToponymRecognizer:
                 return True
             if label == "PERSON" and big_kind and size > 1 and not longer:
                 continue  # the small model reads "Tamil Nadu" as a person; a two-word region name is not
+            big_town = population >= 100_000 and tokens[i].text not in self._person_words  # type: ignore[attr-defined]
+            if not longer and big_town and label in {"PERSON", "PRODUCT", "DATE", "WORK_OF_ART"} and (
+                    i > 0 and tokens[i - 1].text.lower() in LOCATIVE  # type: ignore[attr-defined]
+                    or i > 0 and tokens[i - 1].text.lower() == "the" and i + size < len(tokens)  # type: ignore[attr-defined]
+                    and tokens[i + size].text[:1].islower() or label in {"PRODUCT", "DATE"}):  # type: ignore[attr-defined]
+                continue  # the model misreads a big town ("on her way to Edmonton", "the Cairns police")
             if label in {"PERSON", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT", "LANGUAGE"}:
                 return False
             if label == "ORG" and not longer and size == 1 and not big_kind and _ACRONYM.match(tokens[i].text):  # type: ignore[attr-defined]
                 return False  # "NATO" read as an organisation is not the town of Nato
             if label in {"ORG", "NORP"} and longer:
                 heads = ent.start == i or ent.start == i - 1 and tokens[i - 1].text.lower() == "the"  # type: ignore[attr-defined]
-                ends = ent.end == i + size and i > 0 and tokens[i - 1].text == "of"  # type: ignore[attr-defined]
-                if (heads or ends and big_kind) and (big_kind or population >= 100_000):
-                    continue  # a place in an organisation's name: "Kentucky State Police", "Foundation of Canada"
+                ends = ent.end == i + size  # type: ignore[attr-defined]
+                if (heads or ends) and (big_kind or population >= 100_000):
+                    continue  # a place opening or closing an organisation's name: "Kentucky State Police", "CTV Winnipeg"
                 return False
             if label in {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"}:
                 return False
@@ -311,7 +317,7 @@ class ToponymRecognizer:
         if common:
             return before in LOCATIVE and population >= 1_000
         if size == 1 and i > 0 and tokens[i - 1].text[:1].isupper() and tokens[i - 1].text.isalpha() \
-                and not sentence_initial and self._zipf(text.lower(), "en") >= 3.5:  # type: ignore[attr-defined]
+                and not sentence_initial and population < 100_000 and self._zipf(text.lower(), "en") >= 3.5:  # type: ignore[attr-defined]
             return False  # "Ocean Infinity", "Mega Mall": the end of a longer name, not a town
 
         if size == 1 and text.endswith(".") and _ABBREVIATION.match(text):

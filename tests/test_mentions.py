@@ -76,3 +76,14 @@ def test_generic_words_and_people_named_in_full_are_not_places(pipeline):
                                "Buhari said the West must help.")
     texts = {r.mention.text for r in a.resolutions}
     assert "Lagos" in texts and not texts & {"Buhari", "Centre"}
+
+
+def test_big_towns_the_model_misreads_are_still_places(pipeline):
+    from tests.conftest import analyze_text
+
+    a = analyze_text(pipeline, "She drove the same route on her way to Edmonton for the reunion, "
+                               "Hansen told CTV Winnipeg.")
+    places = {r.mention.text: r.place for r in a.resolutions if r.place}
+    assert places["Edmonton"].country == "CA" and places["Winnipeg"].country == "CA"
+    winnipeg = next(r for r in a.resolutions if r.mention.text == "Winnipeg")
+    assert winnipeg.mention.source == "org-name"
