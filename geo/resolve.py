@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import sqlite3
 import threading
 from collections import Counter
@@ -33,6 +34,9 @@ from geo.settings import Settings
 log = logging.getLogger(__name__)
 
 EARTH_RADIUS_KM = 6371.0088
+
+
+_COUNTY = re.compile(r"^(?P<stem>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?) (?:County|Parish|District|Borough|Township)$")
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -226,7 +230,11 @@ class Resolver:
     def _choose(self, mention: Mention, cands: list[Place], context: DocumentContext,
                 mentions: Sequence[Mention]) -> Resolution:
         if not cands:
-            return self._online(mention)
+            found = self._online(mention)
+            county = _COUNTY.match(mention.query)
+            if found.place is None and county:
+                return self._near_namesake(mention, county.group("stem"), context, mentions) or found
+            return found
         qualifiers = self._qualifiers(mention, mentions)
         # A region named after its own main town ("Donetsk", "New York") is the town when named bare; a region
         # whose namesakes are small towns elsewhere ("California", Maryland) is the region.
@@ -247,6 +255,21 @@ class Resolver:
         if by:
             reason += f", qualified by {by[0].name}"
         return Resolution(mention, best, confidence, reason, len(cands))
+
+    def _near_namesake(self, mention: Mention, stem: str, context: DocumentContext,
+                       mentions: Sequence[Mention]) -> Resolution | None:
+        """A county or district the gazetteer lacks ("Orange County"): near the town it is named after, chosen
+        in the document's context, with a wide uncertainty and a low confidence."""
+        towns = [p for p in self.gazetteer.candidates(stem) if p.kind == "city"]
+        if not towns:
+            return None
+        town = self._choose(replace(mention, query=stem), towns, context, mentions)
+        if town.place is None:
+            return None
+        place = replace(town.place, place_id=f"{town.place.place_id}:around", name=mention.query, kind="area",
+                        population=0, uncertainty_km=40.0, source=f"{town.place.source} (named after {stem})")
+        return Resolution(mention, place, round(town.confidence * 0.5, 3),
+                          f"not in the gazetteer; placed at {town.place.name}, the town it is named after", 0)
 
     def _qualifiers(self, mention: Mention, mentions: Sequence[Mention]) -> list[Place]:
         """Places named right after the mention, as in "Paris, Texas" or "Moscow, Idaho"."""

@@ -174,3 +174,10 @@ def test_anchor_systems_known_failures_are_not_repeated(pipeline):
     assert _place(b, "Moscow").country == "RU" and _place(b, "Kyiv").country == "UA"
     soviet = [r for r in b.resolutions if "Soviet" in r.mention.text]
     assert soviet and all(r.place is None and r.reason for r in soviet)
+
+
+def test_a_county_the_gazetteer_lacks_is_placed_near_its_namesake_town_and_says_so(pipeline):
+    a = analyze_text(pipeline, "Wildfires burned in Orange County on Monday, and Los Angeles and Anaheim sent crews.")
+    county = next(r for r in a.resolutions if r.mention.text == "Orange County")
+    assert county.place is not None and county.place.country == "US" and county.place.admin1 == "CA"
+    assert county.confidence < 0.5 and "named after" in county.reason and county.place.uncertainty_km >= 40
