@@ -231,9 +231,8 @@ class Resolver:
                 mentions: Sequence[Mention]) -> Resolution:
         if not cands:
             found = self._online(mention)
-            county = _COUNTY.match(mention.query)
-            if found.place is None and county:
-                return self._near_namesake(mention, county.group("stem"), context, mentions) or found
+            if found.place is None:
+                return self._by_part(mention, context, mentions) or found
             return found
         qualifiers = self._qualifiers(mention, mentions)
         # A region named after its own main town ("Donetsk", "New York") is the town when named bare; a region
@@ -256,20 +255,34 @@ class Resolver:
             reason += f", qualified by {by[0].name}"
         return Resolution(mention, best, confidence, reason, len(cands))
 
-    def _near_namesake(self, mention: Mention, stem: str, context: DocumentContext,
-                       mentions: Sequence[Mention]) -> Resolution | None:
-        """A county or district the gazetteer lacks ("Orange County"): near the town it is named after, chosen
-        in the document's context, with a wide uncertainty and a low confidence."""
-        towns = [p for p in self.gazetteer.candidates(stem) if p.kind == "city"]
-        if not towns:
-            return None
-        town = self._choose(replace(mention, query=stem), towns, context, mentions)
-        if town.place is None:
-            return None
-        place = replace(town.place, place_id=f"{town.place.place_id}:around", name=mention.query, kind="area",
-                        population=0, uncertainty_km=40.0, source=f"{town.place.source} (named after {stem})")
-        return Resolution(mention, place, round(town.confidence * 0.5, 3),
-                          f"not in the gazetteer; placed at {town.place.name}, the town it is named after", 0)
+    def _by_part(self, mention: Mention, context: DocumentContext, mentions: Sequence[Mention]) -> Resolution | None:
+        """A name the gazetteer lacks, placed by the known place it is named after, with a wide uncertainty, a
+        low confidence and the reason: a county or district near its namesake town ("Orange County"), a
+        "X State/City/Province" at X ("Oaxaca State", "Manchester City"), a name ending in a country or
+        region at it ("Local Ireland"; not "Soviet Union" at a town called Union)."""
+        words = mention.query.split()
+        county = _COUNTY.match(mention.query)
+        if county:
+            tries = [(county.group("stem"), {"city"}, 0)]
+        elif len(words) > 1 and words[-1] in {"State", "Province", "Region", "City"}:
+            tries = [(" ".join(words[:-1]), {"admin1", "city"} if words[-1] != "City" else {"city"}, 0)]
+        else:
+            tries = [(" ".join(words[k:]), {"country", "admin1"}, 0) for k in range(1, len(words))]
+        for stem, kinds, min_population in tries:
+            cands = [p for p in self.gazetteer.candidates(stem) if p.kind in kinds and
+                     (p.kind != "city" or p.population >= min_population)]
+            if not cands:
+                continue
+            base = self._choose(replace(mention, query=stem), cands, context, mentions)
+            if base.place is None:
+                continue
+            place = replace(base.place, place_id=f"{base.place.place_id}:around", name=mention.query,
+                            kind="area" if county else base.place.kind, population=0,
+                            uncertainty_km=max(base.place.uncertainty_km, 40.0) if county else base.place.uncertainty_km,
+                            source=f"{base.place.source} (named after {stem})")
+            return Resolution(mention, place, round(base.confidence * 0.5, 3),
+                              f"not in the gazetteer; placed at {base.place.name}, which it is named after", 0)
+        return None
 
     def _qualifiers(self, mention: Mention, mentions: Sequence[Mention]) -> list[Place]:
         """Places named right after the mention, as in "Paris, Texas" or "Moscow, Idaho"."""

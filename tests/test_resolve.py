@@ -181,3 +181,9 @@ def test_a_county_the_gazetteer_lacks_is_placed_near_its_namesake_town_and_says_
     county = next(r for r in a.resolutions if r.mention.text == "Orange County")
     assert county.place is not None and county.place.country == "US" and county.place.admin1 == "CA"
     assert county.confidence < 0.5 and "named after" in county.reason and county.place.uncertainty_km >= 40
+
+
+def test_a_name_made_of_a_known_place_is_placed_there_and_says_so(pipeline):
+    a = analyze_text(pipeline, "Fans of Manchester City celebrated, and Oaxaca State officials met.")
+    city = next(r for r in a.resolutions if r.mention.text == "Manchester City")
+    assert city.place.country == "GB" and "named after" in city.reason
