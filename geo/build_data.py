@@ -211,6 +211,7 @@ def build_gazetteer(settings: Settings) -> Path:
             for form in {demonym, demonym + "s"}:
                 db.execute("INSERT OR IGNORE INTO demonyms VALUES (?,?,?)", (normalize_name(form), pid, form))
         # Admin-1 regions.
+        uk_nations: dict[str, list[shapely.Geometry]] = {}
         admin1 = _read_json(tar, "data/states/admin1.json")
         assert isinstance(admin1, dict)
         for feature in admin1["features"]:
@@ -234,6 +235,16 @@ def build_gazetteer(settings: Settings) -> Path:
                 [n for n in names if n and is_latin_name(n)],
             )
             admin1_pid[str(p.get("region_code"))] = pid
+            _insert_area(db, pid, geom)
+            if iso == "GB" and p.get("geonunit") in UK_NATIONS:
+                uk_nations.setdefault(str(p["geonunit"]), []).append(geom)
+        # England, Scotland, Wales and Northern Ireland: GeoNames' admin-1 level of the United Kingdom (whose
+        # towns carry ENG, SCT, WLS, NIR), built as unions of Natural Earth's units by their "geonunit".
+        for nation, parts in uk_nations.items():
+            geom = shapely.union_all(parts)
+            lat, lon = main_part_centre(geom)
+            pid = _insert_place(db, dict(name=nation, kind="admin1", lat=lat, lon=lon, country="GB",
+                                         admin1=UK_NATIONS[nation], code=f"GB-{UK_NATIONS[nation]}"), [nation])
             _insert_area(db, pid, geom)
     region_pid = _build_regions(db, settings, country_pid, admin1_pid)
     for row in csv.DictReader((settings.data_dir / "water.csv").open(encoding="utf-8")):  # seas and oceans: points
@@ -267,6 +278,9 @@ def build_gazetteer(settings: Settings) -> Path:
     (settings.static_derived_dir / "basemap-coarse.geojson").write_text(coarse_json)
     log.info("gazetteer written to %s", target)
     return target
+
+
+UK_NATIONS = {"England": "ENG", "Scotland": "SCT", "Wales": "WLS", "Northern Ireland": "NIR"}
 
 
 def main_part_centre(geom: shapely.Geometry) -> tuple[float, float]:

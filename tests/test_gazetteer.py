@@ -51,3 +51,12 @@ def test_demonyms(pipeline):
     assert gaz.place(gaz.demonym_place("European")).kind == "continent"
     assert gaz.place(gaz.demonym_place("Kurdish")).kind == "region"
     assert gaz.demonym_place("ukrainian") is None  # lower case is not a name
+
+
+def test_uk_nations_are_areas_at_geonames_admin1_level():
+    from geo.gazetteer import OfflineGazetteer
+
+    gaz = OfflineGazetteer()
+    for name, code in (("Wales", "WLS"), ("Scotland", "SCT"), ("England", "ENG"), ("Northern Ireland", "NIR")):
+        best = next(p for p in gaz.candidates(name) if p.kind == "admin1")
+        assert (best.country, best.admin1, best.is_area) == ("GB", code, True)
