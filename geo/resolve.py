@@ -235,6 +235,8 @@ class Resolver:
                 return self._by_part(mention, context, mentions) or found
             return found
         qualifiers = self._qualifiers(mention, mentions)
+        if any(p.kind == "country" for p in cands):  # "Russia, U.S. and China" is a list; "Jordan, Minn." is not
+            qualifiers = [q for q in qualifiers if q.kind != "country"]
         # A region named after its own main town ("Donetsk", "New York") is the town when named bare; a region
         # whose namesakes are small towns elsewhere ("California", Maryland) is the region.
         towns = {(p.country, p.admin1) for p in cands if p.kind == "city"}

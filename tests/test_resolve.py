@@ -187,3 +187,8 @@ def test_a_name_made_of_a_known_place_is_placed_there_and_says_so(pipeline):
     a = analyze_text(pipeline, "Fans of Manchester City celebrated, and Oaxaca State officials met.")
     city = next(r for r in a.resolutions if r.mention.text == "Manchester City")
     assert city.place.country == "GB" and "named after" in city.reason
+
+
+def test_a_list_of_countries_is_not_a_town_qualified_by_a_country(pipeline):
+    a = analyze_text(pipeline, "Talks between Russia, U.S. and China resumed.")
+    assert _place(a, "Russia").kind == "country"
