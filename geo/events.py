@@ -267,7 +267,7 @@ class EventExtractor:
     # -- where ---------------------------------------------------------------------------------
     @staticmethod
     def _place(resolutions: Sequence[Resolution], focus: str | None) -> tuple[Place, str, float] | None:
-        places = [r for r in resolutions if r.place is not None and r.mention.is_place and r.mention.source != "org-name"]
+        places = [r for r in resolutions if r.place is not None and r.mention.is_scene]
         if not places:
             return None
         in_focus = [r for r in places if r.place and r.place.country == focus]
@@ -362,8 +362,7 @@ def _main_place(resolutions: Sequence[Resolution], focus: str | None) -> tuple[P
     counts: dict[str, list[Resolution]] = {}
     for r in resolutions:
         p = r.place
-        if p is not None and r.mention.is_place and r.mention.source != "org-name" and \
-                p.kind in {"city", "facility", "landmark", "admin1", "area"} \
+        if p is not None and r.mention.is_scene and p.kind in {"city", "facility", "landmark", "admin1", "area"} \
                 and (focus is None or p.country == focus) and not _is_agentive(p, focus):
             counts.setdefault(p.place_id, []).append(r)
     if not counts:

@@ -273,6 +273,7 @@ class ToponymRecognizer:
         kinds = {r["kind"] for r in rows}  # type: ignore[index]
         big_kind = bool(kinds & {"country", "continent", "region", "admin1", "sea"})
         population = max(int(r["population"] or 0) for r in rows) if rows else 0  # type: ignore[index]
+        notable = big_kind or population >= 100_000
         if size == 1 and tokens[i].text in GENERIC_WORDS:  # type: ignore[attr-defined]
             return False  # "Centre", "West", "Valley": a generic word is not a name by itself
         if size == 1 and not big_kind and tokens[i].text in self._person_words:  # type: ignore[attr-defined]
@@ -297,13 +298,13 @@ class ToponymRecognizer:
             if label in {"ORG", "NORP"} and longer:
                 heads = ent.start == i or ent.start == i - 1 and tokens[i - 1].text.lower() == "the"  # type: ignore[attr-defined]
                 ends = ent.end == i + size  # type: ignore[attr-defined]
-                if (heads or ends) and (big_kind or population >= 100_000):
+                if (heads or ends) and notable:
                     continue  # a place opening or closing an organisation's name: "Kentucky State Police", "CTV Winnipeg"
                 return False
             if label in {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"}:
                 return False
         after = tokens[i + size] if i + size < len(tokens) else None
-        if after is not None and after.text.lower() in ORG_HEADS and not (big_kind or population >= 100_000):  # type: ignore[attr-defined]
+        if after is not None and after.text.lower() in ORG_HEADS and not notable:  # type: ignore[attr-defined]
             return False  # "Azov Regiment"; but "Toronto Police", "Washington Post" name their places
         first = tokens[i]
         text = " ".join(t.text for t in tokens[i : i + size])  # type: ignore[attr-defined]
@@ -319,7 +320,6 @@ class ToponymRecognizer:
         if size == 1 and i > 0 and tokens[i - 1].text[:1].isupper() and tokens[i - 1].text.isalpha() \
                 and not sentence_initial and population < 100_000 and self._zipf(text.lower(), "en") >= 3.5:  # type: ignore[attr-defined]
             return False  # "Ocean Infinity", "Mega Mall": the end of a longer name, not a town
-
         if size == 1 and text.endswith(".") and _ABBREVIATION.match(text):
             return before == ","  # "Louisville, Ky.": a state named by its style-book abbreviation
         if size == 1 and len(text) <= 3:

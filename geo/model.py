@@ -74,6 +74,12 @@ class Mention:
     def is_place(self) -> bool:
         return self.kind is not MentionKind.ACTOR
 
+    @property
+    def is_scene(self) -> bool:
+        """A place where things may happen: not people, and not a place inside an organisation's name
+        ("The Washington Post")."""
+        return self.is_place and self.source != "org-name"
+
 
 class GeoPrecision(enum.IntEnum):
     """ACLED-style geo precision."""

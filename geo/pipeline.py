@@ -104,20 +104,21 @@ class Pipeline:
         return load_article(content, published=published, filename=filename, article_id=article_id,
                             title=title, source=source, max_chars=max_chars or self.settings.max_article_chars)
 
-    def analyze_many(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[Analysis]:
-        """Analyse many articles, running spaCy over them in batches (``nlp.pipe``), as a corpus run would."""
+    def _parsed(self, articles: Iterable[Article], batch_size: int) -> Iterator[tuple[Article, object]]:
+        """Each article with its spaCy Doc, spaCy running over them in batches (``nlp.pipe``)."""
         first, second = itertools.tee(articles)
         docs = self.nlp.pipe((a.text for a in first), batch_size=batch_size)  # type: ignore[attr-defined]
-        for article, doc in zip(second, docs, strict=True):
+        return zip(second, docs, strict=True)
+
+    def analyze_many(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[Analysis]:
+        """Analyse many articles, running spaCy over them in batches, as a corpus run would."""
+        for article, doc in self._parsed(articles, batch_size):
             yield self.analyze(article, doc=doc)
 
     def geoparse_many(self, articles: Iterable[Article], batch_size: int = 32
                       ) -> Iterator[tuple[Article, list[Resolution]]]:
-        """Recognition and resolution only (no dates, no events): the geoparse of each article, with spaCy
-        run over them in batches."""
-        first, second = itertools.tee(articles)
-        docs = self.nlp.pipe((a.text for a in first), batch_size=batch_size)  # type: ignore[attr-defined]
-        for article, doc in zip(second, docs, strict=True):
+        """Recognition and resolution only (no dates, no events): the geoparse of each article."""
+        for article, doc in self._parsed(articles, batch_size):
             yield article, self.resolver.resolve(article, self.recognizer.recognize(article, doc))
 
     def analyze(self, article: Article, timezone: str | None = None, doc: object | None = None) -> Analysis:

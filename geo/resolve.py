@@ -265,14 +265,13 @@ class Resolver:
         words = mention.query.split()
         county = _COUNTY.match(mention.query)
         if county:
-            tries = [(county.group("stem"), {"city"}, 0)]
+            tries = [(county.group("stem"), {"city"})]
         elif len(words) > 1 and words[-1] in {"State", "Province", "Region", "City"}:
-            tries = [(" ".join(words[:-1]), {"admin1", "city"} if words[-1] != "City" else {"city"}, 0)]
+            tries = [(" ".join(words[:-1]), {"admin1", "city"} if words[-1] != "City" else {"city"})]
         else:
-            tries = [(" ".join(words[k:]), {"country", "admin1"}, 0) for k in range(1, len(words))]
-        for stem, kinds, min_population in tries:
-            cands = [p for p in self.gazetteer.candidates(stem) if p.kind in kinds and
-                     (p.kind != "city" or p.population >= min_population)]
+            tries = [(" ".join(words[k:]), {"country", "admin1"}) for k in range(1, len(words))]
+        for stem, kinds in tries:
+            cands = [p for p in self.gazetteer.candidates(stem) if p.kind in kinds]
             if not cands:
                 continue
             base = self._choose(replace(mention, query=stem), cands, context, mentions)
@@ -375,6 +374,6 @@ def directional_part(geometry: shapely.Geometry, direction: str) -> shapely.Geom
 
 def focus_country(resolutions: Sequence[Resolution]) -> str | None:
     """The country most of the story's local places (towns, sites, regions) lie in."""
-    counts = Counter(r.place.country for r in resolutions if r.place and r.place.country and r.mention.is_place
-                     and r.place.kind in {"city", "facility", "admin1", "area"} and r.mention.source != "org-name")
+    counts = Counter(r.place.country for r in resolutions if r.place and r.place.country and r.mention.is_scene
+                     and r.place.kind in {"city", "facility", "admin1", "area"})
     return counts.most_common(1)[0][0] if counts else None

@@ -59,6 +59,8 @@ class _Rule:
     needs: tuple[str, ...] = ()
 
 
+SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}  # TIMEX3 season codes
+SEASON_FIRST_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DAY_STEMS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _NEEDS = {
@@ -74,7 +76,7 @@ _NEEDS = {
 }
 
 
-def _r(name: str, pattern: str, needs: str = "") -> _Rule:
+def _r(name: str, pattern: str) -> _Rule:
     return _Rule(name, re.compile(pattern, re.IGNORECASE), _NEEDS.get(name, ()))
 
 
@@ -422,8 +424,8 @@ class TimeTagger:
             if unit == "year":
                 y = dct.year + step
                 return ("DATE", dt.datetime(y, 1, 1), dt.datetime(y + 1, 1, 1), str(y), TimePrecision.YEAR, None)
-            season = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}[unit]
-            first_month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[season]
+            season = SEASONS[unit]
+            first_month = SEASON_FIRST_MONTH[season]
             y = dct.year
             if mod == "last":  # "last spring" is last year's; "this past spring" the one just gone
                 y -= 1
@@ -490,10 +492,10 @@ class TimeTagger:
             return ("DATE", dt.datetime.combine(saturday, dt.time()), dt.datetime.combine(saturday, dt.time())
                     + dt.timedelta(days=2), f"{week}-WE", TimePrecision.WEEK, None)
         if name == "season":
-            code = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}[g["season"].lower()]
+            code = SEASONS[g["season"].lower()]
             if g.get("y"):
                 return ("DATE", None, None, f"{g['y']}-{code}", TimePrecision.MONTH, None)
-            first_month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
+            first_month = SEASON_FIRST_MONTH[code]
             ahead = tense_direction(text, m.start(), m.end(), deadline=False) > 0
             y = dct.year + (1 if ahead and first_month < dct.month else 0) - (0 if ahead or first_month <= dct.month else 1)
             return ("DATE", None, None, f"{y}-{code}", TimePrecision.MONTH, None)

@@ -100,8 +100,7 @@ def _reset_view() -> None:
 def set_article(new: ArticleInput, keep: bool = False) -> None:
     """Make ``new`` the current article; with ``keep`` the current one stays in the workspace beside it.
     What was shown before goes on the undo history."""
-    before = (current_input(), workspace_inputs())
-    st.session_state.sm_history = [*st.session_state.get("sm_history", []), before][-10:]
+    before = _remember()
     kept = [a for a in before[1] if a.article_id != new.article_id]
     if keep and before[0].article_id != new.article_id:
         kept.append(before[0])
@@ -110,8 +109,15 @@ def set_article(new: ArticleInput, keep: bool = False) -> None:
     _reset_view()
 
 
+def _remember() -> tuple[ArticleInput, list[ArticleInput]]:
+    """Put what is shown now (the article and the workspace's others) on the undo history, and return it."""
+    before = (current_input(), workspace_inputs())
+    st.session_state.sm_history = [*st.session_state.get("sm_history", []), before][-10:]
+    return before
+
+
 def clear_workspace() -> None:
-    st.session_state.sm_history = [*st.session_state.get("sm_history", []), (current_input(), workspace_inputs())][-10:]
+    _remember()
     st.session_state.sm_workspace = []
     _reset_view()
 
