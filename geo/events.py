@@ -132,7 +132,7 @@ FATALITIES = re.compile(
 _QUOTE_OPEN = "“\""
 #: A sentence that names no place happens where the story last was, up to this many sentences back.
 INHERIT_WITHIN = 3
-PLACE_RANK = {"facility": 6, "landmark": 5, "city": 4, "admin1": 3, "area": 3, "region": 2, "country": 1, "continent": 0, "sea": 0}
+PLACE_RANK = {"facility": 6, "landmark": 5, "city": 4, "admin2": 3, "admin1": 3, "area": 3, "region": 2, "country": 1, "continent": 0, "sea": 0}
 
 
 def _unquoted_mask(sentence: Sentence, inside_at_start: bool) -> tuple[str, bool]:
@@ -362,7 +362,7 @@ def _main_place(resolutions: Sequence[Resolution], focus: str | None) -> tuple[P
     counts: dict[str, list[Resolution]] = {}
     for r in resolutions:
         p = r.place
-        if p is not None and r.mention.is_scene and p.kind in {"city", "facility", "landmark", "admin1", "area"} \
+        if p is not None and r.mention.is_scene and p.kind in {"city", "facility", "landmark", "admin1", "admin2", "area"} \
                 and (focus is None or p.country == focus) and not _is_agentive(p, focus):
             counts.setdefault(p.place_id, []).append(r)
     if not counts:

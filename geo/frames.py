@@ -21,7 +21,7 @@ CRS = "EPSG:4326"
 PLACES_SCHEMA: dict[str, tuple[str, str]] = {
     "place_id": ("string", "stable id: gaz:<pid> (gazetteer), user:<file>:<row>, online:<id>"),
     "name": ("string", "the place's name in the gazetteer"),
-    "kind": ("string", "continent | sea | region | country | admin1 | area | city | facility | landmark"),
+    "kind": ("string", "continent | sea | region | country | admin1 | admin2 | area | city | facility | landmark"),
     "country": ("string", "ISO 3166-1 alpha-2 code"),
     "admin1": ("string", "GeoNames admin-1 code within the country"),
     "geonameid": ("Int64", "GeoNames id where one exists"),

@@ -30,7 +30,7 @@ from geo.settings import Settings
 log = logging.getLogger(__name__)
 
 #: Prior weight of each kind when a name is ambiguous and the text gives no other clue.
-KIND_PRIOR = {"sea": 1.6, "continent": 1.0, "country": 1.0, "region": 0.9, "admin1": 0.35, "facility": 0.9, "landmark": 0.9,
+KIND_PRIOR = {"sea": 1.6, "continent": 1.0, "country": 1.0, "region": 0.9, "admin1": 0.35, "admin2": 0.3, "facility": 0.9, "landmark": 0.9,
               "city": 0.0}
 # A bare "Donetsk" is the city; "Donetsk region" carries a hint that adds the resolver's +2 for admin-1.
 
@@ -246,6 +246,8 @@ class OfflineGazetteer(Geocoder):
         if kind == "city":
             # A town's extent grows roughly with the square root of its population.
             uncertainty = round(min(25.0, 1.0 + (population / 4000.0) ** 0.5 * 0.6), 1)
+        elif kind == "admin2":
+            uncertainty = 30.0  # a county or district drawn as its middle point: no polygon at this level
         return Place(
             place_id=f"gaz:{row['pid']}",
             name=row["name"],
@@ -259,5 +261,5 @@ class OfflineGazetteer(Geocoder):
             capital=bool(row["capital"]),
             geometry=geometry,
             uncertainty_km=uncertainty,
-            source="GeoNames" if kind == "city" else "Natural Earth",
+            source="GeoNames" if kind in {"city", "admin2"} else "Natural Earth",
         )

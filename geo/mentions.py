@@ -48,6 +48,8 @@ ORG_HEADS = {
 CONNECTORS = {"of", "de", "del", "la", "le", "al", "el", "on", "upon", "and", "du", "des", "da", "do", "van", "von"}
 LOCATIVE = {"in", "at", "near", "outside", "from", "to", "into", "across", "toward", "towards", "around",
             "of", "via", "through", "inside", "within", "between", "north", "south", "east", "west"}
+#: Words that make a name an admin-2 area's ("Collier County", "Tangipahoa Parish").
+ADMIN2_WORDS = {"County", "Parish", "District", "Borough", "Shire", "Municipality", "Township", "Department"}
 REGION_WORDS = "region|oblast|province|district|governorate|prefecture|county|state|territory|raion|krai"
 DIRECTIONS = {
     "north": "north", "northern": "north", "northernmost": "north", "south": "south", "southern": "south",
@@ -272,7 +274,10 @@ class ToponymRecognizer:
         span_ents = {ent_of.get(j) for j in range(i, i + size)} - {None}
         kinds = {r["kind"] for r in rows}  # type: ignore[index]
         big_kind = bool(kinds & {"country", "continent", "region", "admin1", "sea"})
-        population = max(int(r["population"] or 0) for r in rows) if rows else 0  # type: ignore[index]
+        # A county's population speaks for its name only when the name says it is one ("Collier County", not "Kent").
+        designated = any(t.text in ADMIN2_WORDS for t in tokens[i: i + size])  # type: ignore[attr-defined]
+        population = max((int(r["population"] or 0) for r in rows  # type: ignore[index]
+                          if r["kind"] != "admin2" or designated), default=0)  # type: ignore[index]
         notable = big_kind or population >= 100_000
         if size == 1 and tokens[i].text in GENERIC_WORDS:  # type: ignore[attr-defined]
             return False  # "Centre", "West", "Valley": a generic word is not a name by itself

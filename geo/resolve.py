@@ -125,14 +125,21 @@ class DocumentContext:
     countries: Counter[str] = field(default_factory=Counter)
     admin1: Counter[tuple[str, str]] = field(default_factory=Counter)
     anchors: list[Place] = field(default_factory=list)
+    # The votes each name cast, so that a name is judged by the other names of the document, not by its own
+    # namesakes (forty small American towns called "Colchester" must not make the story American).
+    own_countries: dict[str, Counter[str]] = field(default_factory=dict)
+    own_admin1: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
 
-    def country_share(self, country: str | None) -> float:
-        total = sum(self.countries.values())
-        return self.countries[country] / total if country and total else 0.0
+    def country_share(self, country: str | None, name: str | None = None) -> float:
+        own = self.own_countries.get(name or "", Counter())
+        total = sum(self.countries.values()) - sum(own.values())
+        return (self.countries[country] - own[country]) / total if country and total > 1e-9 else 0.0
 
-    def admin1_share(self, country: str | None, admin1: str | None) -> float:
-        total = sum(self.admin1.values())
-        return self.admin1[(country or "", admin1 or "")] / total if admin1 and total else 0.0
+    def admin1_share(self, country: str | None, admin1: str | None, name: str | None = None) -> float:
+        own = self.own_admin1.get(name or "", Counter())
+        total = sum(self.admin1.values()) - sum(own.values())
+        key = (country or "", admin1 or "")
+        return (self.admin1[key] - own[key]) / total if admin1 and total > 1e-9 else 0.0
 
     @property
     def focus_country(self) -> str | None:
@@ -141,6 +148,11 @@ class DocumentContext:
 
 class Resolver:
     """Resolves an article's mentions to places, using the whole document as context."""
+
+    LEAVE_ONE_OUT = True
+    POP_EXTRA = 0.0
+    COUNTRY_W = 1.5
+    ADMIN1_W = 0.75
 
     def __init__(self, gazetteer: OfflineGazetteer, chain: GeocoderChain | None = None) -> None:
         self.gazetteer = gazetteer
@@ -188,12 +200,17 @@ class Resolver:
             weight = 0.5 if mention.kind is MentionKind.ACTOR else 1.0
             priors = [math.exp(3 * self.gazetteer.prior(p)) for p in cands]
             total = sum(priors)
+            name = normalize_name(mention.query)
+            own_c = context.own_countries.setdefault(name, Counter())
+            own_a = context.own_admin1.setdefault(name, Counter())
             for place, prior in zip(cands, priors, strict=True):
                 share = weight * prior / total
                 if place.country:
                     context.countries[place.country] += share
-                if place.admin1 and place.kind in {"city", "admin1", "facility"}:
+                    own_c[place.country] += share
+                if place.admin1 and place.kind in {"city", "admin1", "admin2", "facility"}:
                     context.admin1[(place.country or "", place.admin1)] += share
+                    own_a[(place.country or "", place.admin1)] += share
         return context
 
     def score(self, place: Place, mention: Mention, context: DocumentContext, qualifiers: Sequence[Place],
@@ -205,16 +222,20 @@ class Resolver:
           bare name is then the town); +0.6 for a national capital ("Washington" is the capital, not the state);
           -0.7 for a town that bears the name only as an alternate name when another town bears it as its own;
         * context: +1.5 x the share of the document's places in the candidate's country,
-          +0.75 x the share in its admin-1 region;
+          +0.75 x the share in its admin-1 region, counting the votes of the document's other names only
+          (the forty American namesakes of "Colchester" must not make its own story American);
         * proximity: +1.0 x exp(-d/300 km) to the nearest unambiguous place of the document;
         * qualifier: +3 when an adjacent mention ("Paris, Texas") names an area containing it;
         * hint: +2 when the text says the kind ("Donetsk region" -> admin-1).
         """
-        prior = self.gazetteer.prior(replace(place, population=0) if namesake and place.kind == "admin1" else place)
+        prior = self.gazetteer.prior(replace(place, population=0) if namesake and place.kind in {"admin1", "admin2"} else place)
         score = prior + (0.6 if place.capital else 0.0)
         if alias_only:
             score -= 0.7  # known by that name only as an alternate ("Salisbury" for Harare): its own name first
-        score += 1.5 * context.country_share(place.country) + 0.75 * context.admin1_share(place.country, place.admin1)
+        name = normalize_name(mention.query) if self.LEAVE_ONE_OUT else None
+        score += self.POP_EXTRA * math.log10(place.population + 10) / 8.0
+        score += (self.COUNTRY_W * context.country_share(place.country, name)
+                  + self.ADMIN1_W * context.admin1_share(place.country, place.admin1, name))
         anchors = [a for a in context.anchors if a.place_id != place.place_id]
         if anchors:
             nearest = min(haversine_km(place.lat, place.lon, a.lat, a.lon) for a in anchors)
