@@ -65,11 +65,11 @@ _REGION_RULE = re.compile(
 )
 _REGION_OF_RULE = re.compile(rf"\bthe\s(?P<word>{REGION_WORDS})\sof\s(?P<name>[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+){{0,2}})")
 _DIRECTION_AREA = re.compile(
-    rf"\b(?:the\s)?(?P<dir>{_DIR_ALT})\s(?:(?:regions?|parts?|areas?|provinces|territories|front|flank)"
-    rf"(?:\sof\s(?P<of>[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+)?))?)",
-    re.IGNORECASE,
+    rf"\b(?:(?i:the)\s)?(?P<dir>(?i:{_DIR_ALT}))\s(?i:(?:regions?|parts?|areas?|provinces|territories|front|flank))"
+    rf"(?:\sof\s(?P<of>[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+)?))?",
 )
-_DIRECTION_NAME = re.compile(rf"\b(?P<dir>{_DIR_ALT})\s(?P<name>[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+)?)", re.IGNORECASE)
+# Only the direction word is case-blind: the name's words are capitalised ("western Ukraine and", not "Ukraine and").
+_DIRECTION_NAME = re.compile(rf"\b(?P<dir>(?i:{_DIR_ALT}))\s(?P<name>[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+)?)")
 _CITY_ANAPHOR = re.compile(
     r"\b(?:[Tt]he|[Tt]his)\s(?:(?:besieged|southeastern|southern|northern|eastern|western|northeastern|northwestern|"
     r"southwestern|strategic|strategically important|embattled|coastal|ruined|port|capital|occupied|contested|"
@@ -183,6 +183,11 @@ class ToponymRecognizer:
             if not any(p.kind in {"country", "admin1", "region", "continent"} for p in places):
                 continue
             start, end = match.span()
+            first = match.group("dir") + " " + name.split()[0]
+            before = article.text[max(0, start - 30):start].split()
+            if any(self.gazetteer.lookup_rows(n) for n in {first, article.text[start:end]}) or before and \
+                    before[-1][:1].isupper() and self.gazetteer.lookup_rows(f"{before[-1]} {first}"):
+                continue  # "South Africa", "West Virginia", "New South Wales": a name of its own, not a part of another
             out.append(_Candidate(Mention(article.text[start:end], start, end, sentence_of(start),
                                           MentionKind.AREA_PHRASE, name, feature_hint=None, source="direction",
                                           direction=DIRECTIONS[match.group("dir").lower()]), PRIORITY["direction"]))

@@ -87,3 +87,15 @@ def test_big_towns_the_model_misreads_are_still_places(pipeline):
     assert places["Edmonton"].country == "CA" and places["Winnipeg"].country == "CA"
     winnipeg = next(r for r in a.resolutions if r.mention.text == "Winnipeg")
     assert winnipeg.mention.source == "org-name"
+
+
+def test_a_name_that_starts_with_a_direction_is_that_place_not_a_part_of_another(pipeline):
+    a = analyze_text(pipeline, "Markets in South Africa and New South Wales grew; police in West Virginia said. "
+                               "Fighting in western Ukraine and in Eastern Ukraine went on.")
+    kinds = {r.mention.text: (r.place.name, r.place.kind) for r in a.resolutions if r.place}
+    assert kinds["South Africa"] == ("South Africa", "country")
+    assert kinds["New South Wales"] == ("New South Wales", "admin1")
+    assert kinds["West Virginia"] == ("West Virginia", "admin1")
+    # ... while a direction before a name that is not one ("western Ukraine and") is still a part of it.
+    assert kinds["western Ukraine"] == ("western Ukraine", "area")
+    assert kinds["Eastern Ukraine"] == ("eastern Ukraine", "area")
