@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 EARTH_RADIUS_KM = 6371.0088
 
 
+# After a qualifier: the list goes on ("Washington, New York and Boston"), unlike "Paris, Texas, and Moscow".
+_LIST_GOES_ON = re.compile(r" (?:and|or|&) [A-Z]")
+# Between a place and the area it lies in: "Monroe County in northeast Missouri", "a village in the Idlib province".
+_IN_AREA = re.compile(r" in (?:the )?(?:(?:north|south|east|west|central|far|rural)[a-z-]* )*", re.IGNORECASE)
 _COUNTY = re.compile(r"^(?P<stem>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?) (?:County|Parish|District|Borough|Township)$")
 
 
@@ -129,6 +133,7 @@ class DocumentContext:
     # namesakes (forty small American towns called "Colchester" must not make the story American).
     own_countries: dict[str, Counter[str]] = field(default_factory=dict)
     own_admin1: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
+    text: str = ""  # the document's text, for the words between a name and its qualifier
 
     def country_share(self, country: str | None, name: str | None = None) -> float:
         own = self.own_countries.get(name or "", Counter())
@@ -163,8 +168,10 @@ class Resolver:
         candidates = {m: self._candidates(m) for m in mentions if m.kind not in {MentionKind.ANAPHOR,
                                                                                  MentionKind.AREA_PHRASE}}
         context = self._context(candidates)
+        context.text = article.text
         # First pass: the unambiguous places become anchors for proximity.
-        context.anchors = [c[0] for c in candidates.values() if len(c) == 1 and c[0].kind in {"city", "facility", "landmark"}]
+        context.anchors = [c[0] for c in candidates.values()
+                           if len(c) == 1 and c[0].kind in {"city", "admin2", "facility", "landmark"}]
         resolved: dict[Mention, Resolution] = {}
         for mention, cands in candidates.items():
             resolved[mention] = self._choose(mention, cands, context, mentions)
@@ -255,7 +262,7 @@ class Resolver:
             if found.place is None:
                 return self._by_part(mention, context, mentions) or found
             return found
-        qualifiers = self._qualifiers(mention, mentions)
+        qualifiers = self._qualifiers(mention, mentions, context.text)
         if any(p.kind == "country" for p in cands):  # "Russia, U.S. and China" is a list; "Jordan, Minn." is not
             qualifiers = [q for q in qualifiers if q.kind != "country"]
         # A region named after its own main town ("Donetsk", "New York") is the town when named bare; a region
@@ -306,11 +313,18 @@ class Resolver:
                               f"not in the gazetteer; placed at {base.place.name}, which it is named after", 0)
         return None
 
-    def _qualifiers(self, mention: Mention, mentions: Sequence[Mention]) -> list[Place]:
-        """Places named right after the mention, as in "Paris, Texas" or "Moscow, Idaho"."""
+    def _qualifiers(self, mention: Mention, mentions: Sequence[Mention], text: str = "") -> list[Place]:
+        """Places named right after the mention, as in "Paris, Texas", "Moscow, Idaho" or "Monroe County in
+        northeast Missouri"; not the next item of a list ("Washington, New York and Boston")."""
         out = []
         for other in mentions:
-            if other.sentence == mention.sentence and 0 < other.start - mention.end <= 2:
+            if other.sentence != mention.sentence or other.start <= mention.end:
+                continue
+            gap = text[mention.end:other.start] if text else " " * (other.start - mention.end)
+            comma = other.start - mention.end <= 2 and not gap.strip(" ,")
+            if comma and text and _LIST_GOES_ON.match(text, other.end):
+                continue  # "Washington, New York and Boston": "New York" is the next town of the list
+            if comma or text and _IN_AREA.fullmatch(gap):
                 out += [p for p in self.gazetteer.candidates(other.query) if p.kind in {"country", "admin1"}]
         return out
 

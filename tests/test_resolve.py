@@ -204,3 +204,16 @@ def test_a_name_made_of_a_known_place_is_placed_there_and_says_so(pipeline):
 def test_a_list_of_countries_is_not_a_town_qualified_by_a_country(pipeline):
     a = analyze_text(pipeline, "Talks between Russia, U.S. and China resumed.")
     assert _place(a, "Russia").kind == "country"
+
+
+def test_a_list_of_towns_is_not_a_town_qualified_by_a_state_but_in_area_is_a_qualifier(pipeline):
+    a = analyze_text(pipeline, "After stops in Washington, New York and Boston, the prince left. A family picked a "
+                               "spot in Monroe County in northeast Missouri. Paris, Texas, and Moscow, Idaho, are small.")
+    assert (_place(a, "Washington").admin1, _place(a, "Monroe County").admin1) == ("DC", "MO")
+    assert (_place(a, "Paris").admin1, _place(a, "Moscow").admin1) == ("TX", "ID")
+
+
+def test_the_next_town_of_a_list_does_not_qualify_the_dateline_either(pipeline):
+    a = analyze_text(pipeline, "WASHINGTON (AP) - The prince was in Washington. After stops in Washington, New York "
+                               "and Boston, he left.")
+    assert {r.place.admin1 for r in a.resolutions if r.mention.text.lower() == "washington"} == {"DC"}
