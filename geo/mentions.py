@@ -145,10 +145,10 @@ class ToponymRecognizer:
         return out
 
     def _from_datelines(self, article: Article, sentence_of: _SentenceIndex) -> list[_Candidate]:
-        """A news dateline: the town in capitals opening a paragraph ("LONDON, Ky. (AP) -", "KYIV, Ukraine —")."""
+        """A news dateline: the town in capitals opening a sentence, then a news agency or a dash ("LONDON, Ky. (AP) -",
+        "KYIV, Ukraine —", "ATLANTA (AP) An aide", "PLEASANTON, Calif.--(BUSINESS WIRE)--")."""
         out = []
-        starts = {s.start for s in article.sentences if s.index == 0 or s.paragraph != article.sentences[s.index - 1].paragraph}
-        for start in starts:
+        for start in (s.start for s in article.sentences):
             match = _DATELINE.match(article.text, start)
             if not match:
                 continue
@@ -308,6 +308,8 @@ class ToponymRecognizer:
             if label in {"ORG", "NORP"} and longer:
                 heads = ent.start == i or ent.start == i - 1 and tokens[i - 1].text.lower() == "the"  # type: ignore[attr-defined]
                 ends = ent.end == i + size  # type: ignore[attr-defined]
+                if (heads or ends) and population >= 500_000 and not big_kind:
+                    return True  # a big town's team or paper ("the Dallas Mavericks"): its name is the town's
                 if (heads or ends) and notable:
                     continue  # a place opening or closing an organisation's name: "Kentucky State Police", "CTV Winnipeg"
                 return False
@@ -386,7 +388,7 @@ GENERIC_WORDS = {"Centre", "Center", "Central", "West", "East", "North", "South"
                  "Park", "Mega", "Middle"}
 # A dateline: a town in capitals, then its state or country, then the agency or a dash.
 _DATELINE = re.compile(r"(?P<town>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,2})(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?"
-                       r"\s*(?:\([A-Za-z. ]{1,20}\)\s*)?(?:—|–|--?)\s")
+                       r"\s*(?:\([A-Za-z. ]{1,20}\)\s*(?:(?:—|–|--?)\s)?|(?:—|–|--?)(?=\s|\())")
 # A state or province abbreviation after a town ("Louisville, Ky.", "Prince George, B.C.").
 _ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,3}|W\.Va\.)$")
 

@@ -155,7 +155,6 @@ class Resolver:
     """Resolves an article's mentions to places, using the whole document as context."""
 
     LEAVE_ONE_OUT = True
-    POP_EXTRA = 0.0
     COUNTRY_W = 1.5
     ADMIN1_W = 0.75
 
@@ -240,7 +239,6 @@ class Resolver:
         if alias_only:
             score -= 0.7  # known by that name only as an alternate ("Salisbury" for Harare): its own name first
         name = normalize_name(mention.query) if self.LEAVE_ONE_OUT else None
-        score += self.POP_EXTRA * math.log10(place.population + 10) / 8.0
         score += (self.COUNTRY_W * context.country_share(place.country, name)
                   + self.ADMIN1_W * context.admin1_share(place.country, place.admin1, name))
         anchors = [a for a in context.anchors if a.place_id != place.place_id]

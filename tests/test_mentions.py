@@ -99,3 +99,18 @@ def test_a_name_that_starts_with_a_direction_is_that_place_not_a_part_of_another
     # ... while a direction before a name that is not one ("western Ukraine and") is still a part of it.
     assert kinds["western Ukraine"] == ("western Ukraine", "area")
     assert kinds["Eastern Ukraine"] == ("eastern Ukraine", "area")
+
+
+def test_datelines_with_an_agency_and_no_dash_or_after_a_headline_are_places(pipeline):
+    for text, town in [("ATLANTA (AP) An aide to the former mayor was charged.", "ATLANTA"),
+                       ("Headline: Grant Event. IMMOKALEE – Congressman Mario Diaz-Balart spoke.", "IMMOKALEE"),
+                       ("PLEASANTON, Calif.--(BUSINESS WIRE)--DeltaTrak, a leader in cold chain, said.", "PLEASANTON")]:
+        found = [m for m in analyze_text(pipeline, text).mentions if m.text == town]
+        assert found and found[0].source == "dateline", text
+
+
+def test_a_big_towns_team_names_the_town_but_a_word_heading_an_organisation_does_not(pipeline):
+    a = analyze_text(pipeline, "Nowitzki's season is over after the Dallas Mavericks star had surgery. "
+                               "The Mobile World Congress opened, and he joined the Independence Party.")
+    names = {m.text: m.source for m in a.mentions}
+    assert names.get("Dallas") == "org-name" and "Mobile" not in names and "Independence" not in names
