@@ -44,6 +44,7 @@ ORG_HEADS = {
     "university", "college", "school", "council", "committee", "agency", "company", "bank", "airlines",
     "times", "post", "news", "press", "club", "fc", "united", "institute", "foundation", "association",
     "federation", "union", "group", "service", "services", "department", "court", "police", "hospital",
+    "sheriff", "embassy", "consulate", "herald", "tribune", "journal", "gazette", "chronicle", "star-advertiser",
 }
 CONNECTORS = {"of", "de", "del", "la", "le", "al", "el", "on", "upon", "and", "du", "des", "da", "do", "van", "von"}
 LOCATIVE = {"in", "at", "near", "outside", "from", "to", "into", "across", "toward", "towards", "around",
@@ -118,7 +119,7 @@ class ToponymRecognizer:
         candidates += self._from_ner(ents, sentence_of)
         candidates += self._from_gazetteer(doc, ents, sentence_of, article.text)
         candidates += self._from_directions(article, sentence_of)
-        chosen = _settle_overlaps(candidates)
+        chosen = [m for m in _settle_overlaps(candidates) if m.source != "blocked"]
         chosen += self._anaphors(article, chosen, sentence_of)
         chosen = _settle_overlaps([_Candidate(m, PRIORITY.get(m.source, 0)) for m in chosen])
         return sorted((m for m in chosen if m.sentence not in skip), key=lambda m: m.start)
@@ -216,9 +217,28 @@ class ToponymRecognizer:
                         p.kind in {"country", "continent", "admin1", "region"} for p in self.gazetteer.candidates(text)):
                     continue  # "Buhari" after "Muhammadu Buhari" is the man, whatever the model says
                 kind = MentionKind.FACILITY if label == "FAC" else MentionKind.TOPONYM
+                head = self._place_heading(text)
+                if head:  # "St. Louis Police", "Marathon County Sheriff": the place, inside an organisation's name
+                    out.append(_Candidate(Mention(head, start, start + len(head), sentence_of(start),
+                                                  MentionKind.TOPONYM, head, source="org-name"), PRIORITY["ner"]))
+                    # The rest of the name ("Police", "Star-Advertiser") is no place of its own.
+                    out.append(_Candidate(Mention(text[len(head):], start + len(head), end, sentence_of(start),
+                                                  MentionKind.TOPONYM, "", source="blocked"), PRIORITY["ner"]))
+                    continue
                 out.append(_Candidate(Mention(text, start, end, sentence_of(start), kind, text, source="ner"),
                                       PRIORITY["ner"]))
         return out
+
+    def _place_heading(self, text: str) -> str | None:
+        """The known place opening an unknown name that ends like an organisation's ("St. Louis Police")."""
+        words = text.split()
+        if len(words) < 2 or words[-1].lower().rstrip(".") not in ORG_HEADS or self.gazetteer.lookup_rows(text):
+            return None
+        for k in range(len(words) - 1, 0, -1):
+            head = " ".join(words[:k])
+            if words[k - 1] not in GENERIC_WORDS and self.gazetteer.lookup_rows(head):
+                return head
+        return None
 
     def _from_gazetteer(self, doc: object, ents: list[object], sentence_of: _SentenceIndex, doc_text: str
                         ) -> list[_Candidate]:
@@ -313,6 +333,8 @@ class ToponymRecognizer:
                 if (heads or ends) and notable:
                     continue  # a place opening or closing an organisation's name: "Kentucky State Police", "CTV Winnipeg"
                 return False
+            if label == "MONEY" and longer and kinds == {"country"}:
+                continue  # "59.2 billion US dollars": the country names the currency
             if label in {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"}:
                 return False
         after = tokens[i + size] if i + size < len(tokens) else None
@@ -394,11 +416,12 @@ _ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,3}|W\.Va\.)$")
 
 
 def _in_org_name(tokens: list[_Tok], i: int, size: int, ent_of: dict[int, object]) -> bool:
-    """Whether tokens[i:i+size] sit inside a longer organisation name, or before an organisation's head noun."""
+    """Whether tokens[i:i+size] sit inside a longer organisation name or sum of money, or before an organisation's
+    head noun."""
     for j in range(i, i + size):
         ent = ent_of.get(j)
-        if ent is not None and ent.label_ == "ORG" and (ent.start < i or ent.end > i + size):  # type: ignore[attr-defined]
-            return True
+        if ent is not None and ent.label_ in {"ORG", "MONEY"} and (ent.start < i or ent.end > i + size):  # type: ignore[attr-defined]
+            return True  # "Kentucky State Police", "59.2 billion US dollars"
     return i + size < len(tokens) and tokens[i + size].text.lower() in ORG_HEADS
 
 

@@ -114,3 +114,17 @@ def test_a_big_towns_team_names_the_town_but_a_word_heading_an_organisation_does
                                "The Mobile World Congress opened, and he joined the Independence Party.")
     names = {m.text: m.source for m in a.mentions}
     assert names.get("Dallas") == "org-name" and "Mobile" not in names and "Independence" not in names
+
+
+def test_a_place_opening_an_unknown_organisation_name_is_marked_and_the_rest_is_no_place(pipeline):
+    a = analyze_text(pipeline, "According to St. Louis Police, a man was arrested. We asked the current Marathon "
+                               "County Sheriff. A poll for the Honolulu Star-Advertiser gave her a lead.")
+    names = {m.text: m.source for m in a.mentions}
+    assert names == {"St. Louis": "org-name", "Marathon County": "org-name", "Honolulu": "org-name"}
+    assert all(r.place is not None for r in a.resolutions)
+
+
+def test_a_country_naming_a_currency_is_a_toponym_but_not_a_scene(pipeline):
+    a = analyze_text(pipeline, "The deputy minister listed 658 projects worth 59.2 billion US dollars.")
+    us = [m for m in a.mentions if m.text == "US"]
+    assert us and not us[0].is_scene
