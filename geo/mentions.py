@@ -46,6 +46,8 @@ ORG_HEADS = {
     "federation", "union", "group", "service", "services", "department", "court", "police", "hospital",
     "sheriff", "embassy", "consulate", "herald", "tribune", "journal", "gazette", "chronicle", "star-advertiser",
 }
+#: Abbreviations a place name may open with ("St. Louis", "Mt. Vernon", "U.S.").
+NAME_OPENERS = {"U.S.", "U.K.", "U.N.", "St.", "Ste.", "Mt.", "Ft.", "Pt."}
 CONNECTORS = {"of", "de", "del", "la", "le", "al", "el", "on", "upon", "and", "du", "des", "da", "do", "van", "von"}
 LOCATIVE = {"in", "at", "near", "outside", "from", "to", "into", "across", "toward", "towards", "around",
             "of", "via", "through", "inside", "within", "between", "north", "south", "east", "west"}
@@ -253,7 +255,7 @@ class ToponymRecognizer:
         i = 0
         while i < n:
             tok = tokens[i]
-            if not (tok.text[:1].isupper() and tok.text.isalpha() or tok.text in {"U.S.", "U.K.", "U.N."}
+            if not (tok.text[:1].isupper() and tok.text.isalpha() or tok.text in NAME_OPENERS
                     or _ABBREVIATION.match(tok.text) and i > 0 and tokens[i - 1].text == ","):
                 i += 1
                 continue
