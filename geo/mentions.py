@@ -92,6 +92,8 @@ class _Candidate:
 class ToponymRecognizer:
     """Finds place mentions in an article; see the module docstring for the recognisers."""
 
+    MISREAD_TOWN = 20_000  # a town this big is not misread as a person after "to" or in a list of places
+
     def __init__(self, gazetteer: OfflineGazetteer, nlp: object) -> None:
         self.gazetteer = gazetteer
         self.nlp = nlp
@@ -252,6 +254,7 @@ class ToponymRecognizer:
             for i in range(ent.start, ent.end):  # type: ignore[attr-defined]
                 ent_of[i] = ent
         n = len(tokens)
+        self._place_ends: set[int] = set()  # token indices that end a place found so far
         i = 0
         while i < n:
             tok = tokens[i]
@@ -288,6 +291,7 @@ class ToponymRecognizer:
                     source = "org-name"  # a place named inside an organisation's name: not where things happen
                 out.append(_Candidate(Mention(text, start_char, end_char, sentence_of(start_char),
                                               MentionKind.TOPONYM, text, source=source), PRIORITY[source]))
+                self._place_ends.add(i + size - 1)
                 i += size
                 matched = True
                 break
@@ -318,6 +322,10 @@ class ToponymRecognizer:
             if label == "PERSON" and big_kind and size > 1 and not longer:
                 continue  # the small model reads "Tamil Nadu" as a person; a two-word region name is not
             big_town = population >= 100_000 and tokens[i].text not in self._person_words  # type: ignore[attr-defined]
+            if not longer and label in {"PERSON", "ORG", "PRODUCT", "DATE"} and population >= self.MISREAD_TOWN \
+                    and tokens[i].text not in self._person_words and (  # type: ignore[attr-defined]
+                        _after_place_word(tokens, i) or self._coordinated_with_place(tokens, i, ent_of)):
+                continue  # "travelling to Cirencester", "Gloucester and Cheltenham": a town, whatever the model says
             if not longer and big_town and label in {"PERSON", "PRODUCT", "DATE", "WORK_OF_ART"} and (
                     i > 0 and tokens[i - 1].text.lower() in LOCATIVE  # type: ignore[attr-defined]
                     or i > 0 and tokens[i - 1].text.lower() == "the" and i + size < len(tokens)  # type: ignore[attr-defined]
@@ -361,6 +369,13 @@ class ToponymRecognizer:
         if size == 1 and len(text) <= 3:
             return False
         return population >= 1_000 or before in LOCATIVE
+
+    def _coordinated_with_place(self, tokens: list[_Tok], i: int, ent_of: dict[int, object]) -> bool:
+        """Whether tokens[i] is the next item of a list of places ("from Gloucester and Cheltenham")."""
+        if i < 2 or tokens[i - 1].text not in {"and", "or", ",", "&"}:
+            return False
+        ent = ent_of.get(i - 2)
+        return ent is not None and ent.label_ in {"GPE", "LOC"} or i - 2 in self._place_ends  # type: ignore[attr-defined]
 
     def _demonym_candidate(self, tokens: list[object], i: int, text: str, place_id: str,
                            sentence_of: _SentenceIndex, start: int) -> _Candidate:
@@ -415,6 +430,20 @@ _DATELINE = re.compile(r"(?P<town>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,2})(?:,\s+
                        r"\s*(?:\([A-Za-z. ]{1,20}\)\s*(?:(?:—|–|--?)\s)?|(?:—|–|--?)(?=\s|\())")
 # A state or province abbreviation after a town ("Louisville, Ky.", "Prince George, B.C.").
 _ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,3}|W\.Va\.)$")
+
+
+#: Words after which a capitalised word naming a town is the town, whatever the model says.
+PLACE_PREPOSITIONS = {"in", "to", "into", "from", "near", "outside", "at", "via", "through", "on"}
+
+
+def _after_place_word(tokens: list[_Tok], i: int) -> bool:
+    """Whether tokens[i] follows a preposition of place ("to Cirencester"), not "according to" or "on Monday"."""
+    if i == 0 or tokens[i - 1].text.lower() not in PLACE_PREPOSITIONS:
+        return False
+    if i > 1 and tokens[i - 2].text.lower() in {"according", "thanks", "due", "said", "told", "wrote", "went", "up"}:
+        return False
+    after = tokens[i + 1].text if i + 1 < len(tokens) else ""
+    return after not in {"'s", "’s"}
 
 
 def _in_org_name(tokens: list[_Tok], i: int, size: int, ent_of: dict[int, object]) -> bool:

@@ -128,3 +128,12 @@ def test_a_country_naming_a_currency_is_a_toponym_but_not_a_scene(pipeline):
     a = analyze_text(pipeline, "The deputy minister listed 658 projects worth 59.2 billion US dollars.")
     us = [m for m in a.mentions if m.text == "US"]
     assert us and not us[0].is_scene
+
+
+def test_a_town_the_model_misreads_after_a_preposition_of_place_or_in_a_list_of_places_is_a_toponym(pipeline):
+    a = analyze_text(pipeline, "The closure will affect people travelling to Cirencester from Gloucester and "
+                               "Cheltenham. The chain sold its stores in Žilina, Nitra, Prešov and Košice.")
+    names = {m.text for m in a.mentions}
+    assert {"Cirencester", "Gloucester", "Cheltenham", "Košice"} <= names
+    b = analyze_text(pipeline, "According to Nelson Mandela, the talks went well, and Jackson said so.")
+    assert not {m.text for m in b.mentions} & {"Nelson", "Jackson"}
