@@ -29,6 +29,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+import shapely
+
 from geo.model import (
     Article,
     Event,
@@ -428,6 +430,9 @@ def _family(event: Event) -> tuple[str, str, str]:
     return event.event_type.value, re.sub(r"[^a-z]", "", event.trigger.lower())[:6], speaker
 
 
+GENERIC_EXPLOSION = "Remote explosive/landmine/IED"  # what a bare "blast" or "explosion" is taken for
+
+
 def _contains(area: Place, point: Place) -> bool:
     """Whether a country or admin-1 area holds the other place ("central Turkey" holds Kayseri)."""
     if area.kind == "country":
@@ -435,6 +440,13 @@ def _contains(area: Place, point: Place) -> bool:
     if area.kind == "admin1":
         return bool(area.admin1) and (point.country, point.admin1) == (area.country, area.admin1) and \
             point.kind not in {"country", "admin1"}
+    if point.kind in {"country", "admin1", "admin2", "area", "region", "continent"}:
+        return False
+    if area.kind == "admin2":  # a county: no polygon, its middle point and reach
+        return (point.country, point.admin1) == (area.country, area.admin1) and \
+            haversine_km(area.lat, area.lon, point.lat, point.lon) <= 2 * area.uncertainty_km
+    if area.kind == "area" and area.geometry is not None:  # "central Turkey": the part, give or take 50 km
+        return bool(shapely.contains_xy(area.geometry.buffer(0.5), point.lon, point.lat))
     return False
 
 
@@ -480,8 +492,11 @@ def _combine(a: Event, b: Event) -> Event:
         time_from = next((e for e in (lead, other) if e.time_value.startswith("P")), lead)
     counted = [e for e in (lead, other) if e.fatalities is not None]
     most = max(counted, key=lambda e: e.fatalities or 0) if counted else None
+    # "A suicide car bomb", then "the blast": the telling that says what kind of explosion it was names it.
+    sub_type = other.sub_event_type if lead.sub_event_type == GENERIC_EXPLOSION and \
+        other.event_type is lead.event_type else lead.sub_event_type
     return replace(
-        lead,
+        lead, sub_event_type=sub_type,
         place=place_from.place, place_text=place_from.place_text,
         place_confidence=min(1.0, max(a.place_confidence, b.place_confidence) + 0.05),
         date_start=time_from.date_start, date_end=time_from.date_end, time_precision=time_from.time_precision,
