@@ -446,7 +446,7 @@ def _contains(area: Place, point: Place) -> bool:
         return (point.country, point.admin1) == (area.country, area.admin1) and \
             haversine_km(area.lat, area.lon, point.lat, point.lon) <= 2 * area.uncertainty_km
     if area.kind == "area" and area.geometry is not None:  # "central Turkey": the part, give or take 50 km
-        return bool(shapely.contains_xy(area.geometry.buffer(0.5), point.lon, point.lat))
+        return bool(shapely.dwithin(area.geometry, shapely.Point(point.lon, point.lat), 0.5))
     return False
 
 
