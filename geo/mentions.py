@@ -284,6 +284,9 @@ class ToponymRecognizer:
                 ups = self.gazetteer.user_matches(text)
                 if not rows and not ups:
                     continue
+                if size > 1 and tok.text == "The" and not any(r["name"].startswith("The ") for r in rows) \
+                        and self.gazetteer.lookup_rows(text[4:]):
+                    break  # "The Soviet Union collapsed": the name is "Soviet Union" (but "The Hague" is whole)
                 if not self._accept(tokens, i, size, rows, ent_of):
                     continue
                 source = "gazetteer-multi" if size > 1 else "gazetteer"

@@ -137,3 +137,8 @@ def test_a_town_the_model_misreads_after_a_preposition_of_place_or_in_a_list_of_
     assert {"Cirencester", "Gloucester", "Cheltenham", "Košice"} <= names
     b = analyze_text(pipeline, "According to Nelson Mandela, the talks went well, and Jackson said so.")
     assert not {m.text for m in b.mentions} & {"Nelson", "Jackson"}
+
+
+def test_a_sentence_opening_the_is_not_part_of_the_name_unless_the_name_has_it(pipeline):
+    a = analyze_text(pipeline, "The Soviet Union collapsed. The Middle East is calm. The Hague said so.")
+    assert {"Soviet Union", "Middle East", "The Hague"} <= {m.text for m in a.mentions}

@@ -168,12 +168,14 @@ def test_anchor_systems_known_failures_are_not_repeated(pipeline):
     assert (africa.kind, usa.kind) == ("continent", "country")
     assert africa.is_area and usa.is_area  # drawn as areas, not points
     assert all(r.place.kind == "country" for r in a.resolutions if r.place and "China" in r.mention.text)
-    # Mordecai 3 returned nothing when one name ("Soviet Union") had no entry: here it is kept, flagged, and
-    # the others are still placed.
-    b = analyze_text(pipeline, "The Soviet Union collapsed; Moscow and Kyiv went their own ways.")
+    # Mordecai 3 returned nothing when one name ("Soviet Union") had no entry: here a name without one is kept,
+    # flagged, and the others are still placed; the Soviet Union itself is a historical region, drawn as an area.
+    b = analyze_text(pipeline, "The Soviet Union collapsed; Moscow and Kyiv went their own ways, and the "
+                               "Republic of Zubrowka in Ruritania followed.")
     assert _place(b, "Moscow").country == "RU" and _place(b, "Kyiv").country == "UA"
-    soviet = [r for r in b.resolutions if "Soviet" in r.mention.text]
-    assert soviet and all(r.place is None and r.reason for r in soviet)
+    assert _place(b, "Soviet Union").kind == "region" and _place(b, "Soviet Union").is_area
+    unknown = [r for r in b.resolutions if "Ruritania" in r.mention.text]
+    assert unknown and all(r.place is None and r.reason for r in unknown)
 
 
 def test_a_county_is_an_admin2_area_chosen_by_the_other_places_of_the_story(pipeline):
@@ -217,3 +219,15 @@ def test_the_next_town_of_a_list_does_not_qualify_the_dateline_either(pipeline):
     a = analyze_text(pipeline, "WASHINGTON (AP) - The prince was in Washington. After stops in Washington, New York "
                                "and Boston, he left.")
     assert {r.place.admin1 for r in a.resolutions if r.mention.text.lower() == "washington"} == {"DC"}
+
+
+def test_airports_are_facilities_by_full_short_and_bare_names_but_not_by_common_surnames(pipeline):
+    a = analyze_text(pipeline, "Flights at Heathrow were cancelled, and more than 75,000 flights arrived at Schiphol. "
+                               "Dulles International Airport is 22 miles away.")
+    for name, lat, lon in [("Heathrow", 51.47, -0.46), ("Schiphol", 52.31, 4.76),
+                           ("Dulles International Airport", 38.95, -77.46)]:
+        place = _place(a, name)
+        assert place.kind == "facility" and place.source == "OurAirports", name
+        assert km(place.lat, place.lon, lat, lon) < 5, name
+    b = analyze_text(pipeline, "Kennedy and Logan met in Dallas.")
+    assert not [r for r in b.resolutions if r.place and r.place.kind == "facility"]
