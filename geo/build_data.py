@@ -281,12 +281,13 @@ def build_gazetteer(settings: Settings) -> Path:
             lat, lon = main_part_centre(geom)
             pid = _insert_place(db, dict(name=nation, kind="admin1", lat=lat, lon=lon, country="GB",
                                          admin1=UK_NATIONS[nation], code=f"GB-{UK_NATIONS[nation]}"), [nation])
+            admin1_pid[f"GB-{UK_NATIONS[nation]}"] = pid
             _insert_area(db, pid, geom)
     region_pid = _build_regions(db, settings, country_pid, admin1_pid)
     for row in csv.DictReader((settings.data_dir / "water.csv").open(encoding="utf-8")):  # seas and oceans: points
         _insert_place(db, dict(name=row["name"], kind="sea", lat=float(row["lat"]), lon=float(row["lon"])),
                       [row["name"], *row["alternate_names"].split("|")])
-    _build_demonyms(db, settings, country_pid, region_pid)
+    _build_demonyms(db, settings, country_pid, region_pid, admin1_pid)
     cities = _build_cities(db, gc_dir, countries)
     _build_admin2(db, settings, cities)
     _build_airports(db, settings)
@@ -352,10 +353,10 @@ def _as_geometry(feature: object) -> shapely.Geometry:
 
 
 def _build_demonyms(db: sqlite3.Connection, settings: Settings, country_pid: dict[str, int],
-                    region_pid: dict[str, int]) -> None:
-    """Our demonyms of continents and regions (data/demonyms.csv); countries' come from countryinfo."""
+                    region_pid: dict[str, int], admin1_pid: dict[str, int]) -> None:
+    """Our demonyms of continents, regions and nations (data/demonyms.csv); countries' come from countryinfo."""
     continent_pid = {code: pid for pid, code in db.execute("SELECT pid, code FROM places WHERE kind='continent'")}
-    tables = {"continent": continent_pid, "region": region_pid, "country": country_pid}
+    tables = {"continent": continent_pid, "region": region_pid, "country": country_pid, "admin1": admin1_pid}
     for row in csv.DictReader((settings.data_dir / "demonyms.csv").open(encoding="utf-8")):
         pid = tables[row["target_kind"]].get(row["target"])
         if pid is None:

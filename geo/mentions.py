@@ -211,7 +211,7 @@ class ToponymRecognizer:
             start = ent.end_char - len(text)  # type: ignore[attr-defined]
             text = _strip_possessive(text)
             end = start + len(text)
-            if label in {"GPE", "LOC", "FAC"}:
+            if label in {"GPE", "LOC", "FAC"} and text not in NOT_PLACES:
                 demonym = self.gazetteer.demonym_place(text)
                 if demonym and not self.gazetteer.lookup_rows(text):
                     continue  # handled by the demonym rule, which tells people from places
@@ -274,6 +274,8 @@ class ToponymRecognizer:
                 end_char = last.idx + len(last.text)
                 text = doc_text[start_char:end_char]
                 demonym = self.gazetteer.demonym_place(text) if size <= 2 else None
+                if demonym and _names_a_language(tokens, i, size, ent_of):
+                    break  # "he speaks in Spanish", "for French to gain influence": the language, no place
                 if demonym:
                     out.append(self._demonym_candidate(tokens, i + size - 1, text, demonym, sentence_of,
                                                        start=start_char))
@@ -313,7 +315,7 @@ class ToponymRecognizer:
         population = max((int(r["population"] or 0) for r in rows  # type: ignore[index]
                           if r["kind"] != "admin2" or designated), default=0)  # type: ignore[index]
         notable = big_kind or population >= 100_000
-        if size == 1 and tokens[i].text in GENERIC_WORDS:  # type: ignore[attr-defined]
+        if size == 1 and tokens[i].text in GENERIC_WORDS or " ".join(t.text for t in tokens[i: i + size]) in NOT_PLACES:  # type: ignore[attr-defined]
             return False  # "Centre", "West", "Valley": a generic word is not a name by itself
         if size == 1 and not big_kind and tokens[i].text in self._person_words:  # type: ignore[attr-defined]
             return False
@@ -427,7 +429,12 @@ _ACRONYM = re.compile(r"^[A-Z][A-Z&]{2,}$")
 GENERIC_WORDS = {"Centre", "Center", "Central", "West", "East", "North", "South", "Western", "Eastern", "Northern",
                  "Southern", "City", "Valley", "Coast", "Capital", "Island", "Islands", "Mountain", "Mountains",
                  "Lake", "Lakes", "Upper", "Lower", "Gulf", "Plateau", "Ocean", "River", "Bay", "Harbour", "Harbor",
-                 "Park", "Mega", "Middle"}
+                 "Park", "Mega", "Middle", "Federal",
+                 # months: "more murders in March" is no town in Cambridgeshire
+                 "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                 "November", "December"}
+#: Multi-word proper names that gazetteers hold as towns but news means otherwise.
+NOT_PLACES = {"El Niño", "El Nino", "La Niña", "La Nina"}
 # A dateline: a town in capitals, then its state or country, then the agency or a dash.
 _DATELINE = re.compile(r"(?P<town>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,2})(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?"
                        r"\s*(?:\([A-Za-z. ]{1,20}\)\s*(?:(?:—|–|--?)\s)?|(?:—|–|--?)(?=\s|\())")
@@ -437,6 +444,18 @@ _ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,3}|W\.Va\.)$")
 
 #: Words after which a capitalised word naming a town is the town, whatever the model says.
 PLACE_PREPOSITIONS = {"in", "to", "into", "from", "near", "outside", "at", "via", "through", "on"}
+
+
+def _names_a_language(tokens: list[_Tok], i: int, size: int, ent_of: dict[int, object]) -> bool:
+    """Whether a demonym the model reads as a language is used as one ("speaks in Spanish"), not as an adjective
+    ("the English city of Salisbury")."""
+    ent = ent_of.get(i)
+    if ent is None or ent.label_ != "LANGUAGE":  # type: ignore[attr-defined]
+        return False
+    before = tokens[i - 1].text.lower() if i > 0 else ""
+    after = tokens[i + size].text.lower() if i + size < len(tokens) else "."
+    return before in {"in", "speak", "speaks", "spoke", "speaking", "learn", "learning", "into"} or \
+        after in {".", ",", ";", ":", ")", "to", "and", "or", "is", "was"}
 
 
 def _after_place_word(tokens: list[_Tok], i: int) -> bool:

@@ -142,3 +142,13 @@ def test_a_town_the_model_misreads_after_a_preposition_of_place_or_in_a_list_of_
 def test_a_sentence_opening_the_is_not_part_of_the_name_unless_the_name_has_it(pipeline):
     a = analyze_text(pipeline, "The Soviet Union collapsed. The Middle East is calm. The Hague said so.")
     assert {"Soviet Union", "Middle East", "The Hague"} <= {m.text for m in a.mentions}
+
+
+def test_months_weather_and_languages_are_not_places_but_the_english_city_is_in_england(pipeline):
+    a = analyze_text(pipeline, "There were more murders in March than ever. What about El Niño and La Niña? "
+                               "A man speaks in Spanish. The Skripals were found in the southern English city of "
+                               "Salisbury.")
+    names = {m.text for m in a.mentions}
+    assert not names & {"March", "El Niño", "La Niña", "Spanish"}
+    english = next(r for r in a.resolutions if r.mention.text == "English")
+    assert english.place.name == "England" and english.mention.kind is MentionKind.ADJECTIVAL
