@@ -27,6 +27,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from geo.gazetteer import OfflineGazetteer
+from geo.mentions import ADMIN2_WORDS
 from geo.model import Article, Mention, MentionKind, Place, Resolution
 from geo.names import normalize_name
 from geo.settings import Settings
@@ -36,6 +37,9 @@ log = logging.getLogger(__name__)
 EARTH_RADIUS_KM = 6371.0088
 
 
+# Between the last two items of a list: "California or Washington", "Astana and Almaty" (a bare comma may be a
+# qualifier's: "Parkland, Florida").
+_LIST_JOIN = re.compile(r",? (?:and|or) ")
 # After a qualifier: the list goes on ("Washington, New York and Boston"), unlike "Paris, Texas, and Moscow".
 _LIST_GOES_ON = re.compile(r" (?:and|or|&) [A-Z]")
 # Between a place and the area it lies in: "Monroe County in northeast Missouri", "a village in the Idlib province".
@@ -268,8 +272,10 @@ class Resolver:
         towns = {(p.country, p.admin1) for p in cands if p.kind == "city"}
         query = normalize_name(mention.query)
         own_name = any(p.kind == "city" and normalize_name(p.name) == query for p in cands)
+        adjust = self._kind_adjustments(mention, cands, qualifiers, mentions, context.text)
         scored = sorted(((self.score(p, mention, context, qualifiers, namesake=(p.country, p.admin1) in towns,
-                                     alias_only=own_name and p.kind == "city" and normalize_name(p.name) != query), p)
+                                     alias_only=own_name and p.kind == "city" and normalize_name(p.name) != query)
+                          + adjust.get(p.kind, 0.0), p)
                          for p in cands), key=lambda sp: sp[0], reverse=True)
         best_score, best = scored[0]
         if len(scored) == 1:
@@ -282,6 +288,37 @@ class Resolver:
         if by:
             reason += f", qualified by {by[0].name}"
         return Resolution(mention, best, confidence, reason, len(cands))
+
+    def _kind_adjustments(self, mention: Mention, cands: Sequence[Place], qualifiers: Sequence[Place],
+                          mentions: Sequence[Mention], text: str) -> dict[str, float]:
+        """Score changes by kind of place, from how the name is used:
+
+        * a town named like a country, region, continent or sea ("Greece", N.Y.; the "Middle East" of Baltimore)
+          is meant only when qualified: -1.5 without a qualifier;
+        * a county named bare, without "County" or "District" ("Cambridge", an Australian local government area),
+          -0.5: a bare name is rarely a county elsewhere;
+        * a list is of like things: +1.0 to the kind of a name joined by "and"/"or" ("California
+          or Washington": the state; "Greece or Portugal": the country; "Astana and Almaty": the town), the kind
+          of the other name's likeliest place.
+        """
+        kinds = {p.kind for p in cands}
+        out: dict[str, float] = {}
+        if kinds & {"country", "region", "continent", "sea"} and not qualifiers:
+            out["city"] = -1.5
+        if "admin2" in kinds and not any(w in ADMIN2_WORDS for w in mention.query.split()):
+            out["admin2"] = -0.5
+        for other in mentions:
+            if other is mention or other.sentence != mention.sentence or not text:
+                continue
+            after = other.start >= mention.end
+            gap = text[mention.end:other.start] if after else text[other.end:mention.start]
+            if not _LIST_JOIN.fullmatch(gap):
+                continue
+            sibling = self.gazetteer.candidates(other.query)
+            kind = max(sibling, key=self.gazetteer.prior).kind if sibling else None
+            if kind in {"country", "admin1", "city"} and kind in kinds and len(kinds) > 1:
+                out[kind] = out.get(kind, 0.0) + 1.0
+        return out
 
     def _by_part(self, mention: Mention, context: DocumentContext, mentions: Sequence[Mention]) -> Resolution | None:
         """A name the gazetteer lacks, placed by the known place it is named after, with a wide uncertainty, a

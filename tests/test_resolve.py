@@ -231,3 +231,14 @@ def test_airports_are_facilities_by_full_short_and_bare_names_but_not_by_common_
         assert km(place.lat, place.lon, lat, lon) < 5, name
     b = analyze_text(pipeline, "Kennedy and Logan met in Dallas.")
     assert not [r for r in b.resolutions if r.place and r.place.kind == "facility"]
+
+
+def test_a_list_is_of_like_things_and_a_town_named_like_a_country_needs_a_qualifier(pipeline):
+    a = analyze_text(pipeline, "Tech jobs left western states such as California or Washington. New York has a "
+                               "bigger economy than Greece or Portugal. He served in Afghanistan and the Middle East. "
+                               "The shooting in Parkland, Florida shocked Americans.")
+    assert (_place(a, "Washington").kind, _place(a, "Washington").admin1) == ("admin1", "WA")
+    assert _place(a, "Greece").kind == "country" and _place(a, "Middle East").kind == "region"
+    assert _place(a, "Florida").kind == "admin1" and _place(a, "Parkland").admin1 == "FL"
+    b = analyze_text(pipeline, "The firm was hit by the Cambridge Analytica scandal, a Cambridge professor said.")
+    assert _place(b, "Cambridge").kind == "city"  # not the Town of Cambridge, a county-level area near Perth
