@@ -168,13 +168,14 @@ def admin_lines_geojson(gazetteer: OfflineGazetteer, countries: Sequence[str], b
 
 def town_labels(gazetteer: OfflineGazetteer, bounds: tuple[float, float, float, float],
                 places: gpd.GeoDataFrame) -> list[tuple[str, float, float, bool]]:
-    """Names of the article's towns (strong) and of the larger towns in view, not overprinting each other."""
+    """Names of the article's towns, sites and counties (strong) and of the larger towns in view, not overprinting
+    each other."""
     south, west, north, east = bounds
     span = max(east - west, north - south)
     min_pop = 1_000_000 if span > 30 else (250_000 if span > 8 else 60_000)
     kept: list[tuple[str, float, float, bool]] = []
     gap = span / 10
-    named = places[places["kind"] == "city"] if len(places) else places
+    named = places[places["kind"].isin(["city", "facility", "landmark", "admin2"])] if len(places) else places
     article_towns = [(row["name"], row.geometry.y, row.geometry.x, True) for _, row in named.iterrows()]
     others = [(p.name, p.lat, p.lon, False) for p in gazetteer.cities_in(south, west, north, east, min_pop)]
     for name, plat, plon, strong in article_towns + others:

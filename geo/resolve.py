@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 EARTH_RADIUS_KM = 6371.0088
 
 
+# Words that make a name nearby an airport's ("flights at Heathrow", "landed at Schiphol").
+_AVIATION = re.compile(r"\b(?:flights?|airports?|airlines?|air ?port|planes?|runways?|terminals?|landed|landing|"
+                       r"take-?offs?|passengers|aircraft|jets?|airliners?|departures?|arrivals?)\b", re.IGNORECASE)
 # Between the last two items of a list: "California or Washington", "Astana and Almaty" (a bare comma may be a
 # qualifier's: "Parkland, Florida").
 _LIST_JOIN = re.compile(r",? (?:and|or) ")
@@ -295,6 +298,7 @@ class Resolver:
 
         * a town named like a country, region, continent or sea ("Greece", N.Y.; the "Middle East" of Baltimore)
           is meant only when qualified: -1.5 without a qualifier;
+        * an airport, when flights, planes or passengers are near ("Flights at Heathrow"): +1.5;
         * a county named bare, without "County" or "District" ("Cambridge", an Australian local government area),
           -0.5: a bare name is rarely a county elsewhere;
         * a list is of like things: +1.0 to the kind of a name joined by "and"/"or" ("California
@@ -303,6 +307,8 @@ class Resolver:
         """
         kinds = {p.kind for p in cands}
         out: dict[str, float] = {}
+        if "facility" in kinds and _AVIATION.search(text[max(0, mention.start - 120): mention.end + 120]):
+            out["facility"] = 1.5
         if kinds & {"country", "region", "continent", "sea"} and not qualifiers:
             out["city"] = -1.5
         if "admin2" in kinds and not any(w in ADMIN2_WORDS for w in mention.query.split()):

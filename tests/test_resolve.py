@@ -229,6 +229,10 @@ def test_airports_are_facilities_by_full_short_and_bare_names_but_not_by_common_
         place = _place(a, name)
         assert place.kind == "facility" and place.source == "OurAirports", name
         assert km(place.lat, place.lon, lat, lon) < 5, name
+    # Flights name the airport even in a story whose other places are American (Heathrow is also a Florida town).
+    c = analyze_text(pipeline, "Flights at Heathrow were cancelled. Flooding closed roads in Collier County, "
+                               "Florida, and in Orlando, Tampa and Miami.")
+    assert _place(c, "Heathrow").kind == "facility"
     b = analyze_text(pipeline, "Kennedy and Logan met in Dallas.")
     assert not [r for r in b.resolutions if r.place and r.place.kind == "facility"]
 
