@@ -46,6 +46,12 @@ ORG_HEADS = {
     "federation", "union", "group", "service", "services", "department", "court", "police", "hospital",
     "sheriff", "embassy", "consulate", "herald", "tribune", "journal", "gazette", "chronicle", "star-advertiser",
 }
+# Words that make a name nearby an airport's ("flights at Heathrow", "landed at Schiphol").
+AVIATION = re.compile(r"\b(?:flights?|airports?|airlines?|air ?port|planes?|runways?|terminals?|landed|landing|"
+                       r"take-?offs?|passengers|aircraft|jets?|airliners?|departures?|arrivals?)\b", re.IGNORECASE)
+#: Services of a town or county that name it ("Danbury police", "London Police", "the Laurel County Sheriff").
+LOCAL_SERVICES = {"police", "sheriff", "sheriff's", "fire", "coroner", "coroner's", "council", "schools", "jail",
+                  "detention", "courthouse", "ems", "paramedics", "firefighters"}
 #: Abbreviations a place name may open with ("St. Louis", "Mt. Vernon", "U.S.").
 NAME_OPENERS = {"U.S.", "U.K.", "U.N.", "St.", "Ste.", "Mt.", "Ft.", "Pt."}
 CONNECTORS = {"of", "de", "del", "la", "le", "al", "el", "on", "upon", "and", "du", "des", "da", "do", "van", "von"}
@@ -164,6 +170,11 @@ class ToponymRecognizer:
             a, b = match.span("town")
             out.append(_Candidate(Mention(name, a, b, sentence_of(a), MentionKind.TOPONYM, query, source="dateline"),
                                   PRIORITY["dateline"]))
+            state = match.group("state")
+            if state and any(r["kind"] in {"admin1", "country"} for r in self.gazetteer.lookup_rows(state)):
+                a, b = match.span("state")  # "LOUISVILLE, KY--", "KYIV, Ukraine —": the state or country too
+                out.append(_Candidate(Mention(state, a, b, sentence_of(a), MentionKind.TOPONYM, state,
+                                              source="dateline"), PRIORITY["dateline"]))
         return out
 
     def _from_region_rules(self, article: Article, sentence_of: _SentenceIndex) -> list[_Candidate]:
@@ -262,6 +273,13 @@ class ToponymRecognizer:
                     or _ABBREVIATION.match(tok.text) and i > 0 and tokens[i - 1].text == ","):
                 i += 1
                 continue
+            abbreviation = self._split_abbreviation(tokens, i)
+            if abbreviation:  # "Barrie, Ont., complete": spaCy cut the period off "Ont."
+                out.append(_Candidate(Mention(abbreviation, tok.idx, tok.idx + len(abbreviation), sentence_of(tok.idx),
+                                              MentionKind.TOPONYM, abbreviation, source="gazetteer"), PRIORITY["gazetteer"]))
+                self._place_ends.add(i + 1)
+                i += 2
+                continue
             matched = False
             for size in range(min(5, n - i), 0, -1):
                 last = tokens[i + size - 1]
@@ -319,6 +337,13 @@ class ToponymRecognizer:
             return False  # "Centre", "West", "Valley": a generic word is not a name by itself
         if size == 1 and not big_kind and tokens[i].text in self._person_words:  # type: ignore[attr-defined]
             return False
+        if kinds & {"city", "admin2"} and self._followed_by_its_area(tokens, i + size):  # type: ignore[arg-type]
+            return True  # "Wainwright, Alta.", "Ada, Oklahoma": a town named with its state is a town
+        if "facility" in kinds and AVIATION.search(" ".join(t.text for t in tokens[max(0, i - 12): i + size + 12])):  # type: ignore[attr-defined]
+            return True  # "flights ... while Heathrow and Gatwick reported disruption"
+        after_word = tokens[i + size].text.lower() if i + size < len(tokens) else ""  # type: ignore[attr-defined]
+        if (designated or after_word in LOCAL_SERVICES and population >= 1_000) and not big_kind:
+            return True  # "Danbury police", "the Metcalfe County Coroner's Office": the town's or county's own
         for ent in span_ents:
             label = ent.label_  # type: ignore[attr-defined]
             longer = ent.start < i or ent.end > i + size  # type: ignore[attr-defined]
@@ -374,6 +399,25 @@ class ToponymRecognizer:
         if size == 1 and len(text) <= 3:
             return False
         return population >= 1_000 or before in LOCATIVE
+
+    def _split_abbreviation(self, tokens: list[_Tok], i: int) -> str | None:
+        """A state or province abbreviation after a town and a comma whose period spaCy made a token of its own."""
+        tok = tokens[i]
+        if not (0 < i < len(tokens) - 1 and tokens[i - 1].text == "," and tokens[i + 1].text == "."
+                and tokens[i + 1].idx == tok.idx + len(tok.text) and tok.text.isalpha() and tok.text[:1].isupper()
+                and len(tok.text) <= 5):
+            return None
+        text = tok.text + "."
+        return text if any(r["kind"] == "admin1" for r in self.gazetteer.lookup_rows(text)) else None
+
+    def _followed_by_its_area(self, tokens: list[_Tok], j: int) -> bool:
+        """Whether tokens[j:] read ", <state or province>" ("Wainwright, Alta.", "Hugo, Oklahoma")."""
+        if j + 1 >= len(tokens) or tokens[j].text != "," or not tokens[j + 1].text[:1].isupper():
+            return False
+        name = tokens[j + 1].text
+        if j + 2 < len(tokens) and tokens[j + 2].text == "." and tokens[j + 2].idx == tokens[j + 1].idx + len(name):
+            name += "."
+        return any(r["kind"] == "admin1" for r in self.gazetteer.lookup_rows(name))
 
     def _coordinated_with_place(self, tokens: list[_Tok], i: int, ent_of: dict[int, object]) -> bool:
         """Whether tokens[i] is the next item of a list of places ("from Gloucester and Cheltenham")."""
@@ -436,7 +480,7 @@ GENERIC_WORDS = {"Centre", "Center", "Central", "West", "East", "North", "South"
 #: Multi-word proper names that gazetteers hold as towns but news means otherwise.
 NOT_PLACES = {"El Niño", "El Nino", "La Niña", "La Nina"}
 # A dateline: a town in capitals, then its state or country, then the agency or a dash.
-_DATELINE = re.compile(r"(?P<town>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,2})(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?"
+_DATELINE = re.compile(r"(?P<town>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,2})(?:,\s+(?P<state>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?))?"
                        r"\s*(?:\([A-Za-z. ]{1,20}\)\s*(?:(?:—|–|--?)\s)?|(?:—|–|--?)(?=\s|\())")
 # A state or province abbreviation after a town ("Louisville, Ky.", "Prince George, B.C.").
 _ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,3}|W\.Va\.)$")

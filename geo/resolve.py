@@ -27,7 +27,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from geo.gazetteer import OfflineGazetteer
-from geo.mentions import ADMIN2_WORDS
+from geo.mentions import ADMIN2_WORDS, AVIATION
 from geo.model import Article, Mention, MentionKind, Place, Resolution
 from geo.names import normalize_name
 from geo.settings import Settings
@@ -37,9 +37,6 @@ log = logging.getLogger(__name__)
 EARTH_RADIUS_KM = 6371.0088
 
 
-# Words that make a name nearby an airport's ("flights at Heathrow", "landed at Schiphol").
-_AVIATION = re.compile(r"\b(?:flights?|airports?|airlines?|air ?port|planes?|runways?|terminals?|landed|landing|"
-                       r"take-?offs?|passengers|aircraft|jets?|airliners?|departures?|arrivals?)\b", re.IGNORECASE)
 # Between the last two items of a list: "California or Washington", "Astana and Almaty" (a bare comma may be a
 # qualifier's: "Parkland, Florida").
 _LIST_JOIN = re.compile(r",? (?:and|or) ")
@@ -307,7 +304,7 @@ class Resolver:
         """
         kinds = {p.kind for p in cands}
         out: dict[str, float] = {}
-        if "facility" in kinds and _AVIATION.search(text[max(0, mention.start - 120): mention.end + 120]):
+        if "facility" in kinds and AVIATION.search(text[max(0, mention.start - 120): mention.end + 120]):
             out["facility"] = 1.5
         if kinds & {"country", "region", "continent", "sea"} and not qualifiers:
             out["city"] = -1.5

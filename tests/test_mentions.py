@@ -152,3 +152,16 @@ def test_months_weather_and_languages_are_not_places_but_the_english_city_is_in_
     assert not names & {"March", "El Niño", "La Niña", "Spanish"}
     english = next(r for r in a.resolutions if r.mention.text == "English")
     assert english.place.name == "England" and english.mention.kind is MentionKind.ADJECTIVAL
+
+
+def test_a_town_named_with_its_province_a_towns_police_and_a_dateline_state_are_places(pipeline):
+    a = analyze_text(pipeline, "The car was found in Wainwright, Alta., by a conductor. She bought a home in "
+                               "Barrie, Ont., last year. Gomez was arrested by Danbury police. Lattin was pronounced "
+                               "dead by the Metcalfe County Coroner's Office.")
+    names = {m.text for m in a.mentions}
+    assert {"Wainwright", "Alta.", "Barrie", "Ont.", "Danbury", "Metcalfe County"} <= names
+    b = analyze_text(pipeline, "LOUISVILLE, KY--(Marketwire - December 23, 2010) - The company said.")
+    assert {m.text: m.source for m in b.mentions}.get("KY") == "dateline"
+    c = analyze_text(pipeline, "London City airport diverted all inbound flights while Heathrow and Gatwick also "
+                               "reported disruption.")
+    assert {"Heathrow", "Gatwick"} <= {m.text for m in c.mentions}
