@@ -49,6 +49,9 @@ ORG_HEADS = {
 # Words that make a name nearby an airport's ("flights at Heathrow", "landed at Schiphol").
 AVIATION = re.compile(r"\b(?:flights?|airports?|airlines?|air ?port|planes?|runways?|terminals?|landed|landing|"
                        r"take-?offs?|passengers|aircraft|jets?|airliners?|departures?|arrivals?)\b", re.IGNORECASE)
+# A place name glued to a participle in one token: "U.S.-led", "Russia-backed", "EU-funded".
+_PLACE_PREFIXED = re.compile(r"^([A-Z][\w.]*)-(?:led|based|backed|born|made|bound|brokered|funded|sponsored|owned|run|"
+                             r"listed|controlled|allied|style|registered|flagged|headquartered)$")
 #: Services of a town or county that name it ("Danbury police", "London Police", "the Laurel County Sheriff").
 LOCAL_SERVICES = {"police", "sheriff", "sheriff's", "fire", "coroner", "coroner's", "council", "schools", "jail",
                   "detention", "courthouse", "ems", "paramedics", "firefighters"}
@@ -232,6 +235,13 @@ class ToponymRecognizer:
                         p.kind in {"country", "continent", "admin1", "region"} for p in self.gazetteer.candidates(text)):
                     continue  # "Buhari" after "Muhammadu Buhari" is the man, whatever the model says
                 kind = MentionKind.FACILITY if label == "FAC" else MentionKind.TOPONYM
+                parts = self._compound_parts(text)
+                if parts:  # "Asia-Pacific", "the Amsterdam-London leg": two places, each its own mention
+                    for offset, part in parts:
+                        out.append(_Candidate(Mention(part, start + offset, start + offset + len(part),
+                                                      sentence_of(start), MentionKind.TOPONYM, part, source="ner"),
+                                              PRIORITY["ner"]))
+                    continue
                 head = self._place_heading(text)
                 if head:  # "St. Louis Police", "Marathon County Sheriff": the place, inside an organisation's name
                     out.append(_Candidate(Mention(head, start, start + len(head), sentence_of(start),
@@ -242,6 +252,18 @@ class ToponymRecognizer:
                     continue
                 out.append(_Candidate(Mention(text, start, end, sentence_of(start), kind, text, source="ner"),
                                       PRIORITY["ner"]))
+        return out
+
+    def _compound_parts(self, text: str) -> list[tuple[int, str]]:
+        """The places of a hyphenated compound the gazetteer does not know whole ("Asia-Pacific")."""
+        if "-" not in text or " " in text or self.gazetteer.lookup_rows(text):
+            return []
+        out, offset = [], 0
+        for part in text.split("-"):
+            if not part[:1].isupper() or not self.gazetteer.lookup_rows(part):
+                return []
+            out.append((offset, part))
+            offset += len(part) + 1
         return out
 
     def _place_heading(self, text: str) -> str | None:
@@ -269,6 +291,14 @@ class ToponymRecognizer:
         i = 0
         while i < n:
             tok = tokens[i]
+            prefix = _PLACE_PREFIXED.match(tok.text)
+            if prefix and any(r["kind"] in {"country", "admin1", "region", "continent"}
+                              for r in self.gazetteer.lookup_rows(prefix.group(1))):
+                name = prefix.group(1)  # "the U.S.-led coalition", "a Kremlin-backed group"
+                out.append(_Candidate(Mention(name, tok.idx, tok.idx + len(name), sentence_of(tok.idx),
+                                              MentionKind.TOPONYM, name, source="gazetteer"), PRIORITY["gazetteer"]))
+                i += 1
+                continue
             if not (tok.text[:1].isupper() and tok.text.isalpha() or tok.text in NAME_OPENERS
                     or _ABBREVIATION.match(tok.text) and i > 0 and tokens[i - 1].text == ","):
                 i += 1
@@ -339,6 +369,9 @@ class ToponymRecognizer:
             return False
         if kinds & {"city", "admin2"} and self._followed_by_its_area(tokens, i + size):  # type: ignore[arg-type]
             return True  # "Wainwright, Alta.", "Ada, Oklahoma": a town named with its state is a town
+        if population >= 10_000 and not span_ents and i > 1 and tokens[i - 1].text in {"and", "or", "-", "&"} \
+                and self._coordinated_with_place(tokens, i, ent_of):  # type: ignore[arg-type]
+            return True  # "the Amsterdam-London leg", "Hilversum and Almelo"
         if "facility" in kinds and AVIATION.search(" ".join(t.text for t in tokens[max(0, i - 12): i + size + 12])):  # type: ignore[attr-defined]
             return True  # "flights ... while Heathrow and Gatwick reported disruption"
         after_word = tokens[i + size].text.lower() if i + size < len(tokens) else ""  # type: ignore[attr-defined]
@@ -421,7 +454,7 @@ class ToponymRecognizer:
 
     def _coordinated_with_place(self, tokens: list[_Tok], i: int, ent_of: dict[int, object]) -> bool:
         """Whether tokens[i] is the next item of a list of places ("from Gloucester and Cheltenham")."""
-        if i < 2 or tokens[i - 1].text not in {"and", "or", ",", "&"}:
+        if i < 2 or tokens[i - 1].text not in {"and", "or", ",", "&", "-"}:
             return False
         ent = ent_of.get(i - 2)
         return ent is not None and ent.label_ in {"GPE", "LOC"} or i - 2 in self._place_ends  # type: ignore[attr-defined]

@@ -165,3 +165,9 @@ def test_a_town_named_with_its_province_a_towns_police_and_a_dateline_state_are_
     c = analyze_text(pipeline, "London City airport diverted all inbound flights while Heathrow and Gatwick also "
                                "reported disruption.")
     assert {"Heathrow", "Gatwick"} <= {m.text for m in c.mentions}
+
+
+def test_hyphenated_compounds_of_places_and_place_led_adjectives_name_each_place(pipeline):
+    a = analyze_text(pipeline, "Turkey is a partner in the U.S.-led campaign. Peace in Asia-Pacific matters. "
+                               "The return Amsterdam-London leg is slow.")
+    assert {"U.S.", "Asia", "Pacific", "Amsterdam", "London"} <= {m.text for m in a.mentions}
