@@ -50,8 +50,9 @@ ORG_HEADS = {
 AVIATION = re.compile(r"\b(?:flights?|airports?|airlines?|air ?port|planes?|runways?|terminals?|landed|landing|"
                        r"take-?offs?|passengers|aircraft|jets?|airliners?|departures?|arrivals?)\b", re.IGNORECASE)
 # A place name glued to a participle in one token: "U.S.-led", "Russia-backed", "EU-funded".
-_PLACE_PREFIXED = re.compile(r"^([A-Z][\w.]*)-(?:led|based|backed|born|made|bound|brokered|funded|sponsored|owned|run|"
-                             r"listed|controlled|allied|style|registered|flagged|headquartered)$")
+PLACE_PARTICIPLES = {"led", "based", "backed", "born", "made", "bound", "brokered", "funded", "sponsored", "owned",
+                     "run", "listed", "controlled", "allied", "style", "registered", "flagged", "headquartered"}
+_PLACE_PREFIXED = re.compile(rf"^([A-Z][\w.]*)-(?:{'|'.join(sorted(PLACE_PARTICIPLES))})$")
 #: Services of a town or county that name it ("Danbury police", "London Police", "the Laurel County Sheriff").
 LOCAL_SERVICES = {"police", "sheriff", "sheriff's", "fire", "coroner", "coroner's", "council", "schools", "jail",
                   "detention", "courthouse", "ems", "paramedics", "firefighters"}
@@ -369,6 +370,9 @@ class ToponymRecognizer:
             return False
         if kinds & {"city", "admin2"} and self._followed_by_its_area(tokens, i + size):  # type: ignore[arg-type]
             return True  # "Wainwright, Alta.", "Ada, Oklahoma": a town named with its state is a town
+        if (population >= 10_000 or designated or big_kind) and i + size + 1 < len(tokens) \
+                and tokens[i + size].text == "-" and tokens[i + size + 1].text in PLACE_PARTICIPLES:  # type: ignore[attr-defined]
+            return True  # "the Kent-based outfit", "a London-listed miner"
         if population >= 10_000 and not span_ents and i > 1 and tokens[i - 1].text in {"and", "or", "-", "&"} \
                 and self._coordinated_with_place(tokens, i, ent_of):  # type: ignore[arg-type]
             return True  # "the Amsterdam-London leg", "Hilversum and Almelo"

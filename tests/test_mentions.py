@@ -168,6 +168,7 @@ def test_a_town_named_with_its_province_a_towns_police_and_a_dateline_state_are_
 
 
 def test_hyphenated_compounds_of_places_and_place_led_adjectives_name_each_place(pipeline):
-    a = analyze_text(pipeline, "Turkey is a partner in the U.S.-led campaign. Peace in Asia-Pacific matters. "
+    a = analyze_text(pipeline, "Turkey is a partner in the U.S.-led campaign. Peace in Asia-Pacific matters. The "
+                               "Kent-based outfit won. "
                                "The return Amsterdam-London leg is slow.")
-    assert {"U.S.", "Asia", "Pacific", "Amsterdam", "London"} <= {m.text for m in a.mentions}
+    assert {"U.S.", "Asia", "Pacific", "Amsterdam", "London", "Kent"} <= {m.text for m in a.mentions}
