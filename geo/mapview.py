@@ -13,6 +13,7 @@ import enum
 import html
 import json
 import math
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -442,7 +443,37 @@ def write_event_store(records: list[dict[str, object]], folder: Path) -> str:
         tmp = target.with_suffix(".tmp")
         tmp.write_text(payload, encoding="utf-8")
         tmp.replace(target)
+        prune_event_stores(folder, keep={name})
     return name
+
+
+def ensure_event_store(name: str, records: list[dict[str, object]], folder: Path) -> None:
+    """Mark an event store as in use (so pruning spares it), writing it again if it was pruned meanwhile."""
+    try:
+        os.utime(folder / name)
+    except FileNotFoundError:
+        write_event_store(records, folder)
+
+
+def prune_event_stores(folder: Path, keep: set[str] = frozenset(), max_age_s: float = 6 * 3600,  # type: ignore[assignment]
+                       max_files: int = 64) -> int:
+    """Delete event stores unused for ``max_age_s`` seconds, and the oldest beyond ``max_files`` (a hosted app
+    writes one per workspace it draws); returns how many were deleted."""
+    import time
+
+    stores = sorted(folder.glob("events-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    now = time.time()
+    deleted = 0
+    kept = sum(path.name in keep for path in stores)
+    for path in stores:
+        if path.name in keep:
+            continue
+        if kept >= max_files or now - path.stat().st_mtime > max_age_s:
+            path.unlink(missing_ok=True)
+            deleted += 1
+        else:
+            kept += 1
+    return deleted
 
 
 class EventMarkers(MacroElement):

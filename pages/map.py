@@ -13,6 +13,7 @@ from geo.highlight import article_css, article_html, legend_html
 from geo.mapview import (
     BaseLayers,
     build_base_map,
+    ensure_event_store,
     event_key_html,
     events_layer,
     prepare_base_layers,
@@ -132,6 +133,7 @@ def map_panel(workspace: Workspace) -> None:
         # The base map is rebuilt from cached plain data each run (st_folium mutates the folium object);
         # only the events layer changes, so the component updates it in place and keeps zoom and pan.
         layers, events_url = _base_layers(workspace, workspace.key)
+        ensure_event_store(events_url.rsplit("/", 1)[-1], layers.events, get_pipeline().settings.static_derived_dir)
         m = build_base_map(layers, get_pipeline().settings, compact=True, events_url=events_url)
         layer = events_layer(shown, selected=st.session_state.get("sm_selected"))
         view = st.session_state.get("sm_view")

@@ -50,3 +50,24 @@ def test_script_json_cannot_close_the_script_element():
 def test_timeline_covers_every_event(sample):
     days = timeline_days(sample.events_gdf)
     assert days[0] <= "2022-04-06" and days[-1] == "2022-04-19"
+
+
+def test_event_stores_are_pruned_when_unused_and_an_active_one_is_kept_or_written_again(tmp_path):
+    import os
+    import time
+
+    from geo.mapview import ensure_event_store, prune_event_stores, write_event_store
+
+    records = [{"id": "a-e001", "lat": 1.0, "lon": 2.0}]
+    name = write_event_store(records, tmp_path)
+    old = tmp_path / "events-0000000000000000.json"
+    old.write_text("{}")
+    os.utime(old, (time.time() - 7 * 3600,) * 2)
+    assert prune_event_stores(tmp_path) == 1 and not old.exists() and (tmp_path / name).exists()
+    for k in range(70):  # a busy hosted app: only the newest 64 stay
+        (tmp_path / f"events-{k:016d}.json").write_text("{}")
+    prune_event_stores(tmp_path, keep={name})
+    assert len(list(tmp_path.glob("events-*.json"))) == 64
+    (tmp_path / name).unlink()  # pruned while a session still shows it: written again on its next rerun
+    ensure_event_store(name, records, tmp_path)
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith('{"a-e001"')
