@@ -483,10 +483,13 @@ def _build_airports(db: sqlite3.Connection, settings: Settings) -> None:
         if len(rest.split()) >= 2 and db.execute("SELECT 1 FROM places WHERE kind='city' AND name=? AND country=? "
                                                  "AND population > 100000", (first, row["country"])).fetchone():
             own = rest  # "Toronto Pearson International Airport" (in Mississauga): "Pearson International Airport"
-        names |= {own, own.replace(" International Airport", " Airport")}
+        if any(w not in AIRPORT_WORDS for w in own.split()):  # not "International Airport" alone
+            names |= {own, own.replace(" International Airport", " Airport")}
         core = " ".join(w for w in own.split() if w not in AIRPORT_WORDS and w != city)
-        if core and len(core.split()) == 1 and core[:1].isupper() and zipf_frequency(core.lower(), "en") < 3.5:
-            names.add(core)
+        if core and len(core.split()) == 1 and core[:1].isupper() and zipf_frequency(core.lower(), "en") < 3.5 \
+                and core not in {row["subd"], city} and not db.execute(
+                    "SELECT 1 FROM places WHERE kind='city' AND name=? AND population >= 10000", (core,)).fetchone():
+            names.add(core)  # "Heathrow", "Schiphol"; not "Chongqing" for Wushan Chongqing Airport
         _insert_place(db, dict(name=name, kind="facility", lat=float(row["lat"]), lon=float(row["lon"]),
                                country=row["country"] or None, code=row["iata"], timezone=row["tz"] or None),
                       [n for n in names if is_latin_name(n) and len(n) > 3])

@@ -60,3 +60,10 @@ def test_uk_nations_are_areas_at_geonames_admin1_level():
     for name, code in (("Wales", "WLS"), ("Scotland", "SCT"), ("England", "ENG"), ("Northern Ireland", "NIR")):
         best = next(p for p in gaz.candidates(name) if p.kind == "admin1")
         assert (best.country, best.admin1, best.is_area) == ("GB", code, True)
+
+
+def test_airport_names_never_shadow_a_town_or_stand_for_every_airport(pipeline):
+    gaz = pipeline.gazetteer
+    assert not gaz.candidates("International Airport")
+    assert {p.kind for p in gaz.candidates("Chongqing")} <= {"city", "admin1"}  # not Wushan Chongqing Airport
+    assert "facility" in {p.kind for p in gaz.candidates("Schiphol")}
