@@ -126,6 +126,7 @@ class ToponymRecognizer:
         ents = list(doc.ents)  # type: ignore[attr-defined]
         # Words of the people the article names in full ("Muhammadu Buhari"): alone later, they are still people.
         self._person_words = {w for ent in ents if ent.label_ == "PERSON" and len(ent) > 1  # type: ignore[attr-defined]
+                              and not self._team_name(ent)
                               for w in ent.text.split()}  # type: ignore[attr-defined]
         candidates += self._from_user_places(article, sentence_of)
         candidates += self._from_region_rules(article, sentence_of)
@@ -388,6 +389,8 @@ class ToponymRecognizer:
                 return True
             if label == "PERSON" and big_kind and size > 1 and not longer:
                 continue  # the small model reads "Tamil Nadu" as a person; a two-word region name is not
+            if label == "PERSON" and longer and ent.start == i and self._team_name(ent):  # type: ignore[attr-defined]
+                return True  # "every Seattle Seahawks home game": a big town's team, read as a person
             big_town = population >= 100_000 and tokens[i].text not in self._person_words  # type: ignore[attr-defined]
             if not longer and label in {"PERSON", "ORG", "PRODUCT", "DATE"} and population >= self.MISREAD_TOWN \
                     and tokens[i].text not in self._person_words and (  # type: ignore[attr-defined]
@@ -436,6 +439,18 @@ class ToponymRecognizer:
         if size == 1 and len(text) <= 3:
             return False
         return population >= 1_000 or before in LOCATIVE
+
+    def _team_name(self, ent: object) -> bool:
+        """Whether a name the model reads as a person's is a big town's team: after "the" or "every", the town
+        and a plural ("every Seattle Seahawks home game"; not "Houston Williams scored")."""
+        start = ent.start  # type: ignore[attr-defined]
+        if start == 0 or ent.doc[start - 1].text.lower() not in {"the", "every", "a", "their", "its"}:  # type: ignore[attr-defined]
+            return False
+        words = ent.text.split()  # type: ignore[attr-defined]
+        if len(words) < 2 or not words[-1].endswith("s") or words[-1].endswith("ss"):
+            return False
+        town = " ".join(words[:-1])
+        return any(r["kind"] == "city" and int(r["population"] or 0) >= 500_000 for r in self.gazetteer.lookup_rows(town))
 
     def _split_abbreviation(self, tokens: list[_Tok], i: int) -> str | None:
         """A state or province abbreviation after a town and a comma whose period spaCy made a token of its own."""
