@@ -160,6 +160,7 @@ class Resolver:
 
     LEAVE_ONE_OUT = True
     COUNTRY_W = 1.5
+    FAMOUS = 500_000
     ADMIN1_W = 0.75
 
     def __init__(self, gazetteer: OfflineGazetteer, chain: GeocoderChain | None = None) -> None:
@@ -237,6 +238,9 @@ class Resolver:
         * proximity: +1.0 x exp(-d/300 km) to the nearest unambiguous place of the document;
         * qualifier: +3 when an adjacent mention ("Paris, Texas") names an area containing it;
         * hint: +2 when the text says the kind ("Donetsk region" -> admin-1).
+
+        ``_choose`` then applies ``_kind_adjustments`` (lists, airports, towns named like countries) and
+        ``_famous_namesake`` (a world city over a small namesake that only the document's country supports).
         """
         prior = self.gazetteer.prior(replace(place, population=0) if namesake and place.kind in {"admin1", "admin2"} else place)
         score = prior + (0.6 if place.capital else 0.0)
@@ -278,6 +282,10 @@ class Resolver:
                           + adjust.get(p.kind, 0.0), p)
                          for p in cands), key=lambda sp: sp[0], reverse=True)
         best_score, best = scored[0]
+        famous = self._famous_namesake(best, cands, qualifiers, context, normalize_name(mention.query))
+        if famous is not None:  # London, Ohio only with a word for Ohio; the document being American is not one
+            scored = [(best_score + 0.5, famous)] + [sp for sp in scored if sp[1] is not famous]
+            best_score, best = scored[0]
         if len(scored) == 1:
             confidence = 0.95
         else:
@@ -288,6 +296,23 @@ class Resolver:
         if by:
             reason += f", qualified by {by[0].name}"
         return Resolution(mention, best, confidence, reason, len(cands))
+
+    def _famous_namesake(self, best: Place, cands: Sequence[Place], qualifiers: Sequence[Place],
+                         context: DocumentContext, name: str) -> Place | None:
+        """A world city (>= 500,000 inhabitants, 20 times the chosen town) that a small namesake won only on the
+        document's country: without a qualifier, a place named in its region or a neighbour within 300 km,
+        the famous one is meant ("London", "Venice", "St. Petersburg" in an American story)."""
+        if best.kind != "city" or qualifiers:
+            return None
+        big = max((p for p in cands if p.kind == "city"), key=lambda p: p.population, default=None)
+        if big is None or big is best or big.population < self.FAMOUS or big.population < 20 * best.population:
+            return None
+        if context.admin1_share(best.country, best.admin1, name) > 0:
+            return None
+        if any(a.place_id != best.place_id and haversine_km(best.lat, best.lon, a.lat, a.lon) <= 300
+               for a in context.anchors):
+            return None
+        return big
 
     def _kind_adjustments(self, mention: Mention, cands: Sequence[Place], qualifiers: Sequence[Place],
                           mentions: Sequence[Mention], text: str) -> dict[str, float]:

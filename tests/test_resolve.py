@@ -246,3 +246,11 @@ def test_a_list_is_of_like_things_and_a_town_named_like_a_country_needs_a_qualif
     assert _place(a, "Florida").kind == "admin1" and _place(a, "Parkland").admin1 == "FL"
     b = analyze_text(pipeline, "The firm was hit by the Cambridge Analytica scandal, a Cambridge professor said.")
     assert _place(b, "Cambridge").kind == "city"  # not the Town of Cambridge, a county-level area near Perth
+
+
+def test_a_world_city_beats_a_small_namesake_that_has_only_the_documents_country_for_it(pipeline):
+    a = analyze_text(pipeline, "The US will answer, US officials said in Washington and New York. Russia will close "
+                               "the US consulate in St. Petersburg and expel 60 US diplomats.")
+    assert _place(a, "St. Petersburg").country == "RU"
+    b = analyze_text(pipeline, "Police in St. Petersburg, Fla., and in Tampa and Clearwater said so.")
+    assert (_place(b, "St. Petersburg").country, _place(b, "St. Petersburg").admin1) == ("US", "FL")
