@@ -392,7 +392,10 @@ class ToponymRecognizer:
             if label == "PERSON" and longer and ent.start == i and self._team_name(ent):  # type: ignore[attr-defined]
                 return True  # "every Seattle Seahawks home game": a big town's team, read as a person
             big_town = population >= 100_000 and tokens[i].text not in self._person_words  # type: ignore[attr-defined]
-            if not longer and label in {"PERSON", "ORG", "PRODUCT", "DATE"} and population >= self.MISREAD_TOWN \
+            if not longer and label == "PERSON" and kinds == {"country"} and size == 1 \
+                    and tokens[i].text not in self._person_words and tokens[i].text not in GIVEN_NAME_COUNTRIES:  # type: ignore[attr-defined]
+                continue  # "Azerbaijan ’s supreme court": a country the model reads as a person
+            if not longer and label in {"PERSON", "ORG", "PRODUCT", "DATE"} and (population >= self.MISREAD_TOWN or big_kind) \
                     and tokens[i].text not in self._person_words and (  # type: ignore[attr-defined]
                         _after_place_word(tokens, i) or self._coordinated_with_place(tokens, i, ent_of)):
                 continue  # "travelling to Cirencester", "Gloucester and Cheltenham": a town, whatever the model says
@@ -529,6 +532,8 @@ GENERIC_WORDS = {"Centre", "Center", "Central", "West", "East", "North", "South"
                  # months: "more murders in March" is no town in Cambridgeshire
                  "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                  "November", "December"}
+#: Countries whose names are also common given names: read as a person, they may be one ("Chad said").
+GIVEN_NAME_COUNTRIES = {"Jordan", "Chad", "Georgia", "India", "Israel", "Kenya", "Chile", "Jersey", "Niger"}
 #: Multi-word proper names that gazetteers hold as towns but news means otherwise.
 NOT_PLACES = {"El Niño", "El Nino", "La Niña", "La Nina"}
 # A dateline: a town in capitals, then its state or country, then the agency or a dash.

@@ -174,3 +174,10 @@ def test_hyphenated_compounds_of_places_and_place_led_adjectives_name_each_place
                                "Kent-based outfit won. "
                                "The return Amsterdam-London leg is slow.")
     assert {"U.S.", "Asia", "Pacific", "Amsterdam", "London", "Kent"} <= {m.text for m in a.mentions}
+
+
+def test_a_country_or_county_the_model_reads_as_a_person_is_a_place_but_a_country_named_person_is_not(pipeline):
+    a = analyze_text(pipeline, "There was good news from Baku today – Azerbaijan ’s supreme court reversed the ruling. "
+                               "The BTCC returns to Hampshire on the weekend of May 19/20. Chad said he would come.")
+    names = {m.text for m in a.mentions}
+    assert {"Azerbaijan", "Hampshire"} <= names and "Chad" not in names
