@@ -262,8 +262,10 @@ class ToponymRecognizer:
             return []
         out, offset = [], 0
         for part in text.split("-"):
-            if not part[:1].isupper() or not self.gazetteer.lookup_rows(part):
-                return []
+            rows = self.gazetteer.lookup_rows(part) if part[:1].isupper() else ()
+            if not any(r["kind"] in {"country", "admin1", "region", "continent", "sea"}
+                       or int(r["population"] or 0) >= 100_000 for r in rows):
+                return []  # "Miami-Dade" is no Chinese town called Dade
             out.append((offset, part))
             offset += len(part) + 1
         return out
@@ -344,6 +346,8 @@ class ToponymRecognizer:
                 source = "gazetteer-multi" if size > 1 else "gazetteer"
                 if _in_org_name(tokens, i, size, ent_of):
                     source = "org-name"  # a place named inside an organisation's name: not where things happen
+                if text.endswith(".") and not any(r["exact"].endswith(".") for r in rows):
+                    text, end_char = text[:-1], end_char - 1  # "Brands Hatch, Kent.": the full stop ends the sentence
                 out.append(_Candidate(Mention(text, start_char, end_char, sentence_of(start_char),
                                               MentionKind.TOPONYM, text, source=source), PRIORITY[source]))
                 self._place_ends.add(i + size - 1)
@@ -389,6 +393,9 @@ class ToponymRecognizer:
                 return True
             if label == "PERSON" and big_kind and size > 1 and not longer:
                 continue  # the small model reads "Tamil Nadu" as a person; a two-word region name is not
+            if label == "PERSON" and big_kind and not longer and i > 1 and tokens[i - 1].text == "," \
+                    and tokens[i - 2].text[:1].isupper():  # type: ignore[attr-defined]
+                continue  # "Brands Hatch Indy, Kent": the county after the place it holds
             if label == "PERSON" and longer and ent.start == i and self._team_name(ent):  # type: ignore[attr-defined]
                 return True  # "every Seattle Seahawks home game": a big town's team, read as a person
             big_town = population >= 100_000 and tokens[i].text not in self._person_words  # type: ignore[attr-defined]
@@ -463,7 +470,8 @@ class ToponymRecognizer:
                 and len(tok.text) <= 5):
             return None
         text = tok.text + "."
-        return text if any(r["kind"] == "admin1" for r in self.gazetteer.lookup_rows(text)) else None
+        rows = self.gazetteer.lookup_rows(text)
+        return text if any(r["kind"] == "admin1" and r["exact"].endswith(".") for r in rows) else None
 
     def _followed_by_its_area(self, tokens: list[_Tok], j: int) -> bool:
         """Whether tokens[j:] read ", <state or province>" ("Wainwright, Alta.", "Hugo, Oklahoma")."""

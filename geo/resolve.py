@@ -236,7 +236,8 @@ class Resolver:
           +0.75 x the share in its admin-1 region, counting the votes of the document's other names only
           (the forty American namesakes of "Colchester" must not make its own story American);
         * proximity: +1.0 x exp(-d/300 km) to the nearest unambiguous place of the document;
-        * qualifier: +3 when an adjacent mention ("Paris, Texas") names an area containing it;
+        * qualifier: +3 when an adjacent mention ("Paris, Texas", "Rockingham, Northamptonshire") names an area
+          containing it (a county: its towns within twice its reach);
         * hint: +2 when the text says the kind ("Donetsk region" -> admin-1).
 
         ``_choose`` then applies ``_kind_adjustments`` (lists, airports, towns named like countries) and
@@ -255,8 +256,10 @@ class Resolver:
             score += math.exp(-nearest / 300.0)
         for q in qualifiers:
             if q.kind == "country" and q.country == place.country or q.kind == "admin1" and (
-                    q.country, q.admin1) == (place.country, place.admin1):
-                score += 3.0
+                    q.country, q.admin1) == (place.country, place.admin1) or q.kind == "admin2" and (
+                    q.country, q.admin1) == (place.country, place.admin1) and place.kind == "city" and \
+                    haversine_km(q.lat, q.lon, place.lat, place.lon) <= 2 * q.uncertainty_km:
+                score += 3.0  # "Paris, Texas", "Rockingham, Northamptonshire" (a county: within its reach)
         if mention.feature_hint and place.kind == mention.feature_hint:
             score += 2.0
         return score
@@ -388,7 +391,7 @@ class Resolver:
             if comma and text and _LIST_GOES_ON.match(text, other.end):
                 continue  # "Washington, New York and Boston": "New York" is the next town of the list
             if comma or text and _IN_AREA.fullmatch(gap):
-                out += [p for p in self.gazetteer.candidates(other.query) if p.kind in {"country", "admin1"}]
+                out += [p for p in self.gazetteer.candidates(other.query) if p.kind in {"country", "admin1", "admin2"}]
         return out
 
     def _online(self, mention: Mention) -> Resolution:

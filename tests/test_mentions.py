@@ -181,3 +181,10 @@ def test_a_country_or_county_the_model_reads_as_a_person_is_a_place_but_a_countr
                                "The BTCC returns to Hampshire on the weekend of May 19/20. Chad said he would come.")
     names = {m.text for m in a.mentions}
     assert {"Azerbaijan", "Hampshire"} <= names and "Chad" not in names
+
+
+def test_a_county_after_a_place_is_named_without_the_full_stop_and_compounds_need_known_parts(pipeline):
+    a = analyze_text(pipeline, "7/8 April: Brands Hatch Indy, Kent. The school in southwest Miami-Dade called police.")
+    names = {m.text for m in a.mentions}
+    assert "Kent" in names and "Kent." not in names
+    assert "Dade" not in names  # no town called Dade in China

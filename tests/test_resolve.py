@@ -254,3 +254,9 @@ def test_a_world_city_beats_a_small_namesake_that_has_only_the_documents_country
     assert _place(a, "St. Petersburg").country == "RU"
     b = analyze_text(pipeline, "Police in St. Petersburg, Fla., and in Tampa and Clearwater said so.")
     assert (_place(b, "St. Petersburg").country, _place(b, "St. Petersburg").admin1) == ("US", "FL")
+
+
+def test_an_english_county_qualifies_the_town_before_it(pipeline):
+    a = analyze_text(pipeline, "The race moves to Richmond, North Yorkshire, on Sunday.")
+    richmond = _place(a, "Richmond")  # not Richmond, Virginia, nor the one in London
+    assert (richmond.country, richmond.admin1) == ("GB", "ENG") and km(richmond.lat, richmond.lon, 54.40, -1.74) < 30
