@@ -44,6 +44,9 @@ _LIST_JOIN = re.compile(r",? (?:and|or) ")
 _LIST_GOES_ON = re.compile(r" (?:and|or|&) [A-Z]")
 # Between a place and the area it lies in: "Monroe County in northeast Missouri", "a village in the Idlib province".
 _IN_AREA = re.compile(r" in (?:the )?(?:(?:north|south|east|west|central|far|rural)[a-z-]* )*", re.IGNORECASE)
+# A river, lake, mountain, cape or park named after a town: "Tijuana River", "Lake Manassas", "Mount Chaambi".
+_FEATURE = re.compile(r"^(?:(?P<stem>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?) (?:River|Park|Falls|Valley|Creek|Reservoir)|"
+                      r"(?:Lake|Mount|Mt\.|Cape) (?P<stem2>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?))$")
 _COUNTY = re.compile(r"^(?P<stem>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?) (?:County|Parish|District|Borough|Township)$")
 
 
@@ -355,11 +358,15 @@ class Resolver:
         """A name the gazetteer lacks, placed by the known place it is named after, with a wide uncertainty, a
         low confidence and the reason: a county or district near its namesake town ("Orange County"), a
         "X State/City/Province" at X ("Oaxaca State", "Manchester City"), a name ending in a country or
-        region at it ("Local Ireland"; not "Soviet Union" at a town called Union)."""
+        region at it ("Local Ireland"; not "Soviet Union" at a town called Union), a river, lake, mountain or
+        park near the town of its name ("Tijuana River", "Lake Manassas")."""
         words = mention.query.split()
         county = _COUNTY.match(mention.query)
+        feature = _FEATURE.match(mention.query)
         if county:
             tries = [(county.group("stem"), {"city"})]
+        elif feature:  # "Tijuana River", "Lake Manassas", "Oulton Park": by the town it is named after
+            tries = [(feature.group("stem") or feature.group("stem2"), {"city"})]
         elif len(words) > 1 and words[-1] in {"State", "Province", "Region", "City"}:
             tries = [(" ".join(words[:-1]), {"admin1", "city"} if words[-1] != "City" else {"city"})]
         else:
@@ -371,9 +378,10 @@ class Resolver:
             base = self._choose(replace(mention, query=stem), cands, context, mentions)
             if base.place is None:
                 continue
+            around = county or feature  # an area around the town, not the town
             place = replace(base.place, place_id=f"{base.place.place_id}:around", name=mention.query,
-                            kind="area" if county else base.place.kind, population=0,
-                            uncertainty_km=max(base.place.uncertainty_km, 40.0) if county else base.place.uncertainty_km,
+                            kind="area" if around else base.place.kind, population=0,
+                            uncertainty_km=max(base.place.uncertainty_km, 40.0) if around else base.place.uncertainty_km,
                             source=f"{base.place.source} (named after {stem})")
             return Resolution(mention, place, round(base.confidence * 0.5, 3),
                               f"not in the gazetteer; placed at {base.place.name}, which it is named after", 0)

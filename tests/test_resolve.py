@@ -260,3 +260,12 @@ def test_an_english_county_qualifies_the_town_before_it(pipeline):
     a = analyze_text(pipeline, "The race moves to Richmond, North Yorkshire, on Sunday.")
     richmond = _place(a, "Richmond")  # not Richmond, Virginia, nor the one in London
     assert (richmond.country, richmond.admin1) == ("GB", "ENG") and km(richmond.lat, richmond.lon, 54.40, -1.74) < 30
+
+
+def test_a_river_or_lake_the_gazetteer_lacks_is_placed_by_the_town_it_is_named_after_and_says_so(pipeline):
+    a = analyze_text(pipeline, "Sewage works on the Tijuana River in Baja California start soon. Lake Manassas "
+                               "is a 770-acre reservoir near Manassas, Virginia.")
+    river, lake = _place(a, "Tijuana River"), _place(a, "Lake Manassas")
+    assert (river.country, lake.admin1) == ("MX", "VA") and river.kind == lake.kind == "area"
+    reasons = {r.mention.text: r.reason for r in a.resolutions}
+    assert "named after" in reasons["Tijuana River"] and "named after" in reasons["Lake Manassas"]
