@@ -271,10 +271,16 @@ class ToponymRecognizer:
         return out
 
     def _place_heading(self, text: str) -> str | None:
-        """The known place opening an unknown name that ends like an organisation's ("St. Louis Police")."""
+        """The known place opening an unknown name that ends like an organisation's ("St. Louis Police") or a big
+        town's team ("the Buffalo Bisons")."""
         words = text.split()
-        if len(words) < 2 or words[-1].lower().rstrip(".") not in ORG_HEADS or self.gazetteer.lookup_rows(text):
+        if len(words) < 2 or self.gazetteer.lookup_rows(text):
             return None
+        if words[-1].lower().rstrip(".") not in ORG_HEADS:
+            head = " ".join(words[:-1])  # "the Buffalo Bisons": a team of a town of 100,000 or more
+            team = words[-1].endswith("s") and not words[-1].endswith("ss") and any(
+                r["kind"] == "city" and int(r["population"] or 0) >= 100_000 for r in self.gazetteer.lookup_rows(head))
+            return head if team else None
         for k in range(len(words) - 1, 0, -1):
             head = " ".join(words[:k])
             if words[k - 1] not in GENERIC_WORDS and self.gazetteer.lookup_rows(head):
