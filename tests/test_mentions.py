@@ -190,3 +190,12 @@ def test_a_county_after_a_place_is_named_without_the_full_stop_and_compounds_nee
     names = {m.text for m in a.mentions}
     assert "Kent" in names and "Kent." not in names
     assert "Dade" not in names  # no town called Dade in China
+
+
+def test_common_adjectival_forms_name_their_places(pipeline):
+    a = analyze_text(pipeline, "The Saudi military, Palestinian officials, a Bosnian Serb commander, Philippine "
+                               "troops, Tibetan monks and a Korean court were all named.")
+    places = {r.mention.text: r.place.name for r in a.resolutions if r.place}
+    assert places["Saudi"] == "Saudi Arabia" and places["Palestinian"] == "Palestinian Territory"
+    assert places["Philippine"] == "Philippines" and places["Tibetan"] == "Tibet"
+    assert places["Korean"] == "Korean Peninsula"  # "Korean" alone does not say which Korea
