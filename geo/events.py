@@ -43,7 +43,7 @@ from geo.model import (
     TimeExpression,
     TimePrecision,
 )
-from geo.resolve import focus_country, haversine_km
+from geo.resolve import focus_country, haversine_km, in_county
 from geo.timex import day_interval
 
 ACLED_SUB_EVENT_TYPES: dict[EventType, tuple[str, ...]] = {
@@ -421,7 +421,7 @@ def _family(event: Event) -> tuple[str, str, str]:
     """Violent events: the trigger rule (shelling = barrage = artillery; fighting differs from killing);
     others: the trigger's stem ("deadline"), and for statements also the speaker."""
     if event.event_type is EventType.EXPLOSIONS:  # a blast, a bomb, a suicide bomb: one explosion
-        group = {"Suicide bomb": "explosive", "Remote explosive/landmine/IED": "explosive", "Grenade": "explosive"}
+        group = {"Suicide bomb": "explosive", GENERIC_EXPLOSION: "explosive", "Grenade": "explosive"}
         return event.event_type.value, group.get(event.sub_event_type, event.sub_event_type), ""
     if event.event_type in _VIOLENT_TYPES:
         rule = next((i for i, t in enumerate(TRIGGERS) if t.pattern.fullmatch(event.trigger)), -1)
@@ -443,8 +443,7 @@ def _contains(area: Place, point: Place) -> bool:
     if point.kind in {"country", "admin1", "admin2", "area", "region", "continent"}:
         return False
     if area.kind == "admin2":  # a county: no polygon, its middle point and reach
-        return (point.country, point.admin1) == (area.country, area.admin1) and \
-            haversine_km(area.lat, area.lon, point.lat, point.lon) <= 2 * area.uncertainty_km
+        return in_county(area, point)
     if area.kind == "area" and area.geometry is not None:  # "central Turkey": the part, give or take 50 km
         return bool(shapely.dwithin(area.geometry, shapely.Point(point.lon, point.lat), 0.5))
     return False

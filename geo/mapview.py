@@ -15,7 +15,7 @@ import json
 import math
 import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -455,20 +455,20 @@ def ensure_event_store(name: str, records: list[dict[str, object]], folder: Path
         write_event_store(records, folder)
 
 
-def prune_event_stores(folder: Path, keep: set[str] = frozenset(), max_age_s: float = 6 * 3600,  # type: ignore[assignment]
+def prune_event_stores(folder: Path, keep: Collection[str] = (), max_age_s: float = 6 * 3600,
                        max_files: int = 64) -> int:
     """Delete event stores unused for ``max_age_s`` seconds, and the oldest beyond ``max_files`` (a hosted app
     writes one per workspace it draws); returns how many were deleted."""
     import time
 
-    stores = sorted(folder.glob("events-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    stores = sorted(((p.stat().st_mtime, p) for p in folder.glob("events-*.json")), reverse=True)
     now = time.time()
     deleted = 0
-    kept = sum(path.name in keep for path in stores)
-    for path in stores:
+    kept = sum(path.name in keep for _, path in stores)
+    for mtime, path in stores:
         if path.name in keep:
             continue
-        if kept >= max_files or now - path.stat().st_mtime > max_age_s:
+        if kept >= max_files or now - mtime > max_age_s:
             path.unlink(missing_ok=True)
             deleted += 1
         else:

@@ -277,10 +277,7 @@ class ToponymRecognizer:
         if len(words) < 2 or self.gazetteer.lookup_rows(text):
             return None
         if words[-1].lower().rstrip(".") not in ORG_HEADS:
-            head = " ".join(words[:-1])  # "the Buffalo Bisons": a team of a town of 100,000 or more
-            team = words[-1].endswith("s") and not words[-1].endswith("ss") and any(
-                r["kind"] == "city" and int(r["population"] or 0) >= 100_000 for r in self.gazetteer.lookup_rows(head))
-            return head if team else None
+            return self._team_town(text, 100_000)  # "the Buffalo Bisons": a team of a town of 100,000 or more
         for k in range(len(words) - 1, 0, -1):
             head = " ".join(words[:k])
             if words[k - 1] not in GENERIC_WORDS and self.gazetteer.lookup_rows(head):
@@ -462,20 +459,24 @@ class ToponymRecognizer:
         start = ent.start  # type: ignore[attr-defined]
         if start == 0 or ent.doc[start - 1].text.lower() not in {"the", "every", "a", "their", "its"}:  # type: ignore[attr-defined]
             return False
-        words = ent.text.split()  # type: ignore[attr-defined]
+        return self._team_town(ent.text, 500_000) is not None  # type: ignore[attr-defined]
+
+    def _team_town(self, text: str, min_population: int) -> str | None:
+        """The town of a team's name: a town of ``min_population`` or more, then a plural ("Buffalo Bisons")."""
+        words = text.split()
         if len(words) < 2 or not words[-1].endswith("s") or words[-1].endswith("ss"):
-            return False
+            return None
         town = " ".join(words[:-1])
-        return any(r["kind"] == "city" and int(r["population"] or 0) >= 500_000 for r in self.gazetteer.lookup_rows(town))
+        return town if any(r["kind"] == "city" and int(r["population"] or 0) >= min_population
+                           for r in self.gazetteer.lookup_rows(town)) else None
 
     def _split_abbreviation(self, tokens: list[_Tok], i: int) -> str | None:
         """A state or province abbreviation after a town and a comma whose period spaCy made a token of its own."""
         tok = tokens[i]
-        if not (0 < i < len(tokens) - 1 and tokens[i - 1].text == "," and tokens[i + 1].text == "."
-                and tokens[i + 1].idx == tok.idx + len(tok.text) and tok.text.isalpha() and tok.text[:1].isupper()
-                and len(tok.text) <= 5):
+        text = _with_cut_period(tokens, i)
+        if not (i > 0 and tokens[i - 1].text == "," and text.endswith(".") and tok.text.isalpha()
+                and tok.text[:1].isupper() and len(tok.text) <= 5):
             return None
-        text = tok.text + "."
         rows = self.gazetteer.lookup_rows(text)
         return text if any(r["kind"] == "admin1" and r["exact"].endswith(".") for r in rows) else None
 
@@ -483,10 +484,7 @@ class ToponymRecognizer:
         """Whether tokens[j:] read ", <state or province>" ("Wainwright, Alta.", "Hugo, Oklahoma")."""
         if j + 1 >= len(tokens) or tokens[j].text != "," or not tokens[j + 1].text[:1].isupper():
             return False
-        name = tokens[j + 1].text
-        if j + 2 < len(tokens) and tokens[j + 2].text == "." and tokens[j + 2].idx == tokens[j + 1].idx + len(name):
-            name += "."
-        return any(r["kind"] == "admin1" for r in self.gazetteer.lookup_rows(name))
+        return any(r["kind"] == "admin1" for r in self.gazetteer.lookup_rows(_with_cut_period(tokens, j + 1)))
 
     def _coordinated_with_place(self, tokens: list[_Tok], i: int, ent_of: dict[int, object]) -> bool:
         """Whether tokens[i] is the next item of a list of places ("from Gloucester and Cheltenham")."""
@@ -559,6 +557,14 @@ _ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,3}|W\.Va\.)$")
 
 #: Words after which a capitalised word naming a town is the town, whatever the model says.
 PLACE_PREPOSITIONS = {"in", "to", "into", "from", "near", "outside", "at", "via", "through", "on"}
+
+
+def _with_cut_period(tokens: list[_Tok], i: int) -> str:
+    """tokens[i]'s text, with the period spaCy cut off into a token of its own put back ("Ont" "." -> "Ont.")."""
+    tok = tokens[i]
+    if i + 1 < len(tokens) and tokens[i + 1].text == "." and tokens[i + 1].idx == tok.idx + len(tok.text):
+        return tok.text + "."
+    return tok.text
 
 
 def _names_a_language(tokens: list[_Tok], i: int, size: int, ent_of: dict[int, object]) -> bool:

@@ -50,6 +50,13 @@ _FEATURE = re.compile(r"^(?:(?P<stem>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?) (?:River|
 _COUNTY = re.compile(r"^(?P<stem>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?) (?:County|Parish|District|Borough|Township)$")
 
 
+def in_county(county: Place, place: Place) -> bool:
+    """Whether a place lies in a county drawn as a point (no polygon at admin-2): in its admin-1 region and
+    within twice its reach of its middle."""
+    return (county.country, county.admin1) == (place.country, place.admin1) and \
+        haversine_km(county.lat, county.lon, place.lat, place.lon) <= 2 * county.uncertainty_km
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -141,6 +148,7 @@ class DocumentContext:
     own_countries: dict[str, Counter[str]] = field(default_factory=dict)
     own_admin1: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
     text: str = ""  # the document's text, for the words between a name and its qualifier
+    candidates: dict[Mention, list[Place]] = field(default_factory=dict)  # each named mention's gazetteer places
 
     def country_share(self, country: str | None, name: str | None = None) -> float:
         own = self.own_countries.get(name or "", Counter())
@@ -161,7 +169,6 @@ class DocumentContext:
 class Resolver:
     """Resolves an article's mentions to places, using the whole document as context."""
 
-    LEAVE_ONE_OUT = True
     COUNTRY_W = 1.5
     FAMOUS = 500_000
     ADMIN1_W = 0.75
@@ -175,7 +182,7 @@ class Resolver:
         candidates = {m: self._candidates(m) for m in mentions if m.kind not in {MentionKind.ANAPHOR,
                                                                                  MentionKind.AREA_PHRASE}}
         context = self._context(candidates)
-        context.text = article.text
+        context.text, context.candidates = article.text, candidates
         # First pass: the unambiguous places become anchors for proximity.
         context.anchors = [c[0] for c in candidates.values()
                            if len(c) == 1 and c[0].kind in {"city", "admin2", "facility", "landmark"}]
@@ -250,7 +257,7 @@ class Resolver:
         score = prior + (0.6 if place.capital else 0.0)
         if alias_only:
             score -= 0.7  # known by that name only as an alternate ("Salisbury" for Harare): its own name first
-        name = normalize_name(mention.query) if self.LEAVE_ONE_OUT else None
+        name = normalize_name(mention.query)
         score += (self.COUNTRY_W * context.country_share(place.country, name)
                   + self.ADMIN1_W * context.admin1_share(place.country, place.admin1, name))
         anchors = [a for a in context.anchors if a.place_id != place.place_id]
@@ -259,9 +266,8 @@ class Resolver:
             score += math.exp(-nearest / 300.0)
         for q in qualifiers:
             if q.kind == "country" and q.country == place.country or q.kind == "admin1" and (
-                    q.country, q.admin1) == (place.country, place.admin1) or q.kind == "admin2" and (
-                    q.country, q.admin1) == (place.country, place.admin1) and place.kind == "city" and \
-                    haversine_km(q.lat, q.lon, place.lat, place.lon) <= 2 * q.uncertainty_km:
+                    q.country, q.admin1) == (place.country, place.admin1) or q.kind == "admin2" and \
+                    place.kind == "city" and in_county(q, place):
                 score += 3.0  # "Paris, Texas", "Rockingham, Northamptonshire" (a county: within its reach)
         if mention.feature_hint and place.kind == mention.feature_hint:
             score += 2.0
@@ -282,7 +288,7 @@ class Resolver:
         towns = {(p.country, p.admin1) for p in cands if p.kind == "city"}
         query = normalize_name(mention.query)
         own_name = any(p.kind == "city" and normalize_name(p.name) == query for p in cands)
-        adjust = self._kind_adjustments(mention, cands, qualifiers, mentions, context.text)
+        adjust = self._kind_adjustments(mention, cands, qualifiers, mentions, context)
         scored = sorted(((self.score(p, mention, context, qualifiers, namesake=(p.country, p.admin1) in towns,
                                      alias_only=own_name and p.kind == "city" and normalize_name(p.name) != query)
                           + adjust.get(p.kind, 0.0), p)
@@ -321,7 +327,7 @@ class Resolver:
         return big
 
     def _kind_adjustments(self, mention: Mention, cands: Sequence[Place], qualifiers: Sequence[Place],
-                          mentions: Sequence[Mention], text: str) -> dict[str, float]:
+                          mentions: Sequence[Mention], context: DocumentContext) -> dict[str, float]:
         """Score changes by kind of place, from how the name is used:
 
         * a town named like a country, region, continent or sea ("Greece", N.Y.; the "Middle East" of Baltimore)
@@ -334,6 +340,7 @@ class Resolver:
           of the other name's likeliest place.
         """
         kinds = {p.kind for p in cands}
+        text = context.text
         out: dict[str, float] = {}
         if "facility" in kinds and AVIATION.search(text[max(0, mention.start - 120): mention.end + 120]):
             out["facility"] = 1.5
@@ -342,13 +349,15 @@ class Resolver:
         if "admin2" in kinds and not any(w in ADMIN2_WORDS for w in mention.query.split()):
             out["admin2"] = -0.5
         for other in mentions:
-            if other is mention or other.sentence != mention.sentence or not text:
+            if other is mention or other.sentence != mention.sentence:
                 continue
             after = other.start >= mention.end
             gap = text[mention.end:other.start] if after else text[other.end:mention.start]
             if not _LIST_JOIN.fullmatch(gap):
                 continue
-            sibling = self.gazetteer.candidates(other.query)
+            sibling = context.candidates.get(other)
+            if sibling is None:
+                sibling = self.gazetteer.candidates(other.query)
             kind = max(sibling, key=self.gazetteer.prior).kind if sibling else None
             if kind in {"country", "admin1", "city"} and kind in kinds and len(kinds) > 1:
                 out[kind] = out.get(kind, 0.0) + 1.0
@@ -387,18 +396,18 @@ class Resolver:
                               f"not in the gazetteer; placed at {base.place.name}, which it is named after", 0)
         return None
 
-    def _qualifiers(self, mention: Mention, mentions: Sequence[Mention], text: str = "") -> list[Place]:
+    def _qualifiers(self, mention: Mention, mentions: Sequence[Mention], text: str) -> list[Place]:
         """Places named right after the mention, as in "Paris, Texas", "Moscow, Idaho" or "Monroe County in
         northeast Missouri"; not the next item of a list ("Washington, New York and Boston")."""
         out = []
         for other in mentions:
             if other.sentence != mention.sentence or other.start <= mention.end:
                 continue
-            gap = text[mention.end:other.start] if text else " " * (other.start - mention.end)
+            gap = text[mention.end:other.start]
             comma = other.start - mention.end <= 2 and not gap.strip(" ,")
-            if comma and text and _LIST_GOES_ON.match(text, other.end):
+            if comma and _LIST_GOES_ON.match(text, other.end):
                 continue  # "Washington, New York and Boston": "New York" is the next town of the list
-            if comma or text and _IN_AREA.fullmatch(gap):
+            if comma or _IN_AREA.fullmatch(gap):
                 out += [p for p in self.gazetteer.candidates(other.query) if p.kind in {"country", "admin1", "admin2"}]
         return out
 
