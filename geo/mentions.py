@@ -100,27 +100,44 @@ class _Candidate:
 
 
 class ToponymRecognizer:
-    """Finds place mentions in an article; see the module docstring for the recognisers."""
+    """Finds place mentions in an article; see the module docstring for the recognisers.
 
-    MISREAD_TOWN = 20_000  # a town this big is not misread as a person after "to" or in a list of places
+    One recogniser is shared by every user of a server (the app caches one ``Pipeline``): it holds only
+    read-only resources. Everything about one document lives in a ``_DocumentScan`` made per call, so
+    concurrent calls from several threads cannot see each other's state."""
 
     def __init__(self, gazetteer: OfflineGazetteer, nlp: object) -> None:
         self.gazetteer = gazetteer
         self.nlp = nlp
-        self._person_words: set[str] = set()
-        from wordfreq import zipf_frequency
-
-        self._zipf = zipf_frequency
-        self._sentence_starts: set[int] = set()
         names = sorted({n for up in gazetteer.user_places for n in up.names}, key=len, reverse=True)
-        self._user_pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b",
-                                        re.IGNORECASE) if names else None
+        self.user_pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b",
+                                       re.IGNORECASE) if names else None
 
-    # -- public ---------------------------------------------------------------------------
     def recognize(self, article: Article, doc: object | None = None) -> list[Mention]:
         doc = doc if doc is not None else self.nlp(article.text)  # type: ignore[operator]
-        sentence_of = _SentenceIndex(article)
+        return _DocumentScan(self, article).run(doc)
+
+
+class _DocumentScan:
+    """One document's recognition: the shared recogniser's resources plus this document's own state
+    (its sentence starts, the words of the people it names, the places found so far)."""
+
+    MISREAD_TOWN = 20_000  # a town this big is not misread as a person after "to" or in a list of places
+
+    def __init__(self, recognizer: ToponymRecognizer, article: Article) -> None:
+        from wordfreq import zipf_frequency
+
+        self.gazetteer = recognizer.gazetteer
+        self._zipf = zipf_frequency
+        self._user_pattern = recognizer.user_pattern
+        self.article = article
         self._sentence_starts = {s.start for s in article.sentences}
+        self._person_words: set[str] = set()
+        self._place_ends: set[int] = set()  # token indices that end a place found so far
+
+    def run(self, doc: object) -> list[Mention]:
+        article = self.article
+        sentence_of = _SentenceIndex(article)
         skip = {s.index for s in article.sentences if s.kind is not SentenceKind.STORY}
         candidates: list[_Candidate] = []
         ents = list(doc.ents)  # type: ignore[attr-defined]
@@ -294,7 +311,7 @@ class ToponymRecognizer:
             for i in range(ent.start, ent.end):  # type: ignore[attr-defined]
                 ent_of[i] = ent
         n = len(tokens)
-        self._place_ends: set[int] = set()  # token indices that end a place found so far
+        self._place_ends = set()
         i = 0
         while i < n:
             tok = tokens[i]

@@ -24,7 +24,7 @@ from geo.ingest import load_article
 from geo.mentions import ToponymRecognizer
 from geo.model import Article, Event, Mention, Resolution, TimeExpression
 from geo.nlp import load_pipeline
-from geo.resolve import GeocoderChain, Resolver, focus_country, online_members
+from geo.resolve import GeocoderChain, Resolver, focus_country, online_members, recording_failures
 from geo.settings import Settings
 from geo.timex import TimeTagger
 
@@ -141,10 +141,10 @@ class Pipeline:
         mentions = self.recognizer.recognize(article, doc)
         timings["mentions"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        failures_before = len(self.chain.failures)
-        resolutions = self.resolver.resolve(article, mentions)
+        with recording_failures() as failures:  # this analysis's failures only, whoever else shares the chain
+            resolutions = self.resolver.resolve(article, mentions)
         timings["resolution"] = time.perf_counter() - t0
-        for failure in self.chain.failures[failures_before:]:
+        for failure in failures:
             warnings.append(f"Online geocoding of “{failure.query}” did not work ({failure.error}); "
                             "the offline gazetteer's answer is used.")
         t0 = time.perf_counter()

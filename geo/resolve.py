@@ -15,8 +15,11 @@ import math
 import re
 import sqlite3
 import threading
+import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -64,21 +67,38 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-# -- geopy composition: chain and cache ------------------------------------------------------
-@dataclass
+# -- geopy composition: chain, breaker and cache ---------------------------------------------
+@dataclass(frozen=True)
 class ProviderFailure:
     provider: str
     query: str
     error: str
 
 
+# The failure lists of the analyses running in this thread (or asyncio task): a chain shared by every user of a
+# server records each failure in the lists of the caller that met it, never in a list of its own.
+_FAILURE_SINKS: ContextVar[tuple[list[ProviderFailure], ...]] = ContextVar("geocoder_failure_sinks", default=())
+MAX_FAILURES_RECORDED = 50  # per recording: a long article full of unknown names still makes a short warning
+
+
+@contextmanager
+def recording_failures() -> Iterator[list[ProviderFailure]]:
+    """Collect the geocoder failures met inside the ``with`` block by this thread only (nestable)."""
+    sink: list[ProviderFailure] = []
+    token = _FAILURE_SINKS.set((*_FAILURE_SINKS.get(), sink))
+    try:
+        yield sink
+    finally:
+        _FAILURE_SINKS.reset(token)
+
+
 class GeocoderChain(Geocoder):
-    """Tries each geocoder in order; the first answer wins. Failures are recorded, not raised."""
+    """Tries each geocoder in order; the first answer wins. Failures are reported to the caller's
+    ``recording_failures()`` and logged, not raised; the chain itself keeps no per-call state."""
 
     def __init__(self, members: Sequence[tuple[str, Callable[..., Location | list[Location] | None]]]) -> None:
         super().__init__(user_agent="situation-map-chain")
         self.members = list(members)
-        self.failures: list[ProviderFailure] = []
 
     def geocode(self, query: str, *, exactly_one: bool = True, **kwargs: object) -> Location | list[Location] | None:
         for name, geocode in self.members:
@@ -86,12 +106,48 @@ class GeocoderChain(Geocoder):
                 result = geocode(query, exactly_one=exactly_one, **kwargs)
             except (geopy_exc.GeopyError, OSError) as err:
                 kind = "timed out" if isinstance(err, geopy_exc.GeocoderTimedOut) else "failed"
-                self.failures.append(ProviderFailure(name, query, f"{name} {kind}: {err}"))
+                failure = ProviderFailure(name, query, f"{name} {kind}: {err}")
+                for sink in _FAILURE_SINKS.get():
+                    if len(sink) < MAX_FAILURES_RECORDED:
+                        sink.append(failure)
                 log.warning("geocoder %s %s for %r: %s", name, kind, query, err)
                 continue
             if result:
                 return result
         return None
+
+
+class CircuitBreaker:
+    """Wraps an online geocode callable: after ``threshold`` failures in a row it is skipped for ``cooldown``
+    seconds (raising ``GeocoderUnavailable`` at once), so a provider that is down does not stall every user
+    for its whole timeout on every unknown name. Thread-safe; its only state is the run of failures."""
+
+    def __init__(self, geocode: Callable[..., Location | list[Location] | None], name: str, threshold: int = 3,
+                 cooldown: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.geocode_func, self.name = geocode, name
+        self.threshold, self.cooldown, self.clock = threshold, cooldown, clock
+        self._lock = threading.Lock()
+        self._failures_in_a_row = 0
+        self._open_until = 0.0
+
+    def __call__(self, query: str, **kwargs: object) -> Location | list[Location] | None:
+        with self._lock:
+            wait = self._open_until - self.clock()
+        if wait > 0:
+            raise geopy_exc.GeocoderUnavailable(
+                f"skipped: {self.name} failed {self.threshold} times in a row; tried again in {wait:.0f} s")
+        try:
+            result = self.geocode_func(query, **kwargs)
+        except (geopy_exc.GeopyError, OSError):
+            with self._lock:
+                self._failures_in_a_row += 1
+                if self._failures_in_a_row >= self.threshold:
+                    self._open_until = self.clock() + self.cooldown
+                    self._failures_in_a_row = 0
+            raise
+        with self._lock:
+            self._failures_in_a_row = 0
+        return result
 
 
 class PersistentGeocodeCache:
@@ -132,7 +188,9 @@ def online_members(settings: Settings) -> list[tuple[str, Callable[..., Location
                           domain=settings.nominatim_domain, scheme=settings.nominatim_scheme)
     limited = RateLimiter(nominatim.geocode, min_delay_seconds=settings.online_min_delay, max_retries=1,
                           swallow_exceptions=False)
-    return [("nominatim", PersistentGeocodeCache(limited, settings.geocode_cache_path, "nominatim"))]
+    guarded = CircuitBreaker(limited, "nominatim", settings.online_breaker_failures, settings.online_breaker_cooldown)
+    # The cache is asked first: a name answered before is answered even while the provider is skipped.
+    return [("nominatim", PersistentGeocodeCache(guarded, settings.geocode_cache_path, "nominatim"))]
 
 
 # -- context-aware resolution ----------------------------------------------------------------
@@ -414,12 +472,11 @@ class Resolver:
     def _online(self, mention: Mention) -> Resolution:
         if self.chain is None or len(self.chain.members) <= 1:
             return Resolution(mention, None, 0.0, "not in the offline gazetteer", 0)
-        before = len(self.chain.failures)
-        location = self.chain.geocode(mention.query)
+        with recording_failures() as failures:
+            location = self.chain.geocode(mention.query)
         if isinstance(location, list):
             location = location[0] if location else None
         if location is None:
-            failures = self.chain.failures[before:]
             reason = "; ".join(f.error for f in failures) if failures else "no geocoder knows this name"
             return Resolution(mention, None, 0.0, reason, 0)
         raw = location.raw or {}

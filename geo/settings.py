@@ -24,6 +24,9 @@ class Settings:
     online_user_agent: str = "situation-map/0.1 (offline-first news mapper)"
     online_timeout: float = 5.0
     online_min_delay: float = 1.0
+    #: After this many online failures in a row the provider is skipped for ``online_breaker_cooldown`` seconds.
+    online_breaker_failures: int = 3
+    online_breaker_cooldown: float = 60.0
     #: Nominatim-compatible server (tests point it at a local HTTP server).
     nominatim_domain: str = "nominatim.openstreetmap.org"
     nominatim_scheme: str = "https"
