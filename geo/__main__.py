@@ -6,19 +6,92 @@ import argparse
 import datetime as dt
 import json
 import logging
+import os
+import secrets
+import stat
 import sys
 from pathlib import Path
 
-from geo.errors import SituationMapError
+from geo.errors import OutputPathError, PublicationDateError, SituationMapError
 
 log = logging.getLogger("geo")
 
 
 def _date(text: str) -> dt.date:
+    from geo.ingest import check_published
+
     try:
-        return dt.date.fromisoformat(text)
+        return check_published(dt.date.fromisoformat(text))
     except ValueError as err:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from err
+    except PublicationDateError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
+
+
+def _writable(path: Path) -> bool:
+    """Whether we may write ``path``: by the OS's rules, and not marked read-only by its owner (root may
+    write anything, but a file or folder without any write permission is not meant to be written)."""
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+
+def _check_output(option: str, name: str) -> Path:
+    """The output path, if a file can be written there (atomically, through a temporary file beside it)."""
+    path = Path(name)
+    folder = path.parent
+    try:
+        if path.is_dir():
+            raise OutputPathError(f"{option} {name} is a folder; give the name of a file in it")
+        if not folder.exists():
+            raise OutputPathError(f"{option} {name}: the folder {folder} does not exist; create it first")
+        if not folder.is_dir():
+            raise OutputPathError(f"{option} {name}: {folder} is not a folder")
+        if not (_writable(folder) and os.access(folder, os.X_OK)):
+            raise OutputPathError(f"{option} {name}: the folder {folder} is not writable; choose another folder")
+        if path.exists() and not _writable(path):
+            raise OutputPathError(f"{option} {name} is read-only; choose another file name or make it writable")
+    except OSError as err:
+        raise OutputPathError(f"{option} {name} cannot be written: {err.strerror or err}") from err
+    return path
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Every output path, checked before any analysis, so that a bad one costs nothing and writes nothing."""
+    outputs = {"--out": args.out, "--places": getattr(args, "places", None)}
+    checked = {option: _check_output(option, name).resolve() for option, name in outputs.items() if name}
+    if len(set(checked.values())) < len(checked):
+        raise OutputPathError("--out and --places name the same file; give two different file names")
+    for name in args.file:
+        for option, path in checked.items():
+            if Path(name).resolve() == path:
+                raise OutputPathError(f"{option} {path} would overwrite the article {name}; give another file name")
+
+
+def _write_all(outputs: dict[Path, bytes]) -> None:
+    """Write every output to a temporary file beside it, then move them all into place: a failure leaves
+    every file as it was and no temporary file behind."""
+    moves: list[tuple[Path, Path]] = []
+    target = Path()
+    try:
+        for target, data in outputs.items():
+            temp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+            moves.append((temp, target))
+            _write_new(temp, data, like=target)
+        for temp, target in moves:
+            os.replace(temp, target)
+    except OSError as err:
+        raise OutputPathError(f"Could not write {target}: {err.strerror or err}") from err
+    finally:
+        for temp, _ in moves:
+            temp.unlink(missing_ok=True)
+
+
+def _write_new(temp: Path, data: bytes, like: Path) -> None:
+    """Create ``temp`` (it must not exist) holding ``data``, with the permissions of ``like`` if it exists."""
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    if like.exists():
+        os.chmod(temp, stat.S_IMODE(like.stat().st_mode))
 
 
 def _analyze(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -27,12 +100,13 @@ def _analyze(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
     if args.article_id and len(args.file) > 1:
         raise SituationMapError("--article-id names one article; give one file with it, or none")
+    missing = [name for name in args.file if not Path(name).is_file()]
+    if missing:
+        raise SituationMapError(f"No such file: {', '.join(missing)}")
     pipeline = Pipeline()
     analyses = []
     for name in args.file:
         path = Path(name)
-        if not path.exists():
-            raise SituationMapError(f"No such file: {path}")
         article = pipeline.load(path.read_bytes(), published=args.date, filename=path.name,
                                 article_id=args.article_id or path.stem)
         analysis = pipeline.analyze(article)
@@ -50,21 +124,23 @@ def cmd_extract(args: argparse.Namespace) -> int:
         from geo.export import area_names, to_acled
 
         countries, admin1 = area_names(pipeline.gazetteer, events)
-        to_acled(events, country_names=countries, admin1_names=admin1).to_csv(out, index=False)
+        rows = to_acled(events, country_names=countries, admin1_names=admin1)
+        outputs = {out: rows.to_csv(index=False).encode("utf-8")}
     else:
-        _write_geojson(events, out)
+        outputs = {out: _geojson_bytes(events)}
     if args.places:
-        _write_geojson(workspace.places, Path(args.places))
+        outputs[Path(args.places)] = _geojson_bytes(workspace.places)
+    _write_all(outputs)
     told = sum(1 for e in workspace.events if len(e.tellings) > 1)
     print(f"{len(events)} events ({told} told more than once), {len(workspace.places)} places, "
           f"{len(workspace.analyses)} article(s) -> {out}")
     return 0
 
 
-def _write_geojson(frame, path: Path) -> None:  # type: ignore[no-untyped-def]
-    """GeoJSON via geopandas (datetimes as ISO strings)."""
+def _geojson_bytes(frame) -> bytes:  # type: ignore[no-untyped-def]
+    """GeoJSON via geopandas (datetimes as ISO strings), UTF-8."""
     data = json.loads(frame.to_json(na="null", drop_id=True, to_wgs84=True, default=str))
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def cmd_map(args: argparse.Namespace) -> int:
@@ -73,7 +149,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     pipeline, workspace = _analyze(args)
     title = " + ".join(a.title for a in workspace.articles if a.title)
     m = standalone_map(workspace.places, workspace.events_gdf, pipeline.gazetteer, pipeline.settings, title=title)
-    m.save(args.out)
+    _write_all({Path(args.out): m.get_root().render().encode("utf-8")})
     print(f"map with {len(workspace.events)} events -> {args.out}")
     return 0
 
@@ -106,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
     handlers = {"extract": cmd_extract, "map": cmd_map, "build": cmd_build}
     try:
+        if args.command != "build":
+            _check_outputs(args)
         return handlers[args.command](args)
     except SituationMapError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -35,3 +35,11 @@ class DataNotBuiltError(SituationMapError):
 
 class ModelNotFoundError(SituationMapError):
     """No spaCy pipeline of the configured names is installed."""
+
+
+class PublicationDateError(InputError):
+    """The publication date is outside the range of dates the app can place events in."""
+
+
+class OutputPathError(SituationMapError):
+    """An output file cannot be written where the user asked."""

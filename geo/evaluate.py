@@ -38,7 +38,9 @@ ANCHORS = {"edinburgh": "Edinburgh Geoparser", "yahoo": "Yahoo PlaceSpotter", "e
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The records of a JSON Lines file, one per line. Lines end at line feeds only: str.splitlines() also
+    splits at U+2028, U+2029 and U+0085, which JSON strings may hold unescaped."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
 
 
 def parse_date(text: object) -> dt.date | None:

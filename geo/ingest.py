@@ -6,13 +6,21 @@ Promotional lines ("CLICK HERE TO GET THE FOX NEWS APP") and credit lines are se
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import logging
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
-from geo.errors import ArticleTooLargeError, BinaryInputError, EmptyArticleError, InputError
+from geo.errors import (
+    ArticleTooLargeError,
+    BinaryInputError,
+    EmptyArticleError,
+    InputError,
+    PublicationDateError,
+)
 from geo.model import Article, Sentence, SentenceKind
 
 log = logging.getLogger(__name__)
@@ -44,16 +52,53 @@ class DecodedText:
     encoding: str
 
 
+_BINARY_MESSAGE = ("This looks like a binary file (PDF, image, archive or word-processor file), not text. "
+                   "Save the article as .txt, .md or .html, or paste its text.")
+# Byte-order marks, longest first: a UTF-32-LE mark begins with the UTF-16-LE one.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _mostly_printable(text: str) -> bool:
+    sample = text[:4096]
+    printable = sum(1 for ch in sample if ch.isprintable() or ch in "\n\r\t")
+    return printable >= 0.95 * len(sample)
+
+
+def _decode_wide(raw: bytes) -> DecodedText | None:
+    """UTF-16 (what Windows Notepad saves as "Unicode") or UTF-32 text: by its byte-order mark or, without
+    one, by NUL bytes at one parity of positions only (the high bytes of Latin text); None when it is not."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return DecodedText(text, encoding) if _mostly_printable(text) else None
+    sample = raw[:4096]
+    half = max(len(sample) // 2, 1)
+    nul_even, nul_odd = sample[0::2].count(0) / half, sample[1::2].count(0) / half
+    dominant, other = max(nul_even, nul_odd), min(nul_even, nul_odd)
+    if len(raw) % 2 or dominant < 0.1 or other > dominant / 4:
+        return None
+    encoding = "utf-16-le" if nul_odd > nul_even else "utf-16-be"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return DecodedText(text, encoding) if _mostly_printable(text) else None
+
+
 def decode_bytes(raw: bytes) -> DecodedText:
     """Decode uploaded bytes; refuse binary files with a message that says so."""
     if not raw.strip():
         raise EmptyArticleError("The file is empty: there is no text to map.")
+    wide = _decode_wide(raw)
+    if wide is not None:
+        return wide
     sample = raw[:4096]
     if b"\x00" in sample or sample.startswith((b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
-        raise BinaryInputError(
-            "This looks like a binary file (PDF, image, archive or word-processor file), not text. "
-            "Save the article as .txt, .md or .html, or paste its text."
-        )
+        raise BinaryInputError(_BINARY_MESSAGE)
     for encoding in ("utf-8-sig",):
         try:
             return DecodedText(raw.decode(encoding), "utf-8")
@@ -91,15 +136,74 @@ def html_to_text(html: str) -> tuple[str, dict[str, str]]:
             meta["title"] = metadata.title
         if metadata.date:
             meta["date"] = metadata.date
-    if not text.strip():
-        # Fall back to all visible text (trafilatura may find no "main" block in a short page).
-        from lxml import html as lxml_html
-
-        tree = lxml_html.fromstring(html)
-        for bad in tree.xpath("//script|//style|//noscript|//template"):
-            bad.drop_tree()
-        text = "\n".join(line.strip() for line in tree.text_content().splitlines() if line.strip())
+    page = _collect(html)
+    if not text.strip() or (page.max_depth > _LXML_MAX_DEPTH and len(text.strip()) < 0.5 * len(page.text())):
+        # Fall back to all visible text: trafilatura may find no "main" block in a short page, and lxml
+        # (under trafilatura) drops whatever lies deeper than libxml2's nesting limit, about 255 elements.
+        text = page.text()
     return text, meta
+
+
+_LXML_MAX_DEPTH = 200
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                   "track", "wbr"})
+
+
+class _VisibleText(HTMLParser):
+    """Collects the text a browser would show, without building a tree, so that no depth of nesting
+    loses it; the contents of scripts, styles, <noscript> and <template> are never collected."""
+
+    HIDDEN = frozenset({"script", "style", "noscript", "template"})
+    BLOCKS = frozenset({"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+                        "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol",
+                        "p", "pre", "section", "table", "td", "th", "title", "tr", "ul"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+        self.depth = self.max_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _VOID:
+            self.depth += 1
+            self.max_depth = max(self.max_depth, self.depth)
+        if tag in self.HIDDEN:
+            self.hidden += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID:
+            self.depth = max(self.depth - 1, 0)
+        if tag in self.HIDDEN:
+            self.hidden = max(self.hidden - 1, 0)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        lines = "".join(self.parts).splitlines()
+        return "\n".join(" ".join(line.split()) for line in lines if line.strip())
+
+
+def _collect(html: str) -> _VisibleText:
+    collector = _VisibleText()
+    collector.feed(html)
+    collector.close()
+    return collector
+
+
+def visible_text(html: str) -> str:
+    """All visible text of an HTML page, one line per block, scripts and styles dropped."""
+    return _collect(html).text()
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -207,6 +311,24 @@ def _title_from(text: str, sentences: list[Sentence]) -> str:
     return first if len(first) <= 90 else first[:90].rsplit(" ", 1)[0] + "…"
 
 
+# Publication dates are accepted from 1800 to 2200. Event times become pandas Timestamps, which cover only
+# 1677-09-21 .. 2262-04-11, and are read relative to the publication date: "last century" or "three decades
+# ago" reach back up to about a century, "next year" or "in 30 years" forward by decades. The range leaves a
+# century of room before and 60 years after it; no news article is published outside it.
+EARLIEST_PUBLISHED_YEAR = 1800
+LATEST_PUBLISHED_YEAR = 2200
+
+
+def check_published(published: dt.date) -> dt.date:
+    """The publication date, if the app can place events relative to it; else PublicationDateError."""
+    if not EARLIEST_PUBLISHED_YEAR <= published.year <= LATEST_PUBLISHED_YEAR:
+        raise PublicationDateError(
+            f"The publication date {published.isoformat()} is out of range: give the date the article was "
+            f"published, from {EARLIEST_PUBLISHED_YEAR}-01-01 to {LATEST_PUBLISHED_YEAR}-12-31."
+        )
+    return published
+
+
 def article_id_for(text: str) -> str:
     return "a-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
@@ -222,6 +344,8 @@ def load_article(
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Article:
     """Turn raw content into an Article. Raises an InputError subclass with a user-facing message."""
+    if published is not None:
+        check_published(published)
     notes: list[str] = []
     if isinstance(content, bytes):
         decoded = decode_bytes(content)
@@ -245,10 +369,11 @@ def load_article(
     published_source = "user"
     if published is None and meta.get("date"):
         try:
-            published = dt.date.fromisoformat(meta["date"][:10])
+            published = check_published(dt.date.fromisoformat(meta["date"][:10]))
             published_source = "html-metadata"
             notes.append(f"Publication date {published.isoformat()} taken from the page's metadata.")
-        except ValueError:
+        except (ValueError, PublicationDateError):
+            published = None
             log.info("unusable HTML date %r", meta.get("date"))
     if published is None:
         published_source = "default"

@@ -1,7 +1,12 @@
+import codecs
 import json
 import subprocess
 import sys
 
+import pytest
+
+import geo.__main__ as cli
+from geo.errors import OutputPathError
 from tests.conftest import ROOT, SAMPLE
 
 REQUIRED = {"event_id", "event_type", "date_start", "date_end", "time_precision", "place_name", "geo_precision",
@@ -23,6 +28,7 @@ def test_extract_writes_geojson_events_and_places(tmp_path):
         assert feature["geometry"]["type"] == "Point"
     kinds = {f["properties"]["kind"] for f in json.loads(places.read_text())["features"]}
     assert {"city", "facility", "admin1", "country"} <= kinds
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.geojson", "places.geojson"]  # no temporary file
 
 
 def test_extract_acled_csv(tmp_path):
@@ -58,6 +64,7 @@ def test_map_writes_one_offline_html_file(tmp_path):
     result = _run("map", str(SAMPLE), "--date", "2022-04-19", "--out", str(out))
     assert result.returncode == 0, result.stderr
     html = out.read_text()
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
     assert "<script src=\"http" not in html and "<link href=\"http" not in html and "sm-play" in html
 
 
@@ -70,3 +77,95 @@ def test_bad_input_gets_a_message_not_a_traceback(tmp_path):
     assert result.returncode == 2 and "No such file" in result.stderr
     result = _run("extract", str(SAMPLE), "--date", "19/04/2022", "--out", str(tmp_path / "x.geojson"))
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+
+
+@pytest.fixture
+def no_analysis(monkeypatch):
+    """Fails the test if the command gets as far as analysing an article."""
+    def analyze(args):
+        raise AssertionError("the analysis ran before the arguments were checked")
+    monkeypatch.setattr(cli, "_analyze", analyze)
+
+
+@pytest.mark.parametrize("command", ["extract", "map"])
+@pytest.mark.parametrize("date", ["3000-01-01", "0001-01-01", "9999-12-31", "1799-12-31", "2201-01-01"])
+def test_out_of_range_date_is_an_argument_error(tmp_path, capsys, no_analysis, command, date):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([command, str(SAMPLE), "--date", date, "--out", str(tmp_path / "out")])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith("python -m geo") and f"--date: The publication date {date} is out of range" in error
+    assert not list(tmp_path.iterdir())
+
+
+def test_dates_at_the_bounds_give_events_and_a_map(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Rebels attacked Kharkiv three decades ago. Last century the city was shelled. Next year "
+                       "troops will attack Lviv, and in 30 years the city will be rebuilt. Protesters rallied "
+                       "in Odesa last year.")
+    for date in ("1800-01-01", "2200-12-31"):
+        out, csv, html = tmp_path / "events.geojson", tmp_path / "events.csv", tmp_path / "map.html"
+        for args in (("extract", "--out", str(out)), ("extract", "--format", "acled-csv", "--out", str(csv)),
+                     ("map", "--out", str(html))):
+            result = _run(args[0], str(article), "--date", date, *args[1:])
+            assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        assert json.loads(out.read_text())["features"] and csv.read_text() and "sm-play" in html.read_text()
+
+
+def _bad_output_paths(tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    read_only = tmp_path / "read-only.geojson"
+    read_only.write_text("{}")
+    read_only.chmod(0o444)
+    return {"missing folder": str(tmp_path / "missing" / "x.geojson"), "a folder": str(folder),
+            "a read-only file": str(read_only), "a file as folder": str(SAMPLE / "x.geojson")}
+
+
+@pytest.mark.parametrize("option", ["--out", "--places"])
+@pytest.mark.parametrize("case", ["missing folder", "a folder", "a read-only file", "a file as folder"])
+def test_bad_output_path_is_refused_before_any_work(tmp_path, capsys, no_analysis, option, case):
+    bad = _bad_output_paths(tmp_path)[case]
+    out = tmp_path / "events.geojson"
+    paths = {"--out": str(out), "--places": str(tmp_path / "places.geojson"), option: bad}
+    assert cli.main(["extract", str(SAMPLE), "--out", paths["--out"], "--places", paths["--places"]]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: {option} ") and error.count("\n") == 1
+    assert not out.exists() and not (tmp_path / "places.geojson").exists()
+
+
+@pytest.mark.parametrize("case", ["missing folder", "a folder", "a read-only file"])
+def test_bad_map_output_path_is_refused_before_any_work(tmp_path, capsys, no_analysis, case):
+    assert cli.main(["map", str(SAMPLE), "--out", _bad_output_paths(tmp_path)[case]]) == 2
+    assert capsys.readouterr().err.startswith("error: --out ")
+
+
+def test_outputs_must_not_overwrite_each_other_or_the_article(tmp_path, capsys, no_analysis):
+    same = str(tmp_path / "events.geojson")
+    assert cli.main(["extract", str(SAMPLE), "--out", same, "--places", same]) == 2
+    assert "same file" in capsys.readouterr().err
+    article = tmp_path / "a.txt"
+    article.write_text("Russian forces shelled Kharkiv on Monday.")
+    assert cli.main(["map", str(article), "--out", str(article)]) == 2
+    assert "overwrite the article" in capsys.readouterr().err
+    assert article.read_text() == "Russian forces shelled Kharkiv on Monday."
+
+
+def test_a_failed_write_leaves_every_output_as_it_was(tmp_path):
+    first = tmp_path / "events.geojson"
+    first.write_text("old")
+    with pytest.raises(OutputPathError, match="Could not write"):
+        cli._write_all({first: b"new", tmp_path / "gone" / "places.geojson": b"new"})
+    assert first.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["events.geojson"]
+
+
+def test_utf16_article_from_notepad_is_mapped(tmp_path):
+    article = tmp_path / "notepad.txt"
+    article.write_bytes(codecs.BOM_UTF16_LE + "Russian forces shelled Kharkiv on Monday, officials said.\r\n"
+                        .encode("utf-16-le"))
+    out = tmp_path / "events.geojson"
+    result = _run("extract", str(article), "--date", "2022-04-19", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    features = json.loads(out.read_text())["features"]
+    assert any(f["properties"]["place_name"] == "Kharkiv" for f in features)

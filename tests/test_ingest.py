@@ -1,8 +1,17 @@
+import codecs
 import datetime as dt
+import random
+import time
 
 import pytest
 
-from geo.errors import ArticleTooLargeError, BinaryInputError, EmptyArticleError
+from geo.errors import (
+    ArticleTooLargeError,
+    BinaryInputError,
+    EmptyArticleError,
+    PublicationDateError,
+    SituationMapError,
+)
 from geo.ingest import classify_line, decode_bytes, load_article, propose_publication_date, split_sentences
 from geo.model import SentenceKind
 from tests.conftest import SAMPLE
@@ -40,7 +49,12 @@ def test_whitespace_text_is_refused():
         load_article("  \n  ")
 
 
-@pytest.mark.parametrize("raw", [b"%PDF-1.7\x00\x01\x02 binary", b"\x89PNG\r\n\x1a\n\x00\x00", bytes(range(256)) * 20])
+@pytest.mark.parametrize("raw", [
+    b"%PDF-1.7\x00\x01\x02 binary", b"\x89PNG\r\n\x1a\n\x00\x00", bytes(range(256)) * 20,
+    b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(100), random.Random(7).randbytes(4096),
+    b"\x01\x00" * 2000,  # NULs at odd positions, like UTF-16, but control characters once decoded
+    b"\xff\xfe" + b"\x03\x00" * 500,  # a UTF-16 byte-order mark before control characters
+])
 def test_binary_input_is_refused(raw):
     with pytest.raises(BinaryInputError, match="binary|readable"):
         decode_bytes(raw)
@@ -95,3 +109,58 @@ def test_hard_wrapped_lines_are_joined_one_character_for_one():
     sample = SAMPLE.read_text()
     assert unwrap_lines(sample) == sample  # one paragraph per line: nothing to join
     assert unwrap_lines("HEADLINE IN CAPITALS\nthe story starts here.") == "HEADLINE IN CAPITALS\nthe story starts here."
+
+
+UTF16_TEXT = "Les forces sont entrées à Kharkiv lundi, a déclaré le ministère à Genève.\r\nSecond paragraph.\r\n"
+
+
+@pytest.mark.parametrize("bom, encoding", [
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"), (b"", "utf-16-le"), (b"", "utf-16-be"),
+])
+def test_utf16_text_is_read_with_or_without_byte_order_mark(bom, encoding):
+    article = load_article(bom + UTF16_TEXT.encode(encoding), published=dt.date(2022, 4, 19), filename="a.txt")
+    assert "entrées à Kharkiv" in article.text and "Genève" in article.text and "\x00" not in article.text
+    assert [s.paragraph for s in article.sentences] == [0, 1]
+    assert any("utf-16" in n for n in article.notes)
+
+
+def test_utf16_html_is_read():
+    html = "<html><body><p>Russian forces shelled Kharkiv on Monday, officials said.</p></body></html>"
+    article = load_article(codecs.BOM_UTF16_LE + html.encode("utf-16-le"), filename="a.html")
+    assert "Kharkiv" in article.text and "<p>" not in article.text
+
+
+@pytest.mark.parametrize("depth", [10_000, 100_000])
+def test_deeply_nested_html_keeps_its_text_and_drops_scripts(depth):
+    html = ("<html><head><script>alert(1)</script></head><body>" + "<div>" * depth
+            + "<p>Russian forces shelled Kharkiv on Monday, officials said.</p><script>alert(2)</script>"
+            + "<style>p { color: red }</style>" + "</div>" * depth + "</body></html>")
+    started = time.perf_counter()
+    article = load_article(html, filename="deep.html", published=dt.date(2022, 4, 19))
+    assert time.perf_counter() - started < 10
+    assert article.text == "Russian forces shelled Kharkiv on Monday, officials said."
+
+
+def test_hostile_html_never_yields_script_text():
+    from geo.ingest import visible_text
+
+    html = ("<p>Hello</p><script>document.write('</div><p>alert(1)</p>')</script><SCRIPT type=x>alert(2)</SCRIPT >"
+            "<noscript><p>alert(3)</p></noscript><template><p>alert(4)</p></template><p>x &amp; y</p><script>alert(5)")
+    assert visible_text(html) == "Hello\nx & y"
+
+
+@pytest.mark.parametrize("published", [dt.date(1, 1, 1), dt.date(1799, 12, 31), dt.date(2201, 1, 1),
+                                       dt.date(3000, 1, 1), dt.date(9999, 12, 31), dt.datetime(3000, 1, 1, 12)])
+def test_out_of_range_publication_date_is_refused(published):
+    with pytest.raises(PublicationDateError, match="out of range.*1800-01-01 to 2200-12-31"):
+        load_article("Russian forces shelled Kharkiv on Monday.", published=published)
+
+
+@pytest.mark.parametrize("published", [dt.date(1800, 1, 1), dt.date(2200, 12, 31)])
+def test_publication_dates_at_the_bounds_are_accepted(published):
+    assert load_article("Russian forces shelled Kharkiv on Monday.", published=published).published == published
+
+
+def test_pipeline_load_refuses_an_out_of_range_date_with_a_message(pipeline):
+    with pytest.raises(SituationMapError, match="out of range"):
+        pipeline.load("Russian forces shelled Kharkiv on Monday.", published=dt.date(3000, 1, 1))
