@@ -24,6 +24,7 @@ keeps the most precise place and, of the times, the explicit one; its confidence
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
@@ -190,6 +191,14 @@ class EventExtractor:
         by_sentence: dict[int, list[Resolution]] = {}
         for r in resolutions:
             by_sentence.setdefault(r.mention.sentence, []).append(r)
+        # The entities of each sentence (by the sentence its start falls in), so that an event looks at its own
+        # sentence's names only: linear in the document, not events x entities.
+        starts = [s.start for s in article.sentences]
+        ents_by_sentence: dict[int, list[tuple[str, int, int, str]]] = {}
+        for ent in entities:
+            k = bisect.bisect_right(starts, ent[1]) - 1
+            if k >= 0:
+                ents_by_sentence.setdefault(article.sentences[k].index, []).append(ent)
         times: dict[int, list[TimeExpression]] = {}
         for t in timexes:
             times.setdefault(t.sentence, []).append(t)
@@ -236,7 +245,8 @@ class EventExtractor:
                 continue
             place, place_text, place_conf = place_choice
             previous_place = (sentence.index, place, place_text, place_conf)
-            actor1, actor2 = self._actors(sentence, match.start(), sentence_places, entities, focus, unquoted)
+            actor1, actor2 = self._actors(sentence, match.start(), sentence_places,
+                                          ents_by_sentence.get(sentence.index, []), focus, unquoted)
             if trigger.sub_event_type == "Report" and not actor1:
                 continue  # "..., the statement said": a report with nobody named is no event of its own
             fatalities, qualifier = _fatalities(sentence.text)

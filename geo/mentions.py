@@ -14,6 +14,7 @@ Overlaps are settled by a fixed priority, then by length.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ from spacy.attrs import IDX, LENGTH
 
 from geo.gazetteer import OfflineGazetteer
 from geo.model import Article, Mention, MentionKind, SentenceKind
+from geo.nlp import parse
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +116,7 @@ class ToponymRecognizer:
                                        re.IGNORECASE) if names else None
 
     def recognize(self, article: Article, doc: object | None = None) -> list[Mention]:
-        doc = doc if doc is not None else self.nlp(article.text)  # type: ignore[operator]
+        doc = doc if doc is not None else parse(self.nlp, article.text)
         return _DocumentScan(self, article).run(doc)
 
 
@@ -646,13 +648,19 @@ def _strip_possessive(text: str) -> str:
 
 
 def _settle_overlaps(candidates: list[_Candidate]) -> list[Mention]:
+    """The candidates that win their spans: by priority, then length, then position; a candidate overlapping one
+    already taken is dropped. The spans taken never overlap, so sorted by start they are sorted by end too and
+    only the last one starting before a candidate's end can overlap it (a bisection, not a scan)."""
     ranked = sorted(candidates, key=lambda c: (-c.priority, -(c.mention.end - c.mention.start), c.mention.start))
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []
+    ends: list[int] = []
     chosen: list[Mention] = []
     for cand in ranked:
         m = cand.mention
-        if any(m.start < e and s < m.end for s, e in taken):
+        k = bisect.bisect_left(starts, m.end)  # taken spans [0, k) start before m ends
+        if k and ends[k - 1] > m.start:
             continue
-        taken.append((m.start, m.end))
+        starts.insert(k, m.start)
+        ends.insert(k, m.end)
         chosen.append(m)
     return chosen

@@ -23,7 +23,7 @@ from geo.gazetteer import OfflineGazetteer
 from geo.ingest import load_article
 from geo.mentions import ToponymRecognizer
 from geo.model import Article, Event, Mention, Resolution, TimeExpression
-from geo.nlp import load_pipeline
+from geo.nlp import load_pipeline, parse
 from geo.resolve import GeocoderChain, Resolver, focus_country, online_members, recording_failures
 from geo.settings import Settings
 from geo.timex import TimeTagger
@@ -132,7 +132,7 @@ class Pipeline:
             warnings.append(f"The publication date {article.published.isoformat()} is in the future; "
                             "relative dates are read against it anyway.")
         t0 = time.perf_counter()
-        doc = doc if doc is not None else self.nlp(article.text)  # type: ignore[operator]
+        doc = doc if doc is not None else parse(self.nlp, article.text)
         timings["nlp"] = time.perf_counter() - t0
         if not _looks_english(article.text):
             warnings.append("This text does not look like English. Situation Map reads English news; "

@@ -23,6 +23,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import shapely
 from geopy import exc as geopy_exc
 from geopy.extra.rate_limiter import RateLimiter
@@ -207,6 +208,9 @@ class DocumentContext:
     own_admin1: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
     text: str = ""  # the document's text, for the words between a name and its qualifier
     candidates: dict[Mention, list[Place]] = field(default_factory=dict)  # each named mention's gazetteer places
+    _anchor_ids: np.ndarray = field(default_factory=lambda: np.array([], dtype=object), repr=False)
+    _anchor_lat: np.ndarray = field(default_factory=lambda: np.array([]), repr=False)
+    _anchor_lon: np.ndarray = field(default_factory=lambda: np.array([]), repr=False)
 
     def country_share(self, country: str | None, name: str | None = None) -> float:
         own = self.own_countries.get(name or "", Counter())
@@ -222,6 +226,21 @@ class DocumentContext:
     @property
     def focus_country(self) -> str | None:
         return self.countries.most_common(1)[0][0] if self.countries else None
+
+    def nearest_anchor_km(self, place: Place) -> float | None:
+        """Distance to the nearest anchor other than the place itself (None without one); one vectorised pass,
+        so a long document with many anchors stays linear in its mentions."""
+        if len(self.anchors) != len(self._anchor_ids):
+            self._anchor_ids = np.array([a.place_id for a in self.anchors], dtype=object)
+            self._anchor_lat = np.radians([a.lat for a in self.anchors])
+            self._anchor_lon = np.radians([a.lon for a in self.anchors])
+        others = self._anchor_ids != place.place_id
+        if not others.any():
+            return None
+        lat, lon = math.radians(place.lat), math.radians(place.lon)
+        a = (np.sin((self._anchor_lat[others] - lat) / 2) ** 2 + math.cos(lat) * np.cos(self._anchor_lat[others])
+             * np.sin((self._anchor_lon[others] - lon) / 2) ** 2)
+        return float(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a))).min())
 
 
 class Resolver:
@@ -242,11 +261,17 @@ class Resolver:
         context = self._context(candidates)
         context.text, context.candidates = article.text, candidates
         # First pass: the unambiguous places become anchors for proximity.
-        context.anchors = [c[0] for c in candidates.values()
-                           if len(c) == 1 and c[0].kind in {"city", "admin2", "facility", "landmark"}]
+        # Each place once: a long text naming the same town a thousand times has one anchor there, not a thousand.
+        context.anchors = list({c[0].place_id: c[0] for c in candidates.values()
+                                if len(c) == 1 and c[0].kind in {"city", "admin2", "facility", "landmark"}}.values())
         resolved: dict[Mention, Resolution] = {}
+        # Qualifiers and lists are read within a sentence: each mention is judged beside its sentence's mentions
+        # only (linear in a long document).
+        by_sentence: dict[int, list[Mention]] = {}
+        for m in mentions:
+            by_sentence.setdefault(m.sentence, []).append(m)
         for mention, cands in candidates.items():
-            resolved[mention] = self._choose(mention, cands, context, mentions)
+            resolved[mention] = self._choose(mention, cands, context, by_sentence[mention.sentence])
         # One sense per discourse: once qualified ("LONDON, Ky."), a name keeps that place where it recurs bare.
         qualified = {normalize_name(m.query): r for m, r in resolved.items() if r.place and "qualified by" in r.reason}
         for mention, r in list(resolved.items()):
@@ -318,9 +343,8 @@ class Resolver:
         name = normalize_name(mention.query)
         score += (self.COUNTRY_W * context.country_share(place.country, name)
                   + self.ADMIN1_W * context.admin1_share(place.country, place.admin1, name))
-        anchors = [a for a in context.anchors if a.place_id != place.place_id]
-        if anchors:
-            nearest = min(haversine_km(place.lat, place.lon, a.lat, a.lon) for a in anchors)
+        nearest = context.nearest_anchor_km(place)
+        if nearest is not None:
             score += math.exp(-nearest / 300.0)
         for q in qualifiers:
             if q.kind == "country" and q.country == place.country or q.kind == "admin1" and (
@@ -333,6 +357,7 @@ class Resolver:
 
     def _choose(self, mention: Mention, cands: list[Place], context: DocumentContext,
                 mentions: Sequence[Mention]) -> Resolution:
+        """The best candidate; ``mentions`` are those of the mention's sentence (qualifiers, lists)."""
         if not cands:
             found = self._online(mention)
             if found.place is None:
@@ -379,8 +404,8 @@ class Resolver:
             return None
         if context.admin1_share(best.country, best.admin1, name) > 0:
             return None
-        if any(a.place_id != best.place_id and haversine_km(best.lat, best.lon, a.lat, a.lon) <= 300
-               for a in context.anchors):
+        nearest = context.nearest_anchor_km(best)
+        if nearest is not None and nearest <= 300:
             return None
         return big
 

@@ -210,6 +210,11 @@ def _month_interval(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
+#: The span of times an event can carry (pandas Timestamps, with a margin): expressions outside it are not dated.
+TIMELINE_FIRST = dt.datetime(1678, 1, 1)
+TIMELINE_END = dt.datetime(2262, 1, 1)
+
+
 class TimeTagger:
     """Finds and normalises the time expressions of an article."""
 
@@ -266,12 +271,12 @@ class TimeTagger:
             if any(span[0] < e and s < span[1] for s, e, _, _ in chosen):
                 continue
             chosen.append(span)
-        day_in_sentence = next((self._normalise(r, m, text, dct, dct) for _, _, r, m in chosen
+        day_in_sentence = next((self._normalise_in_range(r, m, text, dct, dct) for _, _, r, m in chosen
                                 if r.name in {"weekday", "mdy", "dmy", "iso", "rel_day", "numeric"}), None)
         anchor = (day_in_sentence[1].date() if day_in_sentence and day_in_sentence[1] else reference or dct)
         result = []
         for start, _end, rule, match in sorted(chosen, key=lambda s: s[0]):
-            norm = self._normalise(rule, match, text, dct, anchor)
+            norm = self._normalise_in_range(rule, match, text, dct, anchor)
             if norm is None:
                 continue
             typ, istart, iend, value, precision, bound = norm
@@ -285,6 +290,19 @@ class TimeTagger:
         return result
 
     # -- normalisation per rule ----------------------------------------------------------------
+    def _normalise_in_range(self, rule: _Rule, m: re.Match[str], text: str, dct: dt.date, anchor: dt.date
+                            ) -> tuple[str, dt.datetime | None, dt.datetime | None, str, TimePrecision | None,
+                                       str | None] | None:
+        """``_normalise``, or None for a time the timeline cannot hold ("2000 years ago", "in the year 3000"):
+        event times are pandas Timestamps, which span 1677-09-21 to 2262-04-11."""
+        try:
+            norm = self._normalise(rule, m, text, dct, anchor)
+        except (ValueError, OverflowError):
+            return None  # the date itself cannot exist (year 0 or below, past 9999)
+        if norm is not None and any(t is not None and not TIMELINE_FIRST <= t < TIMELINE_END for t in norm[1:3]):
+            return None
+        return norm
+
     def _normalise(self, rule: _Rule, m: re.Match[str], text: str, dct: dt.date, anchor: dt.date
                    ) -> tuple[str, dt.datetime | None, dt.datetime | None, str, TimePrecision | None, str | None] | None:
         g = m.groupdict()

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from tests.conftest import analyze_text
+from tests.conftest import SAMPLE_DATE, analyze_text
 
 
 def test_article_in_another_language_gets_a_warning(pipeline):
@@ -24,3 +24,30 @@ def test_missing_publication_date_is_flagged(pipeline):
 
 def test_warm_pipeline_times_are_reported(sample):
     assert set(sample.timings) >= {"nlp", "mentions", "resolution", "time", "events"}
+
+
+def test_times_the_timeline_cannot_hold_are_not_dated_and_do_not_crash(pipeline):
+    for published in (SAMPLE_DATE, dt.date(1800, 1, 1), dt.date(2200, 12, 31)):
+        for text in ("Troops shelled Dnipro 2000 years ago, historians said.",
+                     "Five centuries ago soldiers burned Kyiv. In 2500 a siege of Lviv is planned, officials said.",
+                     "Soldiers will shell Odesa in 300 years, officials said."):
+            analysis = analyze_text(pipeline, text, published=published)
+            frame = analysis.events_gdf  # builds the timestamps: must not overflow
+            assert all(t.value not in {"", None} for t in analysis.timexes)
+            assert len(frame) == len(analysis.events)
+
+
+def test_long_text_is_parsed_in_pieces_that_join_to_the_same_characters(pipeline):
+    from geo.bench_hosting import long_text
+    from geo.nlp import parse, text_pieces
+
+    text = long_text(60_000)
+    pieces = text_pieces(text, 20_000)
+    assert len(pieces) >= 3 and "".join(pieces) == text and all(len(p) <= 20_000 for p in pieces)
+    assert all(p.endswith("\n\n") for p in pieces[:-1])  # cut at paragraph breaks
+    whole, chunked = pipeline.nlp(text), parse(pipeline.nlp, text, 20_000)
+    assert chunked.text == text
+    # Entities near the cuts may differ a little (each piece is read alone); their offsets are the text's own.
+    assert all(text[e.start_char:e.end_char] == e.text for e in chunked.ents)
+    same = {(e.start_char, e.label_) for e in whole.ents} & {(e.start_char, e.label_) for e in chunked.ents}
+    assert len(same) >= 0.95 * len(whole.ents)
