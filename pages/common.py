@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from geo.errors import SituationMapError
+from geo.mapview import BaseLayers, prepare_base_layers, write_event_store
 from geo.pipeline import Analysis, Pipeline, Workspace
 from geo.settings import Settings
 
@@ -46,6 +47,15 @@ def analyze(content: str | bytes, filename: str, published: dt.date | None, arti
     article = pipeline.load(content, published=published, filename=filename, article_id=article_id, title=title,
                             max_chars=max_chars)
     return pipeline.analyze(article)
+
+
+@st.cache_data(max_entries=8, show_spinner="Drawing the map…")
+def base_layers(_workspace: Workspace, key: str) -> tuple[BaseLayers, str]:
+    """The map's data, and the URL its events are served from (written once, not sent with every rerun)."""
+    pipeline = get_pipeline()
+    layers = prepare_base_layers(_workspace.places, _workspace.events_gdf, pipeline.gazetteer, pipeline.settings)
+    name = write_event_store(layers.events, pipeline.settings.static_derived_dir)
+    return layers, f"/app/static/derived/{name}"
 
 
 def sample_input() -> ArticleInput:

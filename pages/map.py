@@ -16,25 +16,14 @@ from geo.mapview import (
     ensure_event_store,
     event_key_html,
     events_layer,
-    prepare_base_layers,
     timeline_days,
-    write_event_store,
 )
 from geo.pipeline import Analysis, Workspace
-from pages.common import current_analysis, current_input, current_workspace, get_pipeline
+from pages.common import base_layers, current_analysis, current_input, current_workspace, get_pipeline
 from pages.sidebar import sidebar
 
 EVENT_ID = re.compile(r"\[([^\]\s]+-e\d{3})\]")
 PLAY_STEP_SECONDS = 0.8
-
-
-@st.cache_data(max_entries=8, show_spinner="Drawing the map…")
-def _base_layers(_workspace: Workspace, key: str) -> tuple[BaseLayers, str]:
-    """The map's data, and the URL its events are served from (written once, not sent with every rerun)."""
-    pipeline = get_pipeline()
-    layers = prepare_base_layers(_workspace.places, _workspace.events_gdf, pipeline.gazetteer, pipeline.settings)
-    name = write_event_store(layers.events, pipeline.settings.static_derived_dir)
-    return layers, f"/app/static/derived/{name}"
 
 
 def _days(workspace: Workspace) -> list[dt.date]:
@@ -132,7 +121,7 @@ def map_panel(workspace: Workspace) -> None:
                    "Click a marker for its details; its sentence is highlighted in the text.")
         # The base map is rebuilt from cached plain data each run (st_folium mutates the folium object);
         # only the events layer changes, so the component updates it in place and keeps zoom and pan.
-        layers, events_url = _base_layers(workspace, workspace.key)
+        layers, events_url = base_layers(workspace, workspace.key)
         ensure_event_store(events_url.rsplit("/", 1)[-1], layers.events, get_pipeline().settings.static_derived_dir)
         m = build_base_map(layers, get_pipeline().settings, compact=True, events_url=events_url)
         layer = events_layer(shown, selected=st.session_state.get("sm_selected"))

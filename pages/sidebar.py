@@ -59,7 +59,11 @@ def _submit(source: str, pasted: str, upload: object, date_known: bool, publishe
 def _try(candidate: ArticleInput, keep: bool = False) -> None:
     """Analyse; only replace the current article when it worked (the previous map stays otherwise)."""
     st.session_state.pop("sm_too_large", None)
-    with st.status("Mapping the article…", expanded=False) as status:
+    size = len(candidate.content)
+    # Long texts take about a minute per million characters on one core (make bench: longest_article).
+    label = (f"Mapping a long article ({size:,} characters, about {max(5, round(size / 16_000))} s)…"
+             if size > 100_000 else "Mapping the article…")
+    with st.status(label, expanded=False) as status:
         started = time.perf_counter()
         try:
             analysis = analyze(candidate.content, candidate.filename, candidate.published, candidate.article_id,

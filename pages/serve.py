@@ -1,0 +1,40 @@
+"""Server start-up: warm what every visitor shares (the pipeline, the sample's analysis and map layers) before the
+first visitor arrives, so the first map comes as fast as later ones. ``app.py`` runs ``warm`` from the server's
+lifespan hook (``st.App``), in a thread, so the server answers at once while the resources load."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+log = logging.getLogger(__name__)
+
+
+def warm() -> None:
+    """Load the shared pipeline and analyse and lay out the sample article into the shared caches."""
+    started = time.perf_counter()
+    # Cached functions called outside a session log "missing ScriptRunContext" each time; expected here.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    try:
+        from geo.pipeline import Workspace
+        from pages import common  # not pages.map: a component imported outside a session is never registered
+
+        common.get_pipeline()
+        sample = common.sample_input()
+        analysis = common.analyze(sample.content, sample.filename, sample.published, sample.article_id,
+                                  sample.max_chars, sample.title)
+        workspace = Workspace((analysis,))
+        common.base_layers(workspace, workspace.key)
+    except Exception:  # a visitor will meet the same error with a message; the server must start anyway
+        log.exception("warming the shared resources failed; the first visitor loads them")
+        return
+    log.info("shared resources warm in %.1f s", time.perf_counter() - started)
+
+
+@asynccontextmanager
+async def lifespan(_app: object) -> AsyncIterator[None]:
+    threading.Thread(target=warm, name="situation-map-warm-up", daemon=True).start()
+    yield

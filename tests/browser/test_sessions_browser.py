@@ -1,0 +1,85 @@
+"""Several people on one server at once: each maps a different article at the same moment and sees only its own
+article, places and markers (the pipeline and caches are shared; no document's state may leak)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.browser.conftest import LOCAL_PREFIXES
+from tests.browser.test_app_browser import MAP_TIMEOUT_S, _count_markers, _load, _map_frame, _wait_for
+
+pytestmark = pytest.mark.browser
+
+# One town per session, far apart and with no shared words, so a leak shows in the text and on the map.
+TOWNS = ["Kharkiv", "Lyon", "Aleppo", "Mosul"]
+
+
+def _article(town: str) -> str:
+    return (f"Artillery shelled {town} on Monday, killing three civilians, officials said. "
+            f"On Tuesday hundreds of residents protested in {town} against the attacks. "
+            f"Police in {town} arrested two men after clashes on Wednesday.")
+
+
+def _article_text(page) -> str:
+    """The article's text once the page shows one article (while it reruns, the old and new may both be there)."""
+    articles = page.locator(".sm-article")
+    return articles.first.inner_text() if articles.count() == 1 else ""
+
+
+def _popup_texts(page) -> list[str]:
+    return _map_frame(page).evaluate("""() => { const out = []; map_div.eachLayer(l => {
+        if (l.options && l.options.smId && l.getPopup && l.getPopup()) {
+            let c = l.getPopup().getContent();
+            if (typeof c === 'function') { c = c(l); }  // the popup is built when opened
+            out.push(typeof c === 'string' ? c : (c && (c.innerText || c.outerHTML)) || ''); } });
+        return out; }""")
+
+
+def _marker_points(page) -> list[tuple[float, float]]:
+    return _map_frame(page).evaluate("""() => { const out = []; map_div.eachLayer(l => {
+        if (l.options && l.options.smId && l.getLatLng) { const p = l.getLatLng(); out.push([p.lat, p.lng]); } });
+        return out; }""")
+
+
+def test_sessions_mapping_at_once_each_see_only_their_own(browser, app_url, pipeline):
+    # What each article alone gives (the library, one at a time): each session must show exactly that.
+    alone = {town: pipeline.analyze(pipeline.load(_article(town), published=dt.date.today())) for town in TOWNS}
+    contexts, pages = [], {}
+    try:
+        for town in TOWNS:
+            context = browser.new_context(viewport={"width": 1400, "height": 950})
+            contexts.append(context)
+            page = context.new_page()
+            page.outside = []
+            page.on("request", lambda r, p=page: None if r.url.startswith(LOCAL_PREFIXES) else p.outside.append(r.url))
+            _load(page, app_url)
+            page.get_by_text("Paste text").click()
+            page.get_by_label("Article text (or HTML)").fill(_article(town))
+            pages[town] = page
+        # Every session asks at (nearly) the same moment: real clicks, one right after the other.
+        for page in pages.values():
+            page.get_by_role("button", name="Map this article").click()
+        for town, page in pages.items():
+            _wait_for(page, lambda p=page, t=town: t in _article_text(p), MAP_TIMEOUT_S,
+                      f"{town}'s article")
+            _wait_for(page, lambda p=page: _count_markers(p) >= 1, MAP_TIMEOUT_S, f"{town}'s markers")
+            page.wait_for_timeout(1500)  # the new map replaces the sample's; let it settle
+            _wait_for(page, lambda p=page: _count_markers(p) >= 1, MAP_TIMEOUT_S, f"{town}'s markers after settling")
+        for town, page in pages.items():
+            others = [t for t in TOWNS if t != town]
+            text = _article_text(page)
+            assert town in text
+            assert not [t for t in others if t in text], f"{town}'s session shows another article"
+            popups = _popup_texts(page)
+            assert popups and all(town in p for p in popups), (town, popups)
+            expected = [(e.place.lat, e.place.lon) for e in alone[town].events]
+            points = _marker_points(page)
+            assert len(points) == len(expected) >= 1, (town, points, expected)
+            # Markers at one place are fanned out a little around it.
+            assert all(min(abs(a - la) + abs(b - lo) for la, lo in expected) < 0.2 for a, b in points), (town, points)
+            assert page.outside == [], page.outside
+    finally:
+        for context in contexts:
+            context.close()
