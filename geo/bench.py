@@ -1,6 +1,7 @@
-"""`make bench`: speed and memory of the pipeline, the gazetteer and the map (printed as a table).
+"""`make bench`: speed and memory of the pipeline, the gazetteer, the map and the server (printed as a table).
 
-    python -m geo.bench [--geo-corpus ../shared/eval/geo/geowebnews.jsonl] [--no-browser]
+    python -m geo.bench [--geo-corpus ../shared/eval/geo/geowebnews.jsonl] [--no-browser] [--no-setup]
+    python -m geo.bench setup      # only the fresh-clone set-up timings (geo/bench_hosting.py)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.evaluate import parse_date
+from geo.evaluate import parse_date, read_jsonl
 from geo.settings import ROOT
 
 #: Debian's chromium, headless, with nothing that phones home (the browser tests use these too).
@@ -83,7 +84,7 @@ def corpus_throughput(pipeline, corpus: Path) -> dict[str, float]:  # type: igno
     import multiprocessing
 
     global _WORKER_PIPELINE
-    docs = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    docs = read_jsonl(corpus)
     texts = [d["text"] for d in docs]
     words = sum(len(t.split()) for t in texts)
     nlp = pipeline.nlp
@@ -225,8 +226,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m geo.bench")
     parser.add_argument("--geo-corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--no-setup", action="store_true", help="skip the fresh-clone set-up timings (minutes)")
+    parser.add_argument("part", nargs="?", choices=["all", "setup"], default="all")
     args = parser.parse_args(argv)
+    from geo import bench_hosting as hosting
     from geo.pipeline import Pipeline
+
+    if args.part == "setup":
+        results_setup = {"cold": hosting.setup_time(cold=True), "warm": hosting.setup_time(cold=False)}
+        _print(results_setup, "setup.")
+        return 0
 
     results: dict[str, object] = {"gazetteer_cold_load_s": gazetteer_cold_load()}
     t0 = time.perf_counter()
@@ -239,14 +248,18 @@ def main(argv: list[str] | None = None) -> int:
     results["map"] = map_scaling(pipeline, analysis)
     if args.geo_corpus.exists():
         results["corpus"] = {"file": str(args.geo_corpus.name), **corpus_throughput(pipeline, args.geo_corpus)}
-        names = sorted({t["name"] for line in args.geo_corpus.read_text(encoding="utf-8").splitlines() if line.strip()
-                        for t in json.loads(line)["toponyms"]})
+        names = sorted({t["name"] for doc in read_jsonl(args.geo_corpus) for t in doc["toponyms"]})
         results["gazetteer_memory_mb_after_corpus_lookups"] = gazetteer_memory_mb(names)
     else:
         results["corpus"] = f"skipped: {args.geo_corpus} not found"
     results["peak_rss_mb_whole_bench"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["concurrency"] = hosting.concurrent_throughput(pipeline, [hosting.local_news(i) for i in range(48)])
+    results["longest_article"] = hosting.longest_article()
     if not args.no_browser and Path(CHROMIUM).exists():
         results["browser"] = browser_first_map()
+        results["server"] = hosting.server_memory_and_first_visit()
+    if not args.no_setup:
+        results["setup"] = {"cold": hosting.setup_time(cold=True), "warm": hosting.setup_time(cold=False)}
     timings = ROOT / "build" / "browser-timings.json"
     if timings.exists():
         results["browser_test_timings"] = json.loads(timings.read_text())

@@ -27,7 +27,15 @@ def warm() -> None:
         analysis = common.analyze(sample.content, sample.filename, sample.published, sample.article_id,
                                   sample.max_chars, sample.title)
         workspace = Workspace((analysis,))
-        common.base_layers(workspace, workspace.key)
+        layers, events_url = common.base_layers(workspace, workspace.key)
+        # Draw the map once: folium's and branca's templates are compiled on first use.
+        from geo.highlight import article_html
+        from geo.mapview import build_base_map, events_layer
+
+        m = build_base_map(layers, common.get_pipeline().settings, compact=True, events_url=events_url)
+        events_layer(workspace.events_gdf).add_to(m)
+        m.get_root().render()
+        article_html(analysis)
     except Exception:  # a visitor will meet the same error with a message; the server must start anyway
         log.exception("warming the shared resources failed; the first visitor loads them")
         return
