@@ -1,0 +1,173 @@
+"""The derived-data build's machinery (no network, no real build): one pass over a tarball, the in-memory
+tables, cached downloads, atomic outputs and the stamps that skip an up-to-date build."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import tarfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import shapely
+
+from geo import build_data
+from geo.settings import Settings
+
+
+def _tgz(path: Path, files: dict[str, bytes]) -> Path:
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_read_members_keeps_only_the_wanted_files(tmp_path):
+    files = {f"package/data/countries/{c}.json": c.encode() * 3 for c in ("FR", "DE", "UA")}
+    files["package/data/states/admin1.json"] = b"{}"
+    tgz = _tgz(tmp_path / "p.tgz", files)
+    wanted = {"package/data/countries/UA.json", "package/data/countries/FR.json", "package/data/states/admin1.json",
+              "package/data/countries/XX.json"}
+    assert build_data._read_members(tgz, wanted) == {k: v for k, v in files.items() if k in wanted}
+
+
+def test_name_keys_keep_the_first_spelling_of_each_key():
+    keys = build_data._name_keys(["Kyiv", " Kyiv ", "KYIV", "kyiv", "", "U.S.", "US", "KYIVS"])
+    # Short upper-case names are case-sensitive ("KYIV", "U.S.", not the 5 letters of "KYIVS"): a key of their own.
+    assert keys == [("kyiv", 0, "Kyiv"), ("kyiv", 1, "KYIV"), ("us", 1, "U.S."), ("kyivs", 0, "KYIVS")]
+
+
+def test_tables_give_pids_in_order_and_write_one_database(tmp_path):
+    db = build_data._Tables()
+    a = db.add(build_data._place(["Alpha"], name="Alpha", kind="country", lat=1, lon=2, country="AA", code="AA"))
+    b = db.add(build_data._place(["Beta", "Beta"], name="Beta", kind="city", lat=3.5, lon=4.5, country="AA",
+                                 population=7))
+    assert (a, b) == (1, 2)
+    with pytest.raises(ValueError):
+        build_data._place([], name="x", kind="city", lat=0, lon=0, nonsense=1)
+    with ThreadPoolExecutor(2) as pool:
+        db.add_areas([a], [shapely.box(0, 0, 2, 2)], pool)
+    db.demonyms["alphan"] = (a, "Alphan")
+    db.write(tmp_path / "g.sqlite")
+    con = sqlite3.connect(tmp_path / "g.sqlite")
+    assert con.execute("SELECT pid, name, lat, population, capital, has_area FROM places ORDER BY pid").fetchall() == [
+        (1, "Alpha", 1.0, 0, 0, 1), (2, "Beta", 3.5, 7, 0, 0)]
+    assert con.execute("SELECT * FROM names").fetchall() == [("alpha", 1, 0, "Alpha"), ("beta", 2, 0, "Beta")]
+    assert shapely.from_wkb(con.execute("SELECT wkb FROM areas").fetchone()[0]).equals(shapely.box(0, 0, 2, 2))
+    assert con.execute("SELECT * FROM demonyms").fetchall() == [("alphan", 1, "Alphan")]
+    assert con.execute("SELECT name FROM sqlite_master WHERE type='index' AND name='names_norm'").fetchone()
+
+
+def test_in_halves_keeps_the_order():
+    geoms = [shapely.Point(i, i).buffer(1) for i in range(7)]
+    with ThreadPoolExecutor(2) as pool:
+        out = build_data._in_halves(shapely.centroid, geoms, pool)
+    assert [round(p.x) for p in out] == list(range(7))
+
+
+def test_pypi_dist_refuses_a_file_with_the_wrong_hash(tmp_path):
+    (tmp_path / "pkg-1.0-py3-none-any.whl").write_bytes(b"tampered")
+    with pytest.raises(RuntimeError, match="sha256"):
+        build_data._pypi_dist("pkg", "1.0", hashlib.sha256(b"genuine").hexdigest(), tmp_path)
+    assert not list(tmp_path.iterdir())
+    (tmp_path / "pkg-1.0-py3-none-any.whl").write_bytes(b"genuine")
+    assert build_data._pypi_dist("pkg", "1.0", hashlib.sha256(b"genuine").hexdigest(), tmp_path).name == \
+        "pkg-1.0-py3-none-any.whl"
+
+
+def test_an_interrupted_npm_download_leaves_nothing_cached(tmp_path, monkeypatch):
+    def failing_npm(args, **kwargs):
+        Path(args[args.index("--pack-destination") + 1], "leaflet-1.9.4.tgz").write_bytes(b"half a tarb")
+        raise subprocess.CalledProcessError(1, args)
+
+    monkeypatch.setattr(build_data.subprocess, "run", failing_npm)
+    with pytest.raises(subprocess.CalledProcessError):
+        build_data._npm_pack("leaflet@1.9.4", tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+def test_write_atomic_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "sub" / "out.json"
+    build_data._write_atomic(target, b"1")
+    build_data._write_atomic(target, b"22")
+    assert target.read_bytes() == b"22" and [p.name for p in target.parent.iterdir()] == ["out.json"]
+
+
+def test_stamps(tmp_path):
+    out = tmp_path / "out.bin"
+    out.write_bytes(b"abc")
+    stamp = tmp_path / "x.stamp.json"
+    assert not build_data._up_to_date(stamp, "h1")
+    build_data._write_stamp(stamp, "h1", [out])
+    assert build_data._up_to_date(stamp, "h1")
+    assert not build_data._up_to_date(stamp, "h2")  # other inputs
+    out.write_bytes(b"abcd")
+    assert not build_data._up_to_date(stamp, "h1")  # the output was changed
+    out.unlink()
+    assert not build_data._up_to_date(stamp, "h1")  # or removed
+    stamp.write_text("{not json")
+    assert not build_data._up_to_date(stamp, "h1")
+
+
+def _settings(tmp_path: Path) -> Settings:
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in build_data.DATA_TABLES:
+        (data / name).write_text("a,b\n")
+    return Settings(data_dir=data, static_dir=tmp_path / "static")
+
+
+def test_build_all_skips_what_is_up_to_date_and_redoes_what_is_not(tmp_path, monkeypatch):
+    settings = _settings(tmp_path)
+    calls = []
+
+    def fake_vendor(settings, tarballs=None):
+        calls.append("vendor")
+        target = settings.vendor_dir / "leaflet" / "leaflet.js"
+        build_data._write_atomic(target, b"L")
+        return [target]
+
+    def fake_gazetteer(settings, pool=None, downloads=None):
+        calls.append("gazetteer")
+        target = settings.gazetteer_path
+        build_data._write_atomic(target, b"G")
+        return [target]
+
+    monkeypatch.setattr(build_data, "build_vendor", fake_vendor)
+    monkeypatch.setattr(build_data, "build_gazetteer", fake_gazetteer)
+    monkeypatch.setattr(build_data, "_npm_pack", lambda spec, dest: dest / "x.tgz")
+    monkeypatch.setattr(build_data, "_pypi_dist", lambda *a: a[-1] / "x.whl")
+    build_data.build_all(settings)
+    assert sorted(calls) == ["gazetteer", "vendor"]
+    build_data.build_all(settings)  # nothing changed: nothing done
+    assert len(calls) == 2
+    (settings.data_dir / "water.csv").write_text("a,b\n1,2\n")  # a gazetteer input
+    build_data.build_all(settings)
+    assert calls[2:] == ["gazetteer"]
+    (settings.vendor_dir / "leaflet" / "leaflet.js").unlink()  # an output gone
+    build_data.build_all(settings)
+    assert calls[3:] == ["vendor"]
+    build_data.build_all(settings, force=True)
+    assert sorted(calls[4:]) == ["gazetteer", "vendor"]
+    stamp = json.loads(build_data._stamp_path(settings, "gazetteer").read_text())
+    assert list(stamp["outputs"]) == [str(settings.gazetteer_path.resolve())]
+
+
+def test_what_an_interrupted_build_left_is_removed_and_nothing_else(tmp_path):
+    dead = 2**22 + 12345  # above Linux's largest pid
+    left = [tmp_path / f".gazetteer.sqlite.{dead}-0a1b2c3d.tmp", tmp_path / f".towns-{dead}-x1y2"]
+    left[0].write_bytes(b"half")
+    left[1].mkdir()
+    (left[1] / "towns.sqlite").write_bytes(b"half")
+    kept = [tmp_path / "gazetteer.sqlite", tmp_path / ".hidden", tmp_path / f".basemap.geojson.{os.getpid()}-00ff.tmp"]
+    for path in kept:
+        path.write_bytes(b"x")
+    build_data._remove_stale_temps(tmp_path, tmp_path / "missing")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in kept)
