@@ -316,7 +316,8 @@ def run_events(paths: Sequence[Path], pipeline=None) -> dict[str, dict]:  # type
         ref = gold["article"]
         article = pipeline.load(text, published=dt.date.fromisoformat(ref["dct"]), article_id=ref["article_id"])
         analysis = pipeline.analyze(article)
-        results[path.stem] = {**event_metrics(analysis.events, gold["events"]), "events": analysis.events}
+        results[path.stem] = {**event_metrics(analysis.events, gold["events"]), "events": analysis.events,
+                              "split": gold.get("split", "tuned")}
     return results
 
 
@@ -330,6 +331,16 @@ def print_events(results: dict[str, dict], commit: str) -> None:  # type: ignore
     for name, m in results.items():
         if m["missed"]:
             print(f"{name} missed: " + "; ".join(m["missed"]))
+    # Totals per split: "tuned" (rules were improved on them), "study" (may be read), "heldout" (only scored).
+    print("\n| split | articles | gold | predicted | matched | P | R | F1 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for split in ("tuned", "study", "heldout"):
+        rows = [m for m in results.values() if m.get("split", "tuned") == split]
+        if not rows:
+            continue
+        gold, predicted, matched = (sum(m[k] for m in rows) for k in ("gold", "predicted", "matched"))
+        p, r = (matched / predicted if predicted else 0.0), (matched / gold if gold else 0.0)
+        print(f"| {split} | {len(rows)} | {gold} | {predicted} | {matched} | {p:.3f} | {r:.3f} | {_f1(p, r):.3f} |")
 
 
 # -- printing --------------------------------------------------------------------------------------
@@ -368,10 +379,10 @@ def main(argv: list[str] | None = None) -> int:
         for gold_path in sorted((EVAL_DIR / "time").glob("*.jsonl")):
             print_table(f"{gold_path.name} (commit {commit})", {"Situation Map": run_time(gold_path, None)},
                         TIME_COLUMNS)
-        print_events(run_events(sorted(EVENTS_GOLD_DIR.glob("*.json")), pipeline), commit)
+        print_events(run_events(sorted(EVENTS_GOLD_DIR.rglob("*.json")), pipeline), commit)
         return 0
     if args.task == "events":
-        print_events(run_events(args.gold or sorted(EVENTS_GOLD_DIR.glob("*.json"))), commit)
+        print_events(run_events(args.gold or sorted(EVENTS_GOLD_DIR.rglob("*.json"))), commit)
         return 0
     if len(args.gold) != 1 or not args.gold[0].exists():
         print(f"error: give one gold file that exists (got {', '.join(map(str, args.gold)) or 'none'})", file=sys.stderr)
