@@ -230,6 +230,10 @@ class DocumentContext:
     def nearest_anchor_km(self, place: Place) -> float | None:
         """Distance to the nearest anchor other than the place itself (None without one); one vectorised pass,
         so a long document with many anchors stays linear in its mentions."""
+        if len(self.anchors) < 64:  # a news story's few anchors: a plain loop beats numpy's per-call cost
+            distances = [haversine_km(place.lat, place.lon, a.lat, a.lon) for a in self.anchors
+                         if a.place_id != place.place_id]
+            return min(distances) if distances else None
         if len(self.anchors) != len(self._anchor_ids):
             self._anchor_ids = np.array([a.place_id for a in self.anchors], dtype=object)
             self._anchor_lat = np.radians([a.lat for a in self.anchors])
