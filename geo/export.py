@@ -8,6 +8,8 @@ from collections.abc import Mapping
 import geopandas as gpd
 import pandas as pd
 
+from geo.frames import happenings
+
 ACLED_COLUMNS = [
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
     "actor1", "actor2", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source",
@@ -16,16 +18,18 @@ ACLED_COLUMNS = [
 _DISORDER = {
     "Battles": "Political violence", "Explosions/Remote violence": "Political violence",
     "Violence against civilians": "Political violence", "Riots": "Political violence; Demonstrations",
-    "Protests": "Demonstrations", "Strategic developments": "Strategic developments", "Statement": "Statement",
+    "Protests": "Demonstrations", "Strategic developments": "Strategic developments",
 }
 
 
 def to_acled(events: gpd.GeoDataFrame, country_names: Mapping[str, str] | None = None,
              admin1_names: Mapping[tuple[str, str], str] | None = None) -> pd.DataFrame:
-    """ACLED-shaped rows (one per event); fields ACLED has no place for stay in the GeoJSON export.
+    """ACLED-shaped rows (one per event of an ACLED type: statements and claims are not ACLED events and stay in
+    the GeoJSON export only); fields ACLED has no place for stay in the GeoJSON export too.
     ``country_names`` maps ISO codes to the names ACLED uses (the code is written where none is given),
     ``admin1_names`` (country, admin-1 code) to region names;
     ``source`` lists every article telling the event, and ``notes`` its sentences."""
+    events = happenings(events)
     names = dict(country_names or {})
     regions = dict(admin1_names or {})
 

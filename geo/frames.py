@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from geo.model import Event, Resolution
+from geo.model import Event, EventType, Resolution
 
 CRS = "EPSG:4326"
 
@@ -130,3 +130,13 @@ def events_frame(events: Sequence[Event]) -> gpd.GeoDataFrame:
             "confidence": e.confidence, "geometry": Point(place.lon, place.lat) if place else None,
         })
     return _typed(pd.DataFrame(rows), EVENTS_SCHEMA)
+
+
+#: ACLED's own event types. ``Statement`` (pledges, claims, announcements, reports) is kept as data but is not
+#: something that happened: it is off the map by default and out of the ACLED export.
+ACLED_EVENT_TYPES = frozenset(t.value for t in EventType if t is not EventType.STATEMENT)
+
+
+def happenings(events: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an events frame whose type is one of ACLED's (what happened), without statements."""
+    return events[events["event_type"].isin(ACLED_EVENT_TYPES)] if len(events) else events

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.frames import happenings
 from geo.highlight import article_css, article_html, legend_html
 from geo.mapview import (
     BaseLayers,
@@ -116,8 +117,16 @@ def map_panel(workspace: Workspace) -> None:
             st.slider("Timeline (events shown if their dates meet this range)", min_value=first, max_value=last,
                       key="sm_range", format="YYYY-MM-DD", label_visibility="collapsed")
         lo, hi = st.session_state.sm_range
-        shown = events_in_range(workspace.events_gdf, lo, hi)
-        st.caption(f"{len(shown)} of {len(workspace.events)} events between {lo:%d %b %Y} and {hi:%d %b %Y}. "
+        in_range = events_in_range(workspace.events_gdf, lo, hi)
+        statements = len(in_range) - len(happenings(in_range))
+        with_statements = st.toggle(f"Show statements and claims ({statements} in this range)",
+                                    key="sm_statements", help="Pledges, claims, announcements and reports are kept "
+                                    "as data; the map first shows what happened.")
+        shown = in_range if with_statements else happenings(in_range)
+        hidden = "" if with_statements or not statements else \
+            f" ({statements} statement{'' if statements == 1 else 's'} hidden)"
+        st.caption(f"{len(shown)} of {len(workspace.events)} events between {lo:%d %b %Y} and {hi:%d %b %Y}"
+                   f"{hidden}. "
                    "Click a marker for its details; its sentence is highlighted in the text.")
         # The base map is rebuilt from cached plain data each run (st_folium mutates the folium object);
         # only the events layer changes, so the component updates it in place and keeps zoom and pan.

@@ -22,3 +22,16 @@ def test_empty_frames_keep_their_schema(pipeline):
 
     analysis = analyze_text(pipeline, "Nothing happened anywhere today.")
     assert list(analysis.events_gdf.columns) == list(EVENTS_SCHEMA) and len(analysis.events_gdf) == 0
+
+
+def test_statements_are_data_but_not_acled_events(sample):
+    from geo.export import to_acled
+    from geo.frames import ACLED_EVENT_TYPES, happenings
+
+    frame = sample.events_gdf
+    statements = frame[frame["event_type"] == "Statement"]
+    assert len(statements) >= 1  # the sample's pledge is kept as data
+    assert len(happenings(frame)) == len(frame) - len(statements)
+    rows = to_acled(frame)
+    assert len(rows) == len(frame) - len(statements)
+    assert set(rows["event_type"]) <= ACLED_EVENT_TYPES and "Statement" not in set(rows["disorder_type"].dropna())

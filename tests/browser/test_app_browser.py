@@ -45,8 +45,16 @@ def _load(page, app_url) -> float:
 
 def test_markers_slider_click_and_nothing_leaves_localhost(page, app_url, sample):
     record_timing("first_map_after_page_load_s", _load(page, app_url))
+    statements = sum(e.event_type.value == "Statement" for e in sample.events)
+    happened = len(sample.events) - statements
+    _wait_for(page, lambda: _count_markers(page) == happened, 10, "one marker per event that happened")
+    assert statements >= 1 and happened >= 7
+    # Statements and claims are off the map at first; the toggle (a real click) shows them, and hides them again.
+    page.get_by_text("Show statements and claims").click()
+    _wait_for(page, lambda: _count_markers(page) == len(sample.events), 10, "the statements' markers too")
+    page.get_by_text("Show statements and claims").click()
+    _wait_for(page, lambda: _count_markers(page) == happened, 10, "the statements hidden again")
     total = _count_markers(page)
-    assert total == len(sample.events) >= 7, f"the sample has {len(sample.events)} events, {total} markers drawn"
     page.wait_for_timeout(1500)  # let the first render settle, as a user would before zooming
     frame = _map_frame(page)
     zoom_before = frame.evaluate("() => map_div.getZoom()")
