@@ -246,7 +246,8 @@ class EventExtractor:
             place, place_text, place_conf = place_choice
             previous_place = (sentence.index, place, place_text, place_conf)
             actor1, actor2 = self._actors(sentence, match.start(), sentence_places,
-                                          ents_by_sentence.get(sentence.index, []), focus, unquoted)
+                                          ents_by_sentence.get(sentence.index, []), focus, unquoted,
+                                          sources_act=trigger.event_type is EventType.STATEMENT)
             if trigger.sub_event_type == "Report" and not actor1:
                 continue  # "..., the statement said": a report with nobody named is no event of its own
             fatalities, qualifier = _fatalities(sentence.text)
@@ -338,9 +339,11 @@ class EventExtractor:
     # -- who -----------------------------------------------------------------------------------
     @staticmethod
     def _actors(sentence: Sentence, trigger_at: int, resolutions: Sequence[Resolution],
-                entities: Sequence[tuple[str, int, int, str]], focus: str | None, unquoted: str = ""
-                ) -> tuple[str, str]:
-        """The actors named nearest before and after the trigger, outside quotations."""
+                entities: Sequence[tuple[str, int, int, str]], focus: str | None, unquoted: str = "",
+                sources_act: bool = False) -> tuple[str, str]:
+        """The actors named nearest before and after the trigger, outside quotations. Who tells of an event (the
+        subject of "said", "told", "according to") is its source, not its actor, unless the event is the statement
+        itself (``sources_act``)."""
         phrases: list[tuple[int, str]] = []
         text = sentence.text
         place_spans = [(r.mention.start, r.mention.end) for r in resolutions if r.mention.is_place]
@@ -360,12 +363,28 @@ class EventExtractor:
             if label in {"PERSON", "ORG", "NORP"} and sentence.start <= start < sentence.end and not overlaps_place \
                     and not quoted:
                 phrases.append((start - sentence.start, " ".join(text_.split())))
+        if not sources_act:
+            phrases = [(pos, p) for pos, p in phrases if not _is_source(text, pos, len(p))]
         phrases.sort()
         before = [p for pos, p in phrases if pos < trigger_at]
         after = [p for pos, p in phrases if pos > trigger_at]
         actor1 = before[-1] if before else (after.pop(0) if after else "")
         actor2 = after[0] if after else ""
         return actor1, actor2
+
+
+# A reporting verb right after a name ("Boychenko said", "the ministry, which reported", "Smith told reporters"),
+# or "according to" right before it: the name is who tells, not who acted.
+_SAID_AFTER = re.compile(r"\W{0,3}(?:(?:who|which|also|later|had|has|have)\s+){0,2}"
+                         r"(?:said|says|told|tells|reported|reports|announced|stated|added|claimed|wrote|confirmed)\b",
+                         re.IGNORECASE)
+# A title may stand between: "according to Mayor Jane Roe", "said by Police Chief John Doe".
+_ACCORDING_BEFORE = re.compile(r"\b(?i:according to|told by|said by)\s+(?:(?i:the)\s+)?(?:[A-Z][\w.'-]*\s+){0,3}$")
+
+
+def _is_source(text: str, at: int, length: int) -> bool:
+    """Whether the name at ``text[at:at + length]`` is the source of a report rather than an actor."""
+    return bool(_SAID_AFTER.match(text, at + length) or _ACCORDING_BEFORE.search(text[max(0, at - 50):at]))
 
 
 def _main_place(resolutions: Sequence[Resolution], focus: str | None) -> tuple[Place, str, float] | None:

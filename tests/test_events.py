@@ -134,3 +134,17 @@ def test_a_place_inside_an_organisations_name_is_a_toponym_but_not_the_scene(pip
     assert "Washington" in names and names["Washington"].mention.source == "org-name"
     (event,) = [e for e in a.events if e.event_type is EventType.EXPLOSIONS]
     assert event.place.name.startswith("Kharkiv")
+
+
+def test_who_tells_of_an_event_is_its_source_not_its_actor(pipeline):
+    cases = [("Russian forces shelled Kharkiv on Monday, Mayor Ihor Terekhov said.", "Terekhov"),
+             ("According to Governor Oleh Syniehubov, Russian troops shelled Kharkiv on Monday.", "Syniehubov"),
+             ("Police in Lyon arrested two men on Friday, prefect Jean Dupont told reporters.", "Dupont")]
+    for text, source in cases:
+        (event,) = [e for e in analyze_text(pipeline, text).events if e.event_type is not EventType.STATEMENT]
+        assert source not in event.actor1 and source not in event.actor2, (text, event.actor1, event.actor2)
+    shelling = [e for e in analyze_text(pipeline, cases[0][0]).events if e.event_type is EventType.EXPLOSIONS]
+    assert shelling and shelling[0].actor1 == "Russian forces"
+    # A statement's speaker is its actor: the statement is what they did.
+    pledge = analyze_text(pipeline, "President Jane Roe pledged on Monday to rebuild the bridge in Odesa.").events
+    assert any(e.event_type is EventType.STATEMENT and "Roe" in e.actor1 for e in pledge)
