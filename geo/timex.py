@@ -4,7 +4,9 @@ A rule-based tagger written for news (dateparser alone reads a bare "Tuesday" as
 "the 36th" as 1936 and "we" as a date). Conventions:
 
 * a bare weekday is the most recent such day, the publication day included ("Tuesday" in an article
-  of Tuesday 2022-04-19 is that day); with a future cue ("will", "next") it is the coming one;
+  of Tuesday 2022-04-19 is that day); with a future cue ("will") it is the coming one, the publication day
+  included ("resume by Saturday evening" in a Saturday story is that evening); "next Saturday" on a Saturday is
+  a week on;
 * "last week" is a week interval (value ``2022-W15``), "last month" a month, "last year" a year;
 * "more than 50 days ago" is an open bound: on or before that day (``bound="before"``);
 * clock times take their zone ("5 a.m. EDT"; "local time" is the article's zone) and are stored
@@ -472,7 +474,11 @@ class TimeTagger:
             forward = mod in {"next", "coming"} or (mod not in {"last", "previous"}
                                                       and tense_direction(text, m.start(), m.end(), deadline=False) > 0)
             if forward:
-                delta = (wd - dct.weekday()) % 7 or 7
+                # A weekday in a future clause is the next such day, the publication day included ("services
+                # resume by Saturday evening" in a Saturday story is that evening); "next Saturday" is a week on.
+                delta = (wd - dct.weekday()) % 7
+                if delta == 0 and mod in {"next", "coming"}:
+                    delta = 7
                 d = dct + dt.timedelta(days=delta)
             else:
                 delta = (dct.weekday() - wd) % 7

@@ -115,3 +115,18 @@ def test_year_earlier_takes_the_quarter_it_follows():
 
 def test_company_names_are_not_weekdays():
     assert not _tag("Sun Microsystems and Wed Corp. said so.")
+
+
+def test_future_weekday_on_its_own_day_is_the_publication_day():
+    from geo.timex import TimeTagger
+
+    saturday = dt.date(2023, 7, 15)
+    tag = TimeTagger().tag_text
+    (evening,) = tag("Ferry crossings are expected to restart by Saturday evening.", saturday)
+    assert evening.interval_start == dt.datetime(2023, 7, 15, 18)
+    (same,) = tag("The bridge will reopen on Saturday, officials said.", saturday)
+    assert same.interval_start.date() == saturday
+    (week_on,) = tag("The summit will open next Saturday.", saturday)
+    assert week_on.interval_start.date() == dt.date(2023, 7, 22)
+    (monday,) = tag("The talks will resume Monday.", saturday)
+    assert monday.interval_start.date() == dt.date(2023, 7, 17)
