@@ -143,3 +143,22 @@ def test_slider_with_5000_events(page, many_events_url):
     _wait_for(page, lambda: 0 < _count_event_layers(page) < 5000, 30, "fewer markers")
     record_timing("slider_step_5000_events_s", time.perf_counter() - started)
     assert page.outside_requests == [], page.outside_requests
+
+
+@pytest.mark.parametrize("size", [(1400, 950), (1024, 768), (390, 844)], ids=["laptop", "projector", "phone"])
+def test_statements_toggle_at_each_size(browser, app_url, sample, size):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    try:
+        _load(page, app_url)
+        statements = sum(e.event_type.value == "Statement" for e in sample.events)
+        happened = len(sample.events) - statements
+        _wait_for(page, lambda: _count_markers(page) == happened, 10, "the events that happened only")
+        toggle = page.get_by_text("Show statements and claims")
+        toggle.scroll_into_view_if_needed()
+        box = toggle.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= size[0], box  # on screen, not cut off
+        page.mouse.click(box["x"] + 5, box["y"] + box["height"] / 2)  # a real click where the user sees it
+        _wait_for(page, lambda: _count_markers(page) == len(sample.events), 10, "the statements' markers too")
+    finally:
+        context.close()
