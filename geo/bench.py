@@ -182,43 +182,28 @@ def map_scaling(pipeline, analysis) -> dict[str, float]:  # type: ignore[no-unty
     return out
 
 
-def browser_first_map(n_runs: int = 1) -> dict[str, float]:
+def browser_first_map() -> dict[str, float]:
     """`streamlit run` to the first markers drawn in headless Chromium (includes server start)."""
-    import socket
-    import urllib.request
-
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    from geo.bench_hosting import _first_markers, _free_port, _start_server, _stop, _wait_health
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
     with sync_playwright() as p:
         # The user's browser is already open; the clock starts at `streamlit run`.
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                 "--server.headless", "true"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = _start_server(ROOT, port)
         try:
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.05)
+            _wait_health(url, 120, proc)
             server_up = time.perf_counter() - started
-            page.goto(f"http://127.0.0.1:{port}")
-            while True:
-                frames = [f for f in page.frames if "streamlit_folium" in f.url]
-                if frames and frames[0].locator("path.sm-event").count() > 0:
-                    break
-                page.wait_for_timeout(20)
+            _first_markers(page, url)
             first_map = time.perf_counter() - started
         finally:
             browser.close()
-            proc.terminate()
-            proc.wait(timeout=10)
+            _stop(proc)
     return {"server_up_s": server_up, "first_map_after_streamlit_run_s": first_map}
 
 

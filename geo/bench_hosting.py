@@ -58,7 +58,7 @@ def _wait_health(url: str, timeout: float, proc: subprocess.Popen | None = None)
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
                 return
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.05)
     raise RuntimeError(f"no server at {url} after {timeout:.0f} s")
 
 
@@ -73,12 +73,11 @@ def _first_markers(page, url: str, timeout: float = 120.0) -> float:  # type: ig
     raise RuntimeError("no markers drawn")
 
 
-def _start_server(cwd: Path, port: int, python: str = sys.executable, log_path: Path | None = None
-                  ) -> subprocess.Popen:
-    out = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
-    return subprocess.Popen([python, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1"], cwd=cwd, stdout=out,
-                            stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+def _start_server(cwd: Path, port: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                             "--server.headless", "true", "--server.address", "127.0.0.1"], cwd=cwd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
 def _stop(proc: subprocess.Popen) -> None:

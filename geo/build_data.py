@@ -668,13 +668,12 @@ def derive_geonames_points(shared: Path, out: Path) -> int:
         rows += [{"kind": "admin1", "iso2": r["iso2"], "admin1_code": r["admin1_code"], "geonameid": r["geonameid"],
                   "name": r["asciiname"] or r["name"], "lat": r["lat"], "lon": r["lon"], "source": r["coord_source"]}
                  for r in csv.DictReader(f) if r["lat"] and r["lon"]]
-    tmp = out.with_name(out.name + ".tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=["kind", "iso2", "admin1_code", "geonameid", "name", "lat", "lon",
+    table = io.StringIO(newline="")
+    writer = csv.DictWriter(table, fieldnames=["kind", "iso2", "admin1_code", "geonameid", "name", "lat", "lon",
                                                "source"])
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, out)
+    writer.writeheader()
+    writer.writerows(rows)
+    _write_atomic(out, table.getvalue().encode("utf-8"))
     return len(rows)
 
 

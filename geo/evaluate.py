@@ -281,6 +281,10 @@ def event_matches(event, gold: dict, *, check_type: bool = True) -> bool:  # typ
     return "fatalities_at_least" not in gold or (event.fatalities or 0) >= gold["fatalities_at_least"]
 
 
+def _precision_recall(matched: int, predicted: int, gold: int) -> tuple[float, float]:
+    return (matched / predicted if predicted else 0.0), (matched / gold if gold else 0.0)
+
+
 def event_metrics(events: Sequence, gold_events: Sequence[dict]) -> dict:  # type: ignore[type-arg]
     """One-to-one greedy matching (gold in order); also how many match when the type is ignored."""
     def count(check_type: bool) -> tuple[int, list[str]]:
@@ -297,8 +301,7 @@ def event_metrics(events: Sequence, gold_events: Sequence[dict]) -> dict:  # typ
         return hits, missed
     hits, missed = count(True)
     untyped, _ = count(False)
-    p = hits / len(events) if events else 0.0
-    r = hits / len(gold_events) if gold_events else 0.0
+    p, r = _precision_recall(hits, len(events), len(gold_events))
     return {"P": p, "R": r, "F1": _f1(p, r), "predicted": len(events), "gold": len(gold_events), "matched": hits,
             "matched_ignoring_type": untyped, "missed": missed}
 
@@ -339,11 +342,11 @@ def print_events(results: dict[str, dict], commit: str) -> None:  # type: ignore
     print("\n| split | articles | gold | predicted | matched | P | R | F1 |")
     print("|---|---|---|---|---|---|---|---|")
     for split in ("tuned", "study", "heldout"):
-        rows = [m for m in results.values() if m.get("split", "tuned") == split]
+        rows = [m for m in results.values() if m["split"] == split]
         if not rows:
             continue
         gold, predicted, matched = (sum(m[k] for m in rows) for k in ("gold", "predicted", "matched"))
-        p, r = (matched / predicted if predicted else 0.0), (matched / gold if gold else 0.0)
+        p, r = _precision_recall(matched, predicted, gold)
         print(f"| {split} | {len(rows)} | {gold} | {predicted} | {matched} | {p:.3f} | {r:.3f} | {_f1(p, r):.3f} |")
 
 

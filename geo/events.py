@@ -24,7 +24,6 @@ keeps the most precise place and, of the times, the explicit one; its confidence
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
@@ -40,6 +39,7 @@ from geo.model import (
     Place,
     Resolution,
     Sentence,
+    SentenceIndex,
     SentenceKind,
     TimeExpression,
     TimePrecision,
@@ -193,12 +193,10 @@ class EventExtractor:
             by_sentence.setdefault(r.mention.sentence, []).append(r)
         # The entities of each sentence (by the sentence its start falls in), so that an event looks at its own
         # sentence's names only: linear in the document, not events x entities.
-        starts = [s.start for s in article.sentences]
+        sentence_of = SentenceIndex(article)
         ents_by_sentence: dict[int, list[tuple[str, int, int, str]]] = {}
         for ent in entities:
-            k = bisect.bisect_right(starts, ent[1]) - 1
-            if k >= 0:
-                ents_by_sentence.setdefault(article.sentences[k].index, []).append(ent)
+            ents_by_sentence.setdefault(sentence_of(ent[1]), []).append(ent)
         times: dict[int, list[TimeExpression]] = {}
         for t in timexes:
             times.setdefault(t.sentence, []).append(t)

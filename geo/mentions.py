@@ -24,7 +24,7 @@ from typing import NamedTuple
 from spacy.attrs import IDX, LENGTH
 
 from geo.gazetteer import OfflineGazetteer
-from geo.model import Article, Mention, MentionKind, SentenceKind
+from geo.model import Article, Mention, MentionKind, SentenceIndex, SentenceKind
 from geo.nlp import parse
 
 log = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ class _DocumentScan:
 
     def run(self, doc: object) -> list[Mention]:
         article = self.article
-        sentence_of = _SentenceIndex(article)
+        sentence_of = SentenceIndex(article)
         skip = {s.index for s in article.sentences if s.kind is not SentenceKind.STORY}
         candidates: list[_Candidate] = []
         ents = list(doc.ents)  # type: ignore[attr-defined]
@@ -159,7 +159,7 @@ class _DocumentScan:
         return sorted((m for m in chosen if m.sentence not in skip), key=lambda m: m.start)
 
     # -- recognisers ------------------------------------------------------------------------
-    def _from_user_places(self, article: Article, sentence_of: _SentenceIndex) -> list[_Candidate]:
+    def _from_user_places(self, article: Article, sentence_of: SentenceIndex) -> list[_Candidate]:
         out: list[_Candidate] = []
         if self._user_pattern is None:
             return out
@@ -179,7 +179,7 @@ class _DocumentScan:
             out.append(_Candidate(mention, PRIORITY["user-places"]))
         return out
 
-    def _from_datelines(self, article: Article, sentence_of: _SentenceIndex) -> list[_Candidate]:
+    def _from_datelines(self, article: Article, sentence_of: SentenceIndex) -> list[_Candidate]:
         """A news dateline: the town in capitals opening a sentence, then a news agency or a dash ("LONDON, Ky. (AP) -",
         "KYIV, Ukraine —", "ATLANTA (AP) An aide", "PLEASANTON, Calif.--(BUSINESS WIRE)--")."""
         out = []
@@ -201,7 +201,7 @@ class _DocumentScan:
                                               source="dateline"), PRIORITY["dateline"]))
         return out
 
-    def _from_region_rules(self, article: Article, sentence_of: _SentenceIndex) -> list[_Candidate]:
+    def _from_region_rules(self, article: Article, sentence_of: SentenceIndex) -> list[_Candidate]:
         out = []
         for rule in (_REGION_RULE, _REGION_OF_RULE):
             for match in rule.finditer(article.text):
@@ -215,7 +215,7 @@ class _DocumentScan:
                 out.append(_Candidate(mention, PRIORITY["region-rule"]))
         return out
 
-    def _from_directions(self, article: Article, sentence_of: _SentenceIndex) -> list[_Candidate]:
+    def _from_directions(self, article: Article, sentence_of: SentenceIndex) -> list[_Candidate]:
         out = []
         for match in _DIRECTION_NAME.finditer(article.text):
             name = match.group("name")
@@ -238,7 +238,7 @@ class _DocumentScan:
                                           direction=DIRECTIONS[match.group("dir").lower()]), PRIORITY["direction"]))
         return out
 
-    def _from_ner(self, ents: Iterable[object], sentence_of: _SentenceIndex) -> list[_Candidate]:
+    def _from_ner(self, ents: Iterable[object], sentence_of: SentenceIndex) -> list[_Candidate]:
         out = []
         for ent in ents:
             label = ent.label_  # type: ignore[attr-defined]
@@ -303,7 +303,7 @@ class _DocumentScan:
                 return head
         return None
 
-    def _from_gazetteer(self, doc: object, ents: list[object], sentence_of: _SentenceIndex, doc_text: str
+    def _from_gazetteer(self, doc: object, ents: list[object], sentence_of: SentenceIndex, doc_text: str
                         ) -> list[_Candidate]:
         out: list[_Candidate] = []
         # Plain (text, offset) pairs: far cheaper than spaCy Token objects for a scan over every token.
@@ -313,7 +313,6 @@ class _DocumentScan:
             for i in range(ent.start, ent.end):  # type: ignore[attr-defined]
                 ent_of[i] = ent
         n = len(tokens)
-        self._place_ends = set()
         i = 0
         while i < n:
             tok = tokens[i]
@@ -513,7 +512,7 @@ class _DocumentScan:
         return ent is not None and ent.label_ in {"GPE", "LOC"} or i - 2 in self._place_ends  # type: ignore[attr-defined]
 
     def _demonym_candidate(self, tokens: list[object], i: int, text: str, place_id: str,
-                           sentence_of: _SentenceIndex, start: int) -> _Candidate:
+                           sentence_of: SentenceIndex, start: int) -> _Candidate:
         """``i`` is the demonym's last token; the words after it tell people from places."""
         nxt = tokens[i + 1].text.lower() if i + 1 < len(tokens) else ""  # type: ignore[attr-defined]
         nxt2 = tokens[i + 2].text.lower() if i + 2 < len(tokens) else ""  # type: ignore[attr-defined]
@@ -525,7 +524,7 @@ class _DocumentScan:
                           feature_hint="demonym", source="demonym")
         return _Candidate(mention, PRIORITY["demonym"])
 
-    def _anaphors(self, article: Article, chosen: list[Mention], sentence_of: _SentenceIndex) -> list[Mention]:
+    def _anaphors(self, article: Article, chosen: list[Mention], sentence_of: SentenceIndex) -> list[Mention]:
         """Nominal references: "the plant" -> the facility named in the article; "the city" -> its city."""
         out: list[Mention] = []
         facilities = {}
@@ -621,16 +620,6 @@ def _in_org_name(tokens: list[_Tok], i: int, size: int, ent_of: dict[int, object
 class _Tok(NamedTuple):
     text: str
     idx: int
-
-
-class _SentenceIndex:
-    def __init__(self, article: Article) -> None:
-        self.starts = [s.start for s in article.sentences]
-
-    def __call__(self, offset: int) -> int:
-        import bisect
-
-        return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
 
 def _strip_article(text: str) -> str:

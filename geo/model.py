@@ -5,6 +5,7 @@ All coordinates are WGS84 (EPSG:4326). Character offsets index ``Article.text``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
@@ -41,6 +42,16 @@ class Article:
     #: Where ``published`` came from: "user", "html-metadata", "text", "default".
     published_source: str = "user"
     notes: tuple[str, ...] = ()
+
+
+class SentenceIndex:
+    """The index of the sentence a character offset of an article falls in (the first for offsets before it)."""
+
+    def __init__(self, article: Article) -> None:
+        self.starts = [s.start for s in article.sentences]
+
+    def __call__(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
 
 class MentionKind(str, enum.Enum):

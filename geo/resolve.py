@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -208,9 +209,6 @@ class DocumentContext:
     own_admin1: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
     text: str = ""  # the document's text, for the words between a name and its qualifier
     candidates: dict[Mention, list[Place]] = field(default_factory=dict)  # each named mention's gazetteer places
-    _anchor_ids: np.ndarray = field(default_factory=lambda: np.array([], dtype=object), repr=False)
-    _anchor_lat: np.ndarray = field(default_factory=lambda: np.array([]), repr=False)
-    _anchor_lon: np.ndarray = field(default_factory=lambda: np.array([]), repr=False)
 
     def country_share(self, country: str | None, name: str | None = None) -> float:
         own = self.own_countries.get(name or "", Counter())
@@ -234,17 +232,20 @@ class DocumentContext:
             distances = [haversine_km(place.lat, place.lon, a.lat, a.lon) for a in self.anchors
                          if a.place_id != place.place_id]
             return min(distances) if distances else None
-        if len(self.anchors) != len(self._anchor_ids):
-            self._anchor_ids = np.array([a.place_id for a in self.anchors], dtype=object)
-            self._anchor_lat = np.radians([a.lat for a in self.anchors])
-            self._anchor_lon = np.radians([a.lon for a in self.anchors])
-        others = self._anchor_ids != place.place_id
+        ids, lats, lons = self._anchor_arrays
+        others = ids != place.place_id
         if not others.any():
             return None
         lat, lon = math.radians(place.lat), math.radians(place.lon)
-        a = (np.sin((self._anchor_lat[others] - lat) / 2) ** 2 + math.cos(lat) * np.cos(self._anchor_lat[others])
-             * np.sin((self._anchor_lon[others] - lon) / 2) ** 2)
+        a = (np.sin((lats[others] - lat) / 2) ** 2 + math.cos(lat) * np.cos(lats[others])
+             * np.sin((lons[others] - lon) / 2) ** 2)
         return float(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a))).min())
+
+    @cached_property
+    def _anchor_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The anchors' ids and points in radians (the anchors are set once, before the first distance asked)."""
+        return (np.array([a.place_id for a in self.anchors], dtype=object), np.radians([a.lat for a in self.anchors]),
+                np.radians([a.lon for a in self.anchors]))
 
 
 class Resolver:

@@ -118,11 +118,12 @@ def map_panel(workspace: Workspace) -> None:
                       key="sm_range", format="YYYY-MM-DD", label_visibility="collapsed")
         lo, hi = st.session_state.sm_range
         in_range = events_in_range(workspace.events_gdf, lo, hi)
-        statements = len(in_range) - len(happenings(in_range))
+        happened = happenings(in_range)
+        statements = len(in_range) - len(happened)
         with_statements = st.toggle(f"Show statements and claims ({statements} in this range)",
                                     key="sm_statements", help="Pledges, claims, announcements and reports are kept "
                                     "as data; the map first shows what happened.")
-        shown = in_range if with_statements else happenings(in_range)
+        shown = in_range if with_statements else happened
         hidden = "" if with_statements or not statements else \
             f" ({statements} statement{'' if statements == 1 else 's'} hidden)"
         st.caption(f"{len(shown)} of {len(workspace.events)} events between {lo:%d %b %Y} and {hi:%d %b %Y}"
