@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import logging
 import os
 import secrets
@@ -138,9 +137,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _geojson_bytes(frame) -> bytes:  # type: ignore[no-untyped-def]
-    """GeoJSON via geopandas (datetimes as ISO strings), UTF-8."""
-    data = json.loads(frame.to_json(na="null", drop_id=True, to_wgs84=True, default=str))
-    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    from geo.export import geojson_bytes
+
+    return geojson_bytes(frame)
 
 
 def cmd_map(args: argparse.Namespace) -> int:
@@ -151,6 +150,90 @@ def cmd_map(args: argparse.Namespace) -> int:
     m = standalone_map(workspace.places, workspace.events_gdf, pipeline.gazetteer, pipeline.settings, title=title)
     _write_all({Path(args.out): m.get_root().render().encode("utf-8")})
     print(f"map with {len(workspace.events)} events -> {args.out}")
+    return 0
+
+
+def _store(name: str, create: bool = False):  # type: ignore[no-untyped-def]
+    """A workspace by file path (``*.gpkg``) or by its id in the workspaces folder (SITMAP_WORKSPACES)."""
+    from geo.settings import Settings
+    from geo.workspace import WorkspaceFolder, WorkspaceStore, create_file
+
+    if name.endswith(".gpkg") or os.sep in name:
+        path = Path(name)
+        if not path.exists() and create:
+            if not path.parent.is_dir():
+                raise OutputPathError(f"The folder {path.parent} does not exist; create it first")
+            create_file(path, path.stem)
+        return WorkspaceStore(path)
+    folder = WorkspaceFolder(Settings.from_env().workspaces_dir)
+    if not folder.exists(name) and create:
+        return folder.create(name)[1]
+    return folder.open(name)
+
+
+def cmd_workspace(args: argparse.Namespace) -> int:
+    if args.action == "list":
+        store = _store(args.workspace)
+        articles = store.articles()
+        events = store.events()
+        print(f"{store.name}: {len(articles)} article(s), {len(events)} events ({store.path})")
+        for row in articles.itertuples():
+            print(f"  {row.article_id}\t{row.published or '?'}\t{row.n_events} events\t{row.title or row.filename}")
+        return 0
+    if args.action == "remove":
+        store = _store(args.workspace)
+        for article_id in args.items:
+            store.remove_article(article_id)
+            print(f"removed {article_id} and its events from {store.name}")
+        return 0
+    from geo.pipeline import Pipeline
+
+    if not args.items:
+        raise SituationMapError("Give the files (or links) to add.")
+    store = _store(args.workspace, create=True)
+    pipeline = Pipeline()
+    for item in args.items:
+        content, filename, source = _read_item(item, pipeline.settings)
+        article = pipeline.load(content, published=args.date, filename=filename,
+                                article_id=args.article_id or None)
+        analysis = pipeline.analyze(article)
+        for warning in analysis.warnings:
+            log.warning("%s: %s", filename, warning)
+        text = content if isinstance(content, str) else content.decode("utf-8", "replace")
+        store.put_analysis(analysis, text, filename, source=source, author=args.author)
+        print(f"{article.article_id}: {len(analysis.events)} events, {len(analysis.places)} places -> {store.name}")
+    return 0
+
+
+def _read_item(item: str, settings) -> tuple[str | bytes, str, str]:  # type: ignore[no-untyped-def]
+    """An article given on the command line: a file, or a link (fetched safely, geo.fetch)."""
+    if item.startswith(("http://", "https://")):
+        from geo.fetch import fetch_page
+
+        page = fetch_page(item, settings)
+        return page.content, page.filename, page.final_url
+    path = Path(item)
+    if not path.is_file():
+        raise SituationMapError(f"No such file: {item}")
+    from geo.ingest import decode_bytes
+
+    return decode_bytes(path.read_bytes()).text, path.name, ""
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = _store(args.workspace)
+    gazetteer = settings = None
+    if args.format in ("csv", "html"):
+        from geo.gazetteer import OfflineGazetteer
+        from geo.settings import Settings
+
+        settings = Settings.from_env()
+        gazetteer = OfflineGazetteer(settings)
+    from geo.export import export_workspace
+
+    data = export_workspace(store, args.format, gazetteer, settings)
+    _write_all({Path(args.out): data})
+    print(f"{store.name}: {len(store.events())} events -> {args.out} ({args.format})")
     return 0
 
 
@@ -188,12 +271,29 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--derive-geonames", metavar="DIR", default=None,
                        help="only rewrite data/geonames_points.csv from GeoNames' tables in DIR "
                             "(../shared/data/geonames)")
+    ws = sub.add_parser("workspace", help="add, list or remove the articles of a workspace (a GeoPackage)")
+    ws.add_argument("action", choices=["add", "list", "remove"])
+    ws.add_argument("workspace", help="a workspace file (*.gpkg) or a workspace id in SITMAP_WORKSPACES")
+    ws.add_argument("items", nargs="*", help="add: files or links; remove: article ids")
+    ws.add_argument("--date", type=_date, default=None, help="publication date, YYYY-MM-DD")
+    ws.add_argument("--article-id", default=None)
+    ws.add_argument("--author", default="", help="who adds them (kept with the articles)")
+    export = sub.add_parser("export", help="write a workspace's events as GeoJSON, GeoPackage, ACLED CSV, KML or "
+                                           "a self-contained HTML map")
+    export.add_argument("workspace")
+    export.add_argument("--format", choices=["geojson", "gpkg", "csv", "kml", "html"], required=True)
+    export.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
-    handlers = {"extract": cmd_extract, "map": cmd_map, "build": cmd_build}
+    handlers = {"extract": cmd_extract, "map": cmd_map, "build": cmd_build, "workspace": cmd_workspace,
+                "export": cmd_export}
     try:
-        if args.command != "build":
+        if args.command in ("extract", "map"):
             _check_outputs(args)
+        if args.command == "export":
+            _check_output("--out", args.out)
+        if args.command == "workspace" and args.article_id and len(args.items) > 1:
+            raise SituationMapError("--article-id names one article; give one file with it, or none")
         return handlers[args.command](args)
     except SituationMapError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 
+from geo.errors import SituationMapError
 from geo.frames import happenings
 
 ACLED_COLUMNS = [
@@ -15,6 +20,8 @@ ACLED_COLUMNS = [
     "actor1", "actor2", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source",
     "notes", "fatalities",
 ]
+#: After ACLED's columns, for a workspace's events: who stands behind each row (machine, edited, verified).
+REVIEW_COLUMNS = ("state", "edited_by", "verified_by")
 _DISORDER = {
     "Battles": "Political violence", "Explosions/Remote violence": "Political violence",
     "Violence against civilians": "Political violence", "Riots": "Political violence; Demonstrations",
@@ -28,7 +35,8 @@ def to_acled(events: gpd.GeoDataFrame, country_names: Mapping[str, str] | None =
     the GeoJSON export only); fields ACLED has no place for stay in the GeoJSON export too.
     ``country_names`` maps ISO codes to the names ACLED uses (the code is written where none is given),
     ``admin1_names`` (country, admin-1 code) to region names;
-    ``source`` lists every article telling the event, and ``notes`` its sentences."""
+    ``source`` lists every article telling the event, and ``notes`` its sentences. A workspace's events add
+    ``REVIEW_COLUMNS`` after ACLED's."""
     events = happenings(events)
     names = dict(country_names or {})
     regions = dict(admin1_names or {})
@@ -41,6 +49,7 @@ def to_acled(events: gpd.GeoDataFrame, country_names: Mapping[str, str] | None =
     def sources(row: pd.Series) -> str:
         return "; ".join(dict.fromkeys(t["article_id"] for t in json.loads(row["sources"]))) \
             if row.get("sources") else row["article_id"]
+    review = {c: events[c] for c in REVIEW_COLUMNS if c in events.columns}
     dates = pd.to_datetime(events["date_start"]).fillna(pd.to_datetime(events["date_end"]) - pd.Timedelta(days=1))
     return pd.DataFrame({
         "event_id_cnty": events["event_id"],
@@ -61,7 +70,8 @@ def to_acled(events: gpd.GeoDataFrame, country_names: Mapping[str, str] | None =
         "source": events.apply(sources, axis=1) if len(events) else events["article_id"],
         "notes": events["sentence"],
         "fatalities": events["fatalities"].fillna(0).astype("Int64"),
-    }, columns=ACLED_COLUMNS)
+        **review,
+    }, columns=[*ACLED_COLUMNS, *review])
 
 
 def area_names(gazetteer, events: pd.DataFrame) -> tuple[dict[str, str], dict[tuple[str, str], str]]:  # type: ignore[no-untyped-def]
@@ -73,3 +83,43 @@ def area_names(gazetteer, events: pd.DataFrame) -> tuple[dict[str, str], dict[tu
         countries[str(code)] = place.name if place else str(code)
         admin1.update({(str(code), a.admin1): a.name for a in gazetteer.admin1_areas(str(code)) if a.admin1})
     return countries, admin1
+
+
+def geojson_bytes(frame: pd.DataFrame) -> bytes:
+    """GeoJSON via geopandas (datetimes as ISO strings), UTF-8."""
+    data = json.loads(frame.to_json(na="null", drop_id=True, to_wgs84=True, default=str))
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+EXPORT_FORMATS = ("geojson", "gpkg", "csv", "kml", "html")
+
+
+def export_workspace(store: Any, fmt: str, gazetteer: Any = None, settings: Any = None) -> bytes:
+    """The workspace as bytes in one of ``EXPORT_FORMATS`` (each opens again with geopandas or pandas)."""
+    events = store.events()
+    if fmt == "gpkg":
+        return store.to_bytes()
+    if fmt == "geojson":
+        return geojson_bytes(events)
+    if fmt == "csv":
+        countries, admin1 = area_names(gazetteer, events) if gazetteer is not None else ({}, {})
+        return to_acled(events, country_names=countries, admin1_names=admin1).to_csv(index=False).encode("utf-8")
+    if fmt == "kml":
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "events.kml"
+            frame = events.copy()
+            frame["Name"] = frame["sub_event_type"].fillna("") + " — " + frame["place_name"].fillna("")
+            frame["Description"] = frame["sentence"].fillna("")
+            for column in frame.columns:
+                if str(frame[column].dtype).startswith("datetime"):
+                    frame[column] = frame[column].dt.strftime("%Y-%m-%dT%H:%M:%S")
+            pyogrio.write_dataframe(frame[frame.geometry.notna()], target, driver="KML", layer="events")
+            return target.read_bytes()
+    if fmt == "html":
+        from geo.mapview import standalone_map
+
+        m = standalone_map(store.places(), events, gazetteer, settings, title=store.name)
+        return m.get_root().render().encode("utf-8")
+    raise SituationMapError(f"Unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+
+

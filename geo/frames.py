@@ -74,7 +74,8 @@ EVENTS_SCHEMA: dict[str, tuple[str, str]] = {
 }
 
 
-def _typed(frame: pd.DataFrame, schema: dict[str, tuple[str, str]]) -> gpd.GeoDataFrame:
+def typed_frame(frame: pd.DataFrame, schema: dict[str, tuple[str, str]]) -> gpd.GeoDataFrame:
+    """``frame`` with exactly the schema's columns, each of its dtype, as a GeoDataFrame in EPSG:4326."""
     columns = {}
     for name, (dtype, _) in schema.items():
         if name == "geometry":
@@ -103,7 +104,7 @@ def places_frame(resolutions: Sequence[Resolution]) -> gpd.GeoDataFrame:
             "is_area": place.is_area, "source": place.source,
             "geometry": place.geometry if place.is_area else Point(place.lon, place.lat),
         })
-    return _typed(pd.DataFrame(rows), PLACES_SCHEMA)
+    return typed_frame(pd.DataFrame(rows), PLACES_SCHEMA)
 
 
 def events_frame(events: Sequence[Event]) -> gpd.GeoDataFrame:
@@ -129,7 +130,7 @@ def events_frame(events: Sequence[Event]) -> gpd.GeoDataFrame:
             "place_confidence": e.place_confidence, "time_confidence": e.time_confidence,
             "confidence": e.confidence, "geometry": Point(place.lon, place.lat) if place else None,
         })
-    return _typed(pd.DataFrame(rows), EVENTS_SCHEMA)
+    return typed_frame(pd.DataFrame(rows), EVENTS_SCHEMA)
 
 
 #: ACLED's own event types. ``Statement`` (pledges, claims, announcements, reports) is kept as data but is not

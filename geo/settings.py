@@ -33,6 +33,13 @@ class Settings:
     #: Online tile layer offered on top of the bundled basemap ("" = none).
     online_tiles: str = "OpenStreetMap"
     max_article_chars: int = 1_000_000
+    #: Folder of the workspaces (GeoPackage files); "" = the user's data folder (see ``workspaces_dir``).
+    workspaces: str = ""
+    #: Fetching an article from a link: size cap (bytes), total time cap (s), and networks an operator allows
+    #: although private (CIDR, comma-separated; tests allow one loopback address). See geo/fetch.py.
+    fetch_max_bytes: int = 10_000_000
+    fetch_timeout: float = 10.0
+    fetch_allow_networks: tuple[str, ...] = ()
     user_places: tuple[str, ...] = field(default=("places.csv",))
 
     @property
@@ -54,6 +61,14 @@ class Settings:
     @property
     def geocode_cache_path(self) -> Path:
         return self.derived_dir / "geocode-cache.sqlite"
+
+    @property
+    def workspaces_dir(self) -> Path:
+        """``SITMAP_WORKSPACES``, else ``$XDG_DATA_HOME/situation-map/workspaces`` (~/.local/share/...)."""
+        if self.workspaces:
+            return Path(self.workspaces).expanduser()
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Path(base) / "situation-map" / "workspaces"
 
     @property
     def vendor_dir(self) -> Path:

@@ -169,3 +169,36 @@ def test_utf16_article_from_notepad_is_mapped(tmp_path):
     assert result.returncode == 0, result.stderr
     features = json.loads(out.read_text())["features"]
     assert any(f["properties"]["place_name"] == "Kharkiv" for f in features)
+
+
+def test_workspace_add_list_remove_and_every_export_opens_again(tmp_path):
+    import geopandas as gpd
+    import pandas as pd
+
+    ws = tmp_path / "team.gpkg"
+    lyon = tmp_path / "lyon.txt"
+    lyon.write_text("Protesters marched through Lyon on Saturday. Police fired tear gas at the crowd near the city hall.")
+    added = _run("workspace", "add", str(ws), str(SAMPLE), str(lyon), "--date", "2022-04-19", "--author", "ann")
+    assert added.returncode == 0, added.stderr
+    listed = _run("workspace", "list", str(ws))
+    assert "2 article(s)" in listed.stdout and "lyon" not in listed.stdout.lower().split("\t")[0]
+    lyon_id = next(line.split("\t")[0].strip() for line in listed.stdout.splitlines() if "Lyon" in line)
+    n_events = len(gpd.read_file(ws, layer="events"))
+    for fmt in ("geojson", "gpkg", "kml", "html", "csv"):
+        out = tmp_path / f"out.{fmt}"
+        result = _run("export", str(ws), "--format", fmt, "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        if fmt == "csv":
+            frame = pd.read_csv(out)
+            assert list(frame.columns[:2]) == ["event_id_cnty", "event_date"] and "state" in frame.columns
+            assert len(frame) <= n_events
+        elif fmt == "html":
+            assert "leaflet" in out.read_text().lower()
+        else:
+            frame = gpd.read_file(out, layer="events" if fmt == "gpkg" else None)
+            assert len(frame) == n_events and frame.crs.to_epsg() == 4326
+    removed = _run("workspace", "remove", str(ws), lyon_id)
+    assert removed.returncode == 0, removed.stderr
+    assert "Lyon" not in set(gpd.read_file(ws, layer="events")["sentence"].str.extract(r"(Lyon)")[0].dropna())
+    missing = _run("workspace", "remove", str(ws), "no-such-article")
+    assert missing.returncode == 2 and "No article 'no-such-article'" in missing.stderr and "Traceback" not in missing.stderr
