@@ -43,3 +43,15 @@ class PublicationDateError(InputError):
 
 class OutputPathError(SituationMapError):
     """An output file cannot be written where the user asked."""
+
+
+class FetchError(SituationMapError):
+    """A web page could not be fetched from the link the user gave; the message says why and what to do."""
+
+
+class FetchRefusedError(FetchError):
+    """The link was refused before or while fetching: scheme, credentials, private address, type, size, redirects."""
+
+
+class FetchFailedError(FetchError):
+    """The page could not be fetched: unreachable, too slow, or the web site answered with an error status."""
