@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+logging.getLogger("pyogrio").setLevel(logging.WARNING)  # "Created 0 records" for each table of a new workspace
 
 if get_script_run_ctx(suppress_warning=True) is None:  # the server is starting (`streamlit run` / an ASGI server imports this file)
     from pages.serve import lifespan

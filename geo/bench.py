@@ -2,6 +2,7 @@
 
     python -m geo.bench [--geo-corpus ../shared/eval/geo/geowebnews.jsonl] [--no-browser] [--no-setup]
     python -m geo.bench setup      # only the fresh-clone set-up timings (geo/bench_hosting.py)
+    python -m geo.bench workspace  # only the workspace timings: add, edit, reopen 50 articles (geo/bench_workspace.py)
 """
 
 from __future__ import annotations
@@ -212,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--geo-corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--no-setup", action="store_true", help="skip the fresh-clone set-up timings (minutes)")
-    parser.add_argument("part", nargs="?", choices=["all", "setup"], default="all")
+    parser.add_argument("part", nargs="?", choices=["all", "setup", "workspace"], default="all")
     args = parser.parse_args(argv)
     from geo import bench_hosting as hosting
     from geo.pipeline import Pipeline
@@ -220,6 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.part == "setup":
         results_setup = {"cold": hosting.setup_time(cold=True), "warm": hosting.setup_time(cold=False)}
         _print(results_setup, "setup.")
+        return 0
+
+    if args.part == "workspace":
+        from geo.bench_workspace import workspace_timings
+
+        _print({"workspace": workspace_timings(Pipeline())})
         return 0
 
     results: dict[str, object] = {"gazetteer_cold_load_s": gazetteer_cold_load()}
@@ -240,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     results["peak_rss_mb_whole_bench"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results["concurrency"] = hosting.concurrent_throughput(pipeline, [hosting.local_news(i) for i in range(48)])
     results["longest_article"] = hosting.longest_article()
+    from geo.bench_workspace import workspace_timings
+
+    results["workspace"] = workspace_timings(pipeline)
     if not args.no_browser and Path(CHROMIUM).exists():
         results["browser"] = browser_first_map()
         results["server"] = hosting.server_memory_and_first_visit()

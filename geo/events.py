@@ -496,9 +496,14 @@ def _overlap(a: Event, b: Event) -> bool:
 
 def same_event(a: Event, b: Event) -> bool:
     """Whether two tellings are of one event (see the module's docstring)."""
+    return _family(a) == _family(b) and _same_in_family(a, b)
+
+
+def _same_in_family(a: Event, b: Event) -> bool:
+    """``same_event`` for two tellings already known to be of one trigger family."""
     if a.event_type is EventType.STATEMENT and not (a.actor1 and b.actor1):
         return False  # two unattributed statements may be anybody's
-    return _family(a) == _family(b) and _overlap(a, b) and _same_place(a.place, b.place)
+    return _overlap(a, b) and _same_place(a.place, b.place)
 
 
 def _combine(a: Event, b: Event) -> Event:
@@ -536,13 +541,17 @@ def _combine(a: Event, b: Event) -> Event:
 
 def merge_events(events: Iterable[Event]) -> list[Event]:
     """Merge the tellings of one event, in one article or across the articles of a workspace; the order of
-    first tellings is kept."""
+    first tellings is kept. Only events of one trigger family can be one event, so each is compared with the
+    events of its family alone (a workspace of thousands of events merges in linear-ish time)."""
     merged: list[Event] = []
+    by_family: dict[tuple[str, str, str], list[int]] = {}
     for event in events:
-        for i, kept in enumerate(merged):
-            if same_event(kept, event):
-                merged[i] = _combine(kept, event)
+        same_family = by_family.setdefault(_family(event), [])
+        for i in same_family:
+            if _same_in_family(merged[i], event):
+                merged[i] = _combine(merged[i], event)
                 break
         else:
+            same_family.append(len(merged))
             merged.append(event)
     return merged

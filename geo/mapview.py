@@ -506,6 +506,12 @@ class EventMarkers(MacroElement):
           .bindPopup(function () { return window.smPopup(e); }, {maxWidth: 380});
         // Hover tooltips while markers are few; with thousands a click (popup, position) says it all.
         if (!renderer) { marker.bindTooltip(window.smTip(e)); }
+        // A mouse press must not focus the marker: focusing scrolls the map's frame under the pointer, and the
+        // first click of a visitor then lands beside the marker (on the map) instead of selecting it.
+        marker.on("add", function () {
+          var el = marker.getElement && marker.getElement();
+          if (el) { el.addEventListener("mousedown", function (ev) { ev.preventDefault(); }); }
+        });
         marker.addTo(group);
       });
     })();
@@ -524,6 +530,24 @@ def events_layer(events: gpd.GeoDataFrame, name: str = "Events", selected: str |
     group = folium.FeatureGroup(name=name)
     EventMarkers([str(i) for i in events["event_id"]] if len(events) else [], selected).add_to(group)
     return group
+
+
+class FocusWithoutScroll(MacroElement):
+    """Leaflet focuses the map on a mouse press (for keyboard panning); in an embedding frame that focus scrolls
+    the map under the pointer, so a visitor's first click on a marker landed beside it. Focus without scrolling."""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    (function (map) {
+      if (!map.keyboard || !map.keyboard.enabled()) { return; }
+      map.keyboard.disable();
+      map.keyboard._onMouseDown = function () {
+        if (!this._focused) { this._map.getContainer().focus({preventScroll: true}); }
+      };
+      map.keyboard.enable();
+    })({{ this._parent.get_name() }});
+    {% endmacro %}
+    """)
 
 
 class Legend(MacroElement):
@@ -698,6 +722,7 @@ def build_base_map(layers: BaseLayers, settings: Settings, mode: AssetMode = Ass
     world_url = "/app/static/derived/basemap-coarse.geojson" if mode is AssetMode.SERVED else None
     add_base_layers(m, layers, world_url)
     EventStore(layers.events, url=events_url).add_to(m)
+    FocusWithoutScroll().add_to(m)
     if online_tiles and settings.online_tiles:
         # Optional, off by default: only requested when the user ticks it in the layer control.
         folium.TileLayer(settings.online_tiles, name=f"{settings.online_tiles} tiles (online)", overlay=True,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import logging
@@ -29,12 +30,11 @@ import math
 import os
 import re
 import secrets
-import shutil
 import sqlite3
 import struct
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -286,6 +286,13 @@ class WorkspaceStore:
         with self._write() as conn:
             conn.execute("UPDATE meta SET value = ? WHERE key = 'name'", (name,))
 
+    def revision(self) -> str:
+        """Changes whenever the events or articles change (for caches keyed on the workspace's content)."""
+        with self._read() as conn:
+            row = conn.execute("SELECT (SELECT max(fid) FROM edits), (SELECT group_concat(article_id || "
+                               "analysed_at, ',') FROM articles), (SELECT count(*) FROM events)").fetchone()
+        return hashlib.sha1(repr(tuple(row)).encode()).hexdigest()[:16]
+
     # articles --------------------------------------------------------------------------------------------------------
     def articles(self) -> pd.DataFrame:
         """The articles, oldest first, with their event counts (as the workspace shows them now)."""
@@ -522,6 +529,11 @@ class WorkspaceStore:
         with self._read() as conn, contextlib.closing(sqlite3.connect(target)) as out:
             conn.backup(out)
             out.execute("PRAGMA journal_mode=DELETE")
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the file (before it is moved or copied as a file)."""
+        with self._read() as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def to_bytes(self) -> bytes:
         with tempfile.TemporaryDirectory() as folder:
@@ -914,15 +926,39 @@ class WorkspaceFolder:
             raise WorkspaceError(f"There is no workspace {slug!r} here (it may have been deleted).")
         return WorkspaceStore(path)
 
-    def create(self, name: str) -> tuple[str, WorkspaceStore]:
+    def create(self, name: str, slug: str | None = None) -> tuple[str, WorkspaceStore]:
+        """A new workspace named ``name``; its id is ``slug`` or made from the name (unique in the folder)."""
         self._ensure()
         name = name.strip() or "Workspace"
-        base = slug_for(name)
+        base = slug or slug_for(name)
         slug, n = base, 2
         while (self.path / f"{slug}{SUFFIX}").exists():
             slug, n = f"{base}-{n}", n + 1
         create_file(self.path / f"{slug}{SUFFIX}", name)
         return slug, WorkspaceStore(self.path / f"{slug}{SUFFIX}")
+
+    def ensure(self, slug: str, name: str, fill: Callable[[WorkspaceStore], None]) -> str:
+        """Workspace ``slug``; if it is not there, made (named ``name``) and filled by ``fill`` under a hidden
+        name, then moved in place — so nobody ever opens it half made — and once, even when several sessions
+        arrive together (a lock on the folder)."""
+        if self.exists(slug):
+            return slug
+        self._ensure()
+        with open(self.path / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if self.exists(slug):
+                return slug
+            temp = self.path / f".making-{slug}{SUFFIX}"
+            try:
+                create_file(temp, name)
+                store = WorkspaceStore(temp)
+                fill(store)
+                store.checkpoint()
+                os.replace(temp, self.path / f"{slug}{SUFFIX}")
+            finally:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{temp}{suffix}").unlink(missing_ok=True)
+            return slug
 
     def delete(self, slug: str) -> Path:
         """Move the workspace into ``.deleted/`` (returns where it went)."""
@@ -934,22 +970,6 @@ class WorkspaceFolder:
         for suffix in (SUFFIX, f"{SUFFIX}-wal", f"{SUFFIX}-shm"):
             (self.path / f"{slug}{suffix}").unlink(missing_ok=True)
         return target
-
-    def last(self) -> str | None:
-        try:
-            slug = (self.path / ".last").read_text(encoding="utf-8").strip()
-        except OSError:
-            return None
-        return slug if self.exists(slug) else None
-
-    def set_last(self, slug: str) -> None:
-        self._ensure()
-        temp = self.path / f".last.{secrets.token_hex(4)}"
-        temp.write_text(slug, encoding="utf-8")
-        os.replace(temp, self.path / ".last")
-
-    def remove_trash(self) -> None:
-        shutil.rmtree(self.path / ".deleted", ignore_errors=True)
 
 
 _SLUG_OK = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")

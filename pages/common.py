@@ -1,4 +1,9 @@
-"""Shared UI state and cached resources for the pages (thin: all work is done by geo/)."""
+"""Shared UI state and cached resources for the pages (thin: all work is done by geo/).
+
+The workspace on screen is a GeoPackage in the workspaces folder (``geo.workspace``); the session keeps only
+which one, which article and event, and the view — and the URL holds the same (``sync_from_url`` /
+``write_url``), so a reload or a link restores it.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,21 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from geo.errors import SituationMapError
 from geo.mapview import BaseLayers, prepare_base_layers, write_event_store
-from geo.pipeline import Analysis, Pipeline, Workspace
+from geo.pipeline import Analysis, Pipeline
 from geo.settings import Settings
+from geo.workspace import WorkspaceError, WorkspaceFolder, WorkspaceStore
 
 log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
+#: URL parameter -> what it holds.
+URL_KEYS = ("ws", "a", "ev", "from", "to", "lat", "lon", "z", "st", "t")
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,7 @@ class ArticleInput:
     date_note: str = ""
     max_chars: int | None = None
     title: str = ""
+    source: str = ""
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer and the language model…")
@@ -38,7 +49,7 @@ def get_pipeline() -> Pipeline:
     return Pipeline(Settings.from_env())
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=64)
 def analyze(content: str | bytes, filename: str, published: dt.date | None, article_id: str,
             max_chars: int | None = None, title: str = "") -> Analysis:
     pipeline = get_pipeline()
@@ -49,13 +60,18 @@ def analyze(content: str | bytes, filename: str, published: dt.date | None, arti
     return pipeline.analyze(article)
 
 
-@st.cache_data(max_entries=8, show_spinner="Drawing the map…")
-def base_layers(_workspace: Workspace, key: str) -> tuple[BaseLayers, str]:
-    """The map's data, and the URL its events are served from (written once, not sent with every rerun)."""
-    pipeline = get_pipeline()
-    layers = prepare_base_layers(_workspace.places, _workspace.events_gdf, pipeline.gazetteer, pipeline.settings)
-    name = write_event_store(layers.events, pipeline.settings.static_derived_dir)
-    return layers, f"/app/static/derived/{name}"
+def as_text(content: str | bytes) -> str:
+    if isinstance(content, str):
+        return content
+    from geo.ingest import decode_bytes
+
+    return decode_bytes(content).text
+
+
+# --- workspaces ------------------------------------------------------------------------------------------------------
+
+def get_folder() -> WorkspaceFolder:
+    return WorkspaceFolder(Settings.from_env().workspaces_dir)
 
 
 def sample_input() -> ArticleInput:
@@ -65,75 +81,209 @@ def sample_input() -> ArticleInput:
                         f"Sample article ({meta['outlet']}), published {meta['published']}.", title=meta["title"])
 
 
-def current_input() -> ArticleInput:
-    if "sm_article" not in st.session_state:
-        st.session_state.sm_article = sample_input()
-        st.session_state.sm_history = []
-    return st.session_state.sm_article
+def add_to_store(store: WorkspaceStore, item: ArticleInput, analysis: Analysis | None = None) -> Analysis:
+    """Analyse (cached) and keep an article in a workspace."""
+    analysis = analysis or analyze(item.content, item.filename, item.published, item.article_id, item.max_chars,
+                                   item.title)
+    content = as_text(item.content)
+    if item.max_chars is not None:
+        content = content[:item.max_chars]
+    store.put_analysis(analysis, content, item.filename, source=item.source, author=author())
+    return analysis
 
 
-def current_analysis() -> Analysis | None:
-    """The analysis of the current article (cached); None with an error shown if it cannot be made."""
-    article = current_input()
+def _fill_with_sample(store: WorkspaceStore) -> None:
+    add_to_store(store, sample_input())
+
+
+SAMPLE_SLUG = "sample"
+SAMPLE_NAME = "Sample: Mariupol, April 2022"
+#: The cookie naming the workspace this browser had open last (each browser its own, on a shared server too).
+LAST_COOKIE = "sm_last_workspace"
+
+
+def ensure_sample() -> str:
+    return get_folder().ensure(SAMPLE_SLUG, SAMPLE_NAME, _fill_with_sample)
+
+
+def open_workspace(slug: str) -> None:
+    """Show workspace ``slug`` (from the list, a link, or one just made)."""
+    previous = st.session_state.get("sm_ws")
+    if previous and previous != slug:
+        st.session_state.sm_history = [*st.session_state.get("sm_history", []), previous][-10:]
+    st.session_state.sm_ws = slug
+    reset_view()
+
+
+def current_store() -> tuple[str, WorkspaceStore] | None:
+    """The workspace on screen: the session's (from a link or a choice), else the one this browser had open last
+    (a cookie), else the sample's (made if missing)."""
+    folder = get_folder()
+    slug = st.session_state.get("sm_ws")
+    if slug and not folder.exists(slug):
+        st.warning(f"The workspace “{slug}” is not here any more (it may have been deleted); showing another.")
+        slug = None
     try:
-        return analyze(article.content, article.filename, article.published, article.article_id, article.max_chars,
-                       article.title)
-    except SituationMapError as err:
+        if not slug:
+            last = (st.context.cookies or {}).get(LAST_COOKIE)
+            slug = last if last and folder.exists(last) else ensure_sample()
+            st.session_state.sm_ws = slug
+        return slug, folder.open(slug)
+    except (WorkspaceError, SituationMapError) as err:
         st.error(str(err))
         return None
 
 
-def workspace_inputs() -> list[ArticleInput]:
-    """The articles kept in the workspace besides the current one (oldest first)."""
-    return list(st.session_state.get("sm_workspace", []))
+def access() -> str:
+    """``edit`` or ``view`` for this session on the current workspace (links with a token; see WorkspaceStore)."""
+    found = current_store()
+    return found[1].access(st.session_state.get("sm_token")) if found else "view"
 
 
-def current_workspace(analysis: Analysis) -> Workspace:
-    """The current article with the workspace's others: their events merged, their places pooled."""
-    others = []
-    for item in workspace_inputs():
-        try:
-            others.append(analyze(item.content, item.filename, item.published, item.article_id, item.max_chars,
-                                  item.title))
-        except SituationMapError as err:  # it was mapped before; say so rather than fail the page
-            st.warning(f"An article of the workspace could not be mapped again: {err}")
-    return Workspace((*others, analysis))
+def current_view() -> tuple[WorkspaceStore, WorkspaceView, bool] | None:
+    """The workspace on screen, its frames, and whether this session may change it."""
+    found = current_store()
+    if found is None:
+        return None
+    slug, store = found
+    return store, workspace_view(slug, store), store.access(st.session_state.get("sm_token")) == "edit"
 
 
-def _reset_view() -> None:
+def author() -> str:
+    return (st.session_state.get("sm_author") or "").strip()
+
+
+@dataclass(frozen=True)
+class WorkspaceView:
+    """What the pages draw: the workspace's frames at one revision."""
+
+    slug: str
+    name: str
+    revision: str
+    events_gdf: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+    articles: pd.DataFrame
+
+    @property
+    def key(self) -> str:
+        return f"{self.slug}@{self.revision}"
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _frames(path: str, revision: str) -> tuple[str, gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame]:
+    store = WorkspaceStore(path)
+    return store.name, store.events(), store.places(), store.articles()
+
+
+def workspace_view(slug: str, store: WorkspaceStore) -> WorkspaceView:
+    revision = store.revision()
+    name, events, places, articles = _frames(str(store.path), revision)
+    return WorkspaceView(slug, name, revision, events, places, articles)
+
+
+def stored_analysis(store: WorkspaceStore, article_id: str) -> Analysis | None:
+    """The analysis of a stored article (for its highlighted text), analysed again from what was kept (cached)."""
+    try:
+        item = store.article_input(article_id)
+        return analyze(item["content"], item["filename"], item["published"], item["article_id"], None,
+                       item["title"] or "")
+    except SituationMapError as err:
+        st.warning(f"The article {article_id} could not be shown: {err}")
+        return None
+
+
+@st.cache_data(max_entries=8, show_spinner="Drawing the map…")
+def base_layers(_workspace: WorkspaceView, key: str) -> tuple[BaseLayers, str]:
+    """The map's data, and the URL its events are served from (written once, not sent with every rerun)."""
+    pipeline = get_pipeline()
+    layers = prepare_base_layers(_workspace.places, _workspace.events_gdf, pipeline.gazetteer, pipeline.settings)
+    name = write_event_store(layers.events, pipeline.settings.static_derived_dir)
+    return layers, f"/app/static/derived/{name}"
+
+
+def reset_view() -> None:
     st.session_state.sm_selected = None
-    st.session_state.pop("sm_range", None)
-    st.session_state.pop("sm_view", None)
-    st.session_state.pop("sm_shown_article", None)
+    for key in ("sm_range", "sm_view", "sm_shown_article", "sm_live_view"):
+        st.session_state.pop(key, None)
 
 
-def set_article(new: ArticleInput, keep: bool = False) -> None:
-    """Make ``new`` the current article; with ``keep`` the current one stays in the workspace beside it.
-    What was shown before goes on the undo history."""
-    before = _remember()
-    kept = [a for a in before[1] if a.article_id != new.article_id]
-    if keep and before[0].article_id != new.article_id:
-        kept.append(before[0])
-    st.session_state.sm_workspace = kept if keep else []
-    st.session_state.sm_article = new
-    _reset_view()
-
-
-def _remember() -> tuple[ArticleInput, list[ArticleInput]]:
-    """Put what is shown now (the article and the workspace's others) on the undo history, and return it."""
-    before = (current_input(), workspace_inputs())
-    st.session_state.sm_history = [*st.session_state.get("sm_history", []), before][-10:]
-    return before
-
-
-def clear_workspace() -> None:
-    _remember()
-    st.session_state.sm_workspace = []
-    _reset_view()
-
-
-def undo() -> None:
+def back() -> None:
+    """Back to the workspace shown before."""
     history = st.session_state.get("sm_history", [])
-    if history:
-        st.session_state.sm_article, st.session_state.sm_workspace = history.pop()
-        _reset_view()
+    while history:
+        slug = history.pop()
+        if get_folder().exists(slug):
+            st.session_state.sm_ws = slug
+            reset_view()
+            return
+
+
+# --- the URL -----------------------------------------------------------------------------------------------------------
+
+def sync_from_url() -> None:
+    """Once per session: take the view from the URL (a reload, or a link someone sent)."""
+    if st.session_state.get("sm_url_read"):
+        return
+    st.session_state.sm_url_read = True
+    params = st.query_params
+    if params.get("me"):
+        st.session_state.sm_author = params["me"][:60]
+    if params.get("t"):
+        st.session_state.sm_token = params["t"]
+    slug = params.get("ws")
+    if not slug:
+        return
+    if not get_folder().exists(slug):
+        st.session_state.sm_link_error = (f"The link names a workspace “{slug}” that is not here (it may have been "
+                                          "deleted or renamed on another server). Showing the last workspace instead.")
+        return
+    st.session_state.sm_ws = slug
+    if params.get("a"):
+        st.session_state.sm_shown_article = params["a"]
+    if params.get("ev"):
+        st.session_state.sm_selected = params["ev"]
+    try:
+        if params.get("from") and params.get("to"):
+            st.session_state.sm_range = (dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"]))
+        if params.get("lat") and params.get("lon") and params.get("z"):
+            view = ((float(params["lat"]), float(params["lon"])), int(float(params["z"])))
+            st.session_state.sm_view = view
+            st.session_state.sm_live_view = view
+    except ValueError:
+        st.session_state.sm_link_error = "Part of the link (dates or map position) could not be read; it was left out."
+    if params.get("st") == "1":
+        st.session_state.sm_statements = True
+
+
+def view_params(include_token: bool = True) -> dict[str, str]:
+    """The view as URL parameters."""
+    state = st.session_state
+    params: dict[str, str] = {}
+    if state.get("sm_ws"):
+        params["ws"] = state.sm_ws
+    if state.get("sm_shown_article"):
+        params["a"] = state.sm_shown_article
+    if state.get("sm_selected"):
+        params["ev"] = state.sm_selected
+    if state.get("sm_range"):
+        lo, hi = state.sm_range
+        params["from"], params["to"] = lo.isoformat(), hi.isoformat()
+    view = state.get("sm_live_view") or state.get("sm_view")
+    if view:
+        (lat, lon), zoom = view
+        params["lat"], params["lon"], params["z"] = f"{lat:.4f}", f"{lon:.4f}", str(int(zoom))
+    if state.get("sm_statements"):
+        params["st"] = "1"
+    if include_token and state.get("sm_token"):
+        params["t"] = state.sm_token
+    return params
+
+
+def write_url() -> None:
+    """Put the view in the address bar (no rerun), keeping the person's name (``me``) for their reloads."""
+    wanted = view_params()
+    if author():
+        wanted["me"] = author()
+    current = {k: st.query_params[k] for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)

@@ -1,60 +1,182 @@
-"""Events and places as tables, with downloads (GeoJSON, ACLED CSV, standalone HTML map)."""
+"""Events and places as tables: the events editable in place (type, dates, actors, fatalities; delete), a form to
+add a missing event, the history of edits, and downloads (GeoJSON, GeoPackage, ACLED CSV, KML, HTML map)."""
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from geo.export import area_names, to_acled
-from geo.frames import EVENTS_SCHEMA, PLACES_SCHEMA
-from geo.mapview import standalone_map
-from pages.common import current_analysis, current_workspace, get_pipeline
+from geo.export import export_workspace
+from geo.frames import PLACES_SCHEMA
+from geo.workspace import EVENT_LAYER_SCHEMA, EditConflict, WorkspaceError, WorkspaceStore
+from pages.common import author, current_view, get_pipeline, stored_analysis, write_url
+from pages.editor import TYPE_CHOICES, _candidates, _place_change, _place_label, _type_label, conflict_box
 from pages.sidebar import sidebar
 
-sidebar()
+EDITABLE = ["type", "first day", "last day", "actor 1", "actor 2", "fatalities", "delete"]
 
 
-def _geojson(frame: pd.DataFrame) -> bytes:
-    return json.dumps(json.loads(frame.to_json(na="null", drop_id=True, default=str)), ensure_ascii=False).encode()
+def _table(events: pd.DataFrame) -> pd.DataFrame:
+    start = pd.to_datetime(events["date_start"])
+    last = pd.to_datetime(events["date_end"]) - pd.Timedelta(days=1)
+    return pd.DataFrame({
+        "type": [_type_label((t, s)) for t, s in zip(events["event_type"], events["sub_event_type"], strict=True)],
+        "first day": start.dt.date, "last day": last.dt.date,
+        "place": events["place_name"].to_numpy(), "actor 1": events["actor1"].to_numpy(),
+        "actor 2": events["actor2"].to_numpy(), "fatalities": events["fatalities"].to_numpy(),
+        "state": events["state"].to_numpy(), "by": events["edited_by"].fillna("").to_numpy(),
+        "sentence": events["sentence"].to_numpy(), "delete": False,
+        "event_id": events["event_id"].to_numpy(), "version": events["version"].to_numpy(),
+    })
 
 
-analysis = current_analysis()
-if analysis is not None:
-    workspace = current_workspace(analysis)
-    several = len(workspace.analyses) > 1
-    st.subheader("Events" + (f" of the workspace ({len(workspace.analyses)} articles)" if several else ""))
-    events = workspace.events_gdf
-    st.dataframe(pd.DataFrame(events.drop(columns="geometry")), hide_index=True, width="stretch")
-    cols = st.columns(4)
-    stem = "workspace" if several else analysis.article.article_id
+def _apply_table_edits(store: WorkspaceStore, table: pd.DataFrame) -> None:
+    """Save what was changed in the table, row by row, each against the version the person saw."""
+    edited = st.session_state.get("sm_events_editor", {}).get("edited_rows", {})
+    me = author()
+    for index, cells in edited.items():
+        row = table.iloc[int(index)]
+        event_id, version = str(row["event_id"]), int(row["version"] or 0)
+        try:
+            if cells.get("delete"):
+                store.delete_event(event_id, me, base_version=version)
+                continue
+            changes: dict = {}
+            if "type" in cells:
+                match = next((c for c in TYPE_CHOICES if _type_label(c) == cells["type"]), None)
+                if match:
+                    changes["event_type"], changes["sub_event_type"] = match
+            if "first day" in cells or "last day" in cells:
+                first = pd.Timestamp(cells.get("first day", row["first day"])).date()
+                last = pd.Timestamp(cells.get("last day", row["last day"])).date()
+                changes["dates"] = {"date_start": first, "date_end": last + dt.timedelta(days=1),
+                                    "time_precision": "day" if first == last else "week" if (last - first).days < 8
+                                    else "month" if (last - first).days < 32 else "year"}
+            for column, field in (("actor 1", "actor1"), ("actor 2", "actor2"), ("fatalities", "fatalities")):
+                if column in cells:
+                    changes[field] = cells[column]
+            store.edit_event(event_id, changes, me, base_version=version)
+        except EditConflict as err:
+            st.session_state.sm_conflict = (event_id, err, changes)
+        except WorkspaceError as err:
+            st.session_state.sm_error = str(err)
+
+
+def _add_event_form(store: WorkspaceStore, articles: pd.DataFrame) -> None:
+    with st.expander("Add a missing event"):
+        query = st.text_input("Where: search the gazetteer by name", key="sm_add_place_q")
+        found = _candidates(query)
+        pick = st.selectbox("Place", found, format_func=_place_label, key="sm_add_place") if found else None
+        if query.strip() and not found:
+            st.caption("No place of that name in the offline gazetteer.")
+        with st.form("sm_add_event", border=False):
+            choice = st.selectbox("Type", TYPE_CHOICES, format_func=_type_label)
+            day = st.date_input("Day", value=None, min_value=dt.date(1800, 1, 1), max_value=dt.date(2200, 12, 31))
+            ids = articles["article_id"].tolist()
+            titles = dict(zip(ids, articles["title"].fillna(""), strict=True))
+            article = st.selectbox("Told in the article", ["", *ids],
+                                   format_func=lambda a: titles.get(a, "") or a or "(none)")
+            sentence = st.number_input("Sentence number in that article (optional)", min_value=1, step=1, value=None)
+            actor1 = st.text_input("Actor 1")
+            added = st.form_submit_button("Add the event", type="primary")
+        if added:
+            if pick is None or day is None:
+                st.session_state.sm_error = "An event needs a place (search by name above) and a day."
+                st.rerun()
+            fields = {"event_type": choice[0], "sub_event_type": choice[1], "date_start": day,
+                      "place": _place_change(pick[0]), "actor1": actor1, "article_id": article}
+            if article and sentence:
+                analysis = stored_analysis(store, article)
+                if analysis and 0 < sentence <= len(analysis.article.sentences):
+                    s = analysis.article.sentences[int(sentence) - 1]
+                    fields.update(sentence_index=s.index, sentence=s.text, char_start=s.start, char_end=s.end)
+            try:
+                event_id = store.add_event(fields, author())
+                st.session_state.sm_selected = event_id
+                st.session_state.sm_notice = "Event added."
+            except WorkspaceError as err:
+                st.session_state.sm_error = str(err)
+            st.rerun()
+
+
+def main() -> None:
+    found = current_view()
+    if found is None:
+        return
+    store, view, can_edit = found
+    events = view.events_gdf
+    st.subheader(f"Events of “{view.name}” ({len(view.articles)} article{'s' if len(view.articles) != 1 else ''})")
+    if st.session_state.get("sm_error"):
+        st.error(st.session_state.pop("sm_error"))
+    conflict_box(store)
+    editing = can_edit and bool(author())
+    if can_edit and not author():
+        st.info("Write your name in the sidebar (“Your name”) to correct events in this table.")
+    elif not can_edit:
+        st.caption("This link is view-only.")
+    table = _table(events)
+    st.data_editor(table, hide_index=True, width="stretch", key="sm_events_editor",
+                   disabled=not editing or [c for c in table.columns if c not in EDITABLE],
+                   on_change=_apply_table_edits, args=(store, table),
+                   column_config={
+                       "type": st.column_config.SelectboxColumn("type", options=[_type_label(c) for c in TYPE_CHOICES],
+                                                                width="medium"),
+                       "first day": st.column_config.DateColumn("first day"),
+                       "last day": st.column_config.DateColumn("last day"),
+                       "fatalities": st.column_config.NumberColumn("fatalities", min_value=0, step=1),
+                       "delete": st.column_config.CheckboxColumn("delete", help="Delete a wrong event (Undo brings "
+                                                                 "it back)"),
+                       "event_id": None, "version": None,
+                       "sentence": st.column_config.TextColumn("sentence", width="large")})
+    if editing:
+        _add_event_form(store, view.articles)
+
+    st.markdown("**Downloads** (every one opens again in QGIS, geopandas or a spreadsheet)")
     pipeline = get_pipeline()
-    countries, regions = area_names(pipeline.gazetteer, events)
-    cols[0].download_button("Events (GeoJSON)", _geojson(events), f"{stem}-events.geojson", "application/geo+json")
-    cols[1].download_button("Events (ACLED CSV)", to_acled(events, countries, regions).to_csv(index=False).encode(),
-                            f"{stem}-acled.csv", "text/csv")
-    cols[2].download_button("Places (GeoJSON)", _geojson(workspace.places), f"{stem}-places.geojson",
-                            "application/geo+json")
-    if cols[3].button("Prepare the HTML map"):
-        title = " + ".join(a.title for a in workspace.articles if a.title)
-        html = standalone_map(workspace.places, events, pipeline.gazetteer, pipeline.settings, title).get_root().render()
-        st.download_button("Download the map (HTML, works offline)", html.encode(), f"{stem}-map.html", "text/html")
+    cols = st.columns(5)
+    for col, (fmt, label, mime) in zip(cols, [
+        ("geojson", "Events (GeoJSON)", "application/geo+json"),
+        ("gpkg", "Workspace (GeoPackage)", "application/geopackage+sqlite3"),
+        ("csv", "Events (ACLED CSV)", "text/csv"),
+        ("kml", "Events (KML)", "application/vnd.google-earth.kml+xml"),
+        ("html", "Map (HTML, offline)", "text/html"),
+    ], strict=True):
+        col.download_button(label, lambda fmt=fmt: export_workspace(store, fmt, pipeline.gazetteer, pipeline.settings),
+                            f"{view.slug}.{fmt}", mime, key=f"sm_export_{fmt}", width="stretch")
 
     st.subheader("Places")
-    st.dataframe(pd.DataFrame(workspace.places.drop(columns="geometry")), hide_index=True, width="stretch")
-    st.caption("Names not placed and time expressions below are those of the current article.")
-    if analysis.unresolved:
-        st.subheader("Names not placed")
-        st.dataframe(pd.DataFrame([{"name": r.mention.text, "why": r.reason} for r in analysis.unresolved]),
-                     hide_index=True)
-    st.subheader("Time expressions")
-    st.dataframe(pd.DataFrame([{"text": t.text, "type": t.type, "value": t.value, "from": t.interval_start,
-                                "to": t.interval_end, "precision": t.precision.value if t.precision else None,
-                                "bound": t.bound, "sentence": t.sentence + 1} for t in analysis.timexes]),
-                 hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(view.places.drop(columns="geometry")), hide_index=True, width="stretch")
+    shown = st.session_state.get("sm_shown_article")
+    if shown not in set(view.articles["article_id"]):
+        shown = view.articles["article_id"].iloc[-1] if len(view.articles) else None
+    analysis = stored_analysis(store, shown) if shown else None
+    if analysis is not None:
+        st.caption(f"Names not placed and time expressions below are those of “{analysis.article.title}”.")
+        if analysis.unresolved:
+            st.subheader("Names not placed")
+            st.dataframe(pd.DataFrame([{"name": r.mention.text, "why": r.reason} for r in analysis.unresolved]),
+                         hide_index=True)
+        st.subheader("Time expressions")
+        st.dataframe(pd.DataFrame([{"text": t.text, "type": t.type, "value": t.value, "from": t.interval_start,
+                                    "to": t.interval_end, "precision": t.precision.value if t.precision else None,
+                                    "bound": t.bound, "sentence": t.sentence + 1} for t in analysis.timexes]),
+                     hide_index=True, width="stretch")
+    history = store.history()
+    with st.expander(f"History of edits ({len(history)})"):
+        if len(history):
+            st.dataframe(history[["edit_id", "at", "author", "action", "status", "event_id", "fields", "before",
+                                  "after"]], hide_index=True, width="stretch")
+        else:
+            st.caption("Nobody has changed anything yet.")
     with st.expander("Column meanings (schemas)"):
         st.markdown("**Events**")
-        st.table(pd.DataFrame([{"column": k, "dtype": d, "meaning": m} for k, (d, m) in EVENTS_SCHEMA.items()]))
+        st.table(pd.DataFrame([{"column": k, "dtype": d, "meaning": m} for k, (d, m) in EVENT_LAYER_SCHEMA.items()]))
         st.markdown("**Places**")
         st.table(pd.DataFrame([{"column": k, "dtype": d, "meaning": m} for k, (d, m) in PLACES_SCHEMA.items()]))
+    write_url()
+
+
+sidebar()
+main()

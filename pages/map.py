@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pandas as pd
@@ -19,15 +20,24 @@ from geo.mapview import (
     events_layer,
     timeline_days,
 )
-from geo.pipeline import Analysis, Workspace
-from pages.common import base_layers, current_analysis, current_input, current_workspace, get_pipeline
+from geo.pipeline import Analysis
+from geo.workspace import WorkspaceStore
+from pages.common import (
+    WorkspaceView,
+    base_layers,
+    current_view,
+    get_pipeline,
+    stored_analysis,
+    write_url,
+)
+from pages.editor import event_panel
 from pages.sidebar import sidebar
 
 EVENT_ID = re.compile(r"\[([^\]\s]+-e\d{3})\]")
 PLAY_STEP_SECONDS = 0.8
 
 
-def _days(workspace: Workspace) -> list[dt.date]:
+def _days(workspace: WorkspaceView) -> list[dt.date]:
     return [dt.date.fromisoformat(d) for d in timeline_days(workspace.events_gdf)]
 
 
@@ -41,48 +51,76 @@ def events_in_range(events: pd.DataFrame, first: dt.date, last: dt.date) -> pd.D
     return events[(start < hi) & (end > lo)]
 
 
-def header(analysis: Analysis, workspace: Workspace) -> None:
-    article = analysis.article
-    st.subheader(article.title or "Untitled article")
-    published = article.published.isoformat() if article.published else "unknown date"
-    st.caption(f"Published {published} · {len(article.sentences)} sentences · {len(analysis.places)} places · "
-               f"{len(analysis.events)} events · article id `{article.article_id}`")
-    if len(workspace.analyses) > 1:
-        told = sum(1 for e in workspace.events if len({t.article_id for t in e.tellings}) > 1)
-        st.info(f"Workspace of {len(workspace.analyses)} articles: {len(workspace.events)} events on the map, "
-                f"{told} of them told in more than one article (one marker each, with every source).")
-    note = current_input().date_note
-    if note:
+def header(view: WorkspaceView, analysis: Analysis | None) -> None:
+    st.subheader(view.name)
+    n = len(view.articles)
+    told = 0
+    if len(view.events_gdf):
+        told = sum(1 for s in view.events_gdf["sources"] if len({t["article_id"] for t in json.loads(s or "[]")}) > 1)
+    states = view.events_gdf["state"].value_counts().to_dict() if len(view.events_gdf) else {}
+    reviewed = ", ".join(f"{states[k]} {k}" for k in ("edited", "verified") if states.get(k))
+    st.caption(f"{n} article{'s' if n != 1 else ''} · {len(view.events_gdf)} events"
+               + (f" ({told} told in more than one article)" if told else "")
+               + (f" · {reviewed}" if reviewed else " · all as the machine found them")
+               + f" · {len(view.places)} places")
+    if analysis is not None:
+        article = analysis.article
+        published = article.published.isoformat() if article.published else "unknown date"
+        st.caption(f"Shown: “{article.title or 'Untitled article'}” · Published {published} · "
+                   f"{len(article.sentences)} sentences · {len(analysis.places)} places · {len(analysis.events)} events"
+                   f" · article id `{article.article_id}`")
+    note = st.session_state.get("sm_date_note")
+    if note and analysis is not None and st.session_state.get("sm_shown_article") == analysis.article.article_id:
         st.info(note)
-    for warning in analysis.warnings:
-        st.warning(warning)
+    if analysis is not None:
+        for warning in analysis.warnings:
+            st.warning(warning)
 
 
-def article_panel(analysis: Analysis, workspace: Workspace) -> None:
+def _tellings(row: pd.Series | None) -> list[dict]:
+    return json.loads(row["sources"] or "[]") if row is not None else []
+
+
+def selected_row(view: WorkspaceView) -> pd.Series | None:
     selected = st.session_state.get("sm_selected")
-    event = next((e for e in workspace.events if e.event_id == selected), None) if selected else None
-    if len(workspace.analyses) > 1:
-        titles = {a.article.article_id: a.article.title or a.article.article_id for a in workspace.analyses}
-        if event is not None and st.session_state.get("sm_shown_article") not in {t.article_id for t in event.tellings}:
-            st.session_state.sm_shown_article = event.tellings[0].article_id  # show where the selected event is told
-        if st.session_state.get("sm_shown_article") not in titles:
-            st.session_state.sm_shown_article = analysis.article.article_id
-        shown = st.selectbox("Article shown", list(titles), format_func=titles.__getitem__, key="sm_shown_article")
-        analysis = next(a for a in workspace.analyses if a.article.article_id == shown)
-    sentences: set[int] = set()
-    if event is not None:
-        sentences = {t.sentence_index for t in event.tellings if t.article_id == analysis.article.article_id}
-        told = ", ".join(str(i + 1) for i in sorted(sentences))
-        where = event.place.name if event.place else "an unknown place"
-        st.markdown(f"**Selected event:** {event.sub_event_type} at {where} — "
-                    f"{'sentences' if len(sentences) > 1 else 'sentence'} {told} highlighted below.")
+    if not selected or not len(view.events_gdf):
+        return None
+    rows = view.events_gdf[view.events_gdf["event_id"] == selected]
+    return rows.iloc[0] if len(rows) else None
+
+
+def shown_article_id(view: WorkspaceView, row: pd.Series | None) -> str | None:
+    ids = view.articles["article_id"].tolist()
+    if not ids:
+        return None
+    told_in = {t["article_id"] for t in _tellings(row)} or ({row["article_id"]} if row is not None else set())
+    if row is not None and told_in and st.session_state.get("sm_shown_article") not in told_in:
+        st.session_state.sm_shown_article = next((a for a in ids if a in told_in), ids[-1])
+    if st.session_state.get("sm_shown_article") not in ids:
+        st.session_state.sm_shown_article = ids[-1]
+    return st.session_state.sm_shown_article
+
+
+def article_panel(view: WorkspaceView, store: WorkspaceStore, analysis: Analysis | None, can_edit: bool) -> None:
+    row = selected_row(view)
+    if len(view.articles) > 1:
+        titles = {r.article_id: (r.title or r.filename or r.article_id) for r in view.articles.itertuples()}
+        st.selectbox("Article shown", list(titles), format_func=lambda a: str(titles[a])[:90], key="sm_shown_article")
+    if row is not None:
+        event_panel(store, row, can_edit)
+    if analysis is None:
+        return
+    here = analysis.article.article_id
+    sentences = {t["sentence_index"] for t in _tellings(row) if t["article_id"] == here}
+    if row is not None and not sentences and row["article_id"] == here and pd.notna(row["sentence_index"]):
+        sentences = {int(row["sentence_index"])}
     st.html(article_css() + legend_html())
-    told_here = {t.sentence_index for e in workspace.events for t in e.tellings
-                 if t.article_id == analysis.article.article_id}
+    told_here = {t["sentence_index"] for s in view.events_gdf["sources"] for t in json.loads(s or "[]")
+                 if t["article_id"] == here} if len(view.events_gdf) else set()
     st.html(article_html(analysis, sentences, told_here))
 
 
-def map_panel(workspace: Workspace) -> None:
+def map_panel(workspace: WorkspaceView) -> None:
     days = _days(workspace)
     first, last = days[0], days[-1]
     if first == last:
@@ -126,7 +164,7 @@ def map_panel(workspace: Workspace) -> None:
         shown = in_range if with_statements else happened
         hidden = "" if with_statements or not statements else \
             f" ({statements} statement{'' if statements == 1 else 's'} hidden)"
-        st.caption(f"{len(shown)} of {len(workspace.events)} events between {lo:%d %b %Y} and {hi:%d %b %Y}"
+        st.caption(f"{len(shown)} of {len(workspace.events_gdf)} events between {lo:%d %b %Y} and {hi:%d %b %Y}"
                    f"{hidden}. "
                    "Click a marker for its details; its sentence is highlighted in the text.")
         # The base map is rebuilt from cached plain data each run (st_folium mutates the folium object);
@@ -139,8 +177,10 @@ def map_panel(workspace: Workspace) -> None:
         result = st_folium(m, feature_group_to_add=layer, center=view[0] if view else None,
                            zoom=view[1] if view else None, key="sm_map", height=560,
                            use_container_width=True,
-                           returned_objects=["last_object_clicked_tooltip", "last_object_clicked"])
+                           returned_objects=["last_object_clicked_tooltip", "last_object_clicked", "center", "zoom",
+                                             "last_clicked"])
         st.html(event_key_html(layers.event_types))
+        remember_view(result or {})
         clicked = clicked_event(result or {}, layers)
         if clicked and clicked != st.session_state.get("sm_clicked"):
             st.session_state.sm_clicked = clicked
@@ -149,6 +189,18 @@ def map_panel(workspace: Workspace) -> None:
         event_table(shown)
 
     panel()
+
+
+def remember_view(result: dict) -> None:
+    """Keep the map's centre and zoom (for the URL), and a click on the map itself (to move an event there)."""
+    center, zoom = result.get("center"), result.get("zoom")
+    if center and zoom is not None:
+        st.session_state.sm_live_view = ((float(center["lat"]), float(center["lng"])), int(zoom))
+        write_url()
+    point = result.get("last_clicked")
+    if point and point != st.session_state.get("sm_last_clicked_raw"):
+        st.session_state.sm_last_clicked_raw = point
+        st.session_state.sm_clicked_point = (float(point["lat"]), float(point["lng"]))
 
 
 def clicked_event(result: dict, layers: BaseLayers) -> str | None:
@@ -169,6 +221,7 @@ def event_table(shown: pd.DataFrame) -> None:
         "type": shown["sub_event_type"].to_numpy(),
         "place": shown["place_name"].to_numpy(),
         "what": shown["trigger"].to_numpy(),
+        "state": shown["state"].to_numpy() if "state" in shown else "machine",
         "confidence": shown["confidence"].round(2).to_numpy(),
         "event_id": shown["event_id"].to_numpy(),
     })
@@ -199,20 +252,23 @@ def _date_label(row: pd.Series) -> str:
 
 
 def main() -> None:
-    analysis = current_analysis()
-    if analysis is None:
+    found = current_view()
+    if found is None:
         return
-    workspace = current_workspace(analysis)
-    header(analysis, workspace)
+    store, view, can_edit = found
+    article_id = shown_article_id(view, selected_row(view))
+    analysis = stored_analysis(store, article_id) if article_id else None
+    header(view, analysis)
     left, right = st.columns([5, 7], gap="medium")
     with left:
-        article_panel(analysis, workspace)
+        article_panel(view, store, analysis, can_edit)
     with right:
-        if len(workspace.events):
-            map_panel(workspace)
+        if len(view.events_gdf):
+            map_panel(view)
         else:
-            st.info("No events were found in this article, so there is nothing on the timeline. "
-                    "The places it names are listed on the “Events & places” page.")
+            st.info("No events were found in this workspace's articles, so there is nothing on the timeline. "
+                    "The places they name are listed on the “Events & places” page.")
+    write_url()
 
 
 if __name__ == "__main__":  # streamlit runs pages as __main__; tests import helpers

@@ -1,8 +1,11 @@
-"""The article input in the sidebar, shared by every page: paste, upload or the sample; date; undo."""
+"""The sidebar shared by every page: the workspace (open, new, rename, delete, download, its articles), adding an
+article (paste, upload, a link, or the sample), who you are, undo/redo of your edits, and sharing by link."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import logging
 import time
 
@@ -10,16 +13,25 @@ import streamlit as st
 
 from geo.errors import ArticleTooLargeError, SituationMapError
 from geo.ingest import article_id_for, decode_bytes, propose_publication_date
+from geo.workspace import WorkspaceError, WorkspaceStore
 from pages.common import (
+    LAST_COOKIE,
     ArticleInput,
+    access,
+    add_to_store,
     analyze,
-    clear_workspace,
-    current_input,
+    author,
+    back,
+    current_store,
+    get_folder,
+    get_pipeline,
+    open_workspace,
+    reset_view,
     sample_input,
-    set_article,
-    undo,
-    workspace_inputs,
+    sync_from_url,
 )
+
+log = logging.getLogger(__name__)
 
 
 def _propose_date(content: str | bytes) -> tuple[dt.date | None, str]:
@@ -30,14 +42,35 @@ def _propose_date(content: str | bytes) -> tuple[dt.date | None, str]:
     return None, ""
 
 
-def _submit(source: str, pasted: str, upload: object, date_known: bool, published: dt.date, keep: bool = False
-            ) -> None:
+def _fetch(url: str) -> tuple[bytes, str, str] | None:
+    from geo.fetch import fetch_page
+
+    try:
+        with st.spinner("Fetching the page…"):
+            page = fetch_page(url.strip(), get_pipeline().settings)
+    except SituationMapError as err:
+        st.session_state.sm_error = str(err)
+        return None
+    return page.content, page.filename, page.final_url
+
+
+def _submit(source: str, pasted: str, upload: object, link: str, date_known: bool, published: dt.date,
+            keep: bool = False) -> None:
     if source == "Sample article":
         candidate = sample_input()
     else:
+        origin = ""
         if source == "Paste text":
             content: str | bytes = pasted
             filename = "pasted.html" if pasted.lstrip().startswith("<") else "pasted.txt"
+        elif source == "From a link":
+            if not link.strip():
+                st.session_state.sm_error = "Paste the link of a web page first (http:// or https://)."
+                return
+            fetched = _fetch(link)
+            if fetched is None:
+                return
+            content, filename, origin = fetched
         else:
             if upload is None:
                 st.session_state.sm_error = "Choose a file to upload first (.txt, .md or .html)."
@@ -52,12 +85,14 @@ def _submit(source: str, pasted: str, upload: object, date_known: bool, publishe
             except SituationMapError:
                 date, note = None, ""
         raw = content.encode("utf-8", "replace") if isinstance(content, str) else content
-        candidate = ArticleInput(content, filename, date, article_id_for(raw.decode("utf-8", "replace")), note)
+        candidate = ArticleInput(content, filename, date, article_id_for(raw.decode("utf-8", "replace")), note,
+                                 source=origin)
     _try(candidate, keep)
 
 
 def _try(candidate: ArticleInput, keep: bool = False) -> None:
-    """Analyse; only replace the current article when it worked (the previous map stays otherwise)."""
+    """Analyse; the article goes into the workspace (or a new one) only when it worked (nothing else changes
+    otherwise)."""
     st.session_state.pop("sm_too_large", None)
     size = len(candidate.content)
     # Long texts take about a minute per million characters on one core (make bench: longest_article).
@@ -68,6 +103,13 @@ def _try(candidate: ArticleInput, keep: bool = False) -> None:
         try:
             analysis = analyze(candidate.content, candidate.filename, candidate.published, candidate.article_id,
                                candidate.max_chars, candidate.title)
+            found = current_store()
+            if keep and found and access() == "edit":
+                slug, store = found
+            else:
+                title = candidate.title or analysis.article.title or candidate.filename
+                slug, store = get_folder().create(title[:60])
+            add_to_store(store, candidate, analysis)
         except ArticleTooLargeError as err:
             status.update(label="The article is too large", state="error")
             st.session_state.sm_error = str(err)
@@ -78,7 +120,7 @@ def _try(candidate: ArticleInput, keep: bool = False) -> None:
             st.session_state.sm_error = str(err)
             return
         except Exception as err:  # noqa: BLE001 - the user must get a message, not a traceback
-            logging.getLogger(__name__).exception("analysis failed")
+            log.exception("analysis failed")
             status.update(label="Something went wrong", state="error")
             st.session_state.sm_error = (f"Something went wrong while mapping this article ({type(err).__name__}: "
                                          f"{err}). Your text is kept; the previous map is still shown.")
@@ -86,33 +128,179 @@ def _try(candidate: ArticleInput, keep: bool = False) -> None:
         status.update(label=f"Mapped {len(analysis.events)} events and {len(analysis.places)} places "
                             f"in {time.perf_counter() - started:.1f} s", state="complete")
     st.session_state.sm_error = None
-    set_article(candidate, keep=keep)
+    st.session_state.sm_date_note = candidate.date_note
+    if slug != st.session_state.get("sm_ws"):
+        open_workspace(slug)
+    else:
+        reset_view()
+    st.session_state.sm_shown_article = analysis.article.article_id
+
+
+def copy_button(label: str, token: str | None = None) -> None:
+    """A button copying the link of the view on screen (the address bar's, which ``write_url`` keeps current,
+    without the person's name) to the clipboard; ``token`` sets the link's access. If the browser refuses the
+    clipboard, the link is shown to copy by hand."""
+    token_js = json.dumps(token).replace("<", "\\u003c")
+    st.iframe(f"""
+      <div style="font:14px system-ui,sans-serif">
+      <button id="b" style="font:inherit;padding:6px 12px;border:1px solid #ccc;border-radius:8px;background:#fff;
+        cursor:pointer;width:100%">{html.escape(label)}</button>
+      <input id="u" readonly style="display:none;width:100%;margin-top:4px;font:12px monospace">
+      </div>
+      <script>
+        const b = document.getElementById("b"), u = document.getElementById("u"), token = {token_js};
+        b.addEventListener("click", async () => {{
+          const link = new URL(window.parent.location.href);
+          link.searchParams.delete("me");
+          if (token !== null) {{ link.searchParams.set("t", token); }}
+          try {{ await navigator.clipboard.writeText(link.href); b.textContent = "Copied ✓"; }}
+          catch (e) {{ u.value = link.href; u.style.display = "block"; u.select(); b.textContent = "Copy the link below"; }}
+          setTimeout(() => b.textContent = {json.dumps(label)}, 4000);
+        }});
+      </script>""", height=80)
+
+
+def _workspace_section(slug: str, store: WorkspaceStore, can_edit: bool) -> None:
+    folder = get_folder()
+    listed = folder.list()
+    slugs = [s for s, _ in listed]
+    names = dict(listed)
+    if slug not in names:
+        slugs.append(slug)
+        names[slug] = store.name
+    choice = st.selectbox("Workspace", slugs, index=slugs.index(slug), format_func=names.__getitem__,
+                          key=f"sm_ws_choice_{slug}")
+    if choice != slug:
+        open_workspace(choice)
+        st.rerun()
+    articles = store.articles()
+    events = int(articles["n_events"].sum()) if len(articles) else 0
+    st.caption(f"{len(articles)} article{'s' if len(articles) != 1 else ''} · {events} events found · saved in "
+               f"`{store.path.name}`" + ("" if can_edit else " · **view only**"))
+    with st.expander(f"Articles ({len(articles)})"):
+        for row in articles.itertuples():
+            cols = st.columns([5, 2])
+            cols[0].markdown(f"**{html.escape(str(row.title or row.filename))[:80]}**  \n"
+                             f"{row.published or 'undated'} · {row.n_events} events")
+            if cols[1].button("Remove", key=f"sm_rm_{row.article_id}", disabled=not can_edit or len(articles) < 2,
+                              help="Remove this article and its events from the workspace"):
+                store.remove_article(str(row.article_id))
+                reset_view()
+                st.rerun()
+        if st.button("Analyse all again with the current pipeline", disabled=not can_edit, width="stretch",
+                     help="Your edits are kept: they win over the machine."):
+            _reanalyse(store)
+            st.rerun()
+    with st.expander("Manage workspaces"):
+        new_name = st.text_input("New workspace", key="sm_new_name", placeholder="Name, e.g. Kharkiv, May 2022")
+        if st.button("Create", disabled=not new_name.strip(), width="stretch"):
+            made, _ = folder.create(new_name)
+            open_workspace(made)
+            st.rerun()
+        renamed = st.text_input("Rename this workspace", value=store.name, key=f"sm_rename_{slug}",
+                                disabled=not can_edit)
+        if renamed.strip() and renamed.strip() != store.name and can_edit:
+            store.rename(renamed)
+            st.rerun()
+        st.download_button("Download (GeoPackage, opens in QGIS)", store.to_bytes, f"{slug}.gpkg",
+                           "application/geopackage+sqlite3", width="stretch", key="sm_download_ws")
+        sure = st.checkbox("I want to delete this workspace", key=f"sm_sure_{slug}", disabled=not can_edit)
+        if st.button("Delete this workspace", disabled=not (sure and can_edit), width="stretch"):
+            kept = folder.delete(slug)
+            st.session_state.sm_notice = (f"“{store.name}” was deleted (a copy is kept in {kept.parent.name}/ on the "
+                                          "server).")
+            st.session_state.sm_ws = None
+            reset_view()
+            st.rerun()
+
+
+def _reanalyse(store: WorkspaceStore) -> None:
+    with st.status("Analysing the articles again…") as status:
+        for row in store.articles().itertuples():
+            item = store.article_input(str(row.article_id))
+            pipeline = get_pipeline()
+            article = pipeline.load(item["content"], published=item["published"], filename=item["filename"],
+                                    article_id=item["article_id"], title=item["title"] or "")
+            store.put_analysis(pipeline.analyze(article), item["content"], item["filename"], item["source"] or "")
+        status.update(label="Analysed again; your edits are kept", state="complete")
+
+
+def _share_section(store: WorkspaceStore, can_edit: bool) -> None:
+    with st.expander("Share"):
+        copy_button("Copy link to this view")
+        st.caption("The link opens this workspace, article, time range, selected event and map position.")
+        if can_edit:
+            if st.button("Make a view-only link and an editing link", width="stretch",
+                         help="Once a workspace has links, opening it without the editing link is view-only."):
+                view, edit = store.token("view", author()), store.token("edit", author())
+                st.session_state.sm_token = edit
+                st.session_state.sm_links = (view, edit)
+            links = st.session_state.get("sm_links")
+            if links:
+                st.markdown("**View only** (students, readers):")
+                copy_button("Copy view-only link", links[0])
+                st.markdown("**Can edit** (your team):")
+                copy_button("Copy editing link", links[1])
+
+
+def _edits_section(store: WorkspaceStore, can_edit: bool) -> None:
+    st.text_input("Your name (saved with your edits)", key="sm_author", max_chars=60,
+                  placeholder="e.g. Ann", disabled=not can_edit)
+    me = author()
+    if not can_edit:
+        return
+    cols = st.columns(2)
+    undo = cols[0].button("↶ Undo", disabled=not (me and store.can_undo(me)), width="stretch",
+                          help="Undo your last edit (kept across reloads)")
+    redo = cols[1].button("↷ Redo", disabled=not (me and store.can_redo(me)), width="stretch")
+    if undo or redo:
+        try:
+            done = store.undo(me) if undo else store.redo(me)
+            st.session_state.sm_notice = f"{'Undone' if undo else 'Redone'}: {done}."
+        except WorkspaceError as err:
+            st.session_state.sm_error = str(err)
+        st.rerun()
 
 
 def sidebar() -> None:
-    current = current_input()
+    sync_from_url()
+    found = current_store()
     with st.sidebar:
         st.page_link("pages/map.py", label="Map")
         st.page_link("pages/data.py", label="Events & places")
         st.page_link("pages/about.py", label="About & sources")
         st.divider()
-        st.header("Article")
+        if st.session_state.get("sm_link_error"):
+            st.warning(st.session_state.pop("sm_link_error"))
+        if st.session_state.get("sm_notice"):
+            st.success(st.session_state.pop("sm_notice"))
+        can_edit = False
+        if found:
+            slug, store = found
+            can_edit = store.access(st.session_state.get("sm_token")) == "edit"
+            _workspace_section(slug, store, can_edit)
+        st.header("Add an article")
         with st.form("article_form", border=False):
-            source = st.radio("Source", ["Sample article", "Paste text", "Upload a file"], key="sm_source",
-                              horizontal=True)
-            pasted = st.text_area("Article text (or HTML)", key="sm_paste", height=180,
+            source = st.radio("Source", ["Sample article", "Paste text", "Upload a file", "From a link"],
+                              key="sm_source", horizontal=True)
+            pasted = st.text_area("Article text (or HTML)", key="sm_paste", height=160,
                                   placeholder="Paste a news article here…")
-            upload = st.file_uploader("File (.txt, .md, .html; up to 10 MB)", type=["txt", "md", "markdown", "html", "htm"],
-                                      key="sm_upload")
+            upload = st.file_uploader("File (.txt, .md, .html; up to 10 MB)",
+                                      type=["txt", "md", "markdown", "html", "htm"], key="sm_upload")
+            link = st.text_input("Link to a news page (when this server is online)", key="sm_link",
+                                 placeholder="https://…")
             date_known = st.checkbox("I know the publication date", value=True, key="sm_date_known")
-            published = st.date_input("Publication date", value=current.published or dt.date.today(),
-                                      key="sm_date", min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
-            keep = st.checkbox("Add to the workspace (keep the articles already on the map)", key="sm_keep",
+            published = st.date_input("Publication date", value=dt.date.today(), key="sm_date",
+                                      min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
+            keep = st.checkbox("Add to this workspace (keep its articles on the map)", key="sm_keep",
+                               disabled=not can_edit,
                                help="Map several articles together: an event told in two of them becomes one "
-                                    "event with two sources.")
+                                    "event with two sources. Unticked, the article starts a new workspace.")
             submitted = st.form_submit_button("Map this article", type="primary", width="stretch")
         if submitted:
-            _submit(source, pasted, upload, date_known, published, keep)
+            _submit(source, pasted, upload, link, date_known, published, keep)
+            if not st.session_state.get("sm_error"):
+                st.rerun()
         if st.session_state.get("sm_error"):
             st.error(st.session_state.sm_error)
         too_large = st.session_state.get("sm_too_large")
@@ -122,16 +310,22 @@ def sidebar() -> None:
                 _try(ArticleInput(candidate.content, candidate.filename, candidate.published,
                                   candidate.article_id + "-head", candidate.date_note, max_chars=limit))
                 st.rerun()
-        kept = workspace_inputs()
-        if kept:
-            st.caption(f"Workspace: this article and {len(kept)} more ("
-                       + ", ".join(a.title or a.filename for a in kept) + ").")
-            if st.button("Clear the workspace (keep only this article)", width="stretch"):
-                clear_workspace()
-                st.rerun()
         if st.session_state.get("sm_history"):
-            if st.button("↶ Back to the previous article", width="stretch"):
-                undo()
+            if st.button("↶ Back to the previous workspace", width="stretch"):
+                back()
                 st.rerun()
+        if found:
+            st.divider()
+            _edits_section(found[1], can_edit)
+            _share_section(found[1], can_edit)
         st.caption("Offline: places come from GeoNames and Natural Earth on this machine; nothing is sent out.")
+        _remember_in_browser()
 
+
+def _remember_in_browser() -> None:
+    """This browser opens the workspace it had open last (a cookie of the app's own origin, a year)."""
+    slug = st.session_state.get("sm_ws")
+    if not slug:
+        return
+    value = json.dumps(f"{LAST_COOKIE}={slug}; path=/; max-age=31536000; samesite=lax").replace("<", "\\u003c")
+    st.iframe(f"<script>document.cookie = {value};</script>", height=1)

@@ -50,7 +50,7 @@ def _first_event(store: WorkspaceStore) -> pd.Series:
     return events[events["event_type"] != "Statement"].iloc[0]
 
 
-def test_folder_create_list_rename_delete_last(folder: WorkspaceFolder) -> None:
+def test_folder_create_list_rename_delete(folder: WorkspaceFolder) -> None:
     slug, store = folder.create("Mariupol, April 2022")
     assert slug == "mariupol-april-2022"
     again, _ = folder.create("Mariupol, April 2022")
@@ -58,15 +58,29 @@ def test_folder_create_list_rename_delete_last(folder: WorkspaceFolder) -> None:
     store.rename("Siege of Mariupol")
     assert folder.open(slug).name == "Siege of Mariupol"  # the id in links does not change
     assert [s for s, _ in folder.list()] == ["mariupol-april-2022-2", "mariupol-april-2022"]
-    folder.set_last(slug)
-    assert folder.last() == slug
     kept = folder.delete(slug)
     assert kept.is_file() and not folder.exists(slug)  # moved aside, not destroyed
-    assert folder.last() is None
     with pytest.raises(WorkspaceError, match="no workspace"):
         folder.open(slug)
     with pytest.raises(WorkspaceError, match="not a workspace id"):
         folder.open("../etc/passwd")
+
+
+def test_the_sample_is_made_once_even_by_sessions_arriving_together(folder: WorkspaceFolder) -> None:
+    import threading
+
+    calls: list[str] = []
+
+    def fill(store: WorkspaceStore) -> None:
+        calls.append(store.path.stem)
+        time.sleep(0.2)  # the others arrive meanwhile
+
+    threads = [threading.Thread(target=folder.ensure, args=("sample", "Sample", fill)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and [s for s, _ in folder.list()] == ["sample"]
 
 
 def test_the_file_is_a_geopackage_that_geopandas_and_gdal_open(store: WorkspaceStore, sample: Analysis) -> None:
@@ -171,8 +185,8 @@ def test_reanalysis_keeps_human_edits(store: WorkspaceStore, sample: Analysis, p
     assert added in after.index and after.loc[added, "origin"] == "person"
     # the pipeline no longer finding an edited event: it comes back as the person left it
     fewer = dataclasses.replace(sample, events=tuple(e for e in sample.events if e.event_id != moved.event_id
-                                                     and moved.event_id not in {t.article_id + "-e%03d" %
-                                                                                 t.sentence_index for t in e.tellings}))
+                                                     and moved.event_id not in
+                                                     {f"{t.article_id}-e{t.sentence_index:03d}" for t in e.tellings}))
     store.put_analysis(fewer, SAMPLE.read_text(encoding="utf-8"), "sample.txt")
     assert store.events().set_index("event_id").loc[moved.event_id, "place_name"] == "Port"
 

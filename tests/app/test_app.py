@@ -11,7 +11,8 @@ TIMEOUT = 120
 
 
 @pytest.fixture()
-def app() -> AppTest:
+def app(tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("SITMAP_WORKSPACES", str(tmp_path / "workspaces"))  # each test its own workspaces
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, at.exception
@@ -54,7 +55,8 @@ def test_pasted_article_is_mapped_and_undo_restores(app):
     assert any("Kharkiv" in m for m in [app.subheader[0].value, _html(app)])
     captions = " ".join(c.value for c in app.caption)
     assert "1 events" in captions or "2 events" in captions
-    back = [b for b in app.sidebar.button if "previous article" in str(b.label)]
+    assert "Mariupol" not in app.subheader[0].value  # a new workspace, named after the article
+    back = [b for b in app.sidebar.button if "previous workspace" in str(b.label)]
     back[0].click().run()
     assert "Mariupol" in app.subheader[0].value
 
@@ -78,7 +80,7 @@ def test_data_page_lists_events_and_places(app):
     app.switch_page("pages/data.py").run()
     assert not app.exception
     assert len(app.dataframe) >= 3
-    assert any("Events (GeoJSON)" in str(b.label) for b in app.get("download_button"))
+    assert {"Events (GeoJSON)", "Workspace (GeoPackage)", "Events (ACLED CSV)", "Events (KML)"} <= {str(b.proto.label) for b in app.get("download_button")}
 
 
 def test_workspace_maps_two_articles_and_one_event_told_in_both_is_one_marker(app):
@@ -87,16 +89,32 @@ def test_workspace_maps_two_articles_and_one_event_told_in_both_is_one_marker(ap
     app.sidebar.checkbox(key="sm_keep").check()
     _paste(app, "Artillery shelling hit Kharkiv on Monday. Protesters rallied in Lviv on Sunday.")
     assert not app.exception
-    info = " ".join(i.value for i in app.info)
-    assert "Workspace of 2 articles" in info and "1 of them told in more than one article" in info
+    captions = " ".join(c.value for c in app.caption)
+    assert "2 articles" in captions and "(1 told in more than one article)" in captions
     assert app.selectbox(key="sm_shown_article")  # which article's text is shown beside the map
-    assert any("Workspace:" in c.value for c in app.sidebar.caption)
     app.switch_page("pages/data.py").run()
-    assert not app.exception and any("workspace" in s.value for s in app.subheader)
+    assert not app.exception and any("2 articles" in s.value for s in app.subheader)
     app.switch_page("pages/map.py").run()
-    clear = [b for b in app.sidebar.button if "Clear the workspace" in str(b.label)]
-    clear[0].click().run()
-    assert not any("Workspace of" in i.value for i in app.info)
-    back = [b for b in app.sidebar.button if "previous article" in str(b.label)]
-    back[0].click().run()  # undo brings the workspace back
-    assert any("Workspace of 2 articles" in i.value for i in app.info)
+    remove = [b for b in app.sidebar.button if b.label == "Remove"]
+    remove[-1].click().run()  # the second article goes, with its events
+    assert "1 article ·" in " ".join(c.value for c in app.caption)
+
+
+def test_an_edit_is_saved_in_the_workspace_and_undone(app):
+    app.sidebar.text_input(key="sm_author").input("Ann").run()
+    first = app.session_state["sm_ws"]
+    from geo.settings import Settings
+    from geo.workspace import WorkspaceFolder
+
+    store = WorkspaceFolder(Settings.from_env().workspaces_dir).open(first)
+    event = store.events().iloc[0]
+    app.session_state.sm_selected = event.event_id
+    app.run()
+    assert any("Machine-made" in c.value for c in app.caption)
+    accept = [b for b in app.button if "Accept as correct" in str(b.label)]
+    accept[0].click().run()
+    assert store.event(event.event_id)["state"] == "edited"
+    assert any("Edited or accepted by Ann" in c.value for c in app.caption)
+    undo = [b for b in app.sidebar.button if "Undo" in str(b.label)]
+    undo[0].click().run()
+    assert store.event(event.event_id)["state"] == "machine"

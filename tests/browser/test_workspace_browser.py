@@ -1,0 +1,252 @@
+"""A workspace that lasts, people who correct it, and links a team shares — in a real browser with real clicks and
+keys: a reload keeps the workspace and the view; a copied link restores it in another browser; a view-only link
+refuses edits; an edit survives a restart of the server and is undone; two people saving one field get a conflict,
+not a lost edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from geo.workspace import WorkspaceFolder
+from tests.browser.conftest import _serve
+from tests.browser.test_app_browser import MAP_TIMEOUT_S, _count_markers, _wait_for, click_a_marker
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+SIZES = [(1400, 950), (1024, 768), (390, 844)]
+
+
+def _params(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def _open(browser, url: str, size=(1400, 950), clipboard: bool = False):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]},
+                                  permissions=["clipboard-read", "clipboard-write"] if clipboard else [])
+    page = context.new_page()
+    page.goto(url)
+    try:
+        _wait_for(page, lambda: _count_markers(page) > 0, MAP_TIMEOUT_S, "the markers")
+        _ready(page)
+    except AssertionError:
+        page.screenshot(path=str(ROOT / "build" / "no-markers.png"))
+        raise
+    return context, page
+
+
+def _ready(page) -> None:
+    """The map has reported its position (the page's first rerun is over): a click now is the user's."""
+    _wait_for(page, lambda: "z" in _params(page), 20, "the map's position in the URL")
+    page.wait_for_timeout(500)
+
+
+def _sidebar(page) -> None:
+    """Open the sidebar if the window is narrow enough for it to be collapsed (a real click on its control)."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    if sidebar.get_attribute("aria-expanded") == "false" or not sidebar.is_visible():
+        page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
+                     ).first.click()
+        page.wait_for_timeout(400)
+
+
+def _click_marker(page, index: int = 0) -> str:
+    """Click a marker with the mouse; returns the selected event's id from the URL."""
+    click_a_marker(page, index)
+    _wait_for(page, lambda: "ev" in _params(page), 20, "the selected event in the URL")
+    _wait_for(page, lambda: page.get_by_text("Selected event:").count() == 1, 20, "the selected event panel")
+    return _params(page)["ev"]
+
+
+def _set_name(page, name: str) -> None:
+    _sidebar(page)
+    box = page.get_by_label("Your name (saved with your edits)")
+    box.click()
+    box.fill(name)
+    box.press("Enter")
+    _wait_for(page, lambda: _params(page).get("me") == name, 20, "the name taken")
+
+
+def _clipboard(page) -> str:
+    _wait_for(page, lambda: "ws=" in page.evaluate("navigator.clipboard.readText()"), 10, "the link copied")
+    return page.evaluate("navigator.clipboard.readText()")
+
+
+def _caption(page, text: str, timeout: float = 20) -> None:
+    try:
+        _wait_for(page, lambda: page.get_by_text(text).count() > 0, timeout, repr(text))
+    except AssertionError:
+        page.screenshot(path=str(ROOT / "build" / "missing-text.png"), full_page=True)
+        raise
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_reload_keeps_the_workspace_and_the_view(browser, app_url, size):
+    context, page = _open(browser, app_url, size)
+    try:
+        event = _click_marker(page)
+        thumbs = page.locator('[data-testid="stSlider"] input[type="range"]')
+        thumbs.nth(1).focus()
+        before_to = _params(page).get("to")
+        page.keyboard.press("ArrowLeft")  # a day back: the range is part of the view
+        _wait_for(page, lambda: _params(page).get("to") not in (None, before_to), 20, "the new range in the URL")
+        kept = _params(page)
+        assert kept["ws"] and kept["ev"] == event and kept["from"] < kept["to"]
+        sentence = page.locator(".sm-article .sm-selected").first.inner_text()
+        page.reload()
+        _wait_for(page, lambda: _count_markers(page) > 0, MAP_TIMEOUT_S, "the markers after the reload")
+        _ready(page)
+        _caption(page, "Selected event:")
+        assert page.locator(".sm-article .sm-selected").first.inner_text() == sentence
+        after = _params(page)
+        assert {k: after.get(k) for k in ("ws", "ev", "from", "to")} == {k: kept[k] for k in ("ws", "ev", "from", "to")}
+    finally:
+        context.close()
+
+
+def test_a_copied_link_opens_the_same_view_in_another_browser(browser, app_url):
+    context, page = _open(browser, app_url, clipboard=True)
+    other = None
+    try:
+        event = _click_marker(page, 1)
+        page.get_by_text("Share", exact=True).click()
+        copy = page.frame_locator("iframe[srcdoc*='Copy link to this view']").get_by_role(
+            "button", name="Copy link to this view")
+        page.evaluate("navigator.clipboard.writeText('')")
+        copy.click()
+        link = _clipboard(page)
+        assert f"ev={event}" in link and "ws=" in link and "me=" not in link
+        other, second = _open(browser, link, (1024, 768))
+        _caption(second, "Selected event:")
+        assert _params(second)["ev"] == event
+        assert second.locator(".sm-article .sm-selected").first.inner_text() == \
+            page.locator(".sm-article .sm-selected").first.inner_text()
+    finally:
+        context.close()
+        if other:
+            other.close()
+
+
+def _paste_new_workspace(page, text: str) -> None:
+    _sidebar(page)
+    page.get_by_text("Paste text").click()
+    page.get_by_label("Article text (or HTML)").fill(text)
+    page.get_by_role("button", name="Map this article").click()
+    _wait_for(page, lambda: "lyon" in (_params(page).get("ws") or ""), 60, "the new workspace")
+    _wait_for(page, lambda: _count_markers(page) > 0, MAP_TIMEOUT_S, "its markers")
+    _ready(page)
+
+
+def test_a_view_only_link_refuses_edits(browser, app_url):
+    context, page = _open(browser, app_url, clipboard=True)
+    other = None
+    try:
+        _paste_new_workspace(page, "Protesters marched through Lyon on Saturday. Police fired tear gas at the crowd "
+                                   "near the city hall, and three people were arrested in Lyon.")
+        _set_name(page, "Teacher")
+        page.get_by_text("Share", exact=True).click()
+        page.get_by_role("button", name="Make a view-only link and an editing link").click()
+        copy = page.frame_locator("iframe[srcdoc*='Copy view-only link']").get_by_role(
+            "button", name="Copy view-only link")
+        page.evaluate("navigator.clipboard.writeText('')")
+        copy.click()
+        link = _clipboard(page)
+        assert "t=" in link
+        other, student = _open(browser, link)
+        _caption(student, "view only")
+        _click_marker(student)
+        _caption(student, "This link is view-only")
+        assert student.get_by_role("button", name="✔ Accept as correct").count() == 0
+        assert student.get_by_label("Your name (saved with your edits)").is_disabled()
+        # without any token the protected workspace is view-only too
+        bare = link.split("&t=")[0].split("?t=")[0]
+        student.goto(bare)
+        _wait_for(student, lambda: _count_markers(student) > 0, MAP_TIMEOUT_S, "the markers")
+        _ready(student)
+        _caption(student, "view only")
+        # the teacher (editing link in the session) still edits
+        _click_marker(page)
+        page.get_by_role("button", name="✔ Accept as correct").click()
+        _caption(page, "Edited or accepted by Teacher")
+    finally:
+        context.close()
+        if other:
+            other.close()
+
+
+@pytest.fixture()
+def own_server(tmp_path: Path):
+    """A server of our own on a fresh workspaces folder, that the test may restart."""
+    env = {"SITMAP_WORKSPACES": str(tmp_path / "ws")}
+
+    def start():
+        gen = _serve("app.py", env=env)
+        return gen, next(gen)
+
+    return start, tmp_path / "ws"
+
+
+def test_an_edit_survives_a_restart_and_is_undone(browser, own_server):
+    start, folder = own_server
+    server, url = start()
+    context, page = _open(browser, url)
+    try:
+        _set_name(page, "Ann")
+        event = _click_marker(page)
+        _caption(page, "Machine-made")
+        page.get_by_role("button", name="✔ Accept as correct").click()
+        _caption(page, "Edited or accepted by Ann")
+        view = page.url.split("?", 1)[1]
+        server.close()  # stop the server (the generator's finally terminates it)
+        server, url = start()
+        page.goto(f"{url}/?{view}")
+        _wait_for(page, lambda: _count_markers(page) > 0, MAP_TIMEOUT_S, "the markers after the restart")
+        _ready(page)
+        _caption(page, "Edited or accepted by Ann")
+        slug = _params(page)["ws"]
+        assert WorkspaceFolder(folder).open(slug).event(event)["state"] == "edited"
+        page.get_by_role("button", name="↶ Undo").click()
+        _caption(page, "Machine-made")
+        assert WorkspaceFolder(folder).open(slug).event(event)["state"] == "machine"
+    finally:
+        context.close()
+        server.close()
+
+
+def test_two_people_saving_one_field_get_a_conflict_not_a_lost_edit(browser, own_server):
+    start, folder = own_server
+    server, url = start()
+    ann_context, ann = _open(browser, url)
+    bob_context = None
+    try:
+        event = _click_marker(ann)
+        bob_context, bob = _open(browser, ann.url.split("&me=")[0])
+        _caption(bob, "Selected event:")
+        _set_name(ann, "Ann")
+        _set_name(bob, "Bob")
+        for page in (ann, bob):  # both open the form on the same version
+            page.get_by_text("Correct this event").click()
+            page.get_by_label("Actor 1").wait_for()
+        for page, value in ((ann, "Ann's actor"), (bob, "Bob's actor")):
+            box = page.get_by_label("Actor 1")
+            box.click()
+            box.fill(value)
+            page.get_by_role("button", name="Save", exact=True).click()
+            if page is ann:
+                _caption(ann, "Saved.")
+        _caption(bob, "changed actor1 of this event since you opened it")
+        assert bob.get_by_text("Bob's actor").count() >= 1 and bob.get_by_text("Ann's actor").count() >= 1
+        store = WorkspaceFolder(folder).open(_params(ann)["ws"])
+        assert store.event(event)["actor1"] == "Ann's actor"
+        history = store.history()
+        assert "conflict" in set(history["status"]) and history["after"].str.contains("Bob's actor").any()
+        bob.get_by_role("button", name="Save mine over theirs").click()
+        _wait_for(bob, lambda: store.event(event)["actor1"] == "Bob's actor", 20, "Bob's value saved on purpose")
+    finally:
+        ann_context.close()
+        if bob_context:
+            bob_context.close()
+        server.close()
