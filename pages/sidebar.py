@@ -13,6 +13,7 @@ import streamlit as st
 
 from geo.errors import ArticleTooLargeError, SituationMapError
 from geo.ingest import article_id_for, decode_bytes, propose_publication_date
+from geo.settings import Settings
 from geo.workspace import WorkspaceError, WorkspaceStore
 from pages.common import (
     LAST_COOKIE,
@@ -47,7 +48,7 @@ def _fetch(url: str) -> tuple[bytes, str, str] | None:
 
     try:
         with st.spinner("Fetching the page…"):
-            page = fetch_page(url.strip(), get_pipeline().settings)
+            page = fetch_page(url.strip(), Settings.from_env())
     except SituationMapError as err:
         st.session_state.sm_error = str(err)
         return None

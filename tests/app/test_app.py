@@ -118,3 +118,38 @@ def test_an_edit_is_saved_in_the_workspace_and_undone(app):
     undo = [b for b in app.sidebar.button if "Undo" in str(b.label)]
     undo[0].click().run()
     assert store.event(event.event_id)["state"] == "machine"
+
+
+def test_an_article_from_a_link_is_fetched_and_a_private_address_refused(app, monkeypatch):
+    import http.server
+    import threading
+
+    page = (b"<html><head><title>Shelling in Kharkiv</title></head><body><article><p>Russian forces shelled "
+            b"Kharkiv on Monday, killing two people, officials said.</p></article></body></html>")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.2", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("SITMAP_FETCH_ALLOW_NETWORKS", "127.0.0.2/32")  # the test server stands for the web
+    try:
+        app.sidebar.radio(key="sm_source").set_value("From a link")
+        app.sidebar.text_input(key="sm_link").input(f"http://127.0.0.2:{server.server_port}/news/kharkiv.html")
+        _submit(app)
+        assert not app.exception and not app.sidebar.error
+        assert "Kharkiv" in _html(app)
+        app.sidebar.text_input(key="sm_link").input(f"http://127.0.0.1:{server.server_port}/")
+        _submit(app)
+        assert any("private or local network address" in e.value for e in app.sidebar.error)
+        assert "Kharkiv" in _html(app)  # the map stays
+    finally:
+        server.shutdown()

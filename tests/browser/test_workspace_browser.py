@@ -54,9 +54,15 @@ def _sidebar(page) -> None:
 
 
 def _click_marker(page, index: int = 0) -> str:
-    """Click a marker with the mouse; returns the selected event's id from the URL."""
+    """Click a marker with the mouse; returns the selected event's id from the URL (once it has changed, or the
+    same one if the click selected the event already selected)."""
+    before = _params(page).get("ev")
     click_a_marker(page, index)
-    _wait_for(page, lambda: "ev" in _params(page), 20, "the selected event in the URL")
+    try:
+        _wait_for(page, lambda: _params(page).get("ev") not in (None, before), 8, "another selected event in the URL")
+    except AssertionError:
+        if before is None:
+            raise
     _wait_for(page, lambda: page.get_by_text("Selected event:").count() == 1, 20, "the selected event panel")
     return _params(page)["ev"]
 
@@ -249,4 +255,41 @@ def test_two_people_saving_one_field_get_a_conflict_not_a_lost_edit(browser, own
         ann_context.close()
         if bob_context:
             bob_context.close()
+        server.close()
+
+
+def test_every_event_has_its_own_link_and_says_who_checked_it(browser, own_server):
+    start, _ = own_server
+    server, url = start()
+    context, page = _open(browser, url, (1024, 768))
+    try:
+        _set_name(page, "Ann")
+        event = _click_marker(page)
+        page.get_by_role("button", name="✔ Accept as correct").click()
+        _caption(page, "Edited or accepted by Ann")
+        _wait_for(page, lambda: _count_markers(page) > 0, MAP_TIMEOUT_S, "the markers again")
+        _ready(page)
+        other = event
+        for index in range(4):  # another event than the accepted one (selected markers are drawn on top)
+            other = _click_marker(page, index)
+            if other != event:
+                break
+        assert other != event
+        frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+        link = frame.get_by_text("Link to this event")
+        link.wait_for()
+        assert "as the machine read it" in frame.locator(".sm-popup").inner_text()
+        link.click()  # a real click: the whole app opens on that event
+        _wait_for(page, lambda: _params(page).get("ev") == other and _count_markers(page) > 0, MAP_TIMEOUT_S,
+                  "the app opened on the event")
+        _ready(page)
+        _caption(page, "Selected event:")
+        # the accepted event's marker now wears the grey ring, and its popup names the person
+        _wait_for(page, lambda: _params(page).get("ev") == other, 5, "the link's event")
+        frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+        texts = frame.evaluate("""() => { const out = []; map_div.eachLayer(l => {
+            if (l.options && l.options.smId) out.push([l.options.smId, l.options.color]); }); return out; }""")
+        assert dict(texts)[event] == "#555555"
+    finally:
+        context.close()
         server.close()
