@@ -439,7 +439,7 @@ class EventStore(MacroElement):
         u.searchParams.set("ev", e.id);
         u.searchParams.delete("me");
         return "<br><a class='sm-event-link' target='_top' href='" + u.href.replace(/'/g, "%27") +
-          "'>🔗 Link to this event</a>";
+          "'>Link to this event</a>";
       } catch (err) { return ""; }
     };
     {% endmacro %}
@@ -538,6 +538,15 @@ class EventMarkers(MacroElement):
           if (el) { el.addEventListener("mousedown", function (ev) { ev.preventDefault(); }); }
         });
         marker.addTo(group);
+        if (isSel) {  // the selected event's popup stays open when the map is drawn again (or opened from a link)
+          setTimeout(function () {
+            if (!marker._map) { return; }
+            var popup = marker.getPopup();
+            popup.options.autoPan = false;  // opening it must not move the map the person is looking at
+            marker.openPopup();
+            popup.options.autoPan = true;
+          }, 0);
+        }
       });
     })();
     {% endmacro %}

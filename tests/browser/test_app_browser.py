@@ -33,16 +33,26 @@ def _count_markers(page) -> int:
 
 
 def click_a_marker(page, index: int = 0) -> None:
-    """Click, with the mouse, the index-th marker whose middle is not under another (markers of a town overlap)."""
-    frame = _map_frame(page)
-    markers = frame.locator("path.sm-event")
-    markers.first.scroll_into_view_if_needed()
-    hit = frame.evaluate("""() => [...document.querySelectorAll('path.sm-event')].map(p => {
-        const r = p.getBoundingClientRect();
-        return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === p; })""")
-    clickable = [i for i, ok in enumerate(hit) if ok]
-    assert clickable, "no marker can be clicked"
-    markers.nth(clickable[min(index, len(clickable) - 1)]).click()
+    """Click, with the mouse, the index-th marker whose middle is not under another (markers of a town overlap).
+    While a rerun replaces the map's frame, try again."""
+    from playwright.sync_api import Error
+
+    for attempt in range(10):
+        frame = _map_frame(page)
+        try:
+            markers = frame.locator("path.sm-event")
+            markers.first.scroll_into_view_if_needed(timeout=5000)
+            hit = frame.evaluate("""() => [...document.querySelectorAll('path.sm-event')].map(p => {
+                const r = p.getBoundingClientRect();
+                return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === p; })""")
+            clickable = [i for i, ok in enumerate(hit) if ok]
+            assert clickable, "no marker can be clicked"
+            markers.nth(clickable[min(index, len(clickable) - 1)]).click(timeout=5000)
+            return
+        except (Error, AttributeError):  # the frame was detached or is not there yet
+            if attempt == 9:
+                raise
+            page.wait_for_timeout(300)
 
 
 def _wait_for(page, predicate, timeout_s: float, what: str) -> float:

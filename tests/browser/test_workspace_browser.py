@@ -276,9 +276,9 @@ def test_every_event_has_its_own_link_and_says_who_checked_it(browser, own_serve
                 break
         assert other != event
         frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-        link = frame.get_by_text("Link to this event")
+        link = frame.get_by_text("Link to this event").last
         link.wait_for()
-        assert "as the machine read it" in frame.locator(".sm-popup").inner_text()
+        assert "as the machine read it" in frame.locator(".sm-popup").last.inner_text()
         link.click()  # a real click: the whole app opens on that event
         _wait_for(page, lambda: _params(page).get("ev") == other and _count_markers(page) > 0, MAP_TIMEOUT_S,
                   "the app opened on the event")
