@@ -24,6 +24,7 @@ else:  # a visitor's session
     page = st.navigation([
         st.Page("pages/map.py", title="Map", default=True),
         st.Page("pages/data.py", title="Events & places"),
+        st.Page("pages/present.py", title="Present"),
         st.Page("pages/about.py", title="About & sources"),
     ])
     page.run()

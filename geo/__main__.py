@@ -223,7 +223,7 @@ def _read_item(item: str, settings) -> tuple[str | bytes, str, str]:  # type: ig
 def cmd_export(args: argparse.Namespace) -> int:
     store = _store(args.workspace)
     gazetteer = settings = None
-    if args.format in ("csv", "html"):
+    if args.format in ("csv", "html", "story"):
         from geo.gazetteer import OfflineGazetteer
         from geo.settings import Settings
 
@@ -281,7 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     export = sub.add_parser("export", help="write a workspace's events as GeoJSON, GeoPackage, ACLED CSV, KML or "
                                            "a self-contained HTML map")
     export.add_argument("workspace")
-    export.add_argument("--format", choices=["geojson", "gpkg", "csv", "kml", "html"], required=True)
+    export.add_argument("--format", choices=["geojson", "gpkg", "csv", "kml", "html", "story"], required=True,
+                        help="html: the offline map with a time control; story: the offline map stepping through "
+                             "the events one by one (Next/Previous, arrow keys), for a class")
     export.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")

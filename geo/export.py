@@ -115,10 +115,11 @@ def export_workspace(store: Any, fmt: str, gazetteer: Any = None, settings: Any 
                     frame[column] = frame[column].dt.strftime("%Y-%m-%dT%H:%M:%S")
             pyogrio.write_dataframe(frame[frame.geometry.notna()], target, driver="KML", layer="events")
             return target.read_bytes()
-    if fmt == "html":
-        from geo.mapview import standalone_map
+    if fmt in ("html", "story"):
+        from geo.mapview import standalone_map, story_map
 
-        m = standalone_map(store.places(), events, gazetteer, settings, title=store.name)
+        make = story_map if fmt == "story" else standalone_map
+        m = make(store.places(), events, gazetteer, settings, title=store.name)
         return m.get_root().render().encode("utf-8")
     raise SituationMapError(f"Unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
 

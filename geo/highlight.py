@@ -100,8 +100,11 @@ def article_css() -> str:
     rules = [f".sm-article mark.sm-{k} {{ background: {c}; border-radius: 3px; padding: 0 2px; }}"
              for k, (c, _) in HIGHLIGHT_COLORS.items()]
     rules += [
-        ".sm-article { font: 15px/1.6 Georgia, serif; max-height: 640px; overflow-y: auto; padding-right: 8px; }",
-        ".sm-article .sm-promo { color: #999; text-decoration: line-through; font-size: 12px; }",
+        ".sm-article { font: 16px/1.6 Georgia, serif; max-height: 640px; overflow-y: auto; padding-right: 8px; }",
+        # On a phone the text follows the map at full length: no scroll box inside the page's scroll.
+        "@media (max-width: 700px) { .sm-article { max-height: none; overflow: visible; } }",
+        ".sm-article .sm-promo { color: #8a8a8a; font: italic 12px/1.4 system-ui, sans-serif; }",
+        ".sm-article .sm-promo::before { content: 'set apart (not the story): '; font-style: normal; color: #aaa; }",
         ".sm-article .sm-has-event { border-bottom: 2px dotted #bbb; }",
         ".sm-article .sm-selected { background: #fff3a8; outline: 2px solid #f0c800; border-radius: 3px; }",
         ".sm-key mark { border-radius: 3px; padding: 0 4px; margin-right: 6px; font-size: 12px; }",

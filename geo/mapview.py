@@ -313,7 +313,7 @@ def popup_fields(row: pd.Series) -> list[str]:
         fatalities = f"{safe_html(row['fatalities_qualifier'])} {int(row['fatalities']):,}".strip()
     return [safe_html(row["event_type"]), safe_html(row["sub_event_type"]), _fmt_interval(row),
             safe_html(row["time_precision"]), safe_html(row["time_text"]), safe_html(row["place_name"]),
-            safe_html(row["place_text"]), str(row["geo_precision"]), f"{row['uncertainty_km']:.1f}", actors,
+            safe_html(row["place_text"]), str(row["geo_precision"]), _extent(row), actors,
             fatalities, f"{row['confidence']:.2f}", safe_html(row["sentence"]) + _more_tellings(row),
             review_text(row)]
 
@@ -326,6 +326,17 @@ def review_text(row: pd.Series) -> str:
     if state == "edited":
         return f"checked or corrected by {safe_html(row.get('edited_by'))}"
     return "as the machine read it (nobody has checked it)"
+
+
+def _extent(row: pd.Series) -> str:
+    """How far the point may be from where it happened: ± km for a point, the area itself for an area."""
+    km = row["uncertainty_km"]
+    if row["place_kind"] in AREA_KINDS or pd.isna(km):
+        return "the whole area"
+    return f"±{float(km):.1f} km"
+
+
+AREA_KINDS = frozenset({"continent", "region", "sea", "country", "admin1", "admin2", "area"})
 
 
 def _more_tellings(row: pd.Series) -> str:
@@ -393,7 +404,7 @@ def event_records(events: gpd.GeoDataFrame) -> list[dict[str, object]]:
         if row["place_kind"] in {"city", "facility", "landmark"} and row["uncertainty_km"] and row["uncertainty_km"] > 0.5:
             ring = float(row["uncertainty_km"]) * 1000
         records.append({
-            "id": row["event_id"], "lat": round(lat, 4), "lon": round(lon, 4),
+            "id": row["event_id"], "tid": safe_html(row["event_id"]), "lat": round(lat, 4), "lon": round(lon, 4),
             "plat": round(row.geometry.y, 4), "plon": round(row.geometry.x, 4), "ring": ring,
             "color": EVENT_COLORS.get(row["event_type"], "#333333"),
             "op": round(0.35 + 0.6 * float(row["confidence"]), 3),
@@ -419,14 +430,14 @@ class EventStore(MacroElement):
     {% else %}
     window.smEvents = {{ this.payload }};
     {% endif %}
-    window.smTip = function (e) {  // the app reads the event id back from "[...]" when a marker is clicked
-      return e.p[1] + " · " + e.p[2] + " · " + e.p[5] + " [" + e.id + "]";
+    window.smTip = function (e) {  // the app reads the event id back from the hidden "[...]" when a marker is clicked
+      return e.p[1] + " · " + e.p[2] + " · " + e.p[5] + "<span hidden>[" + e.tid + "]</span>";
     };
     window.smPopup = function (e) {
       var p = e.p;  // fields escaped in Python (safe_html): concatenating them makes no markup of the article
       return "<div class='sm-popup'><b style='color:" + e.color + "'>" + p[0] + "</b> — " + p[1] +
         "<br><b>When:</b> " + p[2] + " <i>(" + p[3] + (p[4] ? ", from “" + p[4] + "”" : ", reference day") +
-        ")</i><br><b>Where:</b> " + p[5] + " <i>(“" + p[6] + "”, precision " + p[7] + ", ±" + p[8] + " km)</i><br>" +
+        ")</i><br><b>Where:</b> " + p[5] + " <i>(“" + p[6] + "”, precision " + p[7] + ", " + p[8] + ")</i><br>" +
         (p[9] ? "<b>Who:</b> " + p[9] + "<br>" : "") + (p[10] ? "<b>Fatalities:</b> " + p[10] + "<br>" : "") +
         "<b>Confidence:</b> " + p[11] + (p[13] ? "<br><b>Checked:</b> " + p[13] : "") +
         "<hr style='margin:4px 0'><span class='sm-sentence'>“" + p[12] + "”</span>" + smEventLink(e) + "</div>";
@@ -528,7 +539,8 @@ class EventMarkers(MacroElement):
                        weight: isSel ? 3 : (e.st === "machine" || !e.st ? 1.5 : 2.5), fill: true, fillColor: e.color, fillOpacity: e.op,
                        className: isSel ? "sm-event sm-selected-event" : "sm-event", smStart: e.start,
                        smEnd: e.end, smId: id, renderer: renderer})
-          .bindPopup(function () { return window.smPopup(e); }, {maxWidth: 380});
+          .bindPopup(function () { return window.smPopup(e); },
+                     {maxWidth: Math.min(380, window.innerWidth - 70)});  // a phone's map is narrower
         // Hover tooltips while markers are few; with thousands a click (popup, position) says it all.
         if (!renderer) { marker.bindTooltip(window.smTip(e)); }
         // A mouse press must not focus the marker: focusing scrolls the map's frame under the pointer, and the
@@ -539,13 +551,7 @@ class EventMarkers(MacroElement):
         });
         marker.addTo(group);
         if (isSel) {  // the selected event's popup stays open when the map is drawn again (or opened from a link)
-          setTimeout(function () {
-            if (!marker._map) { return; }
-            var popup = marker.getPopup();
-            popup.options.autoPan = false;  // opening it must not move the map the person is looking at
-            marker.openPopup();
-            popup.options.autoPan = true;
-          }, 0);
+          setTimeout(function () { if (marker._map) { marker.openPopup(); } }, 0);
         }
       });
     })();
@@ -784,4 +790,107 @@ def standalone_map(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer
     folium.LayerControl(collapsed=True).add_to(m)
     if title:
         m.get_root().header.add_child(Element(f"<title>{safe_html(title)}</title>"))
+    return m
+
+
+def story_steps(events: gpd.GeoDataFrame) -> list[dict[str, object]]:
+    """The events that happened, in time order (undated last), each a step of a story: where to fly, how close,
+    and its caption (escaped)."""
+    shown = events[events["event_type"] != "Statement"] if len(events) else events
+    if not len(shown):
+        return []
+    start = pd.to_datetime(shown["date_start"]).fillna(pd.to_datetime(shown["date_end"]) - pd.Timedelta(days=1))
+    order = shown.assign(_t=start).sort_values(["_t", "article_id", "sentence_index"], na_position="last",
+                                                kind="stable")
+    return [{"id": str(row["event_id"]), "lat": round(row.geometry.y, 5), "lon": round(row.geometry.x, 5),
+             "zoom": step_zoom(row["place_kind"]), "when": _fmt_interval(row),
+             "what": safe_html(row["sub_event_type"]), "type": safe_html(row["event_type"]),
+             "where": safe_html(row["place_name"] or "an unknown place"), "sentence": safe_html(row["sentence"])}
+            for _, row in order.iterrows() if row.geometry is not None]
+
+
+def step_zoom(place_kind: object) -> int:
+    """How close a story step comes: a site or town close, a region further, a country from afar."""
+    return {"facility": 10, "landmark": 10, "city": 9, "point": 10, "admin2": 8, "area": 7,
+            "admin1": 7}.get(str(place_kind), 5)
+
+
+class StoryControl(MacroElement):
+    """Steps through the events one by one (Next/Previous, the arrow keys): the map flies to each, its popup
+    opens, and a caption gives the date, what, where and the sentence; "3 / 9" says how far the story is."""
+
+    _template = Template("""
+    {% macro html(this, kwargs) %}
+    <div class="sm-story" id="{{ this.get_name() }}">
+      <div class="sm-story-bar">
+        <button type="button" class="sm-prev" title="Previous event (←)">◀ Previous</button>
+        <span class="sm-step"></span>
+        <button type="button" class="sm-next" title="Next event (→)">Next ▶</button>
+      </div>
+      <div class="sm-story-when"></div><div class="sm-story-what"></div>
+      <div class="sm-story-sentence"></div>
+    </div>
+    <style>
+      .sm-story { position: absolute; z-index: 1000; left: 12px; right: 12px; bottom: 14px; max-width: 900px;
+        margin: 0 auto; background: rgba(255,255,255,.96); border-radius: 8px; padding: 10px 16px;
+        box-shadow: 0 2px 8px #0005; font: 20px/1.35 system-ui, sans-serif; }
+      .sm-story-bar { display: flex; align-items: center; gap: 12px; }
+      .sm-story-bar button { font: inherit; font-size: 18px; padding: 4px 14px; border-radius: 6px;
+        border: 1px solid #999; background: #fff; cursor: pointer; }
+      .sm-step { flex: 1; text-align: center; font-weight: 600; }
+      .sm-story-when { color: #555; font-size: 17px; margin-top: 6px; }
+      .sm-story-what { font-weight: 600; }
+      .sm-story-sentence { font: italic 19px/1.4 Georgia, serif; margin-top: 4px; }
+      .sm-time { display: none; }
+      .sm-legend { bottom: auto; top: 64px; }
+    </style>
+    {% endmacro %}
+    {% macro script(this, kwargs) %}
+    (function () {
+      var map = {{ this._parent.get_name() }};
+      var steps = {{ this.steps_json }};
+      var box = document.getElementById("{{ this.get_name() }}");
+      L.DomEvent.disableClickPropagation(box);
+      var at = -1;
+      function marker(id) {
+        var found = null;
+        map.eachLayer(function (l) { if (l.options && l.options.smId === id && l.openPopup) { found = l; } });
+        return found;
+      }
+      function show(i) {
+        if (!steps.length) { box.querySelector(".sm-step").textContent = "No events"; return; }
+        at = Math.max(0, Math.min(steps.length - 1, i));
+        var s = steps[at];
+        box.querySelector(".sm-step").textContent = (at + 1) + " / " + steps.length;
+        box.querySelector(".sm-story-when").innerHTML = s.when;
+        box.querySelector(".sm-story-what").innerHTML = s.what + " — " + s.where;
+        box.querySelector(".sm-story-sentence").innerHTML = "“" + s.sentence + "”";
+        box.querySelector(".sm-prev").disabled = at === 0;
+        box.querySelector(".sm-next").disabled = at === steps.length - 1;
+        map.closePopup();
+        map.flyTo([s.lat, s.lon], s.zoom, {duration: 0.8});
+        map.once("moveend", function () { var m = marker(s.id); if (m) { m.openPopup(); } });
+      }
+      box.querySelector(".sm-prev").addEventListener("click", function () { show(at - 1); });
+      box.querySelector(".sm-next").addEventListener("click", function () { show(at + 1); });
+      document.addEventListener("keydown", function (e) {
+        if (e.key === "ArrowRight" || e.key === "PageDown" || e.key === " ") { show(at + 1); e.preventDefault(); }
+        if (e.key === "ArrowLeft" || e.key === "PageUp") { show(at - 1); e.preventDefault(); }
+      });
+      show(0);
+    })();
+    {% endmacro %}
+    """)
+
+    def __init__(self, steps: list[dict[str, object]]) -> None:
+        super().__init__()
+        self._name = "StoryControl"
+        self.steps_json = _json_for_script(steps)
+
+
+def story_map(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer: OfflineGazetteer,
+              settings: Settings, title: str = "") -> folium.Map:
+    """The story as one offline HTML file: the standalone map with every event, stepped through one by one."""
+    m = standalone_map(places, events, gazetteer, settings, title)
+    StoryControl(story_steps(events)).add_to(m)
     return m

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 #: URL parameter -> what it holds.
-URL_KEYS = ("ws", "a", "ev", "from", "to", "lat", "lon", "z", "st", "t")
+URL_KEYS = ("ws", "a", "ev", "from", "to", "lat", "lon", "z", "st", "t", "step")
 
 
 @dataclass(frozen=True)
@@ -253,6 +253,8 @@ def sync_from_url() -> None:
         st.session_state.sm_link_error = "Part of the link (dates or map position) could not be read; it was left out."
     if params.get("st") == "1":
         st.session_state.sm_statements = True
+    if (params.get("step") or "").isdigit():
+        st.session_state.sm_step = int(params["step"]) - 1
 
 
 def view_params(include_token: bool = True) -> dict[str, str]:
@@ -279,9 +281,10 @@ def view_params(include_token: bool = True) -> dict[str, str]:
     return params
 
 
-def write_url() -> None:
-    """Put the view in the address bar (no rerun), keeping the person's name (``me``) for their reloads."""
-    wanted = view_params()
+def write_url(extra: dict[str, str] | None = None) -> None:
+    """Put the view in the address bar (no rerun), keeping the person's name (``me``) for their reloads;
+    ``extra``: what only this page shows (the presentation's step)."""
+    wanted = {**view_params(), **(extra or {})}
     if author():
         wanted["me"] = author()
     current = {k: st.query_params[k] for k in st.query_params}

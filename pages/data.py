@@ -135,16 +135,17 @@ def main() -> None:
 
     st.markdown("**Downloads** (every one opens again in QGIS, geopandas or a spreadsheet)")
     pipeline = get_pipeline()
-    cols = st.columns(5)
+    cols = st.columns(6)
     for col, (fmt, label, mime) in zip(cols, [
         ("geojson", "Events (GeoJSON)", "application/geo+json"),
         ("gpkg", "Workspace (GeoPackage)", "application/geopackage+sqlite3"),
         ("csv", "Events (ACLED CSV)", "text/csv"),
         ("kml", "Events (KML)", "application/vnd.google-earth.kml+xml"),
         ("html", "Map (HTML, offline)", "text/html"),
+        ("story", "Story (HTML, offline)", "text/html"),
     ], strict=True):
         col.download_button(label, lambda fmt=fmt: export_workspace(store, fmt, pipeline.gazetteer, pipeline.settings),
-                            f"{view.slug}.{fmt}", mime, key=f"sm_export_{fmt}", width="stretch")
+                            f"{view.slug}{'-story' if fmt == 'story' else ''}.{'html' if fmt == 'story' else fmt}", mime, key=f"sm_export_{fmt}", width="stretch")
 
     st.subheader("Places")
     st.dataframe(pd.DataFrame(view.places.drop(columns="geometry")), hide_index=True, width="stretch")

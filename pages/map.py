@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 
@@ -118,6 +119,24 @@ def article_panel(view: WorkspaceView, store: WorkspaceStore, analysis: Analysis
     told_here = {t["sentence_index"] for s in view.events_gdf["sources"] for t in json.loads(s or "[]")
                  if t["article_id"] == here} if len(view.events_gdf) else set()
     st.html(article_html(analysis, sentences, told_here))
+    if sentences:
+        scroll_to_selected(f"{here}:{sorted(sentences)}")
+
+
+def scroll_to_selected(key: str) -> None:
+    """Bring the highlighted sentence into view inside the article's own scroll box (not the whole page)."""
+    st.iframe(f"""<!-- {html.escape(key)} --><script>
+      let tries = 0;
+      function go() {{
+        const el = window.parent.document.querySelector(".sm-article .sm-selected");
+        if (!el) {{ if (tries++ < 20) setTimeout(go, 100); return; }}
+        const box = el.closest(".sm-article");
+        if (box.scrollHeight > box.clientHeight) {{
+          box.scrollTop += el.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3;
+        }}
+      }}
+      go();
+    </script>""", height=1)
 
 
 def map_panel(workspace: WorkspaceView) -> None:
@@ -259,10 +278,13 @@ def main() -> None:
     article_id = shown_article_id(view, selected_row(view))
     analysis = stored_analysis(store, article_id) if article_id else None
     header(view, analysis)
+    # On a phone the columns stack: the map comes first, the text below it.
+    st.html("<style>@media (max-width: 640px) { [data-testid='stColumn']:has(.st-key-sm_map_column) "
+            "{ order: -1; } }</style>")
     left, right = st.columns([5, 7], gap="medium")
-    with left:
+    with left, st.container(key="sm_text_column"):
         article_panel(view, store, analysis, can_edit)
-    with right:
+    with right, st.container(key="sm_map_column"):
         if len(view.events_gdf):
             map_panel(view)
         else:

@@ -269,6 +269,7 @@ def sidebar() -> None:
     with st.sidebar:
         st.page_link("pages/map.py", label="Map")
         st.page_link("pages/data.py", label="Events & places")
+        st.page_link("pages/present.py", label="Present (step through, for a class)")
         st.page_link("pages/about.py", label="About & sources")
         st.divider()
         if st.session_state.get("sm_link_error"):
