@@ -35,7 +35,8 @@ from pages.editor import event_panel
 from pages.sidebar import sidebar
 
 EVENT_ID = re.compile(r"\[([^\]\s]+-e\d{3})\]")
-PLAY_STEP_SECONDS = 0.8
+#: Seconds per step of Play.
+SPEEDS = {"slow": 1.6, "normal": 0.8, "fast": 0.3}
 
 
 def _days(workspace: WorkspaceView) -> list[dt.date]:
@@ -150,22 +151,32 @@ def map_panel(workspace: WorkspaceView) -> None:
     if not (first <= lo <= last and first <= hi <= last):
         st.session_state.sm_range = (first, last)
     playing = st.session_state.get("sm_playing", False)
+    speed = SPEEDS[st.session_state.get("sm_speed", "normal")]
+    steps = event_days(workspace.events_gdf)
 
-    @st.fragment(run_every=PLAY_STEP_SECONDS if playing else None)
+    @st.fragment(run_every=speed if playing else None)
     def panel() -> None:
+        pending = st.session_state.pop("sm_range_pending", None)
+        if pending:  # a brush on the timeline chart (set before the slider is drawn)
+            st.session_state.sm_range = pending
+            st.session_state.sm_playing = False
         if st.session_state.get("sm_playing"):
             lo, hi = st.session_state.sm_range
-            if hi >= last:
+            ahead = [d for d in steps if d > hi]
+            if not ahead:
                 st.session_state.sm_playing = False
-            else:
-                st.session_state.sm_range = (lo, hi + dt.timedelta(days=1))
+            else:  # the next day with an event: empty days are skipped
+                day = ahead[0]
+                window = st.session_state.get("sm_play_mode") == "that day only"
+                st.session_state.sm_range = (day if window else lo, day)
         controls = st.columns([2, 9])
         with controls[0]:
             label = "⏸ Pause" if st.session_state.get("sm_playing") else "▶ Play"
-            if st.button(label, key="sm_play", help="Step through the timeline a day at a time"):
+            if st.button(label, key="sm_play", help="Step through the timeline from one day with events to the next"):
                 if not st.session_state.get("sm_playing"):
                     if st.session_state.sm_range[1] >= last:
-                        st.session_state.sm_range = (st.session_state.sm_range[0], st.session_state.sm_range[0])
+                        start = steps[0] if steps else first
+                        st.session_state.sm_range = (start, start)
                     st.session_state.sm_playing = True
                 else:
                     st.session_state.sm_playing = False
@@ -173,6 +184,11 @@ def map_panel(workspace: WorkspaceView) -> None:
         with controls[1]:
             st.slider("Timeline (events shown if their dates meet this range)", min_value=first, max_value=last,
                       key="sm_range", format="YYYY-MM-DD", label_visibility="collapsed")
+        with st.expander("Play settings"):
+            cols = st.columns(2)
+            cols[0].radio("Speed", list(SPEEDS), key="sm_speed", horizontal=True, index=1)
+            cols[1].radio("Play shows", ["everything so far", "that day only"], key="sm_play_mode",
+                          horizontal=True)
         lo, hi = st.session_state.sm_range
         in_range = events_in_range(workspace.events_gdf, lo, hi)
         happened = happenings(in_range)
@@ -205,9 +221,81 @@ def map_panel(workspace: WorkspaceView) -> None:
             st.session_state.sm_clicked = clicked
             st.session_state.sm_selected = clicked
             st.rerun(scope="app")
+        timeline_chart(workspace.events_gdf, lo, hi)
         event_table(shown)
 
     panel()
+
+
+def event_days(events: pd.DataFrame) -> list[dt.date]:
+    """The days on which an event starts (Play steps through these)."""
+    if not len(events):
+        return []
+    start = pd.to_datetime(events["date_start"]).fillna(pd.to_datetime(events["date_end"]) - pd.Timedelta(days=1))
+    return sorted({d.date() for d in start.dropna()})
+
+
+def timeline_chart(events: pd.DataFrame, lo: dt.date, hi: dt.date) -> None:
+    """Events per day under the map (an event lasting several days counts on each, up to 60), coloured by type;
+    drag across it to choose the range."""
+    chart = timeline_spec(events)
+    if chart is None:
+        return
+    st.caption(f"Events per day, {lo:%d %b %Y} – {hi:%d %b %Y} shown. Drag across the bars to choose a range.")
+    result = st.altair_chart(chart, on_select="rerun", key="sm_timeline", width="stretch")
+    picked = brushed_range(result)
+    if picked and picked != st.session_state.get("sm_last_brush"):
+        st.session_state.sm_last_brush = picked
+        st.session_state.sm_range_pending = picked
+        st.rerun(scope="fragment")
+
+
+def timeline_spec(events: pd.DataFrame, height: int = 110):  # type: ignore[no-untyped-def]
+    """The Altair bar chart of events per day with an x-brush named ``brush`` (None without events)."""
+    import altair as alt
+
+    from geo.mapview import EVENT_COLORS
+
+    counts = daily_counts(events)
+    if counts.empty:
+        return None
+    brush = alt.selection_interval(encodings=["x"], name="brush")
+    types = sorted(counts["type"].unique())
+    return (alt.Chart(counts).mark_bar().encode(
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%d %b")),
+        y=alt.Y("sum(events):Q", title="events", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("type:N", scale=alt.Scale(domain=types, range=[EVENT_COLORS.get(t, "#333") for t in types]),
+                        legend=None),
+        opacity=alt.condition(brush, alt.value(1.0), alt.value(0.35)),
+        tooltip=["day:T", "type:N", "sum(events):Q"],
+    ).add_params(brush).properties(height=height))
+
+
+def daily_counts(events: pd.DataFrame, max_days: int = 60) -> pd.DataFrame:
+    """One row per (day, event type) with how many events are going on that day."""
+    if not len(events):
+        return pd.DataFrame(columns=["day", "type", "events"])
+    start = pd.to_datetime(events["date_start"]).fillna(pd.to_datetime(events["date_end"]) - pd.Timedelta(days=1))
+    end = pd.to_datetime(events["date_end"]).fillna(start + pd.Timedelta(days=1))
+    days = ((end - start).dt.days.clip(lower=1, upper=max_days)).astype(int)
+    frame = pd.DataFrame({"start": start.dt.normalize(), "n": days, "type": events["event_type"].to_numpy()}).dropna()
+    rows = frame.loc[frame.index.repeat(frame["n"])]
+    offsets = rows.groupby(level=0).cumcount()
+    rows = rows.assign(day=rows["start"] + pd.to_timedelta(offsets, unit="D"))
+    return rows.groupby(["day", "type"]).size().reset_index(name="events")
+
+
+def brushed_range(result: object) -> tuple[dt.date, dt.date] | None:
+    """The days a brush on the timeline covers (Vega-Lite gives epoch milliseconds or ISO text)."""
+    try:
+        extent = result.selection["brush"]["day"]  # type: ignore[attr-defined]
+    except (AttributeError, KeyError, TypeError):
+        return None
+    if not extent or len(extent) != 2:
+        return None
+    days = [pd.Timestamp(x, unit="ms") if isinstance(x, int | float) else pd.Timestamp(x) for x in extent]
+    a, b = sorted(d.date() for d in days)
+    return a, max(a, b)
 
 
 def remember_view(result: dict) -> None:

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from geo.bench import synthetic_events  # noqa: E402
 from geo.mapview import build_base_map, events_layer, prepare_base_layers, write_event_store  # noqa: E402
 from geo.pipeline import Pipeline  # noqa: E402
-from pages.map import events_in_range  # noqa: E402
+from pages.map import brushed_range, events_in_range, timeline_spec  # noqa: E402
 
 N = int(st.query_params.get("n", 5000))
 
@@ -33,6 +33,9 @@ def setup(n: int):  # type: ignore[no-untyped-def]
 pipeline, events, layers, store = setup(N)
 first, last = dt.date(2022, 3, 1), dt.date(2022, 4, 29)
 lo, hi = st.slider("Timeline", min_value=first, max_value=last, value=(first, last), key="range")
+brushed = brushed_range(st.altair_chart(timeline_spec(events), on_select="rerun", key="timeline", width="stretch"))
+if brushed:  # a brush on the chart narrows the range, as on the main page
+    lo, hi = brushed
 shown = events_in_range(events, lo, hi)
 st.caption(f"{len(shown)} events")
 st_folium(build_base_map(layers, pipeline.settings, compact=True, events_url=f"/app/static/derived/{store}"),

@@ -3,7 +3,9 @@ hostile HTML never runs, and no request leaves localhost."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -171,6 +173,12 @@ def test_slider_with_5000_events(page, many_events_url):
     page.keyboard.press("PageDown")  # one big step back: a few hundred events fewer
     _wait_for(page, lambda: 0 < _count_event_layers(page) < 5000, 30, "fewer markers")
     record_timing("slider_step_5000_events_s", time.perf_counter() - started)
+    page.wait_for_timeout(1500)
+    before = _count_event_layers(page)
+    started = time.perf_counter()
+    _brush(page, 0.1, 0.3)  # the first weeks only
+    _wait_for(page, lambda: 0 < _count_event_layers(page) < before, 30, "fewer markers after the brush")
+    record_timing("brush_to_markers_5000_events_s", time.perf_counter() - started)
     assert page.outside_requests == [], page.outside_requests
 
 
@@ -191,3 +199,44 @@ def test_statements_toggle_at_each_size(browser, app_url, sample, size):
         _wait_for(page, lambda: _count_markers(page) == len(sample.events), 10, "the statements' markers too")
     finally:
         context.close()
+
+
+def _brush(page, start: float, end: float) -> None:
+    """Drag with the mouse across the timeline chart, from ``start`` to ``end`` (fractions of its width)."""
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    y = box["y"] + 25  # within the bars' area, below the chart's toolbar
+    page.mouse.move(box["x"] + box["width"] * start, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * end, y, steps=12)
+    page.mouse.up()
+
+
+def test_brushing_the_timeline_filters_the_map(page, app_url, sample):
+    _load(page, app_url)
+    happened = sum(e.event_type.value != "Statement" for e in sample.events)
+    _wait_for(page, lambda: _count_markers(page) == happened, 20, "every event that happened")
+    page.wait_for_timeout(1000)
+    _brush(page, 0.55, 0.9)  # a stretch of March-April with few events
+    _wait_for(page, lambda: 0 <= _count_markers(page) < happened, 15, "fewer markers after the brush")
+    assert "from=2022-03" in page.url or "from=2022-04" in page.url
+
+
+def test_play_skips_empty_days(page, app_url, sample):
+    _load(page, app_url)
+    page.get_by_text("Play settings").click()
+    page.get_by_text("fast").click()
+    page.get_by_role("button", name="▶ Play").click()
+    days = {e.date_start.date() for e in sample.events if e.date_start}
+    seen: set[str] = set()
+    started = time.perf_counter()
+    while time.perf_counter() - started < 30:
+        to = parse_qs(urlparse(page.url).query).get("to", [""])[0]
+        seen.add(to)
+        if page.get_by_role("button", name="▶ Play").count():
+            break
+        page.wait_for_timeout(50)
+    stepped = {dt.date.fromisoformat(d) for d in seen if d}
+    assert stepped and stepped <= days | {max(days)}, (sorted(stepped), sorted(days))  # only days with events
+    assert time.perf_counter() - started < 20  # the sample's seven weeks, in a few steps
