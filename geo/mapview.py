@@ -442,15 +442,17 @@ class EventStore(MacroElement):
         "<b>Confidence:</b> " + p[11] + (p[13] ? "<br><b>Checked:</b> " + p[13] : "") +
         "<hr style='margin:4px 0'><span class='sm-sentence'>“" + p[12] + "”</span>" + smEventLink(e) + "</div>";
     };
-    // In the app (the map in a frame of the same origin): a link that opens the app on this event.
+    // In the app (the map in a frame of the same origin): a link that opens the app on this event (to keep or
+    // send on).
     window.smEventLink = function (e) {
       try {
         if (window.top === window || window.top.location.origin !== window.location.origin) { return ""; }
         var u = new URL(window.top.location.href);
         u.searchParams.set("ev", e.id);
         u.searchParams.delete("me");
-        return "<br><a class='sm-event-link' target='_top' href='" + u.href.replace(/'/g, "%27") +
-          "'>Link to this event</a>";
+        // A new tab: the map's frame may not navigate the page itself (the frame's sandbox).
+        return "<br><a class='sm-event-link' target='_blank' rel='noopener' href='" + u.href.replace(/'/g, "%27") +
+          "'>Link to this event ↗</a>";
       } catch (err) { return ""; }
     };
     {% endmacro %}
@@ -649,8 +651,9 @@ def event_key_html(event_types: Sequence[str]) -> str:
         f'<span style="margin-right:12px;white-space:nowrap"><span style="display:inline-block;width:10px;height:10px;'
         f'border-radius:50%;background:{EVENT_COLORS[t]};margin-right:4px"></span>{html.escape(t)}</span>'
         for t in EVENT_COLORS if t in event_types)
-    return (f'<div style="font:12px/1.6 system-ui,sans-serif;color:#444">{items}<span style="white-space:nowrap">'
-            "· paler = less certain · dashed ring = a town's extent · shaded = a named area</span></div>")
+    return (f'<div style="font:12px/1.6 system-ui,sans-serif;color:#444">{items}<span>'
+            "· paler = less certain · dashed ring = a town's extent · shaded = a named area · grey ring = checked · "
+            "green ring = verified</span></div>")
 
 
 class TimeControl(MacroElement):

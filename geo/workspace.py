@@ -243,7 +243,14 @@ class WorkspaceStore:
 
     # connections -----------------------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=15, isolation_level=None, check_same_thread=False)
+        """A connection to the file, which must exist (``mode=rw``: a workspace deleted meanwhile is an error,
+        never silently made again as an empty file)."""
+        try:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=rw", uri=True, timeout=15,
+                                   isolation_level=None, check_same_thread=False)
+        except sqlite3.OperationalError as err:
+            raise WorkspaceError(f"The workspace {self.path.name} is not there any more (it may have been deleted)."
+                                 ) from err
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
@@ -287,10 +294,11 @@ class WorkspaceStore:
             conn.execute("UPDATE meta SET value = ? WHERE key = 'name'", (name,))
 
     def revision(self) -> str:
-        """Changes whenever the events or articles change (for caches keyed on the workspace's content)."""
+        """Changes whenever the events, the articles or the name change (for caches keyed on the content)."""
         with self._read() as conn:
             row = conn.execute("SELECT (SELECT max(fid) FROM edits), (SELECT group_concat(article_id || "
-                               "analysed_at, ',') FROM articles), (SELECT count(*) FROM events)").fetchone()
+                               "analysed_at, ',') FROM articles), (SELECT count(*) FROM events), "
+                               "(SELECT value FROM meta WHERE key = 'name')").fetchone()
         return hashlib.sha1(repr(tuple(row)).encode()).hexdigest()[:16]
 
     # articles --------------------------------------------------------------------------------------------------------

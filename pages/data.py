@@ -20,7 +20,7 @@ EDITABLE = ["type", "first day", "last day", "actor 1", "actor 2", "fatalities",
 
 def _table(events: pd.DataFrame) -> pd.DataFrame:
     start = pd.to_datetime(events["date_start"])
-    last = pd.to_datetime(events["date_end"]) - pd.Timedelta(days=1)
+    last = pd.to_datetime(events["date_end"]) - pd.Timedelta(microseconds=1)  # the end is exclusive
     return pd.DataFrame({
         "type": [_type_label((t, s)) for t, s in zip(events["event_type"], events["sub_event_type"], strict=True)],
         "first day": start.dt.date, "last day": last.dt.date,
@@ -108,8 +108,6 @@ def main() -> None:
     store, view, can_edit = found
     events = view.events_gdf
     st.subheader(f"Events of “{view.name}” ({len(view.articles)} article{'s' if len(view.articles) != 1 else ''})")
-    if st.session_state.get("sm_error"):
-        st.error(st.session_state.pop("sm_error"))
     conflict_box(store)
     editing = can_edit and bool(author())
     if can_edit and not author():
@@ -135,16 +133,16 @@ def main() -> None:
 
     st.markdown("**Downloads** (every one opens again in QGIS, geopandas or a spreadsheet)")
     pipeline = get_pipeline()
-    cols = st.columns(6)
-    for col, (fmt, label, mime) in zip(cols, [
+    cols = st.columns(3)
+    for n, (fmt, label, mime) in enumerate([
         ("geojson", "Events (GeoJSON)", "application/geo+json"),
         ("gpkg", "Workspace (GeoPackage)", "application/geopackage+sqlite3"),
         ("csv", "Events (ACLED CSV)", "text/csv"),
         ("kml", "Events (KML)", "application/vnd.google-earth.kml+xml"),
         ("html", "Map (HTML, offline)", "text/html"),
         ("story", "Story (HTML, offline)", "text/html"),
-    ], strict=True):
-        col.download_button(label, lambda fmt=fmt: export_workspace(store, fmt, pipeline.gazetteer, pipeline.settings),
+    ]):
+        cols[n % 3].download_button(label, lambda fmt=fmt: export_workspace(store, fmt, pipeline.gazetteer, pipeline.settings),
                             f"{view.slug}{'-story' if fmt == 'story' else ''}.{'html' if fmt == 'story' else fmt}", mime, key=f"sm_export_{fmt}", width="stretch")
 
     st.subheader("Places")

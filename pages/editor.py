@@ -36,6 +36,14 @@ def _date(value: Any) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
+def last_day_of(row: pd.Series) -> dt.date | None:
+    """The last day an event's interval touches (its end is exclusive: 09:00-10:00 is that day)."""
+    end = row["date_end"]
+    if end is None or pd.isna(end):
+        return None
+    return (pd.Timestamp(end) - pd.Timedelta(microseconds=1)).date()
+
+
 def _save(store: WorkspaceStore, event_id: str, changes: dict[str, Any], version: int) -> None:
     if not changes:
         st.session_state.sm_notice = "Nothing changed."
@@ -119,15 +127,13 @@ def event_panel(store: WorkspaceStore, row: pd.Series, can_edit: bool) -> None:
         with st.form(f"sm_edit_{form}", border=False):
             choice = st.selectbox("Type", choices, index=choices.index(current), format_func=_type_label,
                                   key=f"sm_f_type_{form}")
-            cols = st.columns(3)
-            start = cols[0].date_input("From", value=_date(row["date_start"]), min_value=dt.date(1800, 1, 1),
+            start = st.date_input("From", value=_date(row["date_start"]), min_value=dt.date(1800, 1, 1),
                                        max_value=dt.date(2200, 12, 31), key=f"sm_f_from_{form}")
-            end_value = _date(row["date_end"])
-            last_day = end_value - dt.timedelta(days=1) if end_value else None
-            end = cols[1].date_input("To (last day)", value=last_day, min_value=dt.date(1800, 1, 1),
+            last_day = last_day_of(row)
+            end = st.date_input("To (last day)", value=last_day, min_value=dt.date(1800, 1, 1),
                                      max_value=dt.date(2200, 12, 31), key=f"sm_f_to_{form}")
             precision_now = row["time_precision"] if row["time_precision"] in PRECISIONS else "day"
-            precision = cols[2].selectbox("Precision", PRECISIONS, index=PRECISIONS.index(precision_now),
+            precision = st.selectbox("Precision", PRECISIONS, index=PRECISIONS.index(precision_now),
                                           key=f"sm_f_precision_{form}")
             cols = st.columns(2)
             actor1 = cols[0].text_input("Actor 1", value=row["actor1"] or "", key=f"sm_f_actor1_{form}")
@@ -157,7 +163,7 @@ def event_panel(store: WorkspaceStore, row: pd.Series, can_edit: bool) -> None:
         _place_mover(store, row, seen)
     cols = st.columns(2)
     state = row.get("state") or "machine"
-    label = "✔ Verify (second check)" if state == "edited" else "✔ Accept as correct"
+    label = "✔ Verify" if state == "edited" else "✔ Accept as correct"
     if cols[0].button(label, key=f"sm_accept_{event_id}", disabled=state == "verified", width="stretch",
                       help="Accepting marks it checked by you; verifying is a second person confirming."):
         try:
@@ -166,7 +172,7 @@ def event_panel(store: WorkspaceStore, row: pd.Series, can_edit: bool) -> None:
         except WorkspaceError as err:
             st.session_state.sm_error = str(err)
         st.rerun()
-    if cols[1].button("🗑 Delete event", key=f"sm_delete_{event_id}", width="stretch",
+    if cols[1].button("Delete event", key=f"sm_delete_{event_id}", width="stretch",
                       help="A wrong event: delete it (Undo brings it back)."):
         try:
             store.delete_event(event_id, me, base_version=seen)

@@ -169,7 +169,7 @@ def map_panel(workspace: WorkspaceView) -> None:
                 day = ahead[0]
                 window = st.session_state.get("sm_play_mode") == "that day only"
                 st.session_state.sm_range = (day if window else lo, day)
-        controls = st.columns([2, 9])
+        controls = st.columns([3, 9])
         with controls[0]:
             label = "⏸ Pause" if st.session_state.get("sm_playing") else "▶ Play"
             if st.button(label, key="sm_play", help="Step through the timeline from one day with events to the next"):
@@ -366,6 +366,9 @@ def main() -> None:
     article_id = shown_article_id(view, selected_row(view))
     analysis = stored_analysis(store, article_id) if article_id else None
     header(view, analysis)
+    if not can_edit:
+        st.info("**View only** — this link lets you look, play the timeline and export, not change anything. "
+                "Ask whoever shared it for the editing link to correct events.", icon="👁")
     # On a phone the columns stack: the map comes first, the text below it.
     st.html("<style>@media (max-width: 640px) { [data-testid='stColumn']:has(.st-key-sm_map_column) "
             "{ order: -1; } }</style>")

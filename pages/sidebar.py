@@ -109,7 +109,7 @@ def _try(candidate: ArticleInput, keep: bool = False) -> None:
                 slug, store = found
             else:
                 title = candidate.title or analysis.article.title or candidate.filename
-                slug, store = get_folder().create(title[:60])
+                slug, store = get_folder().create(short_name(title))
             add_to_store(store, candidate, analysis)
         except ArticleTooLargeError as err:
             status.update(label="The article is too large", state="error")
@@ -137,10 +137,18 @@ def _try(candidate: ArticleInput, keep: bool = False) -> None:
     st.session_state.sm_shown_article = analysis.article.article_id
 
 
+def short_name(title: str, limit: int = 60) -> str:
+    """A workspace name from an article's title: whole words, at most ``limit`` characters."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0].rstrip(",;:-—") + "…"
+
+
 def copy_button(label: str, token: str | None = None) -> None:
     """A button copying the link of the view on screen (the address bar's, which ``write_url`` keeps current,
-    without the person's name) to the clipboard; ``token`` sets the link's access. If the browser refuses the
-    clipboard, the link is shown to copy by hand."""
+    without the person's name) to the clipboard; ``token`` sets the link's access ("" or None: none). If the
+    browser refuses the clipboard, the link is shown to copy by hand."""
     token_js = json.dumps(token).replace("<", "\\u003c")
     st.iframe(f"""
       <div style="font:14px system-ui,sans-serif">
@@ -153,7 +161,7 @@ def copy_button(label: str, token: str | None = None) -> None:
         b.addEventListener("click", async () => {{
           const link = new URL(window.parent.location.href);
           link.searchParams.delete("me");
-          if (token !== null) {{ link.searchParams.set("t", token); }}
+          if (token) {{ link.searchParams.set("t", token); }} else {{ link.searchParams.delete("t"); }}
           try {{ await navigator.clipboard.writeText(link.href); b.textContent = "Copied ✓"; }}
           catch (e) {{ u.value = link.href; u.style.display = "block"; u.select(); b.textContent = "Copy the link below"; }}
           setTimeout(() => b.textContent = {json.dumps(label)}, 4000);
@@ -194,9 +202,13 @@ def _workspace_section(slug: str, store: WorkspaceStore, can_edit: bool) -> None
             st.rerun()
     with st.expander("Manage workspaces"):
         new_name = st.text_input("New workspace", key="sm_new_name", placeholder="Name, e.g. Kharkiv, May 2022")
-        if st.button("Create", disabled=not new_name.strip(), width="stretch"):
-            made, _ = folder.create(new_name)
-            open_workspace(made)
+        if st.button("Create", width="stretch"):
+            if not new_name.strip():
+                st.session_state.sm_error = "Give the new workspace a name first."
+            else:
+                made, _ = folder.create(new_name)
+                open_workspace(made)
+                st.session_state.sm_notice = f"Workspace “{new_name.strip()}” created."
             st.rerun()
         renamed = st.text_input("Rename this workspace", value=store.name, key=f"sm_rename_{slug}",
                                 disabled=not can_edit)
@@ -207,9 +219,9 @@ def _workspace_section(slug: str, store: WorkspaceStore, can_edit: bool) -> None
                            "application/geopackage+sqlite3", width="stretch", key="sm_download_ws")
         sure = st.checkbox("I want to delete this workspace", key=f"sm_sure_{slug}", disabled=not can_edit)
         if st.button("Delete this workspace", disabled=not (sure and can_edit), width="stretch"):
+            name = store.name
             kept = folder.delete(slug)
-            st.session_state.sm_notice = (f"“{store.name}” was deleted (a copy is kept in {kept.parent.name}/ on the "
-                                          "server).")
+            st.session_state.sm_notice = f"“{name}” was deleted (a copy is kept in {kept.parent.name}/ on the server)."
             st.session_state.sm_ws = None
             reset_view()
             st.rerun()
@@ -228,7 +240,9 @@ def _reanalyse(store: WorkspaceStore) -> None:
 
 def _share_section(store: WorkspaceStore, can_edit: bool) -> None:
     with st.expander("Share"):
-        copy_button("Copy link to this view")
+        # The link to this view gives view access at most: editing rights go only by the editing link.
+        protected = store.access(None) == "view"
+        copy_button("Copy link to this view", store.token("view") if protected else "")
         st.caption("The link opens this workspace, article, time range, selected event and map position.")
         if can_edit:
             if st.button("Make a view-only link and an editing link", width="stretch",
@@ -274,23 +288,27 @@ def sidebar() -> None:
         st.divider()
         if st.session_state.get("sm_link_error"):
             st.warning(st.session_state.pop("sm_link_error"))
-        if st.session_state.get("sm_notice"):
-            st.success(st.session_state.pop("sm_notice"))
+        if st.session_state.get("sm_notice"):  # a toast: seen wherever the person is on the page, on a phone too
+            st.toast(st.session_state.pop("sm_notice"), icon="✅")
         can_edit = False
         if found:
             slug, store = found
             can_edit = store.access(st.session_state.get("sm_token")) == "edit"
             _workspace_section(slug, store, can_edit)
         st.header("Add an article")
+        source = st.radio("Source", ["Sample article", "Paste text", "Upload a file", "From a link"],
+                          key="sm_source", horizontal=True)
         with st.form("article_form", border=False):
-            source = st.radio("Source", ["Sample article", "Paste text", "Upload a file", "From a link"],
-                              key="sm_source", horizontal=True)
-            pasted = st.text_area("Article text (or HTML)", key="sm_paste", height=160,
-                                  placeholder="Paste a news article here…")
-            upload = st.file_uploader("File (.txt, .md, .html; up to 10 MB)",
-                                      type=["txt", "md", "markdown", "html", "htm"], key="sm_upload")
-            link = st.text_input("Link to a news page (when this server is online)", key="sm_link",
-                                 placeholder="https://…")
+            pasted, upload, link = "", None, ""
+            if source == "Paste text":
+                pasted = st.text_area("Article text (or HTML)", key="sm_paste", height=160,
+                                      placeholder="Paste a news article here…")
+            elif source == "Upload a file":
+                upload = st.file_uploader("File (.txt, .md, .html; up to 10 MB)",
+                                          type=["txt", "md", "markdown", "html", "htm"], key="sm_upload")
+            elif source == "From a link":
+                link = st.text_input("Link to a news page (when this server is online)", key="sm_link",
+                                     placeholder="https://…")
             date_known = st.checkbox("I know the publication date", value=True, key="sm_date_known")
             published = st.date_input("Publication date", value=dt.date.today(), key="sm_date",
                                       min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))

@@ -55,11 +55,17 @@ def test_folder_create_list_rename_delete(folder: WorkspaceFolder) -> None:
     assert slug == "mariupol-april-2022"
     again, _ = folder.create("Mariupol, April 2022")
     assert again == "mariupol-april-2022-2"
+    revision = store.revision()
     store.rename("Siege of Mariupol")
     assert folder.open(slug).name == "Siege of Mariupol"  # the id in links does not change
+    assert store.revision() != revision  # what is drawn from the workspace is drawn again
     assert [s for s, _ in folder.list()] == ["mariupol-april-2022-2", "mariupol-april-2022"]
+    deleted = folder.open(slug)
     kept = folder.delete(slug)
     assert kept.is_file() and not folder.exists(slug)  # moved aside, not destroyed
+    with pytest.raises(WorkspaceError, match="not there any more"):
+        deleted.rename("Again")  # a store of a deleted workspace never makes an empty file again
+    assert not folder.exists(slug) and WorkspaceStore(kept).name == "Siege of Mariupol"
     with pytest.raises(WorkspaceError, match="no workspace"):
         folder.open(slug)
     with pytest.raises(WorkspaceError, match="not a workspace id"):

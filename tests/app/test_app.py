@@ -24,9 +24,15 @@ def _submit(at: AppTest) -> None:
     submit[0].click().run()
 
 
-def _paste(at: AppTest, text: str) -> None:
-    at.sidebar.radio(key="sm_source").set_value("Paste text")
+def _paste(at: AppTest, text: str, **form: object) -> None:
+    """Paste and map; ``form``: other values of the form (sm_keep, sm_date, sm_date_known), set before submitting
+    (a form's values count only when it is submitted)."""
+    if at.sidebar.radio(key="sm_source").value != "Paste text":
+        at.sidebar.radio(key="sm_source").set_value("Paste text").run()  # the text box shows for pasting only
     at.sidebar.text_area(key="sm_paste").input(text)
+    for key, value in form.items():
+        widget = at.sidebar.checkbox(key=key) if isinstance(value, bool) else at.sidebar.date_input(key=key)
+        widget.set_value(value)
     _submit(at)
 
 
@@ -70,8 +76,8 @@ def test_hostile_html_is_shown_as_text(app):
 
 
 def test_missing_date_is_proposed_from_the_text(app):
-    app.sidebar.checkbox(key="sm_date_known").uncheck()
-    _paste(app, "KYIV, April 2, 2022 — Explosions were heard in Kyiv on Saturday, officials said.")
+    _paste(app, "KYIV, April 2, 2022 — Explosions were heard in Kyiv on Saturday, officials said.",
+           sm_date_known=False)
     assert any("proposed from the text" in i.value for i in app.info)
     assert "Published 2022-04-02" in " ".join(c.value for c in app.caption)
 
@@ -84,10 +90,10 @@ def test_data_page_lists_events_and_places(app):
 
 
 def test_workspace_maps_two_articles_and_one_event_told_in_both_is_one_marker(app):
-    app.sidebar.date_input(key="sm_date").set_value(__import__("datetime").date(2022, 4, 19))
-    _paste(app, "Russian forces shelled Kharkiv on Monday, officials said.")
-    app.sidebar.checkbox(key="sm_keep").check()
-    _paste(app, "Artillery shelling hit Kharkiv on Monday. Protesters rallied in Lviv on Sunday.")
+    day = __import__("datetime").date(2022, 4, 19)
+    _paste(app, "Russian forces shelled Kharkiv on Monday, officials said.", sm_date=day)
+    _paste(app, "Artillery shelling hit Kharkiv on Monday. Protesters rallied in Lviv on Sunday.", sm_date=day,
+           sm_keep=True)
     assert not app.exception
     captions = " ".join(c.value for c in app.caption)
     assert "2 articles" in captions and "(1 told in more than one article)" in captions
@@ -142,7 +148,7 @@ def test_an_article_from_a_link_is_fetched_and_a_private_address_refused(app, mo
     threading.Thread(target=server.serve_forever, daemon=True).start()
     monkeypatch.setenv("SITMAP_FETCH_ALLOW_NETWORKS", "127.0.0.2/32")  # the test server stands for the web
     try:
-        app.sidebar.radio(key="sm_source").set_value("From a link")
+        app.sidebar.radio(key="sm_source").set_value("From a link").run()
         app.sidebar.text_input(key="sm_link").input(f"http://127.0.0.2:{server.server_port}/news/kharkiv.html")
         _submit(app)
         assert not app.exception and not app.sidebar.error
