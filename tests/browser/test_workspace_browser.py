@@ -310,3 +310,43 @@ def test_every_event_has_its_own_link_and_says_who_checked_it(browser, own_serve
     finally:
         context.close()
         server.close()
+
+
+def _expand(page, title: str, inside: str) -> None:
+    """Open an expander (a real click) unless what is inside it is already visible."""
+    target = page.get_by_text(inside).first
+    if not target.is_visible():
+        page.get_by_text(title).click()
+        target.wait_for(state="visible")
+
+
+def test_create_rename_and_delete_a_workspace(browser, own_server):
+    start, folder = own_server
+    server, url = start()
+    context, page = _open(browser, url, (1024, 768))
+    try:
+        page.get_by_text("Manage workspaces").click()
+        box = page.get_by_label("New workspace")
+        box.click()
+        box.fill("Kharkiv, May 2022")
+        page.get_by_role("button", name="Create", exact=True).click()  # one click, without pressing Enter first
+        _wait_for(page, lambda: _params(page).get("ws") == "kharkiv-may-2022", 20, "the new workspace open")
+        _expand(page, "Manage workspaces", "Rename this workspace")
+        rename = page.get_by_label("Rename this workspace")
+        rename.click()
+        rename.fill("Kharkiv, spring 2022")
+        rename.press("Enter")
+        _wait_for(page, lambda: page.get_by_role("heading", name="Kharkiv, spring 2022").count() == 1, 20,
+                  "the heading renamed")
+        assert WorkspaceFolder(folder).open("kharkiv-may-2022").name == "Kharkiv, spring 2022"
+        _expand(page, "Manage workspaces", "I want to delete this workspace")
+        page.get_by_text("I want to delete this workspace").click()
+        page.get_by_role("button", name="Delete this workspace").click()
+        _caption(page, "was deleted")
+        _wait_for(page, lambda: _count_markers(page) > 0, MAP_TIMEOUT_S, "the sample's map instead")
+        assert not WorkspaceFolder(folder).exists("kharkiv-may-2022")
+        assert [slug for slug, _ in WorkspaceFolder(folder).list()] == ["sample"]  # no empty file left behind
+        assert page.get_by_text("Traceback").count() == 0 and page.get_by_text("not a Situation Map").count() == 0
+    finally:
+        context.close()
+        server.close()
