@@ -308,6 +308,8 @@ def remember_view(result: dict) -> None:
     if point and point != st.session_state.get("sm_last_clicked_raw"):
         st.session_state.sm_last_clicked_raw = point
         st.session_state.sm_clicked_point = (float(point["lat"]), float(point["lng"]))
+        if st.session_state.get("sm_selected"):
+            st.rerun(scope="app")  # the selected event's panel offers to move it there
 
 
 def clicked_event(result: dict, layers: BaseLayers) -> str | None:

@@ -350,3 +350,27 @@ def test_create_rename_and_delete_a_workspace(browser, own_server):
     finally:
         context.close()
         server.close()
+
+
+def test_move_an_event_to_the_point_clicked_on_the_map(browser, own_server):
+    start, folder = own_server
+    server, url = start()
+    context, page = _open(browser, url, (1400, 950))
+    try:
+        _set_name(page, "Ann")
+        event = _click_marker(page)
+        _in_map(page, lambda frame: frame.locator(".leaflet-popup-close-button").last.click(timeout=3000)
+                if frame.locator(".leaflet-popup-close-button").count() else None)
+        box = _in_map(page, lambda frame: frame.locator("#map_div, .folium-map").first.bounding_box())
+        page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.2)  # empty map, top left
+        _expand(page, "Correct this event", "Move it to another place")
+        use = page.get_by_role("button", name="Use the point I clicked on the map", exact=False)
+        use.wait_for()
+        use.click()
+        _caption(page, "Saved.")
+        slug = _params(page)["ws"]
+        row = WorkspaceFolder(folder).open(slug).event(event)
+        assert row["place_kind"] == "point" and row["state"] == "edited" and row["place_id"].startswith("user:point:")
+    finally:
+        context.close()
+        server.close()
