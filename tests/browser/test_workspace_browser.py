@@ -272,13 +272,18 @@ def test_two_people_saving_one_field_get_a_conflict_not_a_lost_edit(browser, own
         server.close()
 
 
-def test_every_event_has_its_own_link_and_says_who_checked_it(browser, own_server):
+def _ann_on_an_event(browser, own_server, size):
+    """A server of our own, and Ann (her name set) with an event selected by a click."""
     start, folder = own_server
     server, url = start()
-    context, page = _open(browser, url, (1024, 768))
+    context, page = _open(browser, url, size)
+    _set_name(page, "Ann")
+    return server, url, folder, context, page, _click_marker(page)
+
+
+def test_every_event_has_its_own_link_and_says_who_checked_it(browser, own_server):
+    server, url, folder, context, page, event = _ann_on_an_event(browser, own_server, (1024, 768))
     try:
-        _set_name(page, "Ann")
-        event = _click_marker(page)
         page.get_by_role("button", name="✔ Accept as correct").click()
         _caption(page, "Edited or accepted by Ann")
         _wait_for(page, lambda: _count_markers(page) > 0, MAP_TIMEOUT_S, "the markers again")
@@ -353,12 +358,8 @@ def test_create_rename_and_delete_a_workspace(browser, own_server):
 
 
 def test_move_an_event_to_the_point_clicked_on_the_map(browser, own_server):
-    start, folder = own_server
-    server, url = start()
-    context, page = _open(browser, url, (1400, 950))
+    server, _, folder, context, page, event = _ann_on_an_event(browser, own_server, (1400, 950))
     try:
-        _set_name(page, "Ann")
-        event = _click_marker(page)
         _in_map(page, lambda frame: frame.locator(".leaflet-popup-close-button").last.click(timeout=3000)
                 if frame.locator(".leaflet-popup-close-button").count() else None)
         box = _in_map(page, lambda frame: frame.locator("#map_div, .folium-map").first.bounding_box())
