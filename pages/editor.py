@@ -202,9 +202,13 @@ def _place_mover(store: WorkspaceStore, row: pd.Series, version: int) -> None:
         st.caption("No place of that name in the offline gazetteer.")
     point = st.session_state.get("sm_clicked_point")
     if point:
+        # A place no gazetteer has (a village, a checkpoint): the point clicked, named by the person.
+        name = st.text_input("Name of the place you clicked (optional)", key=f"sm_place_name_{row['event_id']}",
+                             placeholder="e.g. a village the gazetteer lacks")
         if st.button(f"Use the point I clicked on the map ({point[0]:.4f}, {point[1]:.4f})",
                      key=f"sm_place_click_{row['event_id']}"):
-            _save(store, str(row["event_id"]), {"place": {"lat": point[0], "lon": point[1]}}, version)
+            _save(store, str(row["event_id"]), {"place": {"lat": point[0], "lon": point[1],
+                                                          "place_name": name.strip() or None}}, version)
             st.rerun()
     else:
         st.caption("Or click the map where it happened, then come back here.")

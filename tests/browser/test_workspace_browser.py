@@ -367,11 +367,16 @@ def test_move_an_event_to_the_point_clicked_on_the_map(browser, own_server):
         _expand(page, "Correct this event", "Move it to another place")
         use = page.get_by_role("button", name="Use the point I clicked on the map", exact=False)
         use.wait_for()
+        name = page.get_by_label("Name of the place you clicked (optional)")
+        name.click()
+        name.fill("Checkpoint 7")  # a place no gazetteer has
+        name.press("Enter")
         use.click()
         _caption(page, "Saved.")
         slug = _params(page)["ws"]
         row = WorkspaceFolder(folder).open(slug).event(event)
         assert row["place_kind"] == "point" and row["state"] == "edited" and row["place_id"].startswith("user:point:")
+        assert row["place_name"] == "Checkpoint 7"
     finally:
         context.close()
         server.close()
