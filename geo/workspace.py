@@ -30,9 +30,11 @@ import math
 import os
 import re
 import secrets
+import shutil
 import sqlite3
 import struct
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -203,24 +205,44 @@ def _empty(schema: dict[str, tuple[str, str]]) -> pd.DataFrame:
     return pd.DataFrame({k: pd.Series([], dtype=d) for k, (d, _) in schema.items() if k != "geometry"})
 
 
-def create_file(path: Path, name: str) -> None:
-    """A new, empty workspace at ``path`` (written beside it, then moved in place)."""
-    temp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp{SUFFIX}")
-    try:
+_TEMPLATE_LOCK = threading.Lock()
+_TEMPLATE: list[Path] = []
+
+
+def _template() -> Path:
+    """An empty workspace written once per process through pyogrio (GDAL writes the GeoPackage's own tables);
+    new workspaces are copies of it. One writer at a time: GDAL failed to commit when several sessions created
+    workspaces at the same moment."""
+    with _TEMPLATE_LOCK:
+        if _TEMPLATE and _TEMPLATE[0].is_file():
+            return _TEMPLATE[0]
+        folder = Path(tempfile.mkdtemp(prefix="situation-map-template-"))
+        path = folder / f"template{SUFFIX}"
         for layer, schema, kind in (("events", EVENT_LAYER_SCHEMA, "Point"), ("places", PLACE_LAYER_SCHEMA, "Unknown")):
             frame = gpd.GeoDataFrame(_empty(schema), geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
-            pyogrio.write_dataframe(frame, temp, layer=layer, driver="GPKG", geometry_type=kind,
+            pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG", geometry_type=kind,
                                     layer_options={"SPATIAL_INDEX": "NO", "DESCRIPTION": f"Situation Map {layer}"})
         for table, schema in _TABLES.items():
-            pyogrio.write_dataframe(_empty(schema), temp, layer=table, driver="GPKG")
-        with contextlib.closing(sqlite3.connect(temp)) as conn, conn:
-            conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
-                             [("name", name), ("format", FORMAT_VERSION), ("created_at", now_iso())])
+            pyogrio.write_dataframe(_empty(schema), path, layer=table, driver="GPKG")
+        with contextlib.closing(sqlite3.connect(path)) as conn, conn:
             conn.execute("CREATE UNIQUE INDEX articles_id ON articles (article_id)")
             conn.execute("CREATE INDEX mentions_article ON mentions (article_id)")
             conn.execute("CREATE UNIQUE INDEX events_id ON events (event_id)")
             conn.execute("CREATE INDEX edits_author ON edits (author, status)")
             conn.execute("CREATE INDEX edits_event ON edits (event_id)")
+        _TEMPLATE[:] = [path]
+        return path
+
+
+def create_file(path: Path, name: str) -> None:
+    """A new, empty workspace at ``path`` (a copy of the template, named, written beside it, then moved in
+    place)."""
+    temp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp{SUFFIX}")
+    try:
+        shutil.copyfile(_template(), temp)
+        with contextlib.closing(sqlite3.connect(temp)) as conn, conn:
+            conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                             [("name", name), ("format", FORMAT_VERSION), ("created_at", now_iso())])
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)

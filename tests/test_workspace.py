@@ -272,3 +272,24 @@ def test_kill_9_during_a_burst_of_edits_loses_no_committed_edit(store: Workspace
     logged = set(reopened.history()["edit_id"])
     assert all(version in logged for _, version in committed)
     assert len(gpd.read_file(store.path, layer="events")) == len(reopened.events())
+
+
+def test_sessions_creating_workspaces_at_the_same_moment(folder: WorkspaceFolder) -> None:
+    import threading
+
+    failures: list[str] = []
+
+    def create(n: int) -> None:
+        try:
+            _, store = folder.create(f"Town {n}")
+            store.rename(f"Town {n}, renamed")
+        except Exception as err:  # noqa: BLE001 - collected and asserted below
+            failures.append(repr(err))
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert sorted(name for _, name in folder.list()) == sorted(f"Town {n}, renamed" for n in range(8))

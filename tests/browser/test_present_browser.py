@@ -3,11 +3,13 @@ clicks) at the three window sizes, nothing of it cut off; and the same story as 
 
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from geo.mapview import story_map, story_steps
+from tests.browser.conftest import record_timing
 from tests.browser.test_app_browser import MAP_TIMEOUT_S, _count_markers, _wait_for
 
 pytestmark = pytest.mark.browser
@@ -38,9 +40,11 @@ def test_present_steps_with_keys_and_buttons(browser, app_url, sample, size):
                      page.get_by_role("button", name="▶"), page.get_by_role("button", name="◀")):
             _inside(page, part)  # nothing cut off at this size
         page.locator(".sm-present-what").click()  # focus the page (not the map), as a presenter would
+        started = time.perf_counter()
         page.keyboard.press("ArrowRight")
         _wait_for(page, lambda: _step(page) == f"2 / {total}", 15, "step 2 by the arrow key")
         _wait_for(page, lambda: _count_markers(page) == 2, 15, "two events so far")
+        record_timing(f"present_step_to_markers_{size[0]}_s", time.perf_counter() - started)
         page.keyboard.press("ArrowRight")
         _wait_for(page, lambda: _step(page) == f"3 / {total}", 15, "step 3")
         page.keyboard.press("ArrowLeft")

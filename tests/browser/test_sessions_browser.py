@@ -9,6 +9,7 @@ import pytest
 
 from tests.browser.conftest import LOCAL_PREFIXES
 from tests.browser.test_app_browser import MAP_TIMEOUT_S, _count_markers, _load, _map_frame, _wait_for
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +25,13 @@ def _article(town: str) -> str:
 
 def _article_text(page) -> str:
     """The article's text once the page shows one article (while it reruns, the old and new may both be there)."""
+    from playwright.sync_api import Error
+
     articles = page.locator(".sm-article")
-    return articles.first.inner_text() if articles.count() == 1 else ""
+    try:
+        return articles.first.inner_text(timeout=1000) if articles.count() == 1 else ""
+    except Error:  # replaced by a rerun meanwhile
+        return ""
 
 
 def _popup_texts(page) -> list[str]:
@@ -56,14 +62,23 @@ def test_sessions_mapping_at_once_each_see_only_their_own(browser, app_url, pipe
             page.on("request", lambda r, p=page: None if r.url.startswith(LOCAL_PREFIXES) else p.outside.append(r.url))
             _load(page, app_url)
             page.get_by_text("Paste text").click()
-            page.get_by_label("Article text (or HTML)").fill(_article(town))
+            box = page.get_by_label("Article text (or HTML)")
+            box.fill(_article(town))
+            # The text box appears with the rerun the click started; make sure the text is in it, not lost to it.
+            _wait_for(page, lambda b=box, t=town: b.input_value() == _article(t), 10, "the text in the box")
+            page.wait_for_timeout(300)
+            if box.input_value() != _article(town):
+                box.fill(_article(town))
             pages[town] = page
         # Every session asks at (nearly) the same moment: real clicks, one right after the other.
         for page in pages.values():
             page.get_by_role("button", name="Map this article").click()
         for town, page in pages.items():
-            _wait_for(page, lambda p=page, t=town: t in _article_text(p), MAP_TIMEOUT_S,
-                      f"{town}'s article")
+            try:
+                _wait_for(page, lambda p=page, t=town: t in _article_text(p), MAP_TIMEOUT_S, f"{town}'s article")
+            except AssertionError:
+                page.screenshot(path=str(ROOT / "build" / f"session-{town}.png"), full_page=True)
+                raise
             _wait_for(page, lambda p=page: _count_markers(p) >= 1, MAP_TIMEOUT_S, f"{town}'s markers")
             page.wait_for_timeout(1500)  # the new map replaces the sample's; let it settle
             _wait_for(page, lambda p=page: _count_markers(p) >= 1, MAP_TIMEOUT_S, f"{town}'s markers after settling")

@@ -263,8 +263,11 @@ def test_two_people_saving_one_field_get_a_conflict_not_a_lost_edit(browser, own
         assert store.event(event)["actor1"] == "Ann's actor"
         history = store.history()
         assert "conflict" in set(history["status"]) and history["after"].str.contains("Bob's actor").any()
-        bob.get_by_role("button", name="Save mine over theirs").click()
-        _wait_for(bob, lambda: store.event(event)["actor1"] == "Bob's actor", 20, "Bob's value saved on purpose")
+        mine = bob.get_by_role("button", name="Save mine over theirs")
+        mine.wait_for()
+        bob.wait_for_timeout(500)  # the page settled after the conflict
+        mine.click()
+        _wait_for(bob, lambda: store.event(event)["actor1"] == "Bob's actor", 40, "Bob's value saved on purpose")
     finally:
         ann_context.close()
         if bob_context:
