@@ -219,8 +219,9 @@ def test_brushing_the_timeline_filters_the_map(page, app_url, sample):
     _wait_for(page, lambda: _count_markers(page) == happened, 20, "every event that happened")
     page.wait_for_timeout(1000)
     _brush(page, 0.55, 0.9)  # a stretch of March-April with few events
-    _wait_for(page, lambda: 0 <= _count_markers(page) < happened, 15, "fewer markers after the brush")
-    assert "from=2022-03" in page.url or "from=2022-04" in page.url
+    # The range the brush chose reaches the URL at the end of the rerun; the map's count while it redraws is not it.
+    _wait_for(page, lambda: "from=2022-03" in page.url or "from=2022-04" in page.url, 15, "the brushed range")
+    _wait_for(page, lambda: 0 < _count_markers(page) < happened, 15, "fewer markers after the brush")
 
 
 def test_play_skips_empty_days(page, app_url, sample):
