@@ -19,7 +19,8 @@ from geo.model import Event, EventType, Resolution
 CRS = "EPSG:4326"
 
 PLACES_SCHEMA: dict[str, tuple[str, str]] = {
-    "place_id": ("string", "stable id: gaz:<pid> (gazetteer), user:<file>:<row>, online:<id>"),
+    "place_id": ("string", "stable id: gaz:<pid> (gazetteer), user:<file>:<row>, user:place:<name>-<hex> (added "
+                           "by a person in a workspace), online:<id>"),
     "name": ("string", "the place's name in the gazetteer"),
     "kind": ("string", "continent | sea | region | country | admin1 | admin2 | area | city | facility | landmark"),
     "country": ("string", "ISO 3166-1 alpha-2 code"),
@@ -33,7 +34,8 @@ PLACES_SCHEMA: dict[str, tuple[str, str]] = {
     "geo_precision": ("Int64", "1 exact point, 2 near / part of a town, 3 region or larger"),
     "uncertainty_km": ("float64", "radius of a point's uncertainty (0 for areas)"),
     "is_area": ("bool", "True when the geometry is a polygon drawn as an area"),
-    "source": ("string", "GeoNames, Natural Earth, user places file, online geocoder"),
+    "source": ("string", "GeoNames, Natural Earth, user places file, online geocoder, user (added by a "
+                         "person in a workspace)"),
     "geometry": ("geometry", "Point for points, (Multi)Polygon for areas; EPSG:4326"),
 }
 

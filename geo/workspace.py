@@ -97,11 +97,11 @@ MENTIONS_SCHEMA: dict[str, tuple[str, str]] = {
 }
 EDITS_SCHEMA: dict[str, tuple[str, str]] = {
     "at": ("string", "UTC, ISO 8601"), "author": ("string", "the name the person set"),
-    "action": ("string", "edit | add | delete | accept | verify | undo | redo"),
+    "action": ("string", "edit | add | delete | accept | verify | add_place | undo | redo"),
     "status": ("string", "active | undone | dropped (undone, then overtaken by a new edit) | conflict (not applied) "
                          "| done (undo/redo records)"),
     "ref": ("Int64", "for undo/redo: the edit undone or redone"),
-    "event_id": ("string", "the event's id when edited"), "article_id": ("string", "anchor: the article"),
+    "event_id": ("string", "the event's id when edited (for add_place: the new place's id)"), "article_id": ("string", "anchor: the article"),
     "content_hash": ("string", "anchor: the article's text hash"),
     "char_start": ("Int64", "anchor: the event sentence's char span"), "char_end": ("Int64", ""),
     "fields": ("string", "the fields changed, comma-separated"),
@@ -129,6 +129,10 @@ EDITABLE = {
 }
 _STATE_COLUMNS = ("state", "edited_by", "verified_by")
 _REPLAYED = ("edit", "add", "delete", "accept", "verify")
+_UNDOABLE = (*_REPLAYED, "add_place")
+#: Kinds of place a person may add (areas need an outline, which a click cannot give).
+USER_PLACE_KINDS = {"city": "town or village", "facility": "facility (plant, dam, bridge, station, port…)",
+                    "landmark": "site or landmark (checkpoint, crossroads, hill…)"}
 _LAYER_ACTION = {"edit": "edit", "accept": "edit", "verify": "edit", "add": "add", "delete": "delete"}
 _PRECISION_CODES = {"hour": 1, "day": 1, "week": 2, "month": 3, "year": 3}
 
@@ -500,11 +504,43 @@ class WorkspaceStore:
             self._apply(conn, row, "add", author, {}, _row_json(row), None)
         return event_id
 
+    def add_place(self, name: str, lat: float, lon: float, author: str, kind: str = "city",
+                  country: str | None = None, admin1: str | None = None) -> Place:
+        """A place no gazetteer has (a village, a checkpoint, a plant), added by hand: it joins the ``places``
+        layer (source ``user``), is found by ``find_places`` and can be given to events. Undo removes it."""
+        name = " ".join((name or "").split())
+        if not name:
+            raise WorkspaceError("A place needs a name.")
+        if kind not in USER_PLACE_KINDS:
+            raise WorkspaceError(f"A place added by hand is one of: {', '.join(USER_PLACE_KINDS.values())}.")
+        point = _expand("place", {"lat": lat, "lon": lon})
+        place = Place(place_id=f"user:place:{slug_for(name)}-{secrets.token_hex(3)}", name=name, kind=kind,
+                      lat=point["lat"], lon=point["lon"], country=country or None, admin1=admin1 or None,
+                      source="user")
+        record = place_to_record(place)
+        with self._write() as conn:
+            conn.execute("UPDATE edits SET status = 'dropped' WHERE author = ? AND status = 'undone'", (author,))
+            _insert(conn, "edits", [{"at": now_iso(), "author": author, "action": "add_place", "status": "active",
+                                     "event_id": place.place_id, "fields": "place", "before": "{}",
+                                     "after": json.dumps(record)}])
+            self._write_places(conn, [place], replace=False)
+        return place
+
+    def user_places(self) -> list[Place]:
+        """The places people added (in the order they were added)."""
+        with self._read() as conn:
+            return _user_places(conn)
+
+    def find_places(self, query: str) -> list[Place]:
+        """The workspace's own places whose name contains ``query`` (case and accents as typed)."""
+        words = query.strip().casefold()
+        return [p for p in self.user_places() if words and words in p.name.casefold()]
+
     def undo(self, author: str) -> str | None:
         """Undo this person's last edit (across reloads and restarts). Returns what was undone, or None."""
         with self._write() as conn:
             last = conn.execute("SELECT fid, * FROM edits WHERE author = ? AND status = 'active' AND action IN "
-                                f"({_marks(_REPLAYED)}) ORDER BY fid DESC LIMIT 1", (author, *_REPLAYED)).fetchone()
+                                f"({_marks(_UNDOABLE)}) ORDER BY fid DESC LIMIT 1", (author, *_UNDOABLE)).fetchone()
             if last is None:
                 return None
             self._reverse(conn, dict(last), author, "undo")
@@ -524,7 +560,7 @@ class WorkspaceStore:
     def can_undo(self, author: str) -> bool:
         with self._read() as conn:
             return conn.execute(f"SELECT 1 FROM edits WHERE author = ? AND status = 'active' AND action IN "
-                                f"({_marks(_REPLAYED)}) LIMIT 1", (author, *_REPLAYED)).fetchone() is not None
+                                f"({_marks(_UNDOABLE)}) LIMIT 1", (author, *_UNDOABLE)).fetchone() is not None
 
     def can_redo(self, author: str) -> bool:
         with self._read() as conn:
@@ -622,6 +658,20 @@ class WorkspaceStore:
         before, after = json.loads(original["before"] or "{}"), json.loads(original["after"] or "{}")
         target = before if kind == "undo" else after
         event_id = original["event_id"]
+        if original["action"] == "add_place":
+            _insert(conn, "edits", [{"event_id": event_id, "fields": "place", "at": now_iso(), "author": author,
+                                     "action": kind, "status": "done", "ref": original["fid"],
+                                     "before": json.dumps(after if kind == "undo" else {}),
+                                     "after": json.dumps(target)}])
+            conn.execute("UPDATE edits SET status = ? WHERE fid = ?", ("undone" if kind == "undo" else "active",
+                                                                        original["fid"]))
+            if kind == "undo":
+                conn.execute("DELETE FROM places WHERE place_id = ?", (event_id,))
+            else:
+                conn.execute("UPDATE edits SET status = 'redone' WHERE action = 'undo' AND ref = ? AND "
+                             "status = 'done'", (original["fid"],))
+                self._write_places(conn, [place_from_record(after)], replace=False)
+            return
         since = conn.execute("SELECT author, fields FROM edits WHERE fid > ? AND event_id = ? AND author != ? AND "
                              "status = 'active'", (original["fid"], event_id, author)).fetchall()
         fields = set((original["fields"] or "").split(",")) - {""}
@@ -676,19 +726,20 @@ class WorkspaceStore:
         rows = _replay(conn, rows, hashes)
         conn.execute("DELETE FROM events")
         _insert(conn, "events", rows)
-        self._write_places(conn, places)
+        self._write_places(conn, [*places.values(), *(p for p in _user_places(conn) if p.place_id not in places)])
         bounds = shapely.total_bounds([r["geometry"] for r in rows if r.get("geometry") is not None]) \
             if rows else [None] * 4
         conn.execute("UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, last_change = ? WHERE "
                      "table_name = 'events'", (*[_json_value(b) for b in bounds], now_iso()))
 
-    def _write_places(self, conn: sqlite3.Connection, places: dict[str, Place]) -> None:
+    def _write_places(self, conn: sqlite3.Connection, places: Iterable[Place], replace: bool = True) -> None:
+        """Write ``places`` into the places layer (``replace``: instead of all that is there)."""
         counts: dict[str, list[sqlite3.Row]] = {}
         for m in conn.execute("SELECT place_id, text, start, confidence FROM mentions WHERE place_id IS NOT NULL "
                               "AND kind != 'actor' ORDER BY fid"):
             counts.setdefault(m["place_id"], []).append(m)
         rows = []
-        for place in places.values():
+        for place in places:
             said = counts.get(place.place_id, [])
             rows.append({
                 "place_id": place.place_id, "name": place.name, "kind": place.kind, "country": place.country,
@@ -700,7 +751,8 @@ class WorkspaceStore:
                 "is_area": place.is_area, "source": place.source, "lat": place.lat, "lon": place.lon,
                 "capital": place.capital, "geometry": place.geometry if place.is_area else Point(place.lon, place.lat),
             })
-        conn.execute("DELETE FROM places")
+        if replace:
+            conn.execute("DELETE FROM places")
         _insert(conn, "places", rows)
 
 
@@ -903,7 +955,14 @@ def _replay(conn: sqlite3.Connection, rows: list[dict[str, Any]], hashes: dict[s
     return [r for r in rows if id(r) not in deleted]
 
 
+def _user_places(conn: sqlite3.Connection) -> list[Place]:
+    return [place_from_record(json.loads(r["after"])) for r in
+            conn.execute("SELECT after FROM edits WHERE action = 'add_place' AND status = 'active' ORDER BY fid")]
+
+
 def _describe(edit: dict[str, Any]) -> str:
+    if edit["action"] == "add_place":
+        return f"adding the place {json.loads(edit['after'] or '{}').get('name', '')}"
     what = {"add": "adding", "delete": "deleting", "accept": "accepting", "verify": "verifying"}.get(
         edit["action"], f"the change of {edit['fields'].replace(',', ', ')}")
     return f"{what} ({edit['event_id']})"

@@ -7,7 +7,7 @@ import streamlit as st
 from pages.common import get_pipeline
 from pages.sidebar import sidebar
 
-sidebar()
+sidebar("about")
 
 st.subheader("How the map is made")
 st.markdown("""

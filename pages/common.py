@@ -220,8 +220,34 @@ def back() -> None:
 
 # --- the URL -----------------------------------------------------------------------------------------------------------
 
-def sync_from_url() -> None:
-    """Once per session: take the view from the URL (a reload, or a link someone sent)."""
+#: Widgets whose value is part of the person's session on every page. Streamlit drops a widget's value when
+#: another page runs (the name set on the map was gone on the Events page, and the time range with it), so each
+#: is shadowed under a plain key at the end of a run and put back when the next run is another page's.
+KEPT_WIDGETS = ("sm_author", "sm_range", "sm_statements", "sm_speed", "sm_play_mode", "sm_source", "sm_paste",
+                "sm_link", "sm_date_known", "sm_date", "sm_keep")
+
+
+def restore_widget_values(page: str) -> None:
+    """Called as ``page`` starts, before it draws a widget. Within one page a widget's value is the person's latest
+    input; when the page changed, it is the value they left on the last page."""
+    if st.session_state.get("sm_page") == page:
+        return
+    st.session_state.sm_page = page
+    for key in KEPT_WIDGETS:
+        if f"sm_kept_{key}" in st.session_state:
+            st.session_state[key] = st.session_state[f"sm_kept_{key}"]
+
+
+def shadow_widget_values() -> None:
+    for key in KEPT_WIDGETS:
+        if key in st.session_state:
+            st.session_state[f"sm_kept_{key}"] = st.session_state[key]
+
+
+def sync_from_url(page: str) -> None:
+    """Once per session: take the view from the URL (a reload, or a link someone sent). ``page``: the page
+    running (its widgets get back what the person set on the page before)."""
+    restore_widget_values(page)
     if st.session_state.get("sm_url_read"):
         return
     st.session_state.sm_url_read = True
@@ -284,6 +310,7 @@ def view_params(include_token: bool = True) -> dict[str, str]:
 def write_url(extra: dict[str, str] | None = None) -> None:
     """Put the view in the address bar (no rerun), keeping the person's name (``me``) for their reloads;
     ``extra``: what only this page shows (the presentation's step)."""
+    shadow_widget_values()
     wanted = {**view_params(), **(extra or {})}
     if author():
         wanted["me"] = author()

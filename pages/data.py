@@ -12,7 +12,15 @@ from geo.export import export_workspace
 from geo.frames import PLACES_SCHEMA
 from geo.workspace import EVENT_LAYER_SCHEMA, EditConflict, WorkspaceError, WorkspaceStore
 from pages.common import author, current_view, get_pipeline, stored_analysis, write_url
-from pages.editor import TYPE_CHOICES, _candidates, _place_change, _place_label, _type_label, conflict_box
+from pages.editor import (
+    TYPE_CHOICES,
+    _candidates,
+    _place_change,
+    _place_label,
+    _type_label,
+    add_place_form,
+    conflict_box,
+)
 from pages.sidebar import sidebar
 
 EDITABLE = ["type", "first day", "last day", "actor 1", "actor 2", "fatalities", "delete"]
@@ -67,7 +75,7 @@ def _apply_table_edits(store: WorkspaceStore, table: pd.DataFrame) -> None:
 def _add_event_form(store: WorkspaceStore, articles: pd.DataFrame) -> None:
     with st.expander("Add a missing event"):
         query = st.text_input("Where: search the gazetteer by name", key="sm_add_place_q")
-        found = _candidates(query)
+        found = _candidates(query, store)
         pick = st.selectbox("Place", found, format_func=_place_label, key="sm_add_place") if found else None
         if query.strip() and not found:
             st.caption("No place of that name in the offline gazetteer.")
@@ -130,6 +138,10 @@ def main() -> None:
                        "sentence": st.column_config.TextColumn("sentence", width="large")})
     if editing:
         _add_event_form(store, view.articles)
+        with st.expander("Add a missing place"):
+            st.caption("A place the gazetteer lacks; it is then found by name when you add or move an event. "
+                       "(On the map, click the spot first: the form under the map takes its point.)")
+            add_place_form(store, None, "data")
 
     st.markdown("**Downloads** (every one opens again in QGIS, geopandas or a spreadsheet)")
     pipeline = get_pipeline()
@@ -177,5 +189,5 @@ def main() -> None:
     write_url()
 
 
-sidebar()
+sidebar("data")
 main()

@@ -12,7 +12,7 @@ import streamlit as st
 
 from geo.events import ACLED_SUB_EVENT_TYPES
 from geo.model import Place
-from geo.workspace import EditConflict, WorkspaceError, WorkspaceStore
+from geo.workspace import USER_PLACE_KINDS, EditConflict, WorkspaceError, WorkspaceStore
 from pages.common import author, get_pipeline
 
 PRECISIONS = ["day", "week", "month", "year", "hour"]
@@ -78,17 +78,49 @@ def conflict_box(store: WorkspaceStore) -> None:
         st.rerun()
 
 
-def _candidates(text: str) -> list[tuple[Place, float]]:
+def _candidates(text: str, store: WorkspaceStore | None = None) -> list[tuple[Place, float]]:
+    """Places of that name: the workspace's own (added by people) first, then the gazetteer's by prior."""
     gazetteer = get_pipeline().gazetteer
     found = gazetteer.candidates(text) if text.strip() else []
     scored = sorted(((p, gazetteer.prior(p)) for p in found), key=lambda item: -item[1])
-    return scored[:12]
+    own = [(p, 1.0) for p in store.find_places(text)] if store is not None else []
+    return own + scored[:12]
 
 
 def _place_label(item: tuple[Place, float]) -> str:
     place, score = item
+    if place.source == "user":
+        return f"{place.name} ({USER_PLACE_KINDS.get(place.kind, place.kind)}, added in this workspace)"
     why = f"{place.kind}, {place.country or '—'}" + (f", population {place.population:,}" if place.population else "")
     return f"{place.name} ({why}) — score {score:.2f}"
+
+
+def add_place_form(store: WorkspaceStore, point: tuple[float, float] | None, key: str) -> None:
+    """Add a place no gazetteer has (a village, a checkpoint, a plant) at ``point`` or at typed coordinates; it is
+    then found by name wherever a place is chosen."""
+    with st.form(f"sm_add_place_{key}", border=False):
+        name = st.text_input("Name of the place", key=f"sm_new_place_name_{key}",
+                             placeholder="e.g. a village or a checkpoint the gazetteer lacks")
+        kind = st.selectbox("It is a", list(USER_PLACE_KINDS), format_func=USER_PLACE_KINDS.get,
+                            key=f"sm_new_place_kind_{key}")
+        if point is None:
+            cols = st.columns(2)
+            lat = cols[0].number_input("Latitude", min_value=-90.0, max_value=90.0, value=None, format="%.5f",
+                                       key=f"sm_new_place_lat_{key}")
+            lon = cols[1].number_input("Longitude", min_value=-180.0, max_value=180.0, value=None, format="%.5f",
+                                       key=f"sm_new_place_lon_{key}")
+        else:
+            lat, lon = point
+        added = st.form_submit_button("Add the place", type="primary")
+    if added:
+        try:
+            if lat is None or lon is None:
+                raise WorkspaceError("A place needs its latitude and longitude (or click the map first).")
+            place = store.add_place(name, lat, lon, author(), kind=kind)
+            st.session_state.sm_notice = f"Added the place “{place.name}”: search it by name to give it to an event."
+        except WorkspaceError as err:
+            st.session_state.sm_error = str(err)
+        st.rerun(scope="app")
 
 
 def _place_change(place: Place) -> dict[str, Any]:
@@ -191,7 +223,7 @@ def _place_mover(store: WorkspaceStore, row: pd.Series, version: int) -> None:
     st.markdown("**Move it to another place**")
     text = row["place_text"] or row["place_name"] or ""
     query = st.text_input("Search the gazetteer by name", value=text, key=f"sm_place_q_{row['event_id']}")
-    found = _candidates(query)
+    found = _candidates(query, store)
     if found:
         pick = st.selectbox("Candidates (score = how likely a name of this kind and size is meant)", found,
                             format_func=_place_label, key=f"sm_place_pick_{row['event_id']}")
@@ -203,12 +235,17 @@ def _place_mover(store: WorkspaceStore, row: pd.Series, version: int) -> None:
     point = st.session_state.get("sm_clicked_point")
     if point:
         # A place no gazetteer has (a village, a checkpoint): the point clicked, named by the person.
-        name = st.text_input("Name of the place you clicked (optional)", key=f"sm_place_name_{row['event_id']}",
-                             placeholder="e.g. a village the gazetteer lacks")
+        name = st.text_input("Name of the place you clicked (optional: a name adds it to this workspace's places)",
+                             key=f"sm_place_name_{row['event_id']}", placeholder="e.g. a village the gazetteer lacks")
         if st.button(f"Use the point I clicked on the map ({point[0]:.4f}, {point[1]:.4f})",
                      key=f"sm_place_click_{row['event_id']}"):
-            _save(store, str(row["event_id"]), {"place": {"lat": point[0], "lon": point[1],
-                                                          "place_name": name.strip() or None}}, version)
+            change: dict[str, Any] = {"lat": point[0], "lon": point[1]}
+            try:
+                if name.strip():  # a named place is kept, to be found again by name
+                    change = _place_change(store.add_place(name, point[0], point[1], author(), kind="landmark"))
+                _save(store, str(row["event_id"]), {"place": change}, version)
+            except WorkspaceError as err:
+                st.session_state.sm_error = str(err)
             st.rerun()
     else:
         st.caption("Or click the map where it happened, then come back here.")

@@ -25,13 +25,14 @@ from geo.pipeline import Analysis
 from geo.workspace import WorkspaceStore
 from pages.common import (
     WorkspaceView,
+    author,
     base_layers,
     current_view,
     get_pipeline,
     stored_analysis,
     write_url,
 )
-from pages.editor import event_panel
+from pages.editor import add_place_form, event_panel
 from pages.sidebar import sidebar
 
 EVENT_ID = re.compile(r"\[([^\]\s]+-e\d{3})\]")
@@ -140,7 +141,7 @@ def scroll_to_selected(key: str) -> None:
     </script>""", height=1)
 
 
-def map_panel(workspace: WorkspaceView) -> None:
+def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -> None:
     days = _days(workspace)
     first, last = days[0], days[-1]
     if first == last:
@@ -221,6 +222,10 @@ def map_panel(workspace: WorkspaceView) -> None:
             st.session_state.sm_clicked = clicked
             st.session_state.sm_selected = clicked
             st.rerun(scope="app")
+        point = st.session_state.get("sm_clicked_point")
+        if point and can_edit and author() and not st.session_state.get("sm_selected"):
+            with st.expander(f"Add a place at the point you clicked ({point[0]:.4f}, {point[1]:.4f})"):
+                add_place_form(store, point, "map")
         timeline_chart(workspace.events_gdf, lo, hi)
         event_table(shown)
 
@@ -379,7 +384,7 @@ def main() -> None:
         article_panel(view, store, analysis, can_edit)
     with right, st.container(key="sm_map_column"):
         if len(view.events_gdf):
-            map_panel(view)
+            map_panel(view, store, can_edit)
         else:
             st.info("No events were found in this workspace's articles, so there is nothing on the timeline. "
                     "The places they name are listed on the “Events & places” page.")
@@ -387,5 +392,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # streamlit runs pages as __main__; tests import helpers
-    sidebar()
+    sidebar("map")
     main()

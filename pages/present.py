@@ -32,7 +32,7 @@ def _go(step: int, total: int) -> None:
 
 
 def main() -> None:
-    sync_from_url()
+    sync_from_url("present")
     st.html(CSS)
     found = current_view()
     if found is None:

@@ -29,6 +29,7 @@ from pages.common import (
     open_workspace,
     reset_view,
     sample_input,
+    shadow_widget_values,
     sync_from_url,
 )
 
@@ -277,8 +278,9 @@ def _edits_section(store: WorkspaceStore, can_edit: bool) -> None:
         st.rerun()
 
 
-def sidebar() -> None:
-    sync_from_url()
+def sidebar(page: str) -> None:
+    """The sidebar of every page but the presentation; ``page``: which page is running."""
+    sync_from_url(page)
     found = current_store()
     with st.sidebar:
         st.page_link("pages/map.py", label="Map")
@@ -317,6 +319,7 @@ def sidebar() -> None:
                                help="Map several articles together: an event told in two of them becomes one "
                                     "event with two sources. Unticked, the article starts a new workspace.")
             submitted = st.form_submit_button("Map this article", type="primary", width="stretch")
+        shadow_widget_values()  # what was typed here is there on the next page too
         if submitted:
             _submit(source, pasted, upload, link, date_known, published, keep)
             if not st.session_state.get("sm_error"):

@@ -197,6 +197,35 @@ def test_reanalysis_keeps_human_edits(store: WorkspaceStore, sample: Analysis, p
     assert store.events().set_index("event_id").loc[moved.event_id, "place_name"] == "Port"
 
 
+def test_a_missing_place_is_added_found_used_and_kept(store: WorkspaceStore, sample: Analysis) -> None:
+    place = store.add_place("  Checkpoint   Zaliznychna ", 47.11, 37.52, "ann", kind="landmark", country="UA")
+    assert place.name == "Checkpoint Zaliznychna" and place.source == "user"
+    layer = gpd.read_file(store.path, layer="places").set_index("place_id")  # as QGIS sees the file
+    assert layer.loc[place.place_id, "kind"] == "landmark" and layer.loc[place.place_id, "source"] == "user"
+    assert round(layer.loc[place.place_id].geometry.x, 2) == 37.52
+    assert [p.place_id for p in store.find_places("zalizn")] == [place.place_id]
+    assert store.find_places("Kyiv") == [] and store.find_places("  ") == []
+    event = _first_event(store)
+    store.edit_event(event.event_id, {"place": {"place_id": place.place_id, "place_name": place.name,
+                                                "place_kind": place.kind, "lat": place.lat, "lon": place.lon}}, "ann")
+    store.put_analysis(sample, SAMPLE.read_text(encoding="utf-8"), "sample.txt")  # re-analysis keeps the place
+    assert place.place_id in set(store.places()["place_id"])
+    assert store.event(event.event_id)["place_id"] == place.place_id
+    # undo goes back edit by edit: the move, then the place
+    assert store.undo("ann").startswith("the change of place")
+    assert store.undo("ann") == "adding the place Checkpoint Zaliznychna"
+    assert place.place_id not in set(WorkspaceStore(store.path).places()["place_id"])
+    assert store.find_places("zalizn") == []
+    assert store.redo("ann") == "adding the place Checkpoint Zaliznychna"
+    assert place.place_id in set(store.places()["place_id"])
+    with pytest.raises(WorkspaceError, match="needs a name"):
+        store.add_place(" ", 47.0, 37.0, "ann")
+    with pytest.raises(WorkspaceError, match="not a point on Earth"):
+        store.add_place("Nowhere", 95.0, 37.0, "ann")
+    with pytest.raises(WorkspaceError, match="added by hand is one of"):
+        store.add_place("Donetsk oblast", 48.0, 37.8, "ann", kind="admin1")
+
+
 def test_two_articles_and_removing_one(store: WorkspaceStore, pipeline: Pipeline, sample: Analysis) -> None:
     other = pipeline.analyze(pipeline.load(OTHER, article_id="lyon"))
     store.put_analysis(other, OTHER, "lyon.txt", author="bob")

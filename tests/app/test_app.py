@@ -126,6 +126,46 @@ def test_an_edit_is_saved_in_the_workspace_and_undone(app):
     assert store.event(event.event_id)["state"] == "machine"
 
 
+def test_the_name_and_the_time_range_are_kept_from_page_to_page(app):
+    import datetime as dt
+
+    app.sidebar.text_input(key="sm_author").input("Ann").run()
+    lo, hi = app.slider(key="sm_range").value
+    narrower = (lo + dt.timedelta(days=1), hi)
+    app.slider(key="sm_range").set_value(narrower).run()
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    assert app.sidebar.text_input(key="sm_author").value == "Ann"
+    assert not any("Write your name" in i.value for i in app.info)
+    app.switch_page("pages/map.py").run()
+    assert app.slider(key="sm_range").value == narrower
+    assert app.sidebar.text_input(key="sm_author").value == "Ann"
+
+
+def test_a_missing_place_is_added_then_found_by_name(app):
+    from geo.settings import Settings
+    from geo.workspace import WorkspaceFolder
+
+    app.sidebar.text_input(key="sm_author").input("Ann").run()
+    store = WorkspaceFolder(Settings.from_env().workspaces_dir).open(app.session_state["sm_ws"])
+    app.switch_page("pages/data.py").run()
+    app.text_input(key="sm_new_place_name_data").input("Checkpoint North")
+    app.selectbox(key="sm_new_place_kind_data").set_value("landmark")
+    [b for b in app.button if b.label == "Add the place"][0].click().run()
+    assert any("latitude and longitude" in e.value for e in app.error) and not store.user_places()
+    app.number_input(key="sm_new_place_lat_data").set_value(47.1)
+    app.number_input(key="sm_new_place_lon_data").set_value(37.55)
+    [b for b in app.button if b.label == "Add the place"][0].click().run()
+    assert not app.exception
+    assert [(p.name, p.kind, p.lat) for p in store.user_places()] == [("Checkpoint North", "landmark", 47.1)]
+    assert any("Added the place" in str(t.proto.body) for t in app.get("toast")) or \
+        any("Added the place" in s.value for s in app.success)
+    app.text_input(key="sm_add_place_q").input("checkpoint n").run()
+    found = app.selectbox(key="sm_add_place")
+    assert "Checkpoint North (site or landmark (checkpoint, crossroads, hill…), added in this workspace)" in \
+        found.options
+
+
 def test_an_article_from_a_link_is_fetched_and_a_private_address_refused(app, monkeypatch):
     import http.server
     import threading

@@ -33,10 +33,13 @@ def _serve(script: str, env: dict[str, str] | None = None, port: int | None = No
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does).")
     port = port or _free_port()
+    log_dir = ROOT / "build" / "server-logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = open(log_dir / f"{Path(script).stem}-{port}.log", "wb")  # read after a failure; a pipe nobody reads fills up
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.headless", "true",
          "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -56,6 +59,7 @@ def _serve(script: str, env: dict[str, str] | None = None, port: int | None = No
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -90,6 +90,17 @@ def _in_map(page, action):
     return None
 
 
+def _settled(page, quiet_ms: int = 600) -> None:
+    """Wait until the page has not been running a script for ``quiet_ms`` (Streamlit's running indicator)."""
+    quiet = 0
+    for _ in range(600):
+        quiet = 0 if page.locator('[data-testid="stStatusWidget"]').count() else quiet + 100
+        if quiet >= quiet_ms:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the page kept running")
+
+
 def _clipboard(page) -> str:
     _wait_for(page, lambda: "ws=" in page.evaluate("navigator.clipboard.readText()"), 10, "the link copied")
     return page.evaluate("navigator.clipboard.readText()")
@@ -381,6 +392,73 @@ def test_move_an_event_to_the_point_clicked_on_the_map(browser, own_server):
         row = WorkspaceFolder(folder).open(slug).event(event)
         assert row["place_kind"] == "point" and row["state"] == "edited" and row["place_id"].startswith("user:point:")
         assert row["place_name"] == "Checkpoint 7"
+    finally:
+        context.close()
+        server.close()
+
+
+def test_add_a_missing_place_where_clicked_then_find_it_and_edit_the_table(browser, own_server):
+    start, folder = own_server
+    server, url = start()
+    context, page = _open(browser, url, (1024, 768))
+    try:
+        _set_name(page, "Ann")
+        slug = _params(page)["ws"]
+        store = WorkspaceFolder(folder).open(slug)
+        box = _in_map(page, lambda frame: frame.locator("#map_div, .folium-map").first.bounding_box())
+        page.mouse.click(box["x"] + box["width"] * 0.15, box["y"] + box["height"] * 0.2)  # empty map, top left
+        page.get_by_text("Add a place at the point you clicked", exact=False).click()
+        name = page.get_by_label("Name of the place")
+        name.click()
+        page.keyboard.type("Checkpoint North")
+        page.get_by_role("button", name="Add the place").click()
+        _caption(page, "Added the place “Checkpoint North”")
+        added = store.user_places()
+        assert [(p.name, p.kind) for p in added] == [("Checkpoint North", "city")]
+        # the point is the one clicked: inside the map's view, away from the events at Mariupol
+        assert 40 < added[0].lat < 60 and 20 < added[0].lon < 50
+        # the Events & places page finds it by name (the name set on the map is still known there)
+        _sidebar(page)
+        page.get_by_role("link", name="Events & places").click()
+        page.get_by_text("Add a missing event").click()
+        search = page.get_by_label("Where: search the gazetteer by name")
+        search.click()
+        page.keyboard.type("checkpoint")
+        page.keyboard.press("Enter")
+        place = page.locator('[data-testid="stSelectbox"]').filter(has_text="Place")
+        _wait_for(page, lambda: "Checkpoint North (town or village, added in this workspace)" in (
+            place.first.inner_text() + " ".join(place.first.locator("input").evaluate_all(
+                "els => els.map(e => e.value)"))) if place.count() else False, 20, "the place found by name")
+        # the table: one cell changed as a person would (glide grid: a click selects the cell, a second click opens
+        # its editor, here the list of ACLED types; a click on one saves it)
+        first = store.events().iloc[0]
+        page.get_by_role("heading", name="Events of").click()  # out of the search box (a blur may rerun the page)
+        _settled(page)
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        gbox = grid.bounding_box()
+        cell = (gbox["x"] + 60, gbox["y"] + 35 + 17)  # the first row's "type" cell
+        option = page.get_by_text("Riots — Violent demonstration", exact=True)
+        for _ in range(5):  # the grid takes a moment to take clicks after the page is drawn
+            page.mouse.click(*cell)
+            page.wait_for_timeout(400)
+            page.mouse.click(*cell)
+            try:
+                option.wait_for(timeout=2000)
+                break
+            except Exception:  # noqa: BLE001 - not open yet: try again
+                page.keyboard.press("Escape")
+        option.scroll_into_view_if_needed()
+        option.click()
+        _wait_for(page, lambda: store.event(first.event_id)["sub_event_type"] == "Violent demonstration", 30,
+                  "the table's edit saved")
+        row = store.event(first.event_id)
+        assert row["state"] == "edited" and row["edited_by"] == "Ann"
+        assert page.get_by_text("Traceback").count() == 0
+    except AssertionError:
+        page.screenshot(path=str(ROOT / "build" / "failed-missing-place.png"), full_page=True)
+        print(WorkspaceFolder(folder).open("sample").history().to_string())
+        print(page.locator('[data-testid="stAlert"], [data-testid="stException"]').all_inner_texts())
+        raise
     finally:
         context.close()
         server.close()
