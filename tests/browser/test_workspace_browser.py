@@ -382,7 +382,7 @@ def test_move_an_event_to_the_point_clicked_on_the_map(browser, own_server):
         _expand(page, "Correct this event", "Move it to another place")
         use = page.get_by_role("button", name="Use the point I clicked on the map", exact=False)
         use.wait_for()
-        name = page.get_by_label("Name of the place you clicked (optional)")
+        name = page.get_by_label("Name of the place you clicked", exact=False)
         name.click()
         name.fill("Checkpoint 7")  # a place no gazetteer has
         name.press("Enter")
@@ -390,8 +390,11 @@ def test_move_an_event_to_the_point_clicked_on_the_map(browser, own_server):
         _caption(page, "Saved.")
         slug = _params(page)["ws"]
         row = WorkspaceFolder(folder).open(slug).event(event)
-        assert row["place_kind"] == "point" and row["state"] == "edited" and row["place_id"].startswith("user:point:")
-        assert row["place_name"] == "Checkpoint 7"
+        assert row["state"] == "edited" and row["place_name"] == "Checkpoint 7"
+        # named, the point became a place of the workspace: found by name for the next event
+        store = WorkspaceFolder(folder).open(slug)
+        assert [p.place_id for p in store.find_places("checkpoint 7")] == [row["place_id"]]
+        assert row["place_kind"] == "landmark" and row["place_id"].startswith("user:place:")
     finally:
         context.close()
         server.close()
