@@ -79,6 +79,8 @@ AIRPORTSDATA = ("airportsdata", "20260905", "d7eaa9a57d373b0adaaae0d52da2af0bb0e
 VENDOR_PACKAGES = {
     "leaflet@1.9.4": ["package/dist/leaflet.js", "package/dist/leaflet.css", "package/dist/images/"],
     "jquery@3.7.1": ["package/dist/jquery.min.js"],
+    # Groups the markers of events at one place, with their count, and fans them out on a click.
+    "leaflet.markercluster@1.5.3": ["package/dist/leaflet.markercluster.js", "package/dist/MarkerCluster.css"],
 }
 # Simplification tolerances in degrees: areas for drawing and containment, the world basemap.
 AREA_TOLERANCE = 0.005

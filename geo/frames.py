@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
 from geo.model import Event, EventType, Resolution
+from geo.sides import Side, event_sides
 
 CRS = "EPSG:4326"
 
@@ -143,3 +144,28 @@ ACLED_EVENT_TYPES = frozenset(t.value for t in EventType if t is not EventType.S
 def happenings(events: pd.DataFrame) -> pd.DataFrame:
     """The rows of an events frame whose type is one of ACLED's (what happened), without statements."""
     return events[events["event_type"].isin(ACLED_EVENT_TYPES)] if len(events) else events
+
+
+def told_in(events: pd.DataFrame) -> pd.Series:
+    """The articles each event is told in (its own and its other tellings), as sets of ids."""
+    def ids(row: pd.Series) -> frozenset[str]:
+        found = {t["article_id"] for t in json.loads(row["sources"] or "[]")} if "sources" in row else set()
+        return frozenset(found | ({row["article_id"]} if row["article_id"] else set()))
+    return events.apply(ids, axis=1) if len(events) else pd.Series([], dtype=object, index=events.index)
+
+
+def filter_events(events: pd.DataFrame, sides: tuple[Side, ...], types: Collection[str] = (),
+                  sides_shown: Collection[str] = (), articles: Collection[str] = (),
+                  states: Collection[str] = ()) -> pd.DataFrame:
+    """The events of the chosen types, sides, articles and states (an empty choice keeps all)."""
+    keep = pd.Series(True, index=events.index)
+    if types:
+        keep &= events["event_type"].isin(list(types))
+    if sides_shown:
+        keep &= event_sides(events, sides).isin(list(sides_shown))
+    if articles:
+        wanted = set(articles)
+        keep &= told_in(events).map(lambda found: bool(found & wanted))
+    if states and "state" in events:
+        keep &= events["state"].fillna("machine").isin(list(states))
+    return events[keep]

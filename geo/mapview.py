@@ -12,11 +12,9 @@ import datetime as dt
 import enum
 import html
 import json
-import math
 import os
-from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from jinja2 import Template
 from geo.errors import DataNotBuiltError
 from geo.gazetteer import OfflineGazetteer
 from geo.settings import Settings
+from geo.sides import UNKNOWN, Side, load_sides, side_of
 
 EVENT_COLORS: dict[str, str] = {
     "Battles": "#d62728",
@@ -39,6 +38,28 @@ EVENT_COLORS: dict[str, str] = {
     "Riots": "#8c564b",
     "Strategic developments": "#1f77b4",
     "Statement": "#7f7f7f",
+}
+#: What the markers' colour says.
+COLOR_BY = ("side", "type")
+#: The shape of each event type's marker (colour says the side, or the type when coloured by type).
+EVENT_SHAPES: dict[str, str] = {
+    "Battles": "square",
+    "Explosions/Remote violence": "star",
+    "Violence against civilians": "triangle",
+    "Protests": "circle",
+    "Riots": "diamond",
+    "Strategic developments": "hexagon",
+    "Statement": "ring",
+}
+#: SVG paths of the shapes in a 20x20 box (drawn at 20 px; the selected event's at 28 px).
+SHAPE_PATHS: dict[str, str] = {
+    "circle": "M10 2.5a7.5 7.5 0 1 0 0.01 0Z",
+    "ring": "M10 4a6 6 0 1 0 0.01 0Z",
+    "square": "M3.5 3.5h13v13h-13Z",
+    "diamond": "M10 1.5L18.5 10L10 18.5L1.5 10Z",
+    "triangle": "M10 18L1.5 3h17Z",
+    "hexagon": "M5.5 2.5h9l4.5 7.5l-4.5 7.5h-9l-4.5-7.5Z",
+    "star": "M10 1l2.6 5.6l6 .6l-4.5 4.1l1.3 6L10 14.2l-5.4 3.1l1.3-6L1.4 7.2l6-.6Z",
 }
 AREA_STYLE = {
     "admin1": {"color": "#6a51a3", "fillOpacity": 0.12, "weight": 2, "dashArray": None},
@@ -63,8 +84,9 @@ def safe_html(text: object) -> str:
 
 
 # -- assets ------------------------------------------------------------------------------------
-VENDOR_JS = [("leaflet", "leaflet/leaflet.js"), ("jquery", "jquery/jquery.min.js")]
-VENDOR_CSS = [("leaflet_css", "leaflet/leaflet.css")]
+VENDOR_JS = [("leaflet", "leaflet/leaflet.js"), ("jquery", "jquery/jquery.min.js"),
+             ("markercluster", "leaflet.markercluster/leaflet.markercluster.js")]
+VENDOR_CSS = [("leaflet_css", "leaflet/leaflet.css"), ("markercluster_css", "leaflet.markercluster/MarkerCluster.css")]
 
 
 def _check_vendor(settings: Settings) -> None:
@@ -216,11 +238,21 @@ class BaseLayers:
     areas: list[tuple[str, dict[str, object], str]]
     event_types: list[str]
     events: list[dict[str, object]]
+    #: (name, colour) of the sides of the events' acting forces, in the table's order ("not stated" last).
+    sides: list[tuple[str, str]] = field(default_factory=list)
+
+
+def sides_present(records: list[dict[str, object]], table: tuple[Side, ...]) -> list[tuple[str, str]]:
+    """(name, colour) of the sides the events are on, in the table's order, "not stated" last."""
+    found = {html.unescape(str(r["side"])) for r in records}
+    return [(s.name, s.color) for s in (*table, UNKNOWN) if s.name in found]
 
 
 def prepare_base_layers(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer: OfflineGazetteer,
                         settings: Settings) -> BaseLayers:
     bounds = view_bounds(places, events)
+    table = load_sides(settings.sides_path)
+    records = event_records(events, table)
     box = clip_box(bounds)
     world, detail = basemap_geojson(settings, box)
     return BaseLayers(
@@ -229,7 +261,8 @@ def prepare_base_layers(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gaze
         labels=town_labels(gazetteer, bounds, places),
         areas=area_shapes(places, box.buffer(10)),
         event_types=sorted(set(events["event_type"])) if len(events) else [],
-        events=event_records(events),
+        events=records,
+        sides=sides_present(records, table),
     )
 
 
@@ -366,25 +399,6 @@ def _fmt_interval(row: pd.Series) -> str:
     return f"{pd.Timestamp(start):%Y-%m-%d} – {pd.Timestamp(end) - pd.Timedelta(days=1):%Y-%m-%d}"
 
 
-def event_positions(events: gpd.GeoDataFrame) -> dict[str, tuple[float, float]]:
-    """Where each event's marker goes: events sharing a place sit on a small ring around it."""
-    by_place: dict[tuple[float, float], list[str]] = defaultdict(list)
-    for _, row in events.iterrows():
-        if row.geometry is not None and not row.geometry.is_empty:
-            by_place[(row.geometry.y, row.geometry.x)].append(row["event_id"])
-    positions: dict[str, tuple[float, float]] = {}
-    for (lat, lon), ids in by_place.items():
-        if len(ids) == 1:
-            positions[ids[0]] = (lat, lon)
-            continue
-        radius = 0.004  # degrees (~400 m): far less than any town's uncertainty
-        for i, event_id in enumerate(sorted(ids)):
-            angle = 2 * math.pi * i / len(ids)
-            positions[event_id] = (lat + radius * math.sin(angle),
-                                   lon + radius * math.cos(angle) / max(0.2, math.cos(math.radians(lat))))
-    return positions
-
-
 def _json_for_script(data: object) -> str:
     """JSON safe to place inside a <script> element (no '<', '>', '&' that could close it)."""
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -392,14 +406,15 @@ def _json_for_script(data: object) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def event_records(events: gpd.GeoDataFrame) -> list[dict[str, object]]:
-    """What the browser needs to draw each event: position, colours, escaped tooltip and popup, dates."""
-    positions = event_positions(events)
+def event_records(events: gpd.GeoDataFrame, sides: tuple[Side, ...] = ()) -> list[dict[str, object]]:
+    """What the browser needs to draw each event: position, colours (its type's; its acting force's side's),
+    shape, escaped tooltip and popup, dates. Events at one place share its point: the map groups them."""
     records = []
     for _, row in events.iterrows():
-        if row["event_id"] not in positions:
+        if row.geometry is None or row.geometry.is_empty:
             continue
-        lat, lon = positions[row["event_id"]]
+        lat, lon = row.geometry.y, row.geometry.x
+        side = side_of(row["actor1"], sides)
         ring = 0.0
         if row["place_kind"] in {"city", "facility", "landmark"} and row["uncertainty_km"] and row["uncertainty_km"] > 0.5:
             ring = float(row["uncertainty_km"]) * 1000
@@ -407,6 +422,7 @@ def event_records(events: gpd.GeoDataFrame) -> list[dict[str, object]]:
             "id": row["event_id"], "tid": safe_html(row["event_id"]), "lat": round(lat, 4), "lon": round(lon, 4),
             "plat": round(row.geometry.y, 4), "plon": round(row.geometry.x, 4), "ring": ring,
             "color": EVENT_COLORS.get(row["event_type"], "#333333"),
+            "side": safe_html(side.name), "scolor": side.color, "shape": EVENT_SHAPES.get(row["event_type"], "circle"),
             "op": round(0.35 + 0.6 * float(row["confidence"]), 3),
             "p": popup_fields(row),
             "start": _day_str(row["date_start"]), "end": _day_str(row["date_end"]),
@@ -430,12 +446,56 @@ class EventStore(MacroElement):
     {% else %}
     window.smEvents = {{ this.payload }};
     {% endif %}
+    // Without tiles the map has no deepest zoom; grouping markers needs one (street level).
+    if (!isFinite({{ this._parent.get_name() }}.getMaxZoom())) { {{ this._parent.get_name() }}.setMaxZoom(18); }
+    window.smShapes = {{ this.shapes_json }};
+    // A marker: the type's shape, filled with the side's colour (or the type's), outlined by who stands behind it
+    // (white: the machine; dark grey: checked by a person; green: verified by a second).
+    window.smMarker = function (e, selected, colorBy) {
+      var size = selected ? 28 : 20;
+      var outline = selected ? "#111" : e.st === "verified" ? "#1b7a34" : e.st === "edited" ? "#555555" : "#ffffff";
+      var width = selected ? 2.5 : (e.st === "machine" || !e.st ? 1.5 : 2.5);
+      var fill = colorBy === "type" ? e.color : e.scolor;
+      var svg = "<svg xmlns='http://www.w3.org/2000/svg' width='" + size + "' height='" + size +
+        "' viewBox='0 0 20 20'><path d='" + (window.smShapes[e.shape] || window.smShapes.circle) + "' fill='" +
+        fill + "' fill-opacity='" + e.op + "' stroke='" + outline + "' stroke-width='" + width +
+        "' stroke-linejoin='round'/></svg>";
+      var marker = L.marker([e.lat, e.lon], {
+        icon: L.divIcon({html: svg, className: selected ? "sm-event sm-selected-event" : "sm-event",
+                         iconSize: [size, size], iconAnchor: [size / 2, size / 2], popupAnchor: [0, -size / 2]}),
+        keyboard: false, riseOnHover: true, zIndexOffset: selected ? 1000 : 0,
+        smId: e.id, smStart: e.start, smEnd: e.end, smSide: e.side, color: outline});
+      marker.bindPopup(function () { return window.smPopup(e); },
+                       {maxWidth: Math.min(380, window.innerWidth - 70)});  // a phone's map is narrower
+      marker.bindTooltip(window.smTip(e), {direction: "top", offset: [0, -size / 2]});
+      return marker;
+    };
+    // Events at one place (or too close to tell apart at this zoom) are one marker with their count; a click
+    // fans them out around it, at any zoom, unless they are far enough apart that zooming in parts them.
+    window.smClusterGroup = function () {
+      var cluster = L.markerClusterGroup({maxClusterRadius: 28, showCoverageOnHover: false,
+        zoomToBoundsOnClick: false, spiderfyOnMaxZoom: true, spiderfyDistanceMultiplier: 1.8,
+        iconCreateFunction: function (c) {
+          var n = c.getChildCount();
+          return L.divIcon({html: "<div><span class='sm-cluster-count'>" + n + "</span></div>",
+                            className: "sm-cluster", iconSize: [34, 34]});
+        }});
+      cluster.on("clusterclick", function (a) {
+        var c = a.layer, map = c._map, b = c.getBounds();
+        var apart = map.project(b.getNorthWest(), map.getMaxZoom()).distanceTo(
+          map.project(b.getSouthEast(), map.getMaxZoom()));
+        if (c.getChildCount() <= 12 || apart < 60 || map.getZoom() >= map.getMaxZoom()) { c.spiderfy(); }
+        else { c.zoomToBounds({padding: [30, 30]}); }
+      });
+      return cluster;
+    };
     window.smTip = function (e) {  // the app reads the event id back from the hidden "[...]" when a marker is clicked
       return e.p[1] + " · " + e.p[2] + " · " + e.p[5] + "<span hidden>[" + e.tid + "]</span>";
     };
     window.smPopup = function (e) {
       var p = e.p;  // fields escaped in Python (safe_html): concatenating them makes no markup of the article
       return "<div class='sm-popup'><b style='color:" + e.color + "'>" + p[0] + "</b> — " + p[1] +
+        (e.side ? " <span class='sm-side' style='color:" + e.scolor + "'>● " + e.side + "</span>" : "") +
         "<br><b>When:</b> " + p[2] + " <i>(" + p[3] + (p[4] ? ", from “" + p[4] + "”" : ", reference day") +
         ")</i><br><b>Where:</b> " + p[5] + " <i>(“" + p[6] + "”, precision " + p[7] + ", " + p[8] + ")</i><br>" +
         (p[9] ? "<b>Who:</b> " + p[9] + "<br>" : "") + (p[10] ? "<b>Fatalities:</b> " + p[10] + "<br>" : "") +
@@ -462,6 +522,7 @@ class EventStore(MacroElement):
         """Inline the events, or (``url``) load them from a file written by ``write_event_store``."""
         super().__init__()
         self._name = "EventStore"
+        self.shapes_json = _json_for_script(SHAPE_PATHS)
         self.url = url
         self.payload = "" if url else _json_for_script({r["id"]: r for r in records})
 
@@ -525,52 +586,49 @@ class EventMarkers(MacroElement):
       var group = {{ this._parent.get_name() }};
       var ids = {{ this.ids_json }};
       var selected = {{ this.selected_json }};
-      // Thousands of SVG paths are slow to add; a canvas draws them in one go.
-      var renderer = ids.length > 1000 ? L.canvas({padding: 0.3}) : undefined;
+      var colorBy = {{ this.color_by_json }};
+      document.body.setAttribute("data-sm-color-by", colorBy);  // the legend shows what the colour says
+      var cluster = window.smClusterGroup();
+      group.addLayer(cluster);
+      var markers = [], byId = {};
       ids.forEach(function (id) {
         var e = window.smEvents[id];
         if (!e) { return; }
-        if (e.ring > 0 && !renderer) {  // uncertainty rings only while the markers are few enough to read
-          L.circle([e.plat, e.plon], {radius: e.ring, color: e.color, weight: 1, dashArray: "4 4", fill: false,
-                    interactive: false, smStart: e.start, smEnd: e.end, renderer: renderer}).addTo(group);
-        }
         var isSel = id === selected;
-        // The outline says who stands behind it: white, the machine; dark grey, checked by a person; green, verified.
-        var outline = e.st === "verified" ? "#1b7a34" : e.st === "edited" ? "#555555" : "#ffffff";
-        var marker = L.circleMarker([e.lat, e.lon], {radius: isSel ? 11 : 8, color: isSel ? "#111" : outline,
-                       weight: isSel ? 3 : (e.st === "machine" || !e.st ? 1.5 : 2.5), fill: true, fillColor: e.color, fillOpacity: e.op,
-                       className: isSel ? "sm-event sm-selected-event" : "sm-event", smStart: e.start,
-                       smEnd: e.end, smId: id, renderer: renderer})
-          .bindPopup(function () { return window.smPopup(e); },
-                     {maxWidth: Math.min(380, window.innerWidth - 70)});  // a phone's map is narrower
-        // Hover tooltips while markers are few; with thousands a click (popup, position) says it all.
-        if (!renderer) { marker.bindTooltip(window.smTip(e)); }
-        // A mouse press must not focus the marker: focusing scrolls the map's frame under the pointer, and the
-        // first click of a visitor then lands beside the marker (on the map) instead of selecting it.
-        marker.on("add", function () {
-          var el = marker.getElement && marker.getElement();
-          if (el) { el.addEventListener("mousedown", function (ev) { ev.preventDefault(); }); }
-        });
-        marker.addTo(group);
-        if (isSel) {  // the selected event's popup stays open when the map is drawn again (or opened from a link)
+        if (e.ring > 0 && (isSel || ids.length <= 300)) {  // a town's extent, while the rings are few enough to read
+          L.circle([e.lat, e.lon], {radius: e.ring, color: isSel ? "#111" : (colorBy === "type" ? e.color : e.scolor),
+                    weight: 1, dashArray: "4 4", fill: false, interactive: false, smStart: e.start,
+                    smEnd: e.end}).addTo(group);
+        }
+        var marker = window.smMarker(e, isSel, colorBy);
+        byId[id] = marker;
+        if (isSel) {  // the selected event stands apart from any group, its popup open (also after a redraw)
+          marker.addTo(group);
           setTimeout(function () { if (marker._map) { marker.openPopup(); } }, 0);
+        } else {
+          markers.push(marker);
         }
       });
+      cluster.addLayers(markers);
+      window.smLayer = {cluster: cluster, group: group, markers: byId, selected: selected};
     })();
     {% endmacro %}
     """)
 
-    def __init__(self, ids: list[str], selected: str | None = None) -> None:
+    def __init__(self, ids: list[str], selected: str | None = None, color_by: str = "side") -> None:
         super().__init__()
         self._name = "EventMarkers"
         self.ids_json = _json_for_script(ids)
         self.selected_json = _json_for_script(selected)
+        self.color_by_json = _json_for_script(color_by if color_by in COLOR_BY else "side")
 
 
-def events_layer(events: gpd.GeoDataFrame, name: str = "Events", selected: str | None = None) -> folium.FeatureGroup:
-    """The layer of event markers (the map must carry an ``EventStore`` with these events)."""
+def events_layer(events: gpd.GeoDataFrame, name: str = "Events", selected: str | None = None,
+                 color_by: str = "side") -> folium.FeatureGroup:
+    """The layer of event markers (the map must carry an ``EventStore`` with these events); ``color_by``: "side"
+    (of the acting force) or "type"."""
     group = folium.FeatureGroup(name=name)
-    EventMarkers([str(i) for i in events["event_id"]] if len(events) else [], selected).add_to(group)
+    EventMarkers([str(i) for i in events["event_id"]] if len(events) else [], selected, color_by).add_to(group)
     return group
 
 
@@ -587,6 +645,8 @@ class FocusWithoutScroll(MacroElement):
         if (!this._focused) { this._map.getContainer().focus({preventScroll: true}); }
       };
       map.keyboard.enable();
+      // A press on a group's count must not focus it either (the same scroll under the pointer).
+      map.getPane("markerPane").addEventListener("mousedown", function (ev) { ev.preventDefault(); });
     })({{ this._parent.get_name() }});
     {% endmacro %}
     """)
@@ -599,9 +659,19 @@ class Legend(MacroElement):
     {% macro html(this, kwargs) %}
     <details class="sm-legend" id="{{ this.get_name() }}"{% if this.open %} open{% endif %}>
       <summary class="sm-legend-title">Legend</summary>
-      {% for label, color in this.colors %}
-        <div><span class="sm-dot" style="background:{{ color }}"></span>{{ label }}</div>
-      {% endfor %}
+      <div class="sm-by-side">
+        <div class="sm-legend-head">Colour: side of the acting force</div>
+        {% for label, color in this.sides %}
+          <div><span class="sm-dot" style="background:{{ color }}"></span>{{ label }}</div>
+        {% endfor %}
+        <div class="sm-legend-head">Shape: type of event</div>
+        {% for label, svg in this.shapes_grey %}<div>{{ svg }}{{ label }}</div>{% endfor %}
+      </div>
+      <div class="sm-by-type">
+        <div class="sm-legend-head">Type of event (colour and shape)</div>
+        {% for label, svg in this.shapes_colored %}<div>{{ svg }}{{ label }}</div>{% endfor %}
+      </div>
+      <div><span class="sm-cluster-key">3</span>events at one place: click to fan out</div>
       <div class="sm-legend-sep"></div>
       <div><span class="sm-dot sm-faint"></span>paler = less certain</div>
       <div><span class="sm-dot" style="box-shadow:0 0 0 2px #555"></span>grey ring: checked by a person</div>
@@ -618,6 +688,18 @@ class Legend(MacroElement):
         padding: 4px 8px; border-radius: 6px; font: 11px/1.35 system-ui, sans-serif; box-shadow: 0 1px 4px #0004;
         max-width: 230px; }
       .sm-legend-title { font-weight: 600; cursor: pointer; }
+      .sm-legend-head { font-weight: 600; color: #444; margin-top: 3px; }
+      .sm-legend svg { vertical-align: -2px; margin-right: 5px; }
+      .sm-by-type { display: none; }
+      body[data-sm-color-by="type"] .sm-by-type { display: block; }
+      body[data-sm-color-by="type"] .sm-by-side { display: none; }
+      .sm-cluster { background: rgba(40, 40, 40, .78); border: 2px solid #fff; border-radius: 50%;
+        box-shadow: 0 0 0 1px #555, 0 1px 4px #0006; color: #fff; text-align: center;
+        font: 700 14px/30px system-ui, sans-serif; }
+      .sm-cluster-key { display: inline-block; width: 15px; height: 15px; border-radius: 50%; margin-right: 4px;
+        background: #333; color: #fff; font: 700 9px/15px system-ui, sans-serif; text-align: center; }
+      .sm-event { background: none; border: none; }
+      .sm-side { font-size: 12px; white-space: nowrap; }
       .sm-legend-sep { border-top: 1px solid #ddd; margin: 4px 0; }
       .sm-dot { display: inline-block; width: 11px; height: 11px; border-radius: 50%; margin-right: 6px;
         vertical-align: -1px; border: 1px solid #fff; box-shadow: 0 0 0 1px #999; }
@@ -636,24 +718,43 @@ class Legend(MacroElement):
     {% endmacro %}
     """)
 
-    def __init__(self, event_types: Sequence[str] | None = None, open_: bool = True) -> None:
+    def __init__(self, event_types: Sequence[str] | None = None, open_: bool = True,
+                 sides: Sequence[tuple[str, str]] = ()) -> None:
         super().__init__()
         self._name = "Legend"
         self.open = open_
-        types = event_types or list(EVENT_COLORS)
-        self.colors = [(t, EVENT_COLORS[t]) for t in EVENT_COLORS if t in types] or list(EVENT_COLORS.items())
+        types = [t for t in EVENT_COLORS if t in (event_types or EVENT_COLORS)] or list(EVENT_COLORS)
+        self.sides = [(html.escape(n), c) for n, c in sides] or [(UNKNOWN.name, UNKNOWN.color)]
+        self.shapes_grey = [(html.escape(t), shape_svg(EVENT_SHAPES.get(t, "circle"), "#9a9a9a")) for t in types]
+        self.shapes_colored = [(html.escape(t), shape_svg(EVENT_SHAPES.get(t, "circle"), EVENT_COLORS[t]))
+                               for t in types]
         self.sea = SEA
 
 
-def event_key_html(event_types: Sequence[str]) -> str:
-    """The event colours as a one-line key (for beside the map in the app)."""
-    items = "".join(
-        f'<span style="margin-right:12px;white-space:nowrap"><span style="display:inline-block;width:10px;height:10px;'
-        f'border-radius:50%;background:{EVENT_COLORS[t]};margin-right:4px"></span>{html.escape(t)}</span>'
-        for t in EVENT_COLORS if t in event_types)
-    return (f'<div style="font:12px/1.6 system-ui,sans-serif;color:#444">{items}<span>'
-            "· paler = less certain · dashed ring = a town's extent · shaded = a named area · grey ring = checked · "
-            "green ring = verified</span></div>")
+def shape_svg(shape: str, fill: str, size: int = 13) -> str:
+    """A marker's shape as inline SVG (for legends)."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 20 20">'
+            f'<path d="{SHAPE_PATHS[shape]}" fill="{fill}" stroke="#555" stroke-width="1.2"/></svg>')
+
+
+def event_key_html(event_types: Sequence[str], sides: Sequence[tuple[str, str]] = (), color_by: str = "side") -> str:
+    """The key to the markers, in a line or two beside the map in the app: colours (sides, or types) and shapes."""
+    item = '<span style="margin-right:12px;white-space:nowrap">{}{}</span>'
+    types = [t for t in EVENT_COLORS if t in event_types]
+    if color_by == "type":
+        parts = [item.format(shape_svg(EVENT_SHAPES.get(t, "circle"), EVENT_COLORS[t]) + " ", html.escape(t))
+                 for t in types]
+    else:
+        dot = ('<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{};'
+               'margin-right:4px"></span>')
+        parts = ["<b>Colour</b> = side: ", *(item.format(dot.format(c), html.escape(n)) for n, c in sides),
+                 "<br><b>Shape</b> = type: ",
+                 *(item.format(shape_svg(EVENT_SHAPES.get(t, "circle"), "#9a9a9a") + " ", html.escape(t))
+                   for t in types)]
+    return (f'<div class="sm-key" style="font:12px/1.7 system-ui,sans-serif;color:#444">{"".join(parts)}<br>'
+            "<span>a number = events at one place (click it: they fan out) · paler = less certain · dashed ring = "
+            "a town's extent · shaded = a named area · grey outline = checked · green outline = verified</span>"
+            "</div>")
 
 
 class TimeControl(MacroElement):
@@ -682,19 +783,21 @@ class TimeControl(MacroElement):
       var range = box.querySelector(".sm-range"), label = box.querySelector(".sm-day"),
           count = box.querySelector(".sm-count"), play = box.querySelector(".sm-play");
       L.DomEvent.disableClickPropagation(box);
-      var children = [];
-      layer.eachLayer(function (l) { children.push(l); });
-      var total = children.filter(function (l) { return !(l instanceof L.Circle); }).length;
+      var drawn = window.smLayer, markers = Object.keys(drawn.markers).map(function (id) { return drawn.markers[id]; });
+      var rings = [];
+      layer.eachLayer(function (l) { if (l instanceof L.Circle) { rings.push(l); } });
+      function starts(m, day) { var start = m.options.smStart || ""; return !start || start <= day; }
       function show(i) {
-        var day = days[i], shown = 0;
+        var day = days[i];
         label.textContent = "up to " + day;
-        children.forEach(function (m) {
-          var start = m.options.smStart || "";
-          var visible = !start || start <= day;
-          if (visible) { if (!layer.hasLayer(m)) { layer.addLayer(m); } if (!(m instanceof L.Circle)) { shown++; } }
-          else if (layer.hasLayer(m)) { layer.removeLayer(m); }
+        var visible = markers.filter(function (m) { return starts(m, day); });
+        drawn.cluster.clearLayers();
+        drawn.cluster.addLayers(visible);
+        rings.forEach(function (r) {
+          if (starts(r, day)) { if (!layer.hasLayer(r)) { layer.addLayer(r); } }
+          else if (layer.hasLayer(r)) { layer.removeLayer(r); }
         });
-        count.textContent = "(" + shown + " of " + total + " events)";
+        count.textContent = "(" + visible.length + " of " + markers.length + " events)";
       }
       var timer = null;
       play.addEventListener("click", function () {
@@ -772,7 +875,7 @@ def build_base_map(layers: BaseLayers, settings: Settings, mode: AssetMode = Ass
         # Optional, off by default: only requested when the user ticks it in the layer control.
         folium.TileLayer(settings.online_tiles, name=f"{settings.online_tiles} tiles (online)", overlay=True,
                          show=False, control=True).add_to(m)
-    Legend(layers.event_types or None, open_=not compact).add_to(m)
+    Legend(layers.event_types or None, open_=not compact, sides=layers.sides).add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=True).add_to(m)
     # Keep the events clear of the legend (bottom right) and the time control (bottom centre).
@@ -855,11 +958,7 @@ class StoryControl(MacroElement):
       var box = document.getElementById("{{ this.get_name() }}");
       L.DomEvent.disableClickPropagation(box);
       var at = -1;
-      function marker(id) {
-        var found = null;
-        map.eachLayer(function (l) { if (l.options && l.options.smId === id && l.openPopup) { found = l; } });
-        return found;
-      }
+      function marker(id) { return window.smLayer ? window.smLayer.markers[id] : null; }
       function show(i) {
         if (!steps.length) { box.querySelector(".sm-step").textContent = "No events"; return; }
         at = Math.max(0, Math.min(steps.length - 1, i));
@@ -872,7 +971,10 @@ class StoryControl(MacroElement):
         box.querySelector(".sm-next").disabled = at === steps.length - 1;
         map.closePopup();
         map.flyTo([s.lat, s.lon], s.zoom, {duration: 0.8});
-        map.once("moveend", function () { var m = marker(s.id); if (m) { m.openPopup(); } });
+        map.once("moveend", function () {  // its popup opens; a group it is in fans out first
+          var m = marker(s.id);
+          if (m) { window.smLayer.cluster.zoomToShowLayer(m, function () { m.openPopup(); }); }
+        });
       }
       box.querySelector(".sm-prev").addEventListener("click", function () { show(at - 1); });
       box.querySelector(".sm-next").addEventListener("click", function () { show(at + 1); });

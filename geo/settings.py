@@ -41,6 +41,12 @@ class Settings:
     fetch_timeout: float = 10.0
     fetch_allow_networks: tuple[str, ...] = ()
     user_places: tuple[str, ...] = field(default=("places.csv",))
+    #: The table of sides (actor -> side -> colour) the map colours events by; relative to ``data_dir``.
+    sides: str = "sides.csv"
+
+    @property
+    def sides_path(self) -> Path:
+        return self.data_dir / self.sides
 
     @property
     def derived_dir(self) -> Path:

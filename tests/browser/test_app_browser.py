@@ -23,30 +23,56 @@ def _map_frame(page):
     return None
 
 
+#: Events on the map as a person counts them: each marker, plus each group's number (a group fanned out shows its
+#: markers instead; its faded number is not counted again).
+COUNT_JS = """() => [...document.querySelectorAll('.sm-event')].length +
+    [...document.querySelectorAll('.sm-cluster')].filter(c => (+getComputedStyle(c).opacity || 1) > 0.5)
+        .reduce((n, c) => n + (+c.textContent || 0), 0)"""
+
+
 def _count_markers(page) -> int:
-    """Markers on the map; -1 while there is no map (or it is being replaced)."""
+    """Events on the map (markers and groups' counts); -1 while there is no map (or it is being replaced)."""
     from playwright.sync_api import Error
 
     frame = _map_frame(page)
     try:
-        return frame.locator("path.sm-event").count() if frame else -1
+        return frame.evaluate(COUNT_JS) if frame else -1
     except Error:  # the map's frame was detached by a rerun
         return -1
 
 
+def fan_out(page) -> int:
+    """Click (with the mouse) the largest group of markers, so that it fans out; returns how many it held (0: no
+    group)."""
+    frame = _map_frame(page)
+    groups = frame.locator(".sm-cluster")
+    if not groups.count():
+        return 0
+    sizes = [int(t or 0) for t in groups.all_inner_texts()]
+    biggest = sizes.index(max(sizes))
+    before = frame.locator(".sm-event").count()
+    groups.nth(biggest).click(timeout=5000)
+    _wait_for(page, lambda: frame.locator(".sm-event").count() >= before + sizes[biggest], 5, "the group fanned out")
+    page.wait_for_timeout(400)  # the fan-out animation
+    return sizes[biggest]
+
+
 def click_a_marker(page, index: int = 0) -> None:
-    """Click, with the mouse, the index-th marker whose middle is not under another (markers of a town overlap).
-    While a rerun replaces the map's frame, try again."""
+    """Click, with the mouse, the index-th marker whose middle is not under another; events grouped at one place
+    are fanned out first by a click on their group, as a person would. While a rerun replaces the map's frame, try
+    again."""
     from playwright.sync_api import Error
 
     for attempt in range(10):
         frame = _map_frame(page)
         try:
-            markers = frame.locator("path.sm-event")
-            markers.first.scroll_into_view_if_needed(timeout=5000)
-            hit = frame.evaluate("""() => [...document.querySelectorAll('path.sm-event')].map(p => {
-                const r = p.getBoundingClientRect();
-                return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === p; })""")
+            frame.locator(".sm-event, .sm-cluster").first.scroll_into_view_if_needed(timeout=5000)
+            fan_out(page)
+            markers = frame.locator(".sm-event")
+            hit = frame.evaluate("""() => [...document.querySelectorAll('.sm-event')].map(p => {
+                const r = p.getBoundingClientRect(), at = document.elementFromPoint(r.x + r.width / 2,
+                                                                                   r.y + r.height / 2);
+                return !!at && p.contains(at); })""")
             clickable = [i for i, ok in enumerate(hit) if ok]
             assert clickable, "no marker can be clicked"
             markers.nth(clickable[min(index, len(clickable) - 1)]).click(timeout=5000)
@@ -57,6 +83,10 @@ def click_a_marker(page, index: int = 0) -> None:
             page.wait_for_timeout(300)
 
 
+#: Every event marker drawn (grouped or not), as JS.
+ALL_MARKERS_JS = "Object.values((window.smLayer || {markers: {}}).markers)"
+
+
 def _wait_for(page, predicate, timeout_s: float, what: str) -> float:
     """Poll with the browser's own timer (time.sleep would stall Playwright's event loop)."""
     started = time.perf_counter()
@@ -65,6 +95,17 @@ def _wait_for(page, predicate, timeout_s: float, what: str) -> float:
             return time.perf_counter() - started
         page.wait_for_timeout(20)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def _settled(page, quiet_ms: int = 600) -> None:
+    """Wait until the page has not been running a script for ``quiet_ms`` (Streamlit's running indicator)."""
+    quiet = 0
+    for _ in range(600):
+        quiet = 0 if page.locator('[data-testid="stStatusWidget"]').count() else quiet + 100
+        if quiet >= quiet_ms:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the page kept running")
 
 
 def _load(page, app_url) -> float:
@@ -142,8 +183,11 @@ def test_hostile_html_never_runs(page, app_url):
     _wait_for(page, lambda: _count_markers(page) >= 1, 30, "its markers")
     page.wait_for_timeout(1500)  # the new article's map replaces the old one; let it settle
     _wait_for(page, lambda: _count_markers(page) >= 1, 30, "its markers after settling")
-    # Open every popup and tooltip: their text is shown, never run.
-    opened = _map_frame(page).evaluate("""() => { let n = 0; map_div.eachLayer(l => {
+    # Open every popup and tooltip (groups undone, so that every marker is on the map): their text is shown,
+    # never run.
+    opened = _map_frame(page).evaluate("""() => { let n = 0; window.smLayer.cluster.clearLayers();
+        Object.values(window.smLayer.markers).forEach(m => { if (!m._map) { m.addTo(map_div); } });
+        map_div.eachLayer(l => {
         if (l.getPopup && l.getPopup()) { l.openPopup(); n++; }
         if (l.getTooltip && l.getTooltip()) { l.openTooltip(); } }); return n; }""")
     assert opened >= 1
@@ -159,8 +203,9 @@ def _count_event_layers(page) -> int:
     frame = _map_frame(page)
     if frame is None:
         return -1
-    return frame.evaluate("() => typeof map_div === 'undefined' || !map_div._layers ? -1 : "
-                          "Object.values(map_div._layers).filter(l => l.options && l.options.smId).length")
+    # the markers the map holds now (grouped or not): what a brush or a slider step must change
+    return frame.evaluate("() => typeof map_div === 'undefined' || !window.smLayer ? -1 : "
+                          "window.smLayer.cluster.getLayers().length + (window.smLayer.selected ? 1 : 0)")
 
 
 def test_slider_with_5000_events(page, many_events_url):
@@ -241,3 +286,62 @@ def test_play_skips_empty_days(page, app_url, sample):
     stepped = {dt.date.fromisoformat(d) for d in seen if d}
     assert stepped and stepped <= days | {max(days)}, (sorted(stepped), sorted(days))  # only days with events
     assert time.perf_counter() - started < 20  # the sample's seven weeks, in a few steps
+
+
+@pytest.mark.parametrize("size", [(1400, 950), (1024, 768), (390, 844)], ids=["laptop", "projector", "phone"])
+def test_events_at_one_place_are_one_group_that_fans_out_on_a_click(browser, app_url, size):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    try:
+        _load(page, app_url)
+        _wait_for(page, lambda: "z=" in page.url, 20, "the map settled")  # its first rerun is over
+        page.wait_for_timeout(500)
+        frame = _map_frame(page)
+        groups = frame.locator(".sm-cluster")
+        _wait_for(page, lambda: groups.count() >= 1, 10, "a group of markers")
+        n = max(int(t) for t in groups.all_inner_texts())
+        assert n >= 5  # most of the sample's events are at Mariupol: one group with their count, not a pile
+        alone = frame.locator(".sm-event").count()
+        assert fan_out(page) == n  # a real click on the group
+        _wait_for(page, lambda: frame.locator(".sm-event").count() == alone + n, 5, "every event of the group apart")
+        # each fanned-out marker is on the screen and on top (its middle is itself): each can be clicked
+        hit = frame.evaluate("""() => [...document.querySelectorAll('.sm-event')].map(p => {
+            const r = p.getBoundingClientRect(), at = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+            return !!at && p.contains(at) && r.x >= 0 && r.y >= 0 && r.right <= innerWidth && r.bottom <= innerHeight; })""")
+        assert sum(hit) >= alone + n - 1, hit  # (one may sit under the legend on a phone)
+        # the first real click on one of them opens its popup and selects it
+        markers = frame.locator(".sm-event")
+        markers.nth(next(i for i, ok in enumerate(hit) if ok)).click()
+        _wait_for(page, lambda: "ev=" in page.url, 15, "the event selected")
+        _wait_for(page, lambda: _map_frame(page) is not None and
+                  _map_frame(page).locator(".leaflet-popup-content").count() >= 1, 15, "its popup open")
+        assert "Where:" in _map_frame(page).locator(".leaflet-popup-content").last.inner_text()
+    finally:
+        context.close()
+
+
+def test_filters_and_colours_change_the_map_and_the_link(page, app_url, sample):
+    _load(page, app_url)
+    happened = sum(e.event_type.value != "Statement" for e in sample.events)
+    _wait_for(page, lambda: _count_markers(page) == happened, 20, "every event that happened")
+    _wait_for(page, lambda: "z=" in page.url, 20, "the map settled")
+    _settled(page)  # the reruns of the map's first report are over: a list opened now stays open
+    page.get_by_text("Filters and colours").click()
+    box = page.get_by_role("combobox", name="Type of event")
+    box.click()
+    page.get_by_role("option", name="Battles", exact=True).click()  # from the list the click opened
+    page.keyboard.press("Escape")
+    battles = sum(e.event_type.value == "Battles" for e in sample.events)
+    assert 0 < battles < happened
+    _wait_for(page, lambda: _count_markers(page) == battles, 15, "the battles only")
+    _wait_for(page, lambda: "ft=Battles" in page.url, 10, "the filter in the link")
+    # colour by type: the legend and the key beside the map say so
+    page.get_by_text("the type of event").click()
+    _wait_for(page, lambda: "col=type" in page.url, 10, "the colour choice in the link")
+    _wait_for(page, lambda: _map_frame(page) is not None and _map_frame(page).evaluate(
+        "() => document.body.getAttribute('data-sm-color-by')") == "type", 10, "the legend by type")
+    # the link restores the filtered view in another tab
+    other = page.context.new_page()
+    other.goto(page.url)
+    _wait_for(other, lambda: _count_markers(other) == battles, 60, "the same filtered map from the link")
+    other.close()

@@ -8,7 +8,14 @@ import datetime as dt
 import pytest
 
 from tests.browser.conftest import LOCAL_PREFIXES
-from tests.browser.test_app_browser import MAP_TIMEOUT_S, _count_markers, _load, _map_frame, _wait_for
+from tests.browser.test_app_browser import (
+    ALL_MARKERS_JS,
+    MAP_TIMEOUT_S,
+    _count_markers,
+    _load,
+    _map_frame,
+    _wait_for,
+)
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -35,7 +42,7 @@ def _article_text(page) -> str:
 
 
 def _popup_texts(page) -> list[str]:
-    return _map_frame(page).evaluate("""() => { const out = []; map_div.eachLayer(l => {
+    return _map_frame(page).evaluate("() => { const out = []; " + ALL_MARKERS_JS + """.forEach(l => {
         if (l.options && l.options.smId && l.getPopup && l.getPopup()) {
             let c = l.getPopup().getContent();
             if (typeof c === 'function') { c = c(l); }  // the popup is built when opened
@@ -44,7 +51,7 @@ def _popup_texts(page) -> list[str]:
 
 
 def _marker_points(page) -> list[tuple[float, float]]:
-    return _map_frame(page).evaluate("""() => { const out = []; map_div.eachLayer(l => {
+    return _map_frame(page).evaluate("() => { const out = []; " + ALL_MARKERS_JS + """.forEach(l => {
         if (l.options && l.options.smId && l.getLatLng) { const p = l.getLatLng(); out.push([p.lat, p.lng]); } });
         return out; }""")
 

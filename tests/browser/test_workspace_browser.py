@@ -12,7 +12,14 @@ import pytest
 
 from geo.workspace import WorkspaceFolder
 from tests.browser.conftest import _serve
-from tests.browser.test_app_browser import MAP_TIMEOUT_S, _count_markers, _wait_for, click_a_marker
+from tests.browser.test_app_browser import (
+    ALL_MARKERS_JS,
+    MAP_TIMEOUT_S,
+    _count_markers,
+    _settled,
+    _wait_for,
+    click_a_marker,
+)
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -88,17 +95,6 @@ def _in_map(page, action):
                 raise
             page.wait_for_timeout(300)
     return None
-
-
-def _settled(page, quiet_ms: int = 600) -> None:
-    """Wait until the page has not been running a script for ``quiet_ms`` (Streamlit's running indicator)."""
-    quiet = 0
-    for _ in range(600):
-        quiet = 0 if page.locator('[data-testid="stStatusWidget"]').count() else quiet + 100
-        if quiet >= quiet_ms:
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("the page kept running")
 
 
 def _clipboard(page) -> str:
@@ -323,7 +319,7 @@ def test_every_event_has_its_own_link_and_says_who_checked_it(browser, own_serve
         _caption(page, "Selected event:")
         # the accepted event's marker wears the grey ring
         frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-        texts = frame.evaluate("""() => { const out = []; map_div.eachLayer(l => {
+        texts = frame.evaluate("() => { const out = []; " + ALL_MARKERS_JS + """.forEach(l => {
             if (l.options && l.options.smId) out.push([l.options.smId, l.options.color]); }); return out; }""")
         assert dict(texts)[event] == "#555555"
     finally:
