@@ -223,7 +223,7 @@ def _read_item(item: str, settings) -> tuple[str | bytes, str, str]:  # type: ig
 def cmd_export(args: argparse.Namespace) -> int:
     store = _store(args.workspace)
     gazetteer = settings = None
-    if args.format in ("csv", "html", "story"):
+    if args.format in ("csv", "html", "story", "png", "gif"):
         from geo.gazetteer import OfflineGazetteer
         from geo.settings import Settings
 
@@ -278,12 +278,14 @@ def main(argv: list[str] | None = None) -> int:
     ws.add_argument("--date", type=_date, default=None, help="publication date, YYYY-MM-DD")
     ws.add_argument("--article-id", default=None)
     ws.add_argument("--author", default="", help="who adds them (kept with the articles)")
-    export = sub.add_parser("export", help="write a workspace's events as GeoJSON, GeoPackage, ACLED CSV, KML or "
-                                           "a self-contained HTML map")
+    export = sub.add_parser("export", help="write a workspace's events as GeoJSON, GeoPackage, ACLED CSV, KML, "
+                                           "a self-contained HTML map or story, or pictures (PNG, GIF)")
     export.add_argument("workspace")
-    export.add_argument("--format", choices=["geojson", "gpkg", "csv", "kml", "html", "story"], required=True,
+    export.add_argument("--format", choices=["geojson", "gpkg", "csv", "kml", "html", "story", "png", "gif"],
+                        required=True,
                         help="html: the offline map with a time control; story: the offline map stepping through "
-                             "the events one by one (Next/Previous, arrow keys), for a class")
+                             "the events one by one (Next/Previous, arrow keys), for a class; png: a picture of the "
+                             "map; gif: the playback, one frame per day with events")
     export.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")

@@ -91,7 +91,14 @@ def geojson_bytes(frame: pd.DataFrame) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-EXPORT_FORMATS = ("geojson", "gpkg", "csv", "kml", "html")
+EXPORT_FORMATS = ("geojson", "gpkg", "csv", "kml", "html", "story", "png", "gif")
+
+
+def _span(events: pd.DataFrame) -> str:
+    days = pd.to_datetime(events["date_start"]).dropna() if len(events) else pd.Series([], dtype="datetime64[ns]")
+    if days.empty:
+        return f"{len(events)} events"
+    return f"{len(events)} events · {days.min():%d %b %Y} – {days.max():%d %b %Y}"
 
 
 def export_workspace(store: Any, fmt: str, gazetteer: Any = None, settings: Any = None) -> bytes:
@@ -121,6 +128,13 @@ def export_workspace(store: Any, fmt: str, gazetteer: Any = None, settings: Any 
         make = story_map if fmt == "story" else standalone_map
         m = make(store.places(), events, gazetteer, settings, title=store.name)
         return m.get_root().render().encode("utf-8")
+    if fmt in ("png", "gif"):  # pictures for slides (statements left out, as on the map)
+        from geo.picture import map_png, playback_gif
+
+        if fmt == "png":
+            return map_png(store.places(), events, gazetteer, settings, title=store.name,
+                           subtitle=_span(events))
+        return playback_gif(store.places(), events, gazetteer, settings, title=store.name)
     raise SituationMapError(f"Unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
 
 

@@ -153,6 +153,8 @@ def main() -> None:
         ("kml", "Events (KML)", "application/vnd.google-earth.kml+xml"),
         ("html", "Map (HTML, offline)", "text/html"),
         ("story", "Story (HTML, offline)", "text/html"),
+        ("png", "Picture of the map (PNG)", "image/png"),
+        ("gif", "Playback (animated GIF)", "image/gif"),
     ]):
         cols[n % 3].download_button(label, lambda fmt=fmt: export_workspace(store, fmt, pipeline.gazetteer, pipeline.settings),
                             f"{view.slug}{'-story' if fmt == 'story' else ''}.{'html' if fmt == 'story' else fmt}", mime, key=f"sm_export_{fmt}", width="stretch")

@@ -234,6 +234,7 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
         if point and can_edit and author() and not st.session_state.get("sm_selected"):
             with st.expander(f"Add a place at the point you clicked ({point[0]:.4f}, {point[1]:.4f})"):
                 add_place_form(store, point, "map")
+        pictures(workspace, shown, chosen, color_by, lo, hi, with_statements)
         timeline_chart(chosen, lo, hi)
         event_table(shown)
 
@@ -272,6 +273,29 @@ def filters(workspace: WorkspaceView) -> tuple[pd.DataFrame, str]:
                            articles=st.session_state.get("sm_f_articles") or (),
                            states=st.session_state.get("sm_f_states") or ())
     return chosen, st.session_state.sm_color_by
+
+
+def pictures(workspace: WorkspaceView, shown: pd.DataFrame, chosen: pd.DataFrame, color_by: str, lo: dt.date,
+             hi: dt.date, with_statements: bool) -> None:
+    """Pictures for slides, made offline when asked for: this view as a PNG, the playback as an animated GIF."""
+    from geo.picture import map_png, playback_gif
+
+    pipeline = get_pipeline()
+    subtitle = f"{len(shown)} events · {lo:%d %b %Y} – {hi:%d %b %Y}"
+    with st.expander("Pictures for slides (PNG, animated GIF)"):
+        st.caption("Made offline from what the map shows now (time range, filters, colours); the GIF plays the "
+                   "filtered events day by day, skipping empty days.")
+        cols = st.columns(2)
+        cols[0].download_button(
+            "This view (PNG)", lambda: map_png(workspace.places, shown, pipeline.gazetteer, pipeline.settings,
+                                               title=workspace.name, subtitle=subtitle, color_by=color_by,
+                                               with_statements=with_statements),
+            f"{workspace.slug}-{lo}-{hi}.png", "image/png", key="sm_png", width="stretch")
+        cols[1].download_button(
+            "The playback (GIF)", lambda: playback_gif(workspace.places, chosen, pipeline.gazetteer,
+                                                       pipeline.settings, title=workspace.name, color_by=color_by,
+                                                       with_statements=with_statements),
+            f"{workspace.slug}-playback.gif", "image/gif", key="sm_gif", width="stretch")
 
 
 def event_days(events: pd.DataFrame) -> list[dt.date]:

@@ -184,7 +184,7 @@ def test_workspace_add_list_remove_and_every_export_opens_again(tmp_path):
     assert "2 article(s)" in listed.stdout and "lyon" not in listed.stdout.lower().split("\t")[0]
     lyon_id = next(line.split("\t")[0].strip() for line in listed.stdout.splitlines() if "Lyon" in line)
     n_events = len(gpd.read_file(ws, layer="events"))
-    for fmt in ("geojson", "gpkg", "kml", "html", "csv"):
+    for fmt in ("geojson", "gpkg", "kml", "html", "csv", "png", "gif"):
         out = tmp_path / f"out.{fmt}"
         result = _run("export", str(ws), "--format", fmt, "--out", str(out))
         assert result.returncode == 0, result.stderr
@@ -194,6 +194,15 @@ def test_workspace_add_list_remove_and_every_export_opens_again(tmp_path):
             assert len(frame) <= n_events
         elif fmt == "html":
             assert "leaflet" in out.read_text().lower()
+        elif fmt in ("png", "gif"):  # pictures for slides; the GIF has a frame per day with events (two stories)
+            from PIL import Image
+
+            events = gpd.read_file(ws, layer="events")
+            happened = events[events["event_type"] != "Statement"]
+            days = pd.to_datetime(happened["date_start"]).dt.date.nunique()
+            with Image.open(out) as picture:
+                assert picture.format == fmt.upper() and picture.size[0] >= 900
+                assert getattr(picture, "n_frames", 1) == (days if fmt == "gif" else 1)
         else:
             frame = gpd.read_file(out, layer="events" if fmt == "gpkg" else None)
             assert len(frame) == n_events and frame.crs.to_epsg() == 4326

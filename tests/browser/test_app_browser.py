@@ -345,3 +345,22 @@ def test_filters_and_colours_change_the_map_and_the_link(page, app_url, sample):
     other.goto(page.url)
     _wait_for(other, lambda: _count_markers(other) == battles, 60, "the same filtered map from the link")
     other.close()
+
+
+def test_pictures_for_slides_are_downloaded_with_a_click(page, app_url, sample):
+    from PIL import Image
+
+    _load(page, app_url)
+    _wait_for(page, lambda: "z=" in page.url, 20, "the map settled")
+    _settled(page)
+    page.get_by_text("Pictures for slides (PNG, animated GIF)").click()
+    for label, fmt in (("This view (PNG)", "PNG"), ("The playback (GIF)", "GIF")):
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name=label).click()
+        path = download.value.path()
+        with Image.open(path) as picture:
+            assert picture.format == fmt and picture.size[0] >= 900
+            if fmt == "GIF":  # one frame per day with events that happened
+                days = {e.date_start.date() for e in sample.events if e.event_type.value != "Statement"
+                        and e.date_start}
+                assert picture.n_frames == len(days), (picture.n_frames, days)
