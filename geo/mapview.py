@@ -29,6 +29,7 @@ from geo.errors import DataNotBuiltError
 from geo.gazetteer import OfflineGazetteer
 from geo.settings import Settings
 from geo.sides import UNKNOWN, Side, load_sides, side_of
+from geo.workspace import say_state
 
 EVENT_COLORS: dict[str, str] = {
     "Battles": "#d62728",
@@ -353,12 +354,7 @@ def popup_fields(row: pd.Series) -> list[str]:
 
 def review_text(row: pd.Series) -> str:
     """Who stands behind the event (a workspace's events carry a state; an article's own are the machine's)."""
-    state = row.get("state") or "machine"
-    if state == "verified":
-        return f"verified by {safe_html(row.get('verified_by'))} (checked by {safe_html(row.get('edited_by'))})"
-    if state == "edited":
-        return f"checked or corrected by {safe_html(row.get('edited_by'))}"
-    return "as the machine read it (nobody has checked it)"
+    return say_state(row, escape=safe_html)
 
 
 def _extent(row: pd.Series) -> str:

@@ -57,6 +57,22 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = "1"
 STATES = ("machine", "edited", "verified")
+#: How each state is said, short (a popup, an export) and on the event's panel; names filled in.
+STATE_WORDS = {
+    "machine": ("as the machine read it (nobody has checked it)", "Machine-made: nobody has checked it yet"),
+    "edited": ("checked or corrected by {edited_by}",
+               "✔ Edited or accepted by {edited_by} — needs a second person to verify"),
+    "verified": ("verified by {verified_by} (checked by {edited_by})",
+                 "✔✔ Verified by {verified_by} (checked by {edited_by})"),
+}
+
+
+def say_state(row: Any, long: bool = False, escape: Callable[[object], str] = str) -> str:
+    """Who stands behind an event (a row with ``state``, ``edited_by``, ``verified_by``), in words; ``escape``
+    is applied to the names (``safe_html`` for HTML)."""
+    state = row.get("state") or "machine"
+    words = STATE_WORDS.get(state, STATE_WORDS["machine"])[1 if long else 0]
+    return words.format(edited_by=escape(row.get("edited_by") or ""), verified_by=escape(row.get("verified_by") or ""))
 SUFFIX = ".gpkg"
 
 #: The events layer: the event schema plus who stands behind each row.

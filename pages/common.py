@@ -134,10 +134,15 @@ def current_store() -> tuple[str, WorkspaceStore] | None:
         return None
 
 
+def can_edit(store: WorkspaceStore) -> bool:
+    """Whether this session may change ``store`` (links with a token; see ``WorkspaceStore.access``)."""
+    return store.access(st.session_state.get("sm_token")) == "edit"
+
+
 def access() -> str:
-    """``edit`` or ``view`` for this session on the current workspace (links with a token; see WorkspaceStore)."""
+    """``edit`` or ``view`` for this session on the current workspace."""
     found = current_store()
-    return found[1].access(st.session_state.get("sm_token")) if found else "view"
+    return "edit" if found and can_edit(found[1]) else "view"
 
 
 def current_view() -> tuple[WorkspaceStore, WorkspaceView, bool] | None:
@@ -146,7 +151,7 @@ def current_view() -> tuple[WorkspaceStore, WorkspaceView, bool] | None:
     if found is None:
         return None
     slug, store = found
-    return store, workspace_view(slug, store), store.access(st.session_state.get("sm_token")) == "edit"
+    return store, workspace_view(slug, store), can_edit(store)
 
 
 def author() -> str:

@@ -12,7 +12,7 @@ import streamlit as st
 
 from geo.events import ACLED_SUB_EVENT_TYPES
 from geo.model import Place
-from geo.workspace import USER_PLACE_KINDS, EditConflict, WorkspaceError, WorkspaceStore
+from geo.workspace import USER_PLACE_KINDS, EditConflict, WorkspaceError, WorkspaceStore, say_state
 from pages.common import author, get_pipeline
 
 PRECISIONS = ["day", "week", "month", "year", "hour"]
@@ -24,12 +24,7 @@ def _type_label(choice: tuple[str, str]) -> str:
 
 
 def state_line(row: pd.Series) -> str:
-    state = row.get("state") or "machine"
-    if state == "verified":
-        return f"✔✔ Verified by {row['verified_by']} (checked by {row['edited_by']})"
-    if state == "edited":
-        return f"✔ Edited or accepted by {row['edited_by']} — needs a second person to verify"
-    return "Machine-made: nobody has checked it yet"
+    return say_state(row, long=True)
 
 
 def _date(value: Any) -> dt.date | None:

@@ -23,6 +23,7 @@ from pages.common import (
     analyze,
     author,
     back,
+    can_edit,
     current_store,
     get_folder,
     get_pipeline,
@@ -170,7 +171,7 @@ def copy_button(label: str, token: str | None = None) -> None:
       </script>""", height=80)
 
 
-def _workspace_section(slug: str, store: WorkspaceStore, can_edit: bool) -> None:
+def _workspace_section(slug: str, store: WorkspaceStore, editable: bool) -> None:
     folder = get_folder()
     listed = folder.list()
     slugs = [s for s, _ in listed]
@@ -186,18 +187,18 @@ def _workspace_section(slug: str, store: WorkspaceStore, can_edit: bool) -> None
     articles = store.articles()
     events = int(articles["n_events"].sum()) if len(articles) else 0
     st.caption(f"{len(articles)} article{'s' if len(articles) != 1 else ''} · {events} events found · saved in "
-               f"`{store.path.name}`" + ("" if can_edit else " · **view only**"))
+               f"`{store.path.name}`" + ("" if editable else " · **view only**"))
     with st.expander(f"Articles ({len(articles)})"):
         for row in articles.itertuples():
             cols = st.columns([5, 2])
             cols[0].markdown(f"**{html.escape(str(row.title or row.filename))[:80]}**  \n"
                              f"{row.published or 'undated'} · {row.n_events} events")
-            if cols[1].button("Remove", key=f"sm_rm_{row.article_id}", disabled=not can_edit or len(articles) < 2,
+            if cols[1].button("Remove", key=f"sm_rm_{row.article_id}", disabled=not editable or len(articles) < 2,
                               help="Remove this article and its events from the workspace"):
                 store.remove_article(str(row.article_id))
                 reset_view()
                 st.rerun()
-        if st.button("Analyse all again with the current pipeline", disabled=not can_edit, width="stretch",
+        if st.button("Analyse all again with the current pipeline", disabled=not editable, width="stretch",
                      help="Your edits are kept: they win over the machine."):
             _reanalyse(store)
             st.rerun()
@@ -212,14 +213,14 @@ def _workspace_section(slug: str, store: WorkspaceStore, can_edit: bool) -> None
                 st.session_state.sm_notice = f"Workspace “{new_name.strip()}” created."
             st.rerun()
         renamed = st.text_input("Rename this workspace", value=store.name, key=f"sm_rename_{slug}",
-                                disabled=not can_edit)
-        if renamed.strip() and renamed.strip() != store.name and can_edit:
+                                disabled=not editable)
+        if renamed.strip() and renamed.strip() != store.name and editable:
             store.rename(renamed)
             st.rerun()
         st.download_button("Download (GeoPackage, opens in QGIS)", store.to_bytes, f"{slug}.gpkg",
                            "application/geopackage+sqlite3", width="stretch", key="sm_download_ws")
-        sure = st.checkbox("I want to delete this workspace", key=f"sm_sure_{slug}", disabled=not can_edit)
-        if st.button("Delete this workspace", disabled=not (sure and can_edit), width="stretch"):
+        sure = st.checkbox("I want to delete this workspace", key=f"sm_sure_{slug}", disabled=not editable)
+        if st.button("Delete this workspace", disabled=not (sure and editable), width="stretch"):
             name = store.name
             kept = folder.delete(slug)
             st.session_state.sm_notice = f"“{name}” was deleted (a copy is kept in {kept.parent.name}/ on the server)."
@@ -239,13 +240,13 @@ def _reanalyse(store: WorkspaceStore) -> None:
         status.update(label="Analysed again; your edits are kept", state="complete")
 
 
-def _share_section(store: WorkspaceStore, can_edit: bool) -> None:
+def _share_section(store: WorkspaceStore, editable: bool) -> None:
     with st.expander("Share"):
         # The link to this view gives view access at most: editing rights go only by the editing link.
         protected = store.access(None) == "view"
         copy_button("Copy link to this view", store.token("view") if protected else "")
         st.caption("The link opens this workspace, article, time range, selected event and map position.")
-        if can_edit:
+        if editable:
             if st.button("Make a view-only link and an editing link", width="stretch",
                          help="Once a workspace has links, opening it without the editing link is view-only."):
                 view, edit = store.token("view", author()), store.token("edit", author())
@@ -259,11 +260,11 @@ def _share_section(store: WorkspaceStore, can_edit: bool) -> None:
                 copy_button("Copy editing link", links[1])
 
 
-def _edits_section(store: WorkspaceStore, can_edit: bool) -> None:
+def _edits_section(store: WorkspaceStore, editable: bool) -> None:
     st.text_input("Your name (saved with your edits)", key="sm_author", max_chars=60,
-                  placeholder="e.g. Ann", disabled=not can_edit)
+                  placeholder="e.g. Ann", disabled=not editable)
     me = author()
-    if not can_edit:
+    if not editable:
         return
     cols = st.columns(2)
     undo = cols[0].button("↶ Undo", disabled=not (me and store.can_undo(me)), width="stretch",
@@ -292,11 +293,11 @@ def sidebar(page: str) -> None:
             st.warning(st.session_state.pop("sm_link_error"))
         if st.session_state.get("sm_notice"):  # a toast: seen wherever the person is on the page, on a phone too
             st.toast(st.session_state.pop("sm_notice"), icon="✅")
-        can_edit = False
+        editable = False
         if found:
             slug, store = found
-            can_edit = store.access(st.session_state.get("sm_token")) == "edit"
-            _workspace_section(slug, store, can_edit)
+            editable = can_edit(store)
+            _workspace_section(slug, store, editable)
         st.header("Add an article")
         source = st.radio("Source", ["Sample article", "Paste text", "Upload a file", "From a link"],
                           key="sm_source", horizontal=True)
@@ -315,7 +316,7 @@ def sidebar(page: str) -> None:
             published = st.date_input("Publication date", value=dt.date.today(), key="sm_date",
                                       min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
             keep = st.checkbox("Add to this workspace (keep its articles on the map)", key="sm_keep",
-                               disabled=not can_edit,
+                               disabled=not editable,
                                help="Map several articles together: an event told in two of them becomes one "
                                     "event with two sources. Unticked, the article starts a new workspace.")
             submitted = st.form_submit_button("Map this article", type="primary", width="stretch")
@@ -339,8 +340,8 @@ def sidebar(page: str) -> None:
                 st.rerun()
         if found:
             st.divider()
-            _edits_section(found[1], can_edit)
-            _share_section(found[1], can_edit)
+            _edits_section(found[1], editable)
+            _share_section(found[1], editable)
         st.caption("Offline: places come from GeoNames and Natural Earth on this machine; nothing is sent out.")
         _remember_in_browser()
 
