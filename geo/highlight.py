@@ -81,6 +81,9 @@ def article_html(analysis: Analysis, selected_sentences: int | set[int] | None =
             classes.append("sm-selected")
         title = {SentenceKind.PROMO: ' title="set apart: promotional line, never an event"',
                  SentenceKind.CREDIT: ' title="set apart: credit line"'}.get(sentence.kind, "")
+        if sentence.index in event_sentences and not title:
+            title = ' title="Click: show its event on the map"'
+
         parts.append(f'<span class="{" ".join(classes)}" id="s{sentence.index}"{title}>')
         pos = sentence.start
         for s in kept:
@@ -105,7 +108,8 @@ def article_css() -> str:
         "@media (max-width: 700px) { .sm-article { max-height: none; overflow: visible; } }",
         ".sm-article .sm-promo { color: #8a8a8a; font: italic 12px/1.4 system-ui, sans-serif; }",
         ".sm-article .sm-promo::before { content: 'set apart (not the story): '; font-style: normal; color: #aaa; }",
-        ".sm-article .sm-has-event { border-bottom: 2px dotted #bbb; }",
+        ".sm-article .sm-has-event { border-bottom: 2px dotted #bbb; cursor: pointer; }",
+        ".sm-article .sm-has-event:hover { background: #fff6d5; }",
         ".sm-article .sm-selected { background: #fff3a8; outline: 2px solid #f0c800; border-radius: 3px; }",
         ".sm-key mark { border-radius: 3px; padding: 0 4px; margin-right: 6px; font-size: 12px; }",
     ]

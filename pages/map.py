@@ -126,8 +126,52 @@ def article_panel(view: WorkspaceView, store: WorkspaceStore, analysis: Analysis
     told_here = {t["sentence_index"] for s in view.events_gdf["sources"] for t in json.loads(s or "[]")
                  if t["article_id"] == here} if len(view.events_gdf) else set()
     st.html(article_html(analysis, sentences, told_here))
+    picked = SENTENCE_PICKER(key="sm_sentence_pick", on_pick_change=lambda: None)
+    if picked is not None and picked.pick is not None:
+        select_by_sentence(view, here, int(picked.pick))
     if sentences:
         scroll_to_selected(f"{here}:{sorted(sentences)}")
+
+
+#: A click on a sentence that tells an event selects that event (text -> map; a marker's click does map -> text).
+#: A components-v2 element has no frame: its script listens on the page, where the article's sentences are.
+SENTENCE_PICKER = st.components.v2.component(
+    "sm_sentence_picker",
+    html="<span hidden></span>",
+    js="""
+    export default function (component) {
+      const { setTriggerValue } = component;
+      if (window.smSentenceClick) { document.removeEventListener("click", window.smSentenceClick); }
+      window.smSentenceClick = (ev) => {
+        const el = ev.target instanceof Element ? ev.target.closest(".sm-article .sm-has-event") : null;
+        if (el && !ev.target.closest("a")) { setTriggerValue("pick", el.id.slice(1)); }
+      };
+      document.addEventListener("click", window.smSentenceClick);
+    }
+    """,
+)
+
+
+def select_by_sentence(view: WorkspaceView, article_id: str, sentence: int) -> None:
+    """Select the event told in that sentence of the article (the next one, if it tells several) and centre the
+    map on it."""
+    events = view.events_gdf
+    told = [r for _, r in events.iterrows() if any(t["article_id"] == article_id and t["sentence_index"] == sentence
+                                                     for t in _tellings(r))]
+    if not told:
+        return
+    if not st.session_state.get("sm_statements"):  # what the map shows first: what happened
+        told = [r for r in told if r["event_type"] != "Statement"] or told
+    ids = [str(r["event_id"]) for r in told]
+    current = st.session_state.get("sm_selected")
+    row = told[(ids.index(current) + 1) % len(ids)] if current in ids else told[0]
+    st.session_state.sm_selected = str(row["event_id"])
+    if row["event_type"] == "Statement":
+        st.session_state.sm_statements = True  # (a sentence with only a statement: show statements)
+    if row.geometry is not None and not row.geometry.is_empty:
+        zoom = 11 if row["place_kind"] in {"city", "facility", "landmark"} else 6
+        st.session_state.sm_view = ((row.geometry.y, row.geometry.x), zoom)
+    st.rerun()
 
 
 def scroll_to_selected(key: str) -> None:

@@ -364,3 +364,21 @@ def test_pictures_for_slides_are_downloaded_with_a_click(page, app_url, sample):
                 days = {e.date_start.date() for e in sample.events if e.event_type.value != "Statement"
                         and e.date_start}
                 assert picture.n_frames == len(days), (picture.n_frames, days)
+
+
+def test_a_click_on_a_sentence_selects_its_event_on_the_map(page, app_url, sample):
+    _load(page, app_url)
+    _wait_for(page, lambda: "z=" in page.url, 20, "the map settled")
+    _settled(page)
+    told = page.locator(".sm-article .sm-has-event")
+    assert told.count() >= 3
+    sentence = told.nth(1)
+    index = int(sentence.get_attribute("id")[1:])
+    sentence.click()  # a real click on the text
+    _wait_for(page, lambda: "ev=" in page.url, 15, "an event selected")
+    event = parse_qs(urlparse(page.url).query)["ev"][0]
+    assert any(t.sentence_index == index for e in sample.events if e.event_id == event for t in e.tellings), event
+    _wait_for(page, lambda: page.locator(f".sm-article #s{index}.sm-selected").count() == 1, 15,
+              "the sentence highlighted")
+    _wait_for(page, lambda: _map_frame(page) is not None and
+              _map_frame(page).locator(".leaflet-popup-content").count() >= 1, 15, "the event's popup open on the map")
