@@ -3,6 +3,7 @@
     python -m geo.bench [--geo-corpus ../shared/eval/geo/geowebnews.jsonl] [--no-browser] [--no-setup]
     python -m geo.bench setup      # only the fresh-clone set-up timings (geo/bench_hosting.py)
     python -m geo.bench workspace  # only the workspace timings: add, edit, reopen 50 articles (geo/bench_workspace.py)
+    python -m geo.bench ui         # only the interaction timings in the browser: brush, presentation step
 """
 
 from __future__ import annotations
@@ -213,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--geo-corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--no-setup", action="store_true", help="skip the fresh-clone set-up timings (minutes)")
-    parser.add_argument("part", nargs="?", choices=["all", "setup", "workspace"], default="all")
+    parser.add_argument("part", nargs="?", choices=["all", "setup", "workspace", "ui"], default="all")
     args = parser.parse_args(argv)
     from geo import bench_hosting as hosting
     from geo.pipeline import Pipeline
@@ -221,6 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.part == "setup":
         results_setup = {"cold": hosting.setup_time(cold=True), "warm": hosting.setup_time(cold=False)}
         _print(results_setup, "setup.")
+        return 0
+
+    if args.part == "ui":
+        from geo.bench_ui import ui_timings
+
+        _print({"ui": ui_timings()})
         return 0
 
     if args.part == "workspace":
@@ -252,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     results["workspace"] = workspace_timings(pipeline)
     if not args.no_browser and Path(CHROMIUM).exists():
         results["browser"] = browser_first_map()
+        from geo.bench_ui import ui_timings
+
+        results["ui"] = ui_timings()
         results["server"] = hosting.server_memory_and_first_visit()
     if not args.no_setup:
         results["setup"] = {"cold": hosting.setup_time(cold=True), "warm": hosting.setup_time(cold=False)}

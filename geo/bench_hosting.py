@@ -67,7 +67,7 @@ def _first_markers(page, url: str, timeout: float = 120.0) -> float:  # type: ig
     page.goto(url)
     while time.perf_counter() - started < timeout:
         frames = [f for f in page.frames if "streamlit_folium" in f.url]
-        if frames and frames[0].locator("path.sm-event").count() > 0:
+        if frames and frames[0].locator(".sm-event, .sm-cluster").count() > 0:
             return time.perf_counter() - started
         page.wait_for_timeout(20)
     raise RuntimeError("no markers drawn")
