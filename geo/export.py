@@ -125,8 +125,12 @@ def export_workspace(store: Any, fmt: str, gazetteer: Any = None, settings: Any 
     if fmt in ("html", "story"):
         from geo.mapview import standalone_map, story_map
 
-        make = story_map if fmt == "story" else standalone_map
-        m = make(store.places(), events, gazetteer, settings, title=store.name)
+        if fmt == "story":
+            articles = store.articles()
+            titles = dict(zip(articles["article_id"], articles["title"].fillna(""), strict=True))
+            m = story_map(store.places(), events, gazetteer, settings, title=store.name, titles=titles)
+        else:
+            m = standalone_map(store.places(), events, gazetteer, settings, title=store.name)
         return m.get_root().render().encode("utf-8")
     if fmt in ("png", "gif"):  # pictures for slides (statements left out, as on the map)
         from geo.picture import map_png, playback_gif

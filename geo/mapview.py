@@ -895,9 +895,9 @@ def standalone_map(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer
     return m
 
 
-def story_steps(events: gpd.GeoDataFrame) -> list[dict[str, object]]:
+def story_steps(events: gpd.GeoDataFrame, titles: dict[str, str] | None = None) -> list[dict[str, object]]:
     """The events that happened, in time order (undated last), each a step of a story: where to fly, how close,
-    and its caption (escaped)."""
+    and its caption (escaped), with the article it is told in (``titles``: article id -> title)."""
     shown = events[events["event_type"] != "Statement"] if len(events) else events
     if not len(shown):
         return []
@@ -907,7 +907,8 @@ def story_steps(events: gpd.GeoDataFrame) -> list[dict[str, object]]:
     return [{"id": str(row["event_id"]), "lat": round(row.geometry.y, 5), "lon": round(row.geometry.x, 5),
              "zoom": step_zoom(row["place_kind"]), "when": _fmt_interval(row),
              "what": safe_html(row["sub_event_type"]), "type": safe_html(row["event_type"]),
-             "where": safe_html(row["place_name"] or "an unknown place"), "sentence": safe_html(row["sentence"])}
+             "where": safe_html(row["place_name"] or "an unknown place"), "sentence": safe_html(row["sentence"]),
+             "source": safe_html((titles or {}).get(row["article_id"]) or row["article_id"] or "")}
             for _, row in order.iterrows() if row.geometry is not None]
 
 
@@ -919,7 +920,12 @@ def step_zoom(place_kind: object) -> int:
 
 class StoryControl(MacroElement):
     """Steps through the events one by one (Next/Previous, the arrow keys): the map flies to each, its popup
-    opens, and a caption gives the date, what, where and the sentence; "3 / 9" says how far the story is."""
+    opens, the events so far are on the map, and a caption gives the date, what, where and the sentence with how
+    far the story is ("3 / 9" and a bar). Stepping happens in the browser, without a round trip to a server.
+
+    ``start``: the step shown first (0-based). ``in_app``: the map is a frame of the app's Present page — the keys
+    work wherever the page has the focus, and the step and its event are written into the page's address (a
+    reload or a shared link comes back to it)."""
 
     _template = Template("""
     {% macro html(this, kwargs) %}
@@ -929,8 +935,9 @@ class StoryControl(MacroElement):
         <span class="sm-step"></span>
         <button type="button" class="sm-next" title="Next event (→)">Next ▶</button>
       </div>
+      <div class="sm-story-progress"><div></div></div>
       <div class="sm-story-when"></div><div class="sm-story-what"></div>
-      <div class="sm-story-sentence"></div>
+      <div class="sm-story-sentence"></div><div class="sm-story-source"></div>
     </div>
     <style>
       .sm-story { position: absolute; z-index: 1000; left: 12px; right: 12px; bottom: 14px; max-width: 900px;
@@ -938,60 +945,120 @@ class StoryControl(MacroElement):
         box-shadow: 0 2px 8px #0005; font: 20px/1.35 system-ui, sans-serif; }
       .sm-story-bar { display: flex; align-items: center; gap: 12px; }
       .sm-story-bar button { font: inherit; font-size: 18px; padding: 4px 14px; border-radius: 6px;
-        border: 1px solid #999; background: #fff; cursor: pointer; }
+        border: 1px solid #999; background: #fff; cursor: pointer; min-height: 40px; }
+      .sm-story-bar button:disabled { opacity: .4; cursor: default; }
       .sm-step { flex: 1; text-align: center; font-weight: 600; }
+      .sm-story-progress { height: 4px; background: #e5e5e5; border-radius: 2px; margin-top: 6px; }
+      .sm-story-progress div { height: 4px; background: #c62828; border-radius: 2px; width: 0; }
       .sm-story-when { color: #555; font-size: 17px; margin-top: 6px; }
       .sm-story-what { font-weight: 600; }
-      .sm-story-sentence { font: italic 19px/1.4 Georgia, serif; margin-top: 4px; }
+      .sm-story-sentence { font: italic 19px/1.4 Georgia, serif; margin-top: 4px; max-height: 5.6em;
+        overflow-y: auto; }
+      .sm-story-source { color: #666; font-size: 14px; margin-top: 2px; }
       .sm-time { display: none; }
       .sm-legend { bottom: auto; top: 64px; }
+      @media (max-width: 640px) {
+        .sm-story { left: 6px; right: 6px; bottom: 6px; padding: 6px 10px; font-size: 16px; }
+        .sm-story-bar button { font-size: 15px; padding: 4px 8px; }
+        .sm-story-when { font-size: 14px; } .sm-story-sentence { font-size: 15px; max-height: 4.2em; }
+      }
     </style>
     {% endmacro %}
     {% macro script(this, kwargs) %}
     (function () {
       var map = {{ this._parent.get_name() }};
       var steps = {{ this.steps_json }};
+      var inApp = {{ this.in_app_json }};
       var box = document.getElementById("{{ this.get_name() }}");
       L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
       var at = -1;
       function marker(id) { return window.smLayer ? window.smLayer.markers[id] : null; }
+      function soFar(i) {  // the events up to this step on the map; the others (and statements) not yet
+        if (!window.smLayer) { return; }
+        var shown = steps.slice(0, i + 1).map(function (s) { return marker(s.id); }).filter(Boolean);
+        window.smLayer.cluster.clearLayers();
+        window.smLayer.cluster.addLayers(shown);
+      }
+      function remember(s) {  // the step in the page's address: a reload or a link comes back to it
+        if (!inApp) { return; }
+        try {
+          var u = new URL(window.parent.location.href);
+          u.searchParams.set("step", String(at + 1));
+          u.searchParams.set("ev", s.id);
+          window.parent.history.replaceState(window.parent.history.state, "", u.href);
+        } catch (err) { /* not the app's own page */ }
+      }
       function show(i) {
         if (!steps.length) { box.querySelector(".sm-step").textContent = "No events"; return; }
         at = Math.max(0, Math.min(steps.length - 1, i));
         var s = steps[at];
         box.querySelector(".sm-step").textContent = (at + 1) + " / " + steps.length;
+        box.querySelector(".sm-story-progress div").style.width = (100 * (at + 1) / steps.length) + "%";
         box.querySelector(".sm-story-when").innerHTML = s.when;
         box.querySelector(".sm-story-what").innerHTML = s.what + " — " + s.where;
         box.querySelector(".sm-story-sentence").innerHTML = "“" + s.sentence + "”";
+        box.querySelector(".sm-story-source").innerHTML = s.source ? "From: " + s.source : "";
         box.querySelector(".sm-prev").disabled = at === 0;
         box.querySelector(".sm-next").disabled = at === steps.length - 1;
         map.closePopup();
-        map.flyTo([s.lat, s.lon], s.zoom, {duration: 0.8});
-        map.once("moveend", function () {  // its popup opens; a group it is in fans out first
-          var m = marker(s.id);
-          if (m) { window.smLayer.cluster.zoomToShowLayer(m, function () { m.openPopup(); }); }
+        Object.keys(window.smLayer ? window.smLayer.markers : {}).forEach(function (id) {
+          window.smLayer.markers[id].closeTooltip();
         });
+        soFar(at);
+        remember(s);
+        map.once("moveend", function () {  // its marker shows (a group it is in fans out) with a short label;
+          var m = marker(s.id);            // the caption says the rest, a click on the marker its details
+          if (m) { window.smLayer.cluster.zoomToShowLayer(m, function () { m.openTooltip(); }); }
+        });
+        map.flyTo([s.lat, s.lon], s.zoom, {duration: 0.25});
       }
       box.querySelector(".sm-prev").addEventListener("click", function () { show(at - 1); });
       box.querySelector(".sm-next").addEventListener("click", function () { show(at + 1); });
-      document.addEventListener("keydown", function (e) {
+      function onKey(e) {
+        var t = e.target && e.target.tagName;
+        if (t === "INPUT" || t === "TEXTAREA") { return; }
         if (e.key === "ArrowRight" || e.key === "PageDown" || e.key === " ") { show(at + 1); e.preventDefault(); }
         if (e.key === "ArrowLeft" || e.key === "PageUp") { show(at - 1); e.preventDefault(); }
-      });
-      show(0);
+      }
+      document.addEventListener("keydown", onKey);
+      if (inApp) {  // the keys work wherever the presenter's page has the focus (one listener, this map's)
+        try {
+          var host = window.parent;
+          if (host.smStoryKeys) { host.document.removeEventListener("keydown", host.smStoryKeys); }
+          host.smStoryKeys = onKey;
+          host.document.addEventListener("keydown", onKey);
+        } catch (err) { /* not the app's own page */ }
+      }
+      show({{ this.start }});
     })();
     {% endmacro %}
     """)
 
-    def __init__(self, steps: list[dict[str, object]]) -> None:
+    def __init__(self, steps: list[dict[str, object]], start: int = 0, in_app: bool = False) -> None:
         super().__init__()
         self._name = "StoryControl"
         self.steps_json = _json_for_script(steps)
+        self.start = max(0, min(int(start), len(steps) - 1)) if steps else 0
+        self.in_app_json = _json_for_script(bool(in_app))
+
+
+def present_map(layers: BaseLayers, events: gpd.GeoDataFrame, settings: Settings, start: int = 0,
+                color_by: str = "side", events_url: str | None = None,
+                titles: dict[str, str] | None = None) -> folium.Map:
+    """The Present page's map: the story of ``events`` (statements left out), stepped in the browser."""
+    m = build_base_map(layers, settings, compact=True, events_url=events_url, layer_control=False)
+    events_layer(events[events["event_type"] != "Statement"] if len(events) else events,
+                 color_by=color_by).add_to(m)
+    StoryControl(story_steps(events, titles), start=start, in_app=True).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)  # (after the layers it lists)
+    return m
 
 
 def story_map(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer: OfflineGazetteer,
-              settings: Settings, title: str = "") -> folium.Map:
-    """The story as one offline HTML file: the standalone map with every event, stepped through one by one."""
+              settings: Settings, title: str = "", titles: dict[str, str] | None = None) -> folium.Map:
+    """The story as one offline HTML file: the standalone map with every event, stepped through one by one
+    (``titles``: article id -> title, named under each step's sentence)."""
     m = standalone_map(places, events, gazetteer, settings, title)
-    StoryControl(story_steps(events)).add_to(m)
+    StoryControl(story_steps(events, titles)).add_to(m)
     return m

@@ -3,28 +3,46 @@ clicks) at the three window sizes, nothing of it cut off; and the same story as 
 
 from __future__ import annotations
 
-import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from geo.mapview import story_map, story_steps
-from tests.browser.conftest import record_timing
-from tests.browser.test_app_browser import MAP_TIMEOUT_S, _count_markers, _wait_for
+from tests.browser.test_app_browser import COUNT_JS, MAP_TIMEOUT_S, _wait_for
 
 pytestmark = pytest.mark.browser
 
 SIZES = [(1400, 950), (1024, 768), (390, 844)]
 
 
+def _story(page):
+    """The Present page's map: its frame holds the story's caption."""
+    from playwright.sync_api import Error
+
+    for frame in page.frames:
+        try:
+            if frame is not page.main_frame and frame.locator(".sm-story").count():
+                return frame
+        except Error:  # a frame going away
+            continue
+    return None
+
+
 def _step(page) -> str:
-    return page.locator(".sm-present-step").inner_text().strip()
+    frame = _story(page)
+    return frame.locator(".sm-step").inner_text().strip() if frame else ""
+
+
+def _shown(page) -> int:
+    frame = _story(page)
+    return frame.evaluate(COUNT_JS) if frame else -1
 
 
 def _inside(page, locator) -> None:
-    box = locator.bounding_box()
-    width = page.viewport_size["width"]
+    box = locator.bounding_box()  # (a frame's element: the box is in the page's coordinates)
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (box, width)
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1, (box, height)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
@@ -34,27 +52,30 @@ def test_present_steps_with_keys_and_buttons(browser, app_url, sample, size):
     page = context.new_page()
     try:
         page.goto(f"{app_url}/present")
-        _wait_for(page, lambda: _count_markers(page) == 1, MAP_TIMEOUT_S, "the first event alone on the map")
+        _wait_for(page, lambda: _story(page) is not None and _shown(page) == 1, MAP_TIMEOUT_S,
+                  "the first event alone on the map")
         assert _step(page) == f"1 / {total}"
-        for part in (page.locator(".sm-present-what"), page.locator(".sm-present-sentence"),
-                     page.get_by_role("button", name="▶"), page.get_by_role("button", name="◀")):
+        story = _story(page)
+        for part in (story.locator(".sm-story-what"), story.locator(".sm-story-sentence"),
+                     story.get_by_role("button", name="Next ▶"), story.get_by_role("button", name="◀ Previous")):
             _inside(page, part)  # nothing cut off at this size
-        page.locator(".sm-present-what").click()  # focus the page (not the map), as a presenter would
-        started = time.perf_counter()
+        page.locator(".sm-present-title").click()  # the presenter's page has the focus (not the map)
         page.keyboard.press("ArrowRight")
-        _wait_for(page, lambda: _step(page) == f"2 / {total}", 15, "step 2 by the arrow key")
-        _wait_for(page, lambda: _count_markers(page) == 2, 15, "two events so far")
-        record_timing(f"present_step_to_markers_{size[0]}_s", time.perf_counter() - started)
+        _wait_for(page, lambda: _step(page) == f"2 / {total}", 5, "step 2 by the arrow key")
+        _wait_for(page, lambda: _shown(page) == 2, 5, "two events so far")
+        _wait_for(page, lambda: story.locator(".leaflet-tooltip").count() == 1, 5, "step 2's marker labelled")
+        assert story.locator(".sm-story-source").inner_text().startswith("From: ")
         page.keyboard.press("ArrowRight")
-        _wait_for(page, lambda: _step(page) == f"3 / {total}", 15, "step 3")
+        _wait_for(page, lambda: _step(page) == f"3 / {total}", 5, "step 3")
         page.keyboard.press("ArrowLeft")
-        _wait_for(page, lambda: _step(page) == f"2 / {total}", 15, "back to step 2")
-        page.get_by_role("button", name="▶").click()
-        _wait_for(page, lambda: _step(page) == f"3 / {total}", 15, "step 3 by the button")
-        _wait_for(page, lambda: parse_qs(urlparse(page.url).query).get("step") == ["3"], 10, "the step in the URL")
+        _wait_for(page, lambda: _step(page) == f"2 / {total}", 5, "back to step 2")
+        story.get_by_role("button", name="Next ▶").click()
+        _wait_for(page, lambda: _step(page) == f"3 / {total}", 5, "step 3 by the button")
+        _wait_for(page, lambda: parse_qs(urlparse(page.url).query).get("step") == ["3"], 5, "the step in the URL")
         assert parse_qs(urlparse(page.url).query)["ev"]
         page.reload()  # the step is in the URL
-        _wait_for(page, lambda: _count_markers(page) == 3, MAP_TIMEOUT_S, "step 3 again after a reload")
+        _wait_for(page, lambda: _story(page) is not None and _shown(page) == 3, MAP_TIMEOUT_S,
+                  "step 3 again after a reload")
         assert _step(page) == f"3 / {total}"
     finally:
         context.close()
@@ -78,7 +99,7 @@ def test_the_story_as_one_offline_file(browser, pipeline, sample, tmp_path):
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
         _wait_for(page, lambda: step.inner_text() == f"3 / {len(steps)}", 10, "step 3 by the keys")
-        _wait_for(page, lambda: page.locator(".leaflet-popup").count() == 1, 10, "the step's popup")
+        _wait_for(page, lambda: page.locator(".leaflet-tooltip").count() == 1, 10, "the step's marker labelled")
         assert steps[2]["where"] in page.locator(".sm-story-what").inner_text()
         page.get_by_role("button", name="◀ Previous").click()
         _wait_for(page, lambda: step.inner_text() == f"2 / {len(steps)}", 10, "back by the button")
