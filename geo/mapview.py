@@ -314,13 +314,15 @@ def add_base_layers(m: folium.Map, layers: BaseLayers, world_url: str | None = N
     if layers.admin_lines["features"]:
         folium.GeoJson(layers.admin_lines, style_function=lambda _: {"color": "#c9c2b1", "weight": 0.7, "dashArray": "3 3"},
                        pane="basemap", interactive=False, control=False).add_to(m)
+    # Town names under the event markers (a group's count must never be covered by a name).
+    folium.map.CustomPane("labels", z_index=450, pointer_events=False).add_to(m)
     labels = folium.FeatureGroup(name="Town names")
     for name, lat, lon, strong in layers.labels:
         css = "sm-label sm-strong" if strong else "sm-label"
         folium.Marker([lat, lon], icon=folium.DivIcon(html=f'<div class="{css}">{safe_html(name)}</div>',
                                                       icon_size=(120, 14), icon_anchor=(-4, 7),
                                                       class_name="sm-label-icon"),
-                      interactive=False).add_to(labels)
+                      interactive=False, pane="labels").add_to(labels)
     labels.add_to(m)
     groups = {
         "regions": folium.FeatureGroup(name="Named regions", show=True),
@@ -733,21 +735,28 @@ def shape_svg(shape: str, fill: str, size: int = 13) -> str:
             f'<path d="{SHAPE_PATHS[shape]}" fill="{fill}" stroke="#555" stroke-width="1.2"/></svg>')
 
 
+#: The shapes as characters, for keys written in text (the app's line under the map).
+SHAPE_SYMBOLS = {"circle": "●", "ring": "○", "square": "■", "diamond": "◆", "triangle": "▼", "hexagon": "⬢",
+                 "star": "★"}
+
+
 def event_key_html(event_types: Sequence[str], sides: Sequence[tuple[str, str]] = (), color_by: str = "side") -> str:
-    """The key to the markers, in a line or two beside the map in the app: colours (sides, or types) and shapes."""
-    item = '<span style="margin-right:12px;white-space:nowrap">{}{}</span>'
+    """The key to the markers, in a few wrapped lines beside the map in the app: colours (sides, or types) and
+    shapes."""
+    item = '<span style="white-space:nowrap">{}</span> '  # (a space between items: the line may wrap there)
+    symbol = '<span style="color:{};font-size:15px">{}</span>&nbsp;'
     types = [t for t in EVENT_COLORS if t in event_types]
     if color_by == "type":
-        parts = [item.format(shape_svg(EVENT_SHAPES.get(t, "circle"), EVENT_COLORS[t]) + " ", html.escape(t))
-                 for t in types]
+        parts = ["<b>Colour and shape</b> = type: ",
+                 *(item.format(symbol.format(EVENT_COLORS[t], SHAPE_SYMBOLS[EVENT_SHAPES.get(t, "circle")])
+                               + html.escape(t)) for t in types)]
     else:
-        dot = ('<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{};'
-               'margin-right:4px"></span>')
-        parts = ["<b>Colour</b> = side: ", *(item.format(dot.format(c), html.escape(n)) for n, c in sides),
+        parts = ["<b>Colour</b> = side: ", *(item.format(symbol.format(c, "●") + html.escape(n)) for n, c in sides),
                  "<br><b>Shape</b> = type: ",
-                 *(item.format(shape_svg(EVENT_SHAPES.get(t, "circle"), "#9a9a9a") + " ", html.escape(t))
+                 *(item.format(symbol.format("#777", SHAPE_SYMBOLS[EVENT_SHAPES.get(t, "circle")]) + html.escape(t))
                    for t in types)]
-    return (f'<div class="sm-key" style="font:12px/1.7 system-ui,sans-serif;color:#444">{"".join(parts)}<br>'
+    return (f'<div class="sm-key" style="font:13px/1.7 system-ui,sans-serif;color:#444;overflow-wrap:anywhere">'
+            f'{"".join(parts)}<br>'
             "<span>a number = events at one place (click it: they fan out) · paler = less certain · dashed ring = "
             "a town's extent · shaded = a named area · grey outline = checked · green outline = verified</span>"
             "</div>")
@@ -1002,14 +1011,15 @@ class StoryControl(MacroElement):
         box.querySelector(".sm-prev").disabled = at === 0;
         box.querySelector(".sm-next").disabled = at === steps.length - 1;
         map.closePopup();
-        Object.keys(window.smLayer ? window.smLayer.markers : {}).forEach(function (id) {
-          window.smLayer.markers[id].closeTooltip();
-        });
+        map.eachLayer(function (l) { if (l instanceof L.Tooltip) { map.removeLayer(l); } });
         soFar(at);
         remember(s);
         map.once("moveend", function () {  // its marker shows (a group it is in fans out) with a short label;
           var m = marker(s.id);            // the caption says the rest, a click on the marker its details
-          if (m) { window.smLayer.cluster.zoomToShowLayer(m, function () { m.openTooltip(); }); }
+          if (!m || steps[at].id !== s.id) { return; }  // (stepped on meanwhile)
+          window.smLayer.cluster.zoomToShowLayer(m, function () {
+            if (steps[at].id === s.id) { m.openTooltip(); }
+          });
         });
         map.flyTo([s.lat, s.lon], s.zoom, {duration: 0.25});
       }

@@ -45,9 +45,11 @@ def _xy(lon: float, lat: float) -> tuple[float, float]:
     return _TO_METRES.transform(lon, max(-85.0, min(85.0, lat)))
 
 
-def _frame(layers: BaseLayers, aspect: float) -> tuple[float, float, float, float]:
-    """(x0, y0, x1, y1) in metres around the layers' bounds, widened to the picture's aspect ratio."""
-    south, west, north, east = layers.bounds
+def _frame(layers: BaseLayers, aspect: float, bounds: tuple[float, float, float, float] | None = None
+           ) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) in metres around ``bounds`` (south, west, north, east; default: the layers' own),
+    widened to the picture's aspect ratio."""
+    south, west, north, east = bounds or layers.bounds
     x0, y0 = _xy(west, south)
     x1, y1 = _xy(east, north)
     w, h = x1 - x0, y1 - y0
@@ -122,11 +124,13 @@ def _colour(record: dict, color_by: str) -> str:
 
 
 def draw(layers: BaseLayers, events: pd.DataFrame, title: str = "", subtitle: str = "", color_by: str = "side",
-         size: tuple[int, int] = (1280, 800), dpi: int = 100) -> plt.Figure:
-    """The figure of ``events`` (a subset of those the layers were prepared from) over the base layers."""
+         size: tuple[int, int] = (1280, 800), dpi: int = 100,
+         bounds: tuple[float, float, float, float] | None = None) -> plt.Figure:
+    """The figure of ``events`` (a subset of those the layers were prepared from) over the base layers, framed on
+    ``bounds`` (south, west, north, east: what a screen showed) or on the events."""
     fig = plt.figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, facecolor=SEA)  # (the axes' own is hidden)
     ax = fig.add_axes((0, 0, 1, 1))
-    box = _frame(layers, size[0] / size[1])
+    box = _frame(layers, size[0] / size[1], bounds)
     _draw_base(ax, layers)
     _draw_labels(ax, layers, box)
     records = {r["id"]: r for r in layers.events}
@@ -182,11 +186,12 @@ def _png(fig: plt.Figure) -> bytes:
 
 def map_png(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer: OfflineGazetteer, settings: Settings,
             title: str = "", subtitle: str = "", color_by: str = "side", with_statements: bool = False,
-            size: tuple[int, int] = (1280, 800)) -> bytes:
-    """The events as a PNG (statements left out unless asked for, as on the map)."""
+            size: tuple[int, int] = (1280, 800), bounds: tuple[float, float, float, float] | None = None) -> bytes:
+    """The events as a PNG (statements left out unless asked for, as on the map), framed on ``bounds`` (south,
+    west, north, east: the area a screen shows) or on the events."""
     shown = events if with_statements else happenings(events)
     layers = prepare_base_layers(places, shown, gazetteer, settings)
-    return _png(draw(layers, shown, title, subtitle, color_by, size))
+    return _png(draw(layers, shown, title, subtitle, color_by, size, bounds=bounds))
 
 
 def playback_gif(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer: OfflineGazetteer,

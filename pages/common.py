@@ -237,12 +237,12 @@ URL_FILTERS = {"sm_f_types": "ft", "sm_f_sides": "fs", "sm_f_articles": "fa", "s
 
 def restore_widget_values(page: str) -> None:
     """Called as ``page`` starts, before it draws a widget. Within one page a widget's value is the person's latest
-    input; when the page changed, it is the value they left on the last page."""
-    if st.session_state.get("sm_page") == page:
-        return
+    input; when the page changed, it is the value they left on the last page; a value Streamlit dropped because
+    this page does not draw its widget (the colour choice on the Present page) comes back too."""
+    switched = st.session_state.get("sm_page") != page
     st.session_state.sm_page = page
     for key in KEPT_WIDGETS:
-        if f"sm_kept_{key}" in st.session_state:
+        if f"sm_kept_{key}" in st.session_state and (switched or key not in st.session_state):
             st.session_state[key] = st.session_state[f"sm_kept_{key}"]
 
 

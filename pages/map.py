@@ -266,7 +266,7 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
                            zoom=view[1] if view else None, key="sm_map", height=560,
                            use_container_width=True,
                            returned_objects=["last_object_clicked_tooltip", "last_object_clicked", "center", "zoom",
-                                             "last_clicked"])
+                                             "last_clicked", "bounds"])
         st.html(event_key_html(layers.event_types, layers.sides, color_by))
         remember_view(result or {})
         clicked = clicked_event(result or {}, layers)
@@ -326,14 +326,16 @@ def pictures(workspace: WorkspaceView, shown: pd.DataFrame, chosen: pd.DataFrame
 
     pipeline = get_pipeline()
     subtitle = f"{len(shown)} events · {lo:%d %b %Y} – {hi:%d %b %Y}"
+    on_screen = st.session_state.get("sm_live_bounds")  # (south, west, north, east) of the map as it is now
     with st.expander("Pictures for slides (PNG, animated GIF)"):
-        st.caption("Made offline from what the map shows now (time range, filters, colours); the GIF plays the "
-                   "filtered events day by day, skipping empty days.")
+        st.caption("Made offline from what the map shows now (its area, time range, filters, colours); the GIF "
+                   "plays the filtered events day by day, skipping empty days, framed on them.")
         cols = st.columns(2)
         cols[0].download_button(
             "This view (PNG)", lambda: map_png(workspace.places, shown, pipeline.gazetteer, pipeline.settings,
                                                title=workspace.name, subtitle=subtitle, color_by=color_by,
-                                               with_statements=with_statements),
+                                               with_statements=with_statements,
+                                               bounds=on_screen),
             f"{workspace.slug}-{lo}-{hi}.png", "image/png", key="sm_png", width="stretch")
         cols[1].download_button(
             "The playback (GIF)", lambda: playback_gif(workspace.places, chosen, pipeline.gazetteer,
@@ -415,6 +417,10 @@ def brushed_range(result: object) -> tuple[dt.date, dt.date] | None:
 def remember_view(result: dict) -> None:
     """Keep the map's centre and zoom (for the URL), and a click on the map itself (to move an event there)."""
     center, zoom = result.get("center"), result.get("zoom")
+    bounds = result.get("bounds") or {}
+    if bounds.get("_southWest") and bounds.get("_northEast"):  # the area on screen (for "This view (PNG)")
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        st.session_state.sm_live_bounds = (float(sw["lat"]), float(sw["lng"]), float(ne["lat"]), float(ne["lng"]))
     if center and zoom is not None:
         st.session_state.sm_live_view = ((float(center["lat"]), float(center["lng"])), int(zoom))
         write_url()

@@ -9,8 +9,10 @@ import html
 
 import streamlit as st
 
+from geo.frames import filter_events
 from geo.mapview import present_map, story_steps
-from pages.common import base_layers, current_view, get_pipeline, sync_from_url, write_url
+from geo.sides import load_sides
+from pages.common import URL_FILTERS, base_layers, current_view, get_pipeline, sync_from_url, write_url
 
 CSS = """<style>
   section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"]
@@ -19,7 +21,7 @@ CSS = """<style>
   header[data-testid="stHeader"] { display: none; }
   .st-key-sm_present_map iframe { height: calc(100vh - 70px) !important; min-height: 420px; }
   .sm-present-title { font: 600 20px/1.3 system-ui, sans-serif; }
-  .sm-present-hint { font-weight: 400; color: #666; font-size: 15px; }
+  .sm-present-hint, .sm-present-filter { font-weight: 400; color: #666; font-size: 15px; }
   @media (max-width: 640px) {  /* a phone: the title and the way out take two lines; no hint about keys */
     .sm-present-hint { display: none; }
     .sm-present-title { font-size: 17px; }
@@ -35,19 +37,28 @@ def main() -> None:
     if found is None:
         return
     _, view, _ = found
-    steps = story_steps(view.events_gdf)
+    # The story of what the map showed: its filters (type, side, article, state) hold here too.
+    state = st.session_state
+    events = filter_events(view.events_gdf, load_sides(get_pipeline().settings.sides_path),
+                           types=state.get("sm_f_types") or (), sides_shown=state.get("sm_f_sides") or (),
+                           articles=state.get("sm_f_articles") or (), states=state.get("sm_f_states") or ())
+    steps = story_steps(events)
+    filtered = sum(bool(state.get(k)) for k in URL_FILTERS)
     top = st.columns([6, 2], vertical_alignment="center")
     top[0].html(f"<div class='sm-present-title'>{html.escape(view.name)} — presentation "
                 "<span class='sm-present-hint'>→ next · ← previous · for a room without "
-                "internet: Events & places → “Story (HTML, offline)”</span></div>")
+                "internet: Events & places → “Story (HTML, offline)”</span>"
+                + (f"<div class='sm-present-filter'>Filtered as on the map: {len(events)} of {len(view.events_gdf)} "
+                   "events.</div>" if filtered else "") + "</div>")
     top[1].page_link("pages/map.py", label="✕ Leave the presentation")
     if not steps:
-        st.info("This workspace has no events that happened (statements are not stepped through).")
+        st.info("No events that happened to step through" + (" with the map's filters" if filtered else "") +
+                " (statements are not stepped through).")
         return
     at = min(max(int(st.session_state.get("sm_step") or 0), 0), len(steps) - 1)
     layers, events_url = base_layers(view, view.key)
     titles = dict(zip(view.articles["article_id"], view.articles["title"].fillna(""), strict=True))
-    m = present_map(layers, view.events_gdf, get_pipeline().settings, start=at,
+    m = present_map(layers, events, get_pipeline().settings, start=at,
                     color_by=st.session_state.get("sm_color_by") or "side", events_url=events_url, titles=titles)
     with st.container(key="sm_present_map"):
         st.iframe(m.get_root().render(), height=620)

@@ -106,3 +106,16 @@ def test_the_story_as_one_offline_file(browser, pipeline, sample, tmp_path):
         assert outside == []
     finally:
         context.close()
+
+
+def test_the_presentation_keeps_the_maps_filters(browser, app_url, sample):
+    battles = sum(e.event_type.value == "Battles" for e in sample.events)
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/present?ws=sample&ft=Battles")  # as a link from the filtered map would
+        _wait_for(page, lambda: _story(page) is not None and _step(page) == f"1 / {battles}", MAP_TIMEOUT_S,
+                  "the battles only")
+        assert page.get_by_text(f"Filtered as on the map: {battles} of {len(sample.events)} events").count() == 1
+    finally:
+        context.close()
