@@ -491,9 +491,14 @@ def main() -> None:
     if not can_edit:
         st.info("**View only** — this link lets you look, play the timeline and export, not change anything. "
                 "Ask whoever shared it for the editing link to correct events.", icon="👁")
-    # On a phone the columns stack: the map comes first, the text below it.
-    st.html("<style>@media (max-width: 640px) { [data-testid='stColumn']:has(.st-key-sm_map_column) "
-            "{ order: -1; } }</style>")
+    # On a phone, and on a projector's 1024 px beside the sidebar (where the map was 313 px wide), the columns
+    # stack: the map first, full width, the text below it.
+    st.html("<style>@media (max-width: 1180px) {"
+            " [data-testid='stHorizontalBlock']:has(> [data-testid='stColumn'] .st-key-sm_map_column)"
+            " { flex-wrap: wrap; }"
+            " [data-testid='stColumn']:has(.st-key-sm_map_column) { order: -1; }"
+            " [data-testid='stColumn']:has(.st-key-sm_map_column), [data-testid='stColumn']:has(.st-key-sm_text_column)"
+            " { flex: 1 1 100% !important; width: 100% !important; min-width: 100% !important; } }</style>")
     left, right = st.columns([5, 7], gap="medium")
     with left, st.container(key="sm_text_column"):
         article_panel(view, store, analysis, can_edit)

@@ -71,6 +71,7 @@ def _click_marker(page, index: int = 0) -> str:
         if before is None:
             raise
     _wait_for(page, lambda: page.get_by_text("Selected event:").count() == 1, 20, "the selected event panel")
+    _settled(page)  # the popup may pan the map, and the map's report reruns the page: let that end first
     return _params(page)["ev"]
 
 
@@ -371,13 +372,22 @@ def test_create_rename_and_delete_a_workspace(browser, own_server):
 def test_move_an_event_to_the_point_clicked_on_the_map(browser, own_server):
     server, _, folder, context, page, event = _ann_on_an_event(browser, own_server, (1400, 950))
     try:
+        _settled(page)  # the popup's pan and the reruns it causes are over
         _in_map(page, lambda frame: frame.locator(".leaflet-popup-close-button").last.click(timeout=3000)
                 if frame.locator(".leaflet-popup-close-button").count() else None)
-        box = _in_map(page, lambda frame: frame.locator("#map_div, .folium-map").first.bounding_box())
-        page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.2)  # empty map, top left
-        _expand(page, "Correct this event", "Move it to another place")
         use = page.get_by_role("button", name="Use the point I clicked on the map", exact=False)
-        use.wait_for()
+        # Known (issue 10's note): the first click on the map after closing the selected event's popup is often not
+        # taken since the popup of an event near the map's edge pans the map; a second click is. As a person would:
+        for attempt in range(3):
+            box = _in_map(page, lambda frame: frame.locator("#map_div, .folium-map").first.bounding_box())
+            page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.2)  # empty map, top left
+            _expand(page, "Correct this event", "Move it to another place")
+            try:
+                use.wait_for(timeout=10_000)
+                break
+            except Exception:  # noqa: BLE001 - not taken: again
+                if attempt == 2:
+                    raise
         name = page.get_by_label("Name of the place you clicked", exact=False)
         name.click()
         name.fill("Checkpoint 7")  # a place no gazetteer has
