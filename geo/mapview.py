@@ -243,10 +243,9 @@ class BaseLayers:
     sides: list[tuple[str, str]] = field(default_factory=list)
 
 
-def sides_present(records: list[dict[str, object]], table: tuple[Side, ...]) -> list[tuple[str, str]]:
-    """(name, colour) of the sides the events are on, in the table's order, "not stated" last."""
-    found = {html.unescape(str(r["side"])) for r in records}
-    return [(s.name, s.color) for s in (*table, UNKNOWN) if s.name in found]
+def sides_present(names: Collection[str], table: tuple[Side, ...]) -> list[tuple[str, str]]:
+    """(name, colour) of the sides named, in the table's order, "not stated" last."""
+    return [(s.name, s.color) for s in (*table, UNKNOWN) if s.name in names]
 
 
 def prepare_base_layers(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer: OfflineGazetteer,
@@ -263,7 +262,7 @@ def prepare_base_layers(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gaze
         areas=area_shapes(places, box.buffer(10)),
         event_types=sorted(set(events["event_type"])) if len(events) else [],
         events=records,
-        sides=sides_present(records, table),
+        sides=sides_present({html.unescape(str(r["side"])) for r in records}, table),
     )
 
 

@@ -535,7 +535,7 @@ class WorkspaceStore:
                       source="user")
         record = place_to_record(place)
         with self._write() as conn:
-            conn.execute("UPDATE edits SET status = 'dropped' WHERE author = ? AND status = 'undone'", (author,))
+            _end_redo_chain(conn, author)
             _insert(conn, "edits", [{"at": now_iso(), "author": author, "action": "add_place", "status": "active",
                                      "event_id": place.place_id, "fields": "place", "before": "{}",
                                      "after": json.dumps(record)}])
@@ -656,8 +656,8 @@ class WorkspaceStore:
                before: dict[str, Any], after: dict[str, Any], base_version: int | None, ref: int | None = None,
                status: str = "active") -> int:
         """Log one edit and apply it to the events layer, in the caller's transaction."""
-        if action in _REPLAYED:  # a new edit ends this person's redo chain
-            conn.execute("UPDATE edits SET status = 'dropped' WHERE author = ? AND status = 'undone'", (author,))
+        if action in _REPLAYED:
+            _end_redo_chain(conn, author)
         edit = {**_anchor(conn, row), "at": now_iso(), "author": author, "action": action, "status": status,
                 "ref": ref, "fields": ",".join(k for k in after if k not in _STATE_COLUMNS) if after else "",
                 "before": json.dumps({k: _json_value(v) for k, v in before.items()}),
@@ -969,6 +969,11 @@ def _replay(conn: sqlite3.Connection, rows: list[dict[str, Any]], hashes: dict[s
             _set_columns(target, after)
         target["version"] = edit["fid"]
     return [r for r in rows if id(r) not in deleted]
+
+
+def _end_redo_chain(conn: sqlite3.Connection, author: str) -> None:
+    """A new edit ends this person's redo chain: what they undid can no longer be redone."""
+    conn.execute("UPDATE edits SET status = 'dropped' WHERE author = ? AND status = 'undone'", (author,))
 
 
 def _user_places(conn: sqlite3.Connection) -> list[Place]:

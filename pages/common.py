@@ -18,9 +18,11 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import SituationMapError
+from geo.frames import filter_events
 from geo.mapview import BaseLayers, prepare_base_layers, write_event_store
 from geo.pipeline import Analysis, Pipeline
 from geo.settings import Settings
+from geo.sides import load_sides
 from geo.workspace import WorkspaceError, WorkspaceFolder, WorkspaceStore
 
 log = logging.getLogger(__name__)
@@ -233,6 +235,14 @@ KEPT_WIDGETS = ("sm_author", "sm_range", "sm_statements", "sm_speed", "sm_play_m
                 "sm_f_states", "sm_color_by")
 #: Filters of the map as URL parameters (lists, comma-separated).
 URL_FILTERS = {"sm_f_types": "ft", "sm_f_sides": "fs", "sm_f_articles": "fa", "sm_f_states": "fst"}
+
+
+def filtered_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The events the map's filters (type, side, article, checked state; in the session and the link) keep."""
+    state = st.session_state
+    return filter_events(events, load_sides(get_pipeline().settings.sides_path),
+                         types=state.get("sm_f_types") or (), sides_shown=state.get("sm_f_sides") or (),
+                         articles=state.get("sm_f_articles") or (), states=state.get("sm_f_states") or ())
 
 
 def restore_widget_values(page: str) -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.frames import filter_events, happenings
+from geo.frames import happenings
 from geo.highlight import article_css, article_html, legend_html
 from geo.mapview import (
     COLOR_BY,
@@ -33,6 +33,7 @@ from pages.common import (
     author,
     base_layers,
     current_view,
+    filtered_events,
     get_pipeline,
     stored_analysis,
     write_url,
@@ -291,7 +292,7 @@ def filters(workspace: WorkspaceView) -> tuple[pd.DataFrame, str]:
     events = workspace.events_gdf
     table = load_sides(get_pipeline().settings.sides_path)
     sides = event_sides(events, table)
-    side_names = [name for name, _ in sides_present([{"side": n} for n in set(sides)], table)]
+    side_names = [name for name, _ in sides_present(set(sides), table)]
     titles = {r.article_id: (r.title or r.filename or r.article_id) for r in workspace.articles.itertuples()}
     options = {"sm_f_types": [t for t in EVENT_COLORS if t in set(events["event_type"])],
                "sm_f_sides": side_names, "sm_f_articles": list(titles), "sm_f_states": list(STATES)}
@@ -312,10 +313,7 @@ def filters(workspace: WorkspaceView) -> tuple[pd.DataFrame, str]:
                                          "verified": "verified by a second"}.get)
         st.radio("Marker colour shows", COLOR_BY, key="sm_color_by", horizontal=True,
                  format_func={"side": "the side of the acting force", "type": "the type of event"}.get)
-    chosen = filter_events(events, table, types=st.session_state.get("sm_f_types") or (),
-                           sides_shown=st.session_state.get("sm_f_sides") or (),
-                           articles=st.session_state.get("sm_f_articles") or (),
-                           states=st.session_state.get("sm_f_states") or ())
+    chosen = filtered_events(events)
     return chosen, st.session_state.sm_color_by
 
 

@@ -9,10 +9,16 @@ import html
 
 import streamlit as st
 
-from geo.frames import filter_events
 from geo.mapview import present_map, story_steps
-from geo.sides import load_sides
-from pages.common import URL_FILTERS, base_layers, current_view, get_pipeline, sync_from_url, write_url
+from pages.common import (
+    URL_FILTERS,
+    base_layers,
+    current_view,
+    filtered_events,
+    get_pipeline,
+    sync_from_url,
+    write_url,
+)
 
 CSS = """<style>
   section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"]
@@ -38,12 +44,9 @@ def main() -> None:
         return
     _, view, _ = found
     # The story of what the map showed: its filters (type, side, article, state) hold here too.
-    state = st.session_state
-    events = filter_events(view.events_gdf, load_sides(get_pipeline().settings.sides_path),
-                           types=state.get("sm_f_types") or (), sides_shown=state.get("sm_f_sides") or (),
-                           articles=state.get("sm_f_articles") or (), states=state.get("sm_f_states") or ())
+    events = filtered_events(view.events_gdf)
     steps = story_steps(events)
-    filtered = sum(bool(state.get(k)) for k in URL_FILTERS)
+    filtered = sum(bool(st.session_state.get(k)) for k in URL_FILTERS)
     top = st.columns([6, 2], vertical_alignment="center")
     top[0].html(f"<div class='sm-present-title'>{html.escape(view.name)} — presentation "
                 "<span class='sm-present-hint'>→ next · ← previous · for a room without "

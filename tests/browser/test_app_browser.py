@@ -328,8 +328,16 @@ def test_filters_and_colours_change_the_map_and_the_link(page, app_url, sample):
     _settled(page)  # the reruns of the map's first report are over: a list opened now stays open
     page.get_by_text("Filters and colours").click()
     box = page.get_by_role("combobox", name="Type of event")
-    box.click()
-    page.get_by_role("option", name="Battles", exact=True).click()  # from the list the click opened
+    option = page.get_by_role("option", name="Battles", exact=True)
+    for attempt in range(3):  # a rerun redrawing the box may close the list it opened: open it again, as a person would
+        box.click()
+        try:
+            option.wait_for(timeout=3000)
+            break
+        except Exception:  # noqa: BLE001
+            if attempt == 2:
+                raise
+    option.click()  # from the list the click opened
     page.keyboard.press("Escape")
     battles = sum(e.event_type.value == "Battles" for e in sample.events)
     assert 0 < battles < happened

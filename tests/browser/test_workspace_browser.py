@@ -283,12 +283,18 @@ def test_two_people_saving_one_field_get_a_conflict_not_a_lost_edit(browser, own
         server.close()
 
 
-def _ann_on_an_event(browser, own_server, size):
-    """A server of our own, and Ann (her name set) with an event selected by a click."""
+def _ann(browser, own_server, size):
+    """A server of our own, and Ann on it (her name set)."""
     start, folder = own_server
     server, url = start()
     context, page = _open(browser, url, size)
     _set_name(page, "Ann")
+    return server, url, folder, context, page
+
+
+def _ann_on_an_event(browser, own_server, size):
+    """A server of our own, and Ann (her name set) with an event selected by a click."""
+    server, url, folder, context, page = _ann(browser, own_server, size)
     return server, url, folder, context, page, _click_marker(page)
 
 
@@ -407,11 +413,8 @@ def test_move_an_event_to_the_point_clicked_on_the_map(browser, own_server):
 
 
 def test_add_a_missing_place_where_clicked_then_find_it_and_edit_the_table(browser, own_server):
-    start, folder = own_server
-    server, url = start()
-    context, page = _open(browser, url, (1024, 768))
+    server, _, folder, context, page = _ann(browser, own_server, (1024, 768))
     try:
-        _set_name(page, "Ann")
         slug = _params(page)["ws"]
         store = WorkspaceFolder(folder).open(slug)
         box = _in_map(page, lambda frame: frame.locator("#map_div, .folium-map").first.bounding_box())
