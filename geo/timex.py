@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -667,3 +667,82 @@ class TimeTagger:
                 return f"XXXX-WXX-{[k[:3] for k in WEEKDAYS].index(what[:3]) + 1}"
             return {"day": "P1D", "week": "P1W", "month": "P1M", "year": "P1Y", "morning": "TMO", "night": "TNI"}.get(what, "P1D")
         return {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y"}.get(word, "P1D")
+
+
+_UNIT_WORDS = {"S": "second", "MIN": "minute", "H": "hour", "D": "day", "W": "week", "M": "month", "Y": "year"}
+_PARTS = {"MO": "morning", "AF": "afternoon", "EV": "evening", "NI": "night", "DT": "daytime"}
+_SEASONS = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
+_REFS = {"PRESENT_REF": "now", "PAST_REF": "some time before", "FUTURE_REF": "some time after"}
+
+
+_ORDINALS = ["first", "second", "third", "fourth"]
+#: TIMEX3 date values other than days, in words (a formatter returning None leaves the value as it is).
+_VALUE_WORDS: list[tuple[str, Callable[[re.Match[str]], str | None]]] = [
+    (r"(\d{4})-(\d{2})", lambda m: f"{dt.date(int(m[1]), int(m[2]), 1):%B %Y}" if 1 <= int(m[2]) <= 12 else None),
+    (r"(\d{4})-W(\d{2})", lambda m: f"week {int(m[2])} of {m[1]}"),
+    (r"(\d{4})-Q([1-4])", lambda m: f"{_ORDINALS[int(m[2]) - 1]} quarter of {m[1]}"),
+    (r"(\d{4})-H([12])", lambda m: f"{_ORDINALS[int(m[2]) - 1]} half of {m[1]}"),
+    (r"(\d{4})-(SP|SU|FA|WI)", lambda m: f"{_SEASONS[m[2]]} {m[1]}"),
+    (r"\d{4}", lambda m: m[0]),
+    (r"\d{3}", lambda m: f"the {m[0]}0s"),
+    (r"\d{2}", lambda m: f"the {m[0]}00s"),
+]
+
+
+def _amount(n: str, unit: str) -> str:
+    word = _UNIT_WORDS.get(unit, unit)
+    if n in {"X", ""}:
+        return f"some {word}s"
+    number = float(n)
+    shown = f"{number:g}"
+    return f"{shown} {word}" + ("" if number == 1 else "s")
+
+
+def describe_duration(value: str) -> str | None:
+    """A TIMEX3 duration in words ("P3D" -> "3 days", "PT5H" -> "5 hours", "PXW" -> "some weeks")."""
+    m = re.fullmatch(r"P(?:(?P<n>[\dX.]*)(?P<u>[YMWD]))?(?:T(?P<tn>[\dX.]*)(?P<tu>[HMS]))?", value)
+    if not m or not (m["u"] or m["tu"]):
+        return None
+    parts = []
+    if m["u"]:
+        parts.append(_amount(m["n"], m["u"]))
+    if m["tu"]:
+        parts.append(_amount(m["tn"], {"M": "MIN"}.get(m["tu"], m["tu"])))
+    return " ".join(parts)
+
+
+def describe_value(value: str | None, kind: str = "DATE") -> str:
+    """A TIMEX3 value in plain words for people reading the table ("2022-03-14" -> "14 Mar 2022", "2022-W11" ->
+    "week 11 of 2022", "P3D" -> "3 days", "XXXX-WXX-1" -> "every Monday"); a value it cannot read is returned as
+    it is."""
+    if not value:
+        return ""
+    if value in _REFS:
+        return _REFS[value]
+    if kind == "SET":
+        m = re.fullmatch(r"XXXX-WXX-([1-7])", value)
+        if m:
+            return "every " + list(WEEKDAYS)[int(m[1]) - 1].capitalize()
+        if value.startswith("T") and value[1:] in _PARTS:
+            return "every " + _PARTS[value[1:]]
+        words = describe_duration(value)
+        if words:
+            return "every " + words.removeprefix("1 ")
+        return value
+    if value.startswith("P"):
+        return describe_duration(value) or value
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})|T(MO|AF|EV|NI|DT))?", value)
+    if m:
+        try:
+            day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return value
+        said = f"{day.day} {day:%b %Y}"
+        if m[4]:
+            return f"{said}, {m[4]}:{m[5]}"
+        return f"{said}, {_PARTS[m[6]]}" if m[6] else said
+    for pattern, say in _VALUE_WORDS:
+        m = re.fullmatch(pattern, value)
+        if m and (words := say(m)):
+            return words
+    return value

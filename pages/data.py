@@ -10,6 +10,8 @@ import streamlit as st
 
 from geo.export import export_workspace
 from geo.frames import PLACES_SCHEMA
+from geo.model import TimeExpression
+from geo.timex import describe_value
 from geo.workspace import EVENT_LAYER_SCHEMA, EditConflict, WorkspaceError, WorkspaceStore
 from pages.common import author, current_view, get_pipeline, stored_analysis, write_url
 from pages.editor import (
@@ -172,10 +174,12 @@ def main() -> None:
             st.dataframe(pd.DataFrame([{"name": r.mention.text, "why": r.reason} for r in analysis.unresolved]),
                          hide_index=True)
         st.subheader("Time expressions")
-        st.dataframe(pd.DataFrame([{"text": t.text, "type": t.type, "value": t.value, "from": t.interval_start,
-                                    "to": t.interval_end, "precision": t.precision.value if t.precision else None,
-                                    "bound": t.bound, "sentence": t.sentence + 1} for t in analysis.timexes]),
-                     hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame([{"text": t.text, "means": _means(t), "type": t.type.lower(),
+                                    "sentence": t.sentence + 1, "TIMEX3 value": t.value, "from": t.interval_start,
+                                    "to": t.interval_end} for t in analysis.timexes]),
+                     hide_index=True, width="stretch",
+                     column_config={"from": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                                    "to": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
     history = store.history()
     with st.expander(f"History of edits ({len(history)})"):
         if len(history):
@@ -189,6 +193,12 @@ def main() -> None:
         st.markdown("**Places**")
         st.table(pd.DataFrame([{"column": k, "dtype": d, "meaning": m} for k, (d, m) in PLACES_SCHEMA.items()]))
     write_url()
+
+
+def _means(t: TimeExpression) -> str:
+    """What a time expression was read as, in words ("on or before 3 Mar 2022" for an open bound)."""
+    words = describe_value(t.value, t.type)
+    return {"before": f"on or before {words}", "after": f"on or after {words}"}.get(t.bound or "", words)
 
 
 sidebar("data")

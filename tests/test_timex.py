@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from geo.model import TimePrecision
-from geo.timex import TimeTagger
+from geo.timex import TimeTagger, describe_value
 
 DCT = dt.date(2022, 4, 19)  # a Tuesday
 
@@ -130,3 +130,29 @@ def test_future_weekday_on_its_own_day_is_the_publication_day():
     assert week_on.interval_start.date() == dt.date(2023, 7, 22)
     (monday,) = tag("The talks will resume Monday.", saturday)
     assert monday.interval_start.date() == dt.date(2023, 7, 17)
+
+
+@pytest.mark.parametrize(("value", "kind", "words"), [
+    ("2021-07-04", "DATE", "4 Jul 2021"),
+    ("2021-07", "DATE", "July 2021"),
+    ("2021", "DATE", "2021"),
+    ("2021-W05", "DATE", "week 5 of 2021"),
+    ("2021-Q3", "DATE", "third quarter of 2021"),
+    ("2021-SU", "DATE", "summer 2021"),
+    ("2021-07-04TEV", "DATE", "4 Jul 2021, evening"),
+    ("2021-07-04T06:45", "TIME", "4 Jul 2021, 06:45"),
+    ("199", "DATE", "the 1990s"),
+    ("PRESENT_REF", "DATE", "now"),
+    ("P3D", "DURATION", "3 days"),
+    ("P1W", "DURATION", "1 week"),
+    ("PT5H", "DURATION", "5 hours"),
+    ("PT30M", "DURATION", "30 minutes"),
+    ("PXM", "DURATION", "some months"),
+    ("P1W", "SET", "every week"),
+    ("XXXX-WXX-3", "SET", "every Wednesday"),
+    ("TNI", "SET", "every night"),
+    ("2021-13", "DATE", "2021-13"),
+    ("something else", "DATE", "something else"),
+])
+def test_describe_value_in_words(value, kind, words):
+    assert describe_value(value, kind) == words
