@@ -294,9 +294,64 @@ def _detail_style(feature: dict[str, dict[str, object]]) -> dict[str, object]:
     return {"fillColor": LAND, "fillOpacity": 1, "weight": 0}
 
 
-def add_base_layers(m: folium.Map, layers: BaseLayers, world_url: str | None = None) -> None:
+def base_payload(layers: BaseLayers) -> dict[str, object]:
+    """The base map's shapes as plain data, for the file the app serves (``write_event_store``; ``StoredBase``
+    draws them): the sea-coloured box, the detailed land, admin lines and the named areas with their tooltips."""
+    return {"box": shapely.geometry.mapping(shapely.box(*layers.detail_box)), "detail": layers.detail,
+            "admin": layers.admin_lines,
+            "areas": [{"group": _area_group(kind), "geometry": geometry, "tip": tip,
+                       "style": AREA_STYLE.get(kind, AREA_STYLE["region"])} for kind, geometry, tip in layers.areas]}
+
+
+def _area_group(kind: str) -> str:
+    return "continents" if kind == "continent" else "countries" if kind == "country" else "regions"
+
+
+ADMIN_LINE_STYLE = {"color": "#c9c2b1", "weight": 0.7, "dashArray": "3 3"}
+
+
+class StoredBase(MacroElement):
+    """Draws the base map's shapes from the file the events came in (window.smBase), so a rerun of the page does
+    not send them again (with a workspace's areas they were ~0.6 MB each time)."""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    (function (map, groups, d) {
+      if (!d) { return; }
+      L.geoJSON(d.box, {style: function () { return {{ this.sea|tojson }}; }, pane: "basemap", interactive: false})
+        .addTo(map);
+      L.geoJSON(d.detail, {pane: "basemap", interactive: false, style: function (f) {
+        return f.properties && f.properties.part === "border" ? {{ this.border|tojson }} : {{ this.fill|tojson }};
+      }}).addTo(map);
+      if (d.admin && d.admin.features.length) {
+        L.geoJSON(d.admin, {style: function () { return {{ this.admin|tojson }}; }, pane: "basemap",
+                            interactive: false}).addTo(map);
+      }
+      d.areas.forEach(function (a) {  // (tooltips were escaped in Python)
+        var s = a.style;
+        L.geoJSON(a.geometry, {style: function () {
+          return {color: s.color, weight: s.weight, fillColor: s.color, fillOpacity: s.fillOpacity,
+                  dashArray: s.dashArray};
+        }}).bindTooltip(a.tip, {sticky: true}).addTo(groups[a.group]);
+      });
+    })({{ this._parent.get_name() }}, {{ this.groups }}, window.smBase);
+    {% endmacro %}
+    """)
+
+    def __init__(self, groups: dict[str, folium.FeatureGroup]) -> None:
+        super().__init__()
+        self._name = "StoredBase"
+        self.groups = "{" + ", ".join(f'"{k}": {g.get_name()}' for k, g in groups.items()) + "}"
+        self.sea = {"fillColor": SEA, "fillOpacity": 1, "weight": 0}
+        self.border = _detail_style({"properties": {"part": "border"}})
+        self.fill = _detail_style({"properties": {}})
+        self.admin = ADMIN_LINE_STYLE
+
+
+def add_base_layers(m: folium.Map, layers: BaseLayers, world_url: str | None = None, stored: bool = False) -> None:
     """The coarse world in its own low pane (fetched or inline); over it, around the story, a sea-coloured
-    box and the detailed land, so coarse coastlines never show where the detail is drawn."""
+    box and the detailed land, so coarse coastlines never show where the detail is drawn. ``stored``: the
+    shapes come with the map's event store (``base_payload``), not inline."""
     folium.map.CustomPane("world", z_index=150, pointer_events=False).add_to(m)
     folium.map.CustomPane("basemap", z_index=200, pointer_events=False).add_to(m)
     land = LAND_STYLE
@@ -305,14 +360,15 @@ def add_base_layers(m: folium.Map, layers: BaseLayers, world_url: str | None = N
     else:
         folium.GeoJson(layers.world, style_function=lambda _: land, pane="world", interactive=False,
                        control=False).add_to(m)
-    folium.GeoJson(shapely.geometry.mapping(shapely.box(*layers.detail_box)),
-                   style_function=lambda _: {"fillColor": SEA, "fillOpacity": 1, "weight": 0},
-                   pane="basemap", interactive=False, control=False).add_to(m)
-    folium.GeoJson(layers.detail, style_function=_detail_style, pane="basemap", interactive=False,
-                   control=False).add_to(m)
-    if layers.admin_lines["features"]:
-        folium.GeoJson(layers.admin_lines, style_function=lambda _: {"color": "#c9c2b1", "weight": 0.7, "dashArray": "3 3"},
+    if not stored:
+        folium.GeoJson(shapely.geometry.mapping(shapely.box(*layers.detail_box)),
+                       style_function=lambda _: {"fillColor": SEA, "fillOpacity": 1, "weight": 0},
                        pane="basemap", interactive=False, control=False).add_to(m)
+        folium.GeoJson(layers.detail, style_function=_detail_style, pane="basemap", interactive=False,
+                       control=False).add_to(m)
+        if layers.admin_lines["features"]:
+            folium.GeoJson(layers.admin_lines, style_function=lambda _: ADMIN_LINE_STYLE,
+                           pane="basemap", interactive=False, control=False).add_to(m)
     # Town names under the event markers (a group's count must never be covered by a name).
     folium.map.CustomPane("labels", z_index=450, pointer_events=False).add_to(m)
     labels = folium.FeatureGroup(name="Town names")
@@ -328,16 +384,18 @@ def add_base_layers(m: folium.Map, layers: BaseLayers, world_url: str | None = N
         "countries": folium.FeatureGroup(name="Named countries", show=True),
         "continents": folium.FeatureGroup(name="Named continents", show=False),
     }
-    for kind, geometry, tip in layers.areas:
+    for kind, geometry, tip in [] if stored else layers.areas:
         style = AREA_STYLE.get(kind, AREA_STYLE["region"])
         folium.GeoJson(
             geometry,
             style_function=lambda _, s=style: {"color": s["color"], "weight": s["weight"], "fillColor": s["color"],
                                                "fillOpacity": s["fillOpacity"], "dashArray": s["dashArray"]},
             tooltip=folium.Tooltip(tip, sticky=True),
-        ).add_to(groups["continents" if kind == "continent" else "countries" if kind == "country" else "regions"])
+        ).add_to(groups[_area_group(kind)])
     for group in groups.values():
         group.add_to(m)
+    if stored:
+        StoredBase(groups).add_to(m)
 
 
 def popup_fields(row: pd.Series) -> list[str]:
@@ -438,7 +496,9 @@ class EventStore(MacroElement):
       var request = new XMLHttpRequest();
       request.open("GET", {{ this.url|tojson }}, false);
       request.send();
-      window.smEvents = JSON.parse(request.responseText);
+      var data = JSON.parse(request.responseText);
+      window.smEvents = data.events;
+      window.smBase = data.base;  // the base map's shapes (StoredBase draws them)
     })();
     {% else %}
     window.smEvents = {{ this.payload }};
@@ -469,8 +529,8 @@ class EventStore(MacroElement):
     };
     // Events at one place (or too close to tell apart at this zoom) are one marker with their count; a click
     // fans them out around it, at any zoom, unless they are far enough apart that zooming in parts them.
-    window.smClusterGroup = function () {
-      var cluster = L.markerClusterGroup({maxClusterRadius: 28, showCoverageOnHover: false,
+    window.smClusterGroup = function (animate) {
+      var cluster = L.markerClusterGroup({maxClusterRadius: 28, showCoverageOnHover: false, animate: animate,
         zoomToBoundsOnClick: false, spiderfyOnMaxZoom: true, spiderfyDistanceMultiplier: 1.8,
         iconCreateFunction: function (c) {
           var n = c.getChildCount();
@@ -524,12 +584,13 @@ class EventStore(MacroElement):
         self.payload = "" if url else _json_for_script({r["id"]: r for r in records})
 
 
-def write_event_store(records: list[dict[str, object]], folder: Path) -> str:
-    """Write the events as JSON named by their content (the app serves it once instead of with every
-    rerun); returns the file name."""
+def write_event_store(records: list[dict[str, object]], folder: Path, base: dict[str, object] | None = None) -> str:
+    """Write the events (and ``base``: the base map's shapes, ``base_payload``) as JSON named by their content:
+    the app serves it once instead of sending it with every rerun; returns the file name."""
     import hashlib
 
-    payload = json.dumps({r["id"]: r for r in records}, ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps({"events": {r["id"]: r for r in records}, "base": base}, ensure_ascii=False,
+                         separators=(",", ":"))
     name = f"events-{hashlib.sha1(payload.encode()).hexdigest()[:16]}.json"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
@@ -541,12 +602,13 @@ def write_event_store(records: list[dict[str, object]], folder: Path) -> str:
     return name
 
 
-def ensure_event_store(name: str, records: list[dict[str, object]], folder: Path) -> None:
+def ensure_event_store(name: str, records: list[dict[str, object]], folder: Path,
+                       base: dict[str, object] | None = None) -> None:
     """Mark an event store as in use (so pruning spares it), writing it again if it was pruned meanwhile."""
     try:
         os.utime(folder / name)
     except FileNotFoundError:
-        write_event_store(records, folder)
+        write_event_store(records, folder, base)
 
 
 def prune_event_stores(folder: Path, keep: Collection[str] = (), max_age_s: float = 6 * 3600,
@@ -585,7 +647,7 @@ class EventMarkers(MacroElement):
       var selected = {{ this.selected_json }};
       var colorBy = {{ this.color_by_json }};
       document.body.setAttribute("data-sm-color-by", colorBy);  // the legend shows what the colour says
-      var cluster = window.smClusterGroup();
+      var cluster = window.smClusterGroup({{ this.animate_json }});
       group.addLayer(cluster);
       var markers = [], byId = {};
       ids.forEach(function (id) {
@@ -612,20 +674,23 @@ class EventMarkers(MacroElement):
     {% endmacro %}
     """)
 
-    def __init__(self, ids: list[str], selected: str | None = None, color_by: str = "side") -> None:
+    def __init__(self, ids: list[str], selected: str | None = None, color_by: str = "side",
+                 animate: bool = True) -> None:
         super().__init__()
         self._name = "EventMarkers"
+        self.animate_json = _json_for_script(bool(animate))
         self.ids_json = _json_for_script(ids)
         self.selected_json = _json_for_script(selected)
         self.color_by_json = _json_for_script(color_by if color_by in COLOR_BY else "side")
 
 
 def events_layer(events: gpd.GeoDataFrame, name: str = "Events", selected: str | None = None,
-                 color_by: str = "side") -> folium.FeatureGroup:
+                 color_by: str = "side", animate: bool = True) -> folium.FeatureGroup:
     """The layer of event markers (the map must carry an ``EventStore`` with these events); ``color_by``: "side"
-    (of the acting force) or "type"."""
+    (of the acting force) or "type"; ``animate``: groups fan out and gather with an animation."""
     group = folium.FeatureGroup(name=name)
-    EventMarkers([str(i) for i in events["event_id"]] if len(events) else [], selected, color_by).add_to(group)
+    EventMarkers([str(i) for i in events["event_id"]] if len(events) else [], selected, color_by,
+                 animate).add_to(group)
     return group
 
 
@@ -872,8 +937,8 @@ def build_base_map(layers: BaseLayers, settings: Settings, mode: AssetMode = Ass
                    control_scale=True)
     apply_assets(m, settings, mode)
     world_url = "/app/static/derived/basemap-coarse.geojson" if mode is AssetMode.SERVED else None
-    add_base_layers(m, layers, world_url)
-    EventStore(layers.events, url=events_url).add_to(m)
+    EventStore(layers.events, url=events_url).add_to(m)  # (first: the base layers may be in its file)
+    add_base_layers(m, layers, world_url, stored=events_url is not None)
     FocusWithoutScroll().add_to(m)
     if online_tiles and settings.online_tiles:
         # Optional, off by default: only requested when the user ticks it in the layer control.
@@ -1016,11 +1081,16 @@ class StoryControl(MacroElement):
         map.once("moveend", function () {  // its marker shows (a group it is in fans out) with a short label;
           var m = marker(s.id);            // the caption says the rest, a click on the marker its details
           if (!m || steps[at].id !== s.id) { return; }  // (stepped on meanwhile)
-          window.smLayer.cluster.zoomToShowLayer(m, function () {
-            if (steps[at].id === s.id) { m.openTooltip(); }
-          });
+          var label = function () { if (steps[at].id === s.id) { m.openTooltip(); } };
+          var cluster = window.smLayer.cluster, group = cluster.getVisibleParent(m);
+          if (group === m) { label(); }
+          else if (group && group.spiderfy) {  // fan its group out where it is (zooming in on one point is slow)
+            cluster.once("spiderfied", label);
+            group.spiderfy();
+            setTimeout(label, 600);  // (no event when it was fanned out already, or a zoom was still running)
+          } else { cluster.zoomToShowLayer(m, label); }
         });
-        map.flyTo([s.lat, s.lon], s.zoom, {duration: 0.25});
+        map.flyTo([s.lat, s.lon], s.zoom, {duration: 0.2});
       }
       box.querySelector(".sm-prev").addEventListener("click", function () { show(at - 1); });
       box.querySelector(".sm-next").addEventListener("click", function () { show(at + 1); });
@@ -1057,8 +1127,8 @@ def present_map(layers: BaseLayers, events: gpd.GeoDataFrame, settings: Settings
                 titles: dict[str, str] | None = None) -> folium.Map:
     """The Present page's map: the story of ``events`` (statements left out), stepped in the browser."""
     m = build_base_map(layers, settings, compact=True, events_url=events_url, layer_control=False)
-    events_layer(events[events["event_type"] != "Statement"] if len(events) else events,
-                 color_by=color_by).add_to(m)
+    events_layer(events[events["event_type"] != "Statement"] if len(events) else events,  # (a step shows at once)
+                 color_by=color_by, animate=False).add_to(m)
     StoryControl(story_steps(events, titles), start=start, in_app=True).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)  # (after the layers it lists)
     return m

@@ -19,7 +19,7 @@ import streamlit as st
 
 from geo.errors import SituationMapError
 from geo.frames import filter_events
-from geo.mapview import BaseLayers, prepare_base_layers, write_event_store
+from geo.mapview import BaseLayers, base_payload, prepare_base_layers, write_event_store
 from geo.pipeline import Analysis, Pipeline
 from geo.settings import Settings
 from geo.sides import load_sides
@@ -201,10 +201,11 @@ def stored_analysis(store: WorkspaceStore, article_id: str) -> Analysis | None:
 
 @st.cache_data(max_entries=8, show_spinner="Drawing the map…")
 def base_layers(_workspace: WorkspaceView, key: str) -> tuple[BaseLayers, str]:
-    """The map's data, and the URL its events are served from (written once, not sent with every rerun)."""
+    """The map's data, and the URL its events and base shapes are served from (written once, not sent with every
+    rerun)."""
     pipeline = get_pipeline()
     layers = prepare_base_layers(_workspace.places, _workspace.events_gdf, pipeline.gazetteer, pipeline.settings)
-    name = write_event_store(layers.events, pipeline.settings.static_derived_dir)
+    name = write_event_store(layers.events, pipeline.settings.static_derived_dir, base_payload(layers))
     return layers, f"/app/static/derived/{name}"
 
 

@@ -17,6 +17,7 @@ from geo.mapview import (
     COLOR_BY,
     EVENT_COLORS,
     BaseLayers,
+    base_payload,
     build_base_map,
     ensure_event_store,
     event_key_html,
@@ -259,7 +260,8 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
         # The base map is rebuilt from cached plain data each run (st_folium mutates the folium object);
         # only the events layer changes, so the component updates it in place and keeps zoom and pan.
         layers, events_url = base_layers(workspace, workspace.key)
-        ensure_event_store(events_url.rsplit("/", 1)[-1], layers.events, get_pipeline().settings.static_derived_dir)
+        ensure_event_store(events_url.rsplit("/", 1)[-1], layers.events, get_pipeline().settings.static_derived_dir,
+                           base_payload(layers))
         m = build_base_map(layers, get_pipeline().settings, compact=True, events_url=events_url)
         layer = events_layer(shown, selected=st.session_state.get("sm_selected"), color_by=color_by)
         view = st.session_state.get("sm_view")

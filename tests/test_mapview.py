@@ -89,4 +89,4 @@ def test_event_stores_are_pruned_when_unused_and_an_active_one_is_kept_or_writte
     assert len(list(tmp_path.glob("events-*.json"))) == 64
     (tmp_path / name).unlink()  # pruned while a session still shows it: written again on its next rerun
     ensure_event_store(name, records, tmp_path)
-    assert (tmp_path / name).read_text(encoding="utf-8").startswith('{"a-e001"')
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith('{"events":{"a-e001"')

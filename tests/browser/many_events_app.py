@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from geo.bench import synthetic_events  # noqa: E402
-from geo.mapview import build_base_map, events_layer, prepare_base_layers, write_event_store  # noqa: E402
+from geo.mapview import base_payload, build_base_map, events_layer, prepare_base_layers, write_event_store  # noqa: E402
 from geo.pipeline import Pipeline  # noqa: E402
 from pages.map import brushed_range, events_in_range, timeline_spec  # noqa: E402
 
@@ -27,7 +27,8 @@ def setup(n: int):  # type: ignore[no-untyped-def]
     analysis = pipeline.analyze(pipeline.load(text, published=dt.date(2022, 4, 19)))
     events = synthetic_events(analysis.events_gdf, n)
     layers = prepare_base_layers(analysis.places, events, pipeline.gazetteer, pipeline.settings)
-    return pipeline, events, layers, write_event_store(layers.events, pipeline.settings.static_derived_dir)
+    return pipeline, events, layers, write_event_store(layers.events, pipeline.settings.static_derived_dir,
+                                                      base_payload(layers))
 
 
 pipeline, events, layers, store = setup(N)
