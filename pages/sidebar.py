@@ -279,11 +279,36 @@ def _edits_section(store: WorkspaceStore, editable: bool) -> None:
         st.rerun()
 
 
+#: On a phone the sidebar covers the page; Streamlit closes it after a choice in its own page list, not after
+#: our page links (which the automatic list is hidden for). This closes it after one of ours, when it covers the page.
+SIDEBAR_CLOSER = st.components.v2.component(
+    "sm_sidebar_closer",
+    html="<span hidden></span>",
+    js="""
+    export default function () {
+      if (window.smSidebarCloser) { document.removeEventListener("click", window.smSidebarCloser, true); }
+      window.smSidebarCloser = (ev) => {
+        const link = ev.target instanceof Element ? ev.target.closest('[data-testid="stSidebar"] a') : null;
+        const bar = document.querySelector('[data-testid="stSidebar"]');
+        if (!link || !bar || !link.closest('[data-testid="stPageLink"], [data-testid="stPageLink-NavLink"]')) { return; }
+        if (bar.getBoundingClientRect().width < window.innerWidth * 0.6) { return; }  // beside the page, not over it
+        setTimeout(() => {
+          const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+          if (close) { close.click(); }
+        }, 50);
+      };
+      document.addEventListener("click", window.smSidebarCloser, true);
+    }
+    """,
+)
+
+
 def sidebar(page: str) -> None:
     """The sidebar of every page but the presentation; ``page``: which page is running."""
     sync_from_url(page)
     found = current_store()
     with st.sidebar:
+        SIDEBAR_CLOSER(key="sm_sidebar_closer")
         st.page_link("pages/map.py", label="Map")
         st.page_link("pages/data.py", label="Events & places")
         st.page_link("pages/present.py", label="Present (step through, for a class)")

@@ -390,3 +390,58 @@ def test_a_click_on_a_sentence_selects_its_event_on_the_map(page, app_url, sampl
               "the sentence highlighted")
     _wait_for(page, lambda: _map_frame(page) is not None and
               _map_frame(page).locator(".leaflet-popup-content").count() >= 1, 15, "the event's popup open on the map")
+
+
+def _on_screen_across(box, width: int) -> bool:
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
+
+
+@pytest.mark.parametrize("size", [(1400, 950), (1024, 768), (390, 844)], ids=["laptop", "projector", "phone"])
+def test_nothing_on_the_map_page_is_cut_off_and_a_page_link_clears_the_phones_sidebar(browser, app_url, sample, size):
+    """Each part of the map page is inside the window across (scrolled to, it fits); the key under the map wraps
+    inside it line by line; on a phone the map comes before the text, and a page link closes the sidebar that
+    covers the page (a real tap), while beside a wide page the sidebar stays."""
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        _load(page, app_url)
+        _settled(page)
+        frame_el = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+        parts = {"play": page.get_by_role("button", name="▶ Play"),
+                 "slider": page.locator('[data-testid="stSlider"]').first,
+                 "map": frame_el,
+                 "key": page.locator(".sm-key").first,
+                 "timeline": page.locator('[data-testid="stVegaLiteChart"]').first,
+                 "article": page.locator(".sm-article").first}
+        for name, part in parts.items():
+            part.scroll_into_view_if_needed()
+            box = part.bounding_box()
+            assert _on_screen_across(box, width), (name, box, width)
+            if name != "article":  # (the article is as long as it is: the page scrolls, not a box inside it)
+                assert box["height"] <= height, (name, box, height)
+        for line in parts["key"].evaluate("""el => [...el.querySelectorAll('span')].map(s => {
+                                      const r = s.getBoundingClientRect(); return [r.left, r.right]; })"""):
+            assert line[0] >= 0 and line[1] <= width + 1, (line, width)  # every item of the key
+        article = parts["article"]
+        assert article.evaluate("el => el.scrollHeight <= el.clientHeight + 2") or width > 700, \
+            "a scroll box inside the phone's page"  # no nested scroll trap on a phone
+        if width < 700:  # map first, text below
+            assert frame_el.bounding_box()["y"] < article.bounding_box()["y"]
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        if sidebar.get_attribute("aria-expanded") == "false" or not sidebar.is_visible():
+            page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
+                         ).first.click()
+            page.wait_for_timeout(500)
+        link = page.get_by_role("link", name="Events & places")
+        box = link.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_url("**/data**", timeout=20000)
+        page.get_by_role("heading", name="Places").wait_for(timeout=30000)
+        page.wait_for_timeout(800)
+        bar = sidebar.bounding_box()
+        showing = bar is not None and bar["width"] > 0 and bar["x"] + bar["width"] > 0
+        covers = width < 700
+        assert showing != covers, (bar, width)  # a phone's page is uncovered; a wide page keeps its sidebar
+    finally:
+        context.close()
