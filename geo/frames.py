@@ -169,3 +169,45 @@ def filter_events(events: pd.DataFrame, sides: tuple[Side, ...], types: Collecti
     if states and "state" in events:
         keep &= events["state"].fillna("machine").isin(list(states))
     return events[keep]
+
+
+def event_spans(events: pd.DataFrame, max_rows: int = 6) -> pd.DataFrame:
+    """Events lasting more than a day, as spans from their first day to the day after their last, each given a
+    row so that spans in one row never overlap (up to ``max_rows``; later ones share the last row)."""
+    columns = ["start", "end", "last", "type", "label", "row"]
+    if not len(events):
+        return pd.DataFrame(columns=columns)
+    start = pd.to_datetime(events["date_start"])
+    end = pd.to_datetime(events["date_end"])
+    long = (end - start) > pd.Timedelta(days=1)
+    if not long.any():
+        return pd.DataFrame(columns=columns)
+    rows, ends = [], []  # greedy: each span in the first row free at its start
+    frame = pd.DataFrame({"start": start[long].dt.normalize(), "end": end[long].dt.ceil("D"),
+                          "type": events.loc[long, "event_type"].to_numpy(),
+                          "label": (events.loc[long, "sub_event_type"].astype(str) + " — "
+                                    + events.loc[long, "place_name"].astype(str)).to_numpy()}).sort_values("start")
+    for s, e in zip(frame["start"], frame["end"], strict=True):
+        row = next((k for k, last in enumerate(ends) if last <= s), None)
+        if row is None and len(ends) < max_rows:
+            row = len(ends)
+            ends.append(e)
+        row = max_rows - 1 if row is None else row
+        ends[row] = max(ends[row], e)
+        rows.append(row)
+    frame["row"] = rows
+    frame["last"] = frame["end"] - pd.Timedelta(days=1)
+    return frame[columns]
+
+
+def daily_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per (day, event type) with how many events of a day or less happened that day (longer ones are
+    spans, ``event_spans``; an undated start with a known end is the day before that end)."""
+    if not len(events):
+        return pd.DataFrame(columns=["day", "type", "events"])
+    start = pd.to_datetime(events["date_start"])
+    end = pd.to_datetime(events["date_end"])
+    day = start.fillna(end - pd.Timedelta(days=1))
+    short = ~((end - start) > pd.Timedelta(days=1))
+    frame = pd.DataFrame({"day": day[short].dt.normalize(), "type": events.loc[short, "event_type"].to_numpy()}).dropna()
+    return frame.groupby(["day", "type"]).size().reset_index(name="events")

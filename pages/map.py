@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.frames import happenings
+from geo.frames import daily_counts, event_spans, happenings
 from geo.highlight import article_css, article_html, legend_html
 from geo.mapview import (
     COLOR_BY,
@@ -358,7 +358,9 @@ def timeline_chart(events: pd.DataFrame, lo: dt.date, hi: dt.date) -> None:
     chart = timeline_spec(events)
     if chart is None:
         return
-    st.caption(f"Events per day, {lo:%d %b %Y} – {hi:%d %b %Y} shown. Drag across the bars to choose a range.")
+    st.caption(f"Events per day (bars) and events lasting longer (spans below them); {lo:%d %b %Y} – {hi:%d %b %Y} "
+               "shown. Drag across the bars to choose a range; the mouse wheel zooms the days, a double click "
+               "zooms out.")
     result = st.altair_chart(chart, on_select="rerun", key="sm_timeline", width="stretch")
     picked = brushed_range(result)
     if picked and picked != st.session_state.get("sm_last_brush"):
@@ -368,37 +370,40 @@ def timeline_chart(events: pd.DataFrame, lo: dt.date, hi: dt.date) -> None:
 
 
 def timeline_spec(events: pd.DataFrame, height: int = 110):  # type: ignore[no-untyped-def]
-    """The Altair bar chart of events per day with an x-brush named ``brush`` (None without events)."""
+    """The Altair timeline: bars of events per day (events of a day or less), over a lane of spans (events that
+    last longer, from their first to their last day); an x-brush named ``brush`` on the bars; the mouse wheel
+    zooms the days, a double click zooms back out. None without events."""
     import altair as alt
 
-
     counts = daily_counts(events)
-    if counts.empty:
+    spans = event_spans(events)
+    if counts.empty and spans.empty:
         return None
     brush = alt.selection_interval(encodings=["x"], name="brush")
-    types = sorted(counts["type"].unique())
-    return (alt.Chart(counts).mark_bar().encode(
+    zoom = alt.selection_interval(encodings=["x"], bind="scales", zoom="wheel!", translate=False, name="zoom")
+    kinds = sorted(set(counts["type"]) | set(spans["type"]))
+    color = alt.Color("type:N", scale=alt.Scale(domain=kinds, range=[EVENT_COLORS.get(t, "#333") for t in kinds]),
+                      legend=None)
+    if counts.empty:  # (a brush needs bars to drag across: an empty day row keeps the chart brushable)
+        counts = pd.DataFrame({"day": spans["start"].min(), "type": kinds[:1], "events": [0]})
+    bars = alt.Chart(counts).mark_bar().encode(
         x=alt.X("day:T", title=None, axis=alt.Axis(format="%d %b")),
         y=alt.Y("sum(events):Q", title="events", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("type:N", scale=alt.Scale(domain=types, range=[EVENT_COLORS.get(t, "#333") for t in types]),
-                        legend=None),
+        color=color,
         opacity=alt.condition(brush, alt.value(1.0), alt.value(0.35)),
-        tooltip=["day:T", "type:N", "sum(events):Q"],
-    ).add_params(brush).properties(height=height))
-
-
-def daily_counts(events: pd.DataFrame, max_days: int = 60) -> pd.DataFrame:
-    """One row per (day, event type) with how many events are going on that day."""
-    if not len(events):
-        return pd.DataFrame(columns=["day", "type", "events"])
-    start = pd.to_datetime(events["date_start"]).fillna(pd.to_datetime(events["date_end"]) - pd.Timedelta(days=1))
-    end = pd.to_datetime(events["date_end"]).fillna(start + pd.Timedelta(days=1))
-    days = ((end - start).dt.days.clip(lower=1, upper=max_days)).astype(int)
-    frame = pd.DataFrame({"start": start.dt.normalize(), "n": days, "type": events["event_type"].to_numpy()}).dropna()
-    rows = frame.loc[frame.index.repeat(frame["n"])]
-    offsets = rows.groupby(level=0).cumcount()
-    rows = rows.assign(day=rows["start"] + pd.to_timedelta(offsets, unit="D"))
-    return rows.groupby(["day", "type"]).size().reset_index(name="events")
+        tooltip=[alt.Tooltip("day:T", title="day"), alt.Tooltip("type:N"), alt.Tooltip("sum(events):Q", title="events")],
+    ).add_params(brush, zoom).properties(height=height)
+    if spans.empty:
+        return bars
+    lane = alt.Chart(spans).mark_bar(height=6, cornerRadius=2).encode(
+        x=alt.X("start:T", title=None, axis=None),
+        x2="end:T",
+        y=alt.Y("row:O", axis=None),
+        color=color,
+        tooltip=[alt.Tooltip("label:N", title="lasting"), alt.Tooltip("start:T", title="from"),
+                 alt.Tooltip("last:T", title="to")],
+    ).properties(height=9 * int(spans["row"].max() + 1))
+    return alt.vconcat(bars, lane, spacing=2).resolve_scale(x="shared")
 
 
 def brushed_range(result: object) -> tuple[dt.date, dt.date] | None:

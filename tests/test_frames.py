@@ -1,3 +1,5 @@
+import pandas as pd
+
 from geo.frames import EVENTS_SCHEMA, PLACES_SCHEMA
 
 
@@ -35,3 +37,27 @@ def test_statements_are_data_but_not_acled_events(sample):
     rows = to_acled(frame)
     assert len(rows) == len(frame) - len(statements)
     assert set(rows["event_type"]) <= ACLED_EVENT_TYPES and "Statement" not in set(rows["disorder_type"].dropna())
+
+
+def _dated(*spans):
+    return pd.DataFrame([{"date_start": pd.Timestamp(a) if a else pd.NaT, "date_end": pd.Timestamp(b),
+                          "event_type": t, "sub_event_type": "Armed clash", "place_name": "Here"}
+                         for a, b, t in spans])
+
+
+def test_timeline_counts_days_and_draws_longer_events_as_spans_in_rows_that_never_overlap():
+    from geo.frames import daily_counts, event_spans
+
+    events = _dated(("2021-05-03", "2021-05-04", "Battles"), ("2021-05-03", "2021-05-04", "Battles"),
+                    ("2021-05-03 14:00", "2021-05-03 15:00", "Riots"),  # an hour: that day
+                    (None, "2021-05-06", "Protests"),  # on or before 5 May: the day before the end
+                    ("2021-05-01", "2021-05-08", "Battles"),  # a week: a span, not a bar on each day
+                    ("2021-05-02", "2021-05-05", "Riots"),  # overlaps the week: another row
+                    ("2021-05-09", "2021-05-12", "Riots"))  # after the week ended: back in the first row
+    counts = {(str(r.day.date()), r.type): r.events for r in daily_counts(events).itertuples()}
+    assert counts == {("2021-05-03", "Battles"): 2, ("2021-05-03", "Riots"): 1, ("2021-05-05", "Protests"): 1}
+    spans = event_spans(events)
+    assert list(spans["row"]) == [0, 1, 0]
+    assert [str(d.date()) for d in spans["last"]] == ["2021-05-07", "2021-05-04", "2021-05-11"]
+    crowded = _dated(*[("2021-05-01", "2021-05-09", "Battles")] * 9)
+    assert event_spans(crowded, max_rows=6)["row"].max() == 5  # the rest share the last row

@@ -269,6 +269,31 @@ def test_brushing_the_timeline_filters_the_map(page, app_url, sample):
     _wait_for(page, lambda: 0 < _count_markers(page) < happened, 15, "fewer markers after the brush")
 
 
+def _days_on_the_axis(page) -> int:
+    """Days from the first to the last date labelled on the timeline's axis ("06 Mar" ... "17 Apr")."""
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    labels = [t.strip() for t in chart.locator("svg text").evaluate_all("els => els.map(e => e.textContent)")]
+    days = [dt.datetime.strptime(f"{t} 2022", "%d %b %Y") for t in labels if len(t.split()) == 2 and t[:2].isdigit()]
+    return (max(days) - min(days)).days if len(days) >= 2 else -1
+
+
+def test_the_timeline_zooms_with_the_wheel_and_back_with_a_double_click(page, app_url, sample):
+    _load(page, app_url)
+    _settled(page)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    whole = _days_on_the_axis(page)
+    assert whole > 20, whole  # the sample's events span seven weeks
+    box = chart.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.75, box["y"] + 30)
+    for _ in range(8):
+        page.mouse.wheel(0, -150)
+        page.wait_for_timeout(150)
+    _wait_for(page, lambda: 0 <= _days_on_the_axis(page) < whole / 2, 5, "fewer days on the axis after zooming in")
+    page.mouse.dblclick(box["x"] + box["width"] * 0.5, box["y"] + 30)
+    _wait_for(page, lambda: _days_on_the_axis(page) == whole, 5, "the whole time span again")
+
+
 def test_play_skips_empty_days(page, app_url, sample):
     _load(page, app_url)
     page.get_by_text("Play settings").click()
