@@ -505,6 +505,14 @@ class EventStore(MacroElement):
     {% endif %}
     // Without tiles the map has no deepest zoom; grouping markers needs one (street level).
     if (!isFinite({{ this._parent.get_name() }}.getMaxZoom())) { {{ this._parent.get_name() }}.setMaxZoom(18); }
+    // A closed popup fades out for 0.2 s, still catching clicks: a click on the map just after closing one
+    // landed on it and was lost. It lets them through as soon as it closes.
+    {{ this._parent.get_name() }}.on("popupclose", function (ev) {
+      if (ev.popup && ev.popup._container) { ev.popup._container.style.pointerEvents = "none"; }
+    });
+    {{ this._parent.get_name() }}.on("popupopen", function (ev) {
+      if (ev.popup && ev.popup._container) { ev.popup._container.style.pointerEvents = ""; }
+    });
     window.smShapes = {{ this.shapes_json }};
     // A marker: the type's shape, filled with the side's colour (or the type's), outlined by who stands behind it
     // (white: the machine; dark grey: checked by a person; green: verified by a second).
@@ -523,7 +531,8 @@ class EventStore(MacroElement):
         keyboard: false, riseOnHover: true, zIndexOffset: selected ? 1000 : 0,
         smId: e.id, smStart: e.start, smEnd: e.end, smSide: e.side, color: outline});
       marker.bindPopup(function () { return window.smPopup(e); },
-                       {maxWidth: Math.min(380, window.innerWidth - 70)});  // a phone's map is narrower
+                       {maxWidth: Math.min(380, window.innerWidth - 70),  // a phone's map is narrower
+                        autoPanPaddingTopLeft: [10, 80], autoPanPaddingBottomRight: [10, 12]});  // below the controls
       marker.bindTooltip(window.smTip(e), {direction: "top", offset: [0, -size / 2]});
       return marker;
     };

@@ -341,6 +341,17 @@ def test_events_at_one_place_are_one_group_that_fans_out_on_a_click(browser, app
         _wait_for(page, lambda: _map_frame(page) is not None and
                   _map_frame(page).locator(".leaflet-popup-content").count() >= 1, 15, "its popup open")
         assert "Where:" in _map_frame(page).locator(".leaflet-popup-content").last.inner_text()
+        _settled(page)  # (the popup may pan the map, which reruns the page)
+        # the popup is whole inside the map, and no control of the map covers it
+        boxes = _map_frame(page).evaluate("""() => {
+            const r = el => { const b = el.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+            return {popup: r(document.querySelector('.leaflet-popup-content-wrapper')),
+                    controls: [...document.querySelectorAll('.leaflet-control-zoom, .leaflet-control-layers')].map(r),
+                    map: [0, 0, innerWidth, innerHeight]}; }""")
+        px0, py0, px1, py1 = boxes["popup"]
+        assert px0 >= 0 and py0 >= 0 and px1 <= boxes["map"][2] + 1 and py1 <= boxes["map"][3] + 1, boxes
+        for cx0, cy0, cx1, cy1 in boxes["controls"]:
+            assert px1 <= cx0 or cx1 <= px0 or py1 <= cy0 or cy1 <= py0, boxes  # apart, not overlapping
     finally:
         context.close()
 
