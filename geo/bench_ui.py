@@ -1,5 +1,6 @@
 """Interaction timings in a real browser (``python -m geo.bench ui``; part of ``make bench``): how long the map
-takes to follow a brush on the timeline with 5,000 events, and a step of the presentation on the sample.
+takes to follow a brush on the timeline with 5,000 events (in a test app of the map's update path, and on the
+app's own map page over a workspace of 5,000 events), and a step of the presentation on the sample.
 
 Each figure is the time from the person's action (mouse released at the end of a brush; the arrow key pressed)
 to the map showing the result: for a brush, the number of markers the map holds has changed and stays so for
@@ -104,6 +105,51 @@ def brush_timings(browser, tries: int = 5) -> dict[str, float]:  # type: ignore[
             "brush_to_markers_5000_events_max_s": max(seconds)}
 
 
+def page_workspace(folder: Path, articles: int = 125) -> str:
+    """A workspace of ``articles`` reports of 40 incidents each (``geo.bench_workspace``'s own text: 5,000 events
+    for 125), built through the library in ``folder``; returns its slug."""
+    import datetime as dt
+
+    from geo.bench_workspace import article_text
+    from geo.pipeline import Pipeline
+    from geo.workspace import WorkspaceFolder
+
+    pipeline, workspaces = Pipeline(), WorkspaceFolder(folder)
+    slug, store = workspaces.create("Bench 5000")
+    for i in range(articles):
+        text = article_text(i)  # (day i from 1 March 2022: no two incidents share a town and a day)
+        analysis = pipeline.analyze(pipeline.load(text, published=dt.date(2022, 5, 1), article_id=f"r{i:03d}"))
+        store.put_analysis(analysis, text, f"r{i:03d}.txt", author="bench")
+    return slug
+
+
+def page_brush_timings(browser, tries: int = 5) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """The same brush on the app's own map page (its fragment: filters, map, key, timeline, table) over a
+    workspace of 5,000 events."""
+    with tempfile.TemporaryDirectory() as folder:
+        slug = page_workspace(Path(folder))
+        proc, url = _serve("app.py", {"SITMAP_WORKSPACES": folder})
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 950})
+            page.goto(f"{url}/?ws={slug}")
+            _until(page, lambda: _held(page) > 4000, 300)
+            held = _held(page)
+            page.wait_for_timeout(2000)
+            seconds = []
+            for n in range(tries):
+                before = _held(page)
+                _brush(page, *((0.12, 0.4) if n % 2 == 0 else (0.6, 0.9)))
+                started = time.perf_counter()
+                page.mouse.up()
+                seconds.append(_settled_change(page, before, started))
+                page.wait_for_timeout(1500)
+            page.close()
+        finally:
+            _stop(proc)
+    return {"page_events_held": held, "page_brush_to_markers_median_s": statistics.median(seconds),
+            "page_brush_to_markers_max_s": max(seconds)}
+
+
 def _story_frame(page):  # type: ignore[no-untyped-def]
     for frame in page.frames:
         try:
@@ -151,6 +197,6 @@ def ui_timings() -> dict[str, float]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            return {**present_timings(browser), **brush_timings(browser)}
+            return {**present_timings(browser), **brush_timings(browser), **page_brush_timings(browser)}
         finally:
             browser.close()

@@ -211,3 +211,14 @@ def daily_counts(events: pd.DataFrame) -> pd.DataFrame:
     short = ~((end - start) > pd.Timedelta(days=1))
     frame = pd.DataFrame({"day": day[short].dt.normalize(), "type": events.loc[short, "event_type"].to_numpy()}).dropna()
     return frame.groupby(["day", "type"]).size().reset_index(name="events")
+
+
+def date_labels(events: pd.DataFrame) -> pd.Series:
+    """Each event's dates as the table shows them: a day, a day and hour (UTC), a span for a week, month or year,
+    "≤ day" for an open bound (vectorised: the table of thousands of events is drawn at each brush)."""
+    start, end = pd.to_datetime(events["date_start"]), pd.to_datetime(events["date_end"])
+    first, last = start.dt.strftime("%Y-%m-%d"), (end - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+    precision = events["time_precision"]
+    labels = first.where(precision != "hour", start.dt.strftime("%Y-%m-%d %H:%M") + " UTC")
+    labels = labels.where(~precision.isin(["week", "month", "year"]), first + " – " + last)
+    return labels.where(start.notna(), "≤ " + last).fillna("")

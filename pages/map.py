@@ -6,12 +6,13 @@ import datetime as dt
 import html
 import json
 import re
+from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.frames import daily_counts, event_spans, happenings
+from geo.frames import daily_counts, date_labels, event_spans, happenings
 from geo.highlight import article_css, article_html, legend_html
 from geo.mapview import (
     COLOR_BY,
@@ -208,9 +209,12 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
 
     @st.fragment(run_every=speed if playing else None)
     def panel() -> None:
-        pending = st.session_state.pop("sm_range_pending", None)
-        if pending:  # a brush on the timeline chart (set before the slider is drawn)
-            st.session_state.sm_range = pending
+        picked = brushed_range(st.session_state.get("sm_timeline"))
+        if picked and picked != st.session_state.get("sm_last_brush"):
+            # a brush on the timeline chart: its selection is known before the slider is drawn, so this one run
+            # draws the map for it (read after the chart, it cost a second run)
+            st.session_state.sm_last_brush = picked
+            st.session_state.sm_range = (max(first, picked[0]), min(last, picked[1]))
             st.session_state.sm_playing = False
         if st.session_state.get("sm_playing"):
             lo, hi = st.session_state.sm_range
@@ -361,12 +365,7 @@ def timeline_chart(events: pd.DataFrame, lo: dt.date, hi: dt.date) -> None:
     st.caption(f"Events per day (bars) and events lasting longer (spans below them); {lo:%d %b %Y} – {hi:%d %b %Y} "
                "shown. Drag across the bars to choose a range; the mouse wheel zooms the days, a double click "
                "zooms out.")
-    result = st.altair_chart(chart, on_select="rerun", key="sm_timeline", width="stretch")
-    picked = brushed_range(result)
-    if picked and picked != st.session_state.get("sm_last_brush"):
-        st.session_state.sm_last_brush = picked
-        st.session_state.sm_range_pending = picked
-        st.rerun(scope="fragment")
+    st.altair_chart(chart, on_select="rerun", key="sm_timeline", width="stretch")  # (read by map_panel)
 
 
 def timeline_spec(events: pd.DataFrame, height: int = 110):  # type: ignore[no-untyped-def]
@@ -407,9 +406,11 @@ def timeline_spec(events: pd.DataFrame, height: int = 110):  # type: ignore[no-u
 
 
 def brushed_range(result: object) -> tuple[dt.date, dt.date] | None:
-    """The days a brush on the timeline covers (Vega-Lite gives epoch milliseconds or ISO text)."""
+    """The days a brush on the timeline covers (Vega-Lite gives epoch milliseconds or ISO text); ``result``: what
+    ``st.altair_chart`` returned, or its value in the session state."""
     try:
-        extent = result.selection["brush"]["day"]  # type: ignore[attr-defined]
+        selection = result["selection"] if isinstance(result, Mapping) else result.selection  # type: ignore[attr-defined]
+        extent = selection["brush"]["day"]
     except (AttributeError, KeyError, TypeError):
         return None
     if not extent or len(extent) != 2:
@@ -451,7 +452,7 @@ def clicked_event(result: dict, layers: BaseLayers) -> str | None:
 
 def event_table(shown: pd.DataFrame) -> None:
     table = pd.DataFrame({
-        "date": [_date_label(r) for _, r in shown.iterrows()],
+        "date": date_labels(shown).to_numpy(),
         "type": shown["sub_event_type"].to_numpy(),
         "place": shown["place_name"].to_numpy(),
         "what": shown["trigger"].to_numpy(),
@@ -472,17 +473,6 @@ def event_table(shown: pd.DataFrame) -> None:
             zoom = 11 if row["place_kind"] in {"city", "facility", "landmark"} else 6
             st.session_state.sm_view = ((row.geometry.y, row.geometry.x), zoom)
             st.rerun(scope="app")
-
-
-def _date_label(row: pd.Series) -> str:
-    start, end = row["date_start"], row["date_end"]
-    if pd.isna(start):
-        return f"≤ {(pd.Timestamp(end) - pd.Timedelta(days=1)):%Y-%m-%d}"
-    if row["time_precision"] == "hour":
-        return f"{pd.Timestamp(start):%Y-%m-%d %H:%M} UTC"
-    if row["time_precision"] in {"week", "month", "year"}:
-        return f"{pd.Timestamp(start):%Y-%m-%d} – {(pd.Timestamp(end) - pd.Timedelta(days=1)):%Y-%m-%d}"
-    return f"{pd.Timestamp(start):%Y-%m-%d}"
 
 
 def main() -> None:

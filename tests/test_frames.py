@@ -61,3 +61,17 @@ def test_timeline_counts_days_and_draws_longer_events_as_spans_in_rows_that_neve
     assert [str(d.date()) for d in spans["last"]] == ["2021-05-07", "2021-05-04", "2021-05-11"]
     crowded = _dated(*[("2021-05-01", "2021-05-09", "Battles")] * 9)
     assert event_spans(crowded, max_rows=6)["row"].max() == 5  # the rest share the last row
+
+
+def test_date_labels_say_a_day_an_hour_a_span_or_an_open_bound():
+    from geo.frames import date_labels
+
+    events = pd.DataFrame([
+        {"date_start": pd.Timestamp("2021-05-03"), "date_end": pd.Timestamp("2021-05-04"), "time_precision": "day"},
+        {"date_start": pd.Timestamp("2021-05-03 14:00"), "date_end": pd.Timestamp("2021-05-03 15:00"),
+         "time_precision": "hour"},
+        {"date_start": pd.Timestamp("2021-05-01"), "date_end": pd.Timestamp("2021-06-01"), "time_precision": "month"},
+        {"date_start": pd.NaT, "date_end": pd.Timestamp("2021-05-06"), "time_precision": "day"},
+    ])
+    assert list(date_labels(events)) == ["2021-05-03", "2021-05-03 14:00 UTC", "2021-05-01 – 2021-05-31",
+                                         "≤ 2021-05-05"]
