@@ -92,6 +92,12 @@ RULES: list[_Rule] = [
     _r("ago", rf"\b(?P<q>(?:more|less|fewer) than|over|nearly|almost|about|around|some|just|only)?\s?(?P<n>{_NUM})\s(?P<unit>{_UNIT})\sago\b"),
     _r("rel_unit", r"\b(?P<earlier>earlier|later)?\s?(?P<mod>last|this|next|past|previous|coming|current)\s(?P<unit>week(?:end)?|month|year|spring|summer|autumn|fall|winter)\b"),
     _r("rel_day", r"\b(?P<word>today|yesterday|tomorrow|tonight|the day before yesterday|the day after tomorrow)(?:\s(?P<part>morning|afternoon|evening|night))?\b"),
+    # Days counted from the day the story is at (the last day named before, or in, the sentence), not from the
+    # publication: "the day before", "the following morning", "two days later". "Before"/"after" followed by what
+    # they are counted from ("two days before the vote") are not these.
+    _r("rel_anchor", r"\b(?:the\s(?P<part>day|night|morning|evening)\s(?P<before>before)(?=\s*(?:[,.;:)]|$))|"
+                     r"the\s(?P<order>previous|preceding|following|next)\s(?P<part2>day|night|morning|evening)|"
+                     rf"(?P<n>{_NUM}|\d+)\s(?P<unit>days?|weeks?)\s(?P<dir>earlier|later|(?:before|after)(?=\s*(?:[,.;:)]|$))))"),
     _r("this_part", r"\b(?P<mod>this|last)\s(?P<part>morning|afternoon|evening|night)\b"),
     _r("weekday", rf"\b(?:(?P<mod>last|next|this|coming|previous)\s)?(?P<wd>{_WEEKDAY_ALT})(?![a-z])(?:\s(?P<part>morning|afternoon|evening|night|overnight))?\b"),
     _r("clock", rf"\b{_CLOCK}{_ZONE}"),
@@ -461,6 +467,17 @@ class TimeTagger:
             d = dct + dt.timedelta(days=delta)
             part = (g.get("part") or ("night" if word == "tonight" else "")).lower()
             return self._day_part(d, part)
+        if name == "rel_anchor":
+            if g.get("n"):
+                n = _num(g["n"])
+                if n is None:
+                    return None  # "several days later": no day to name
+                n *= 7 if g["unit"].lower().startswith("week") else 1
+                back = g["dir"].lower() in {"earlier", "before"}
+                return self._day_part(anchor + dt.timedelta(days=-n if back else n), "")
+            back = bool(g.get("before")) or (g.get("order") or "").lower() in {"previous", "preceding"}
+            part = (g.get("part") or g.get("part2") or "").lower()
+            return self._day_part(anchor + dt.timedelta(days=-1 if back else 1), "" if part == "day" else part)
         if name == "this_part":
             part = g["part"].lower()
             d = dct - dt.timedelta(days=1) if g["mod"].lower() == "last" and part == "night" else dct

@@ -156,3 +156,26 @@ def test_future_weekday_on_its_own_day_is_the_publication_day():
 ])
 def test_describe_value_in_words(value, kind, words):
     assert describe_value(value, kind) == words
+
+
+def test_days_counted_from_the_day_the_story_is_at_not_from_the_publication():
+    from geo.model import Article, Sentence
+
+    text = ("The ferry sank off the cape on March 3. Divers found the wreck two days later. "
+            "The captain had left port the day before. A week later, the inquiry opened. "
+            "Crews had searched the bay the previous night. Talks are set two days before the vote.")
+    sentences, at = [], 0
+    for i, part in enumerate(text.split(". ")):
+        part = part if part.endswith(".") else part + "."
+        sentences.append(Sentence(index=i, start=at, end=at + len(part), text=part, paragraph=0))
+        at += len(part) + 1
+    tagged = {t.text: t for t in TimeTagger().tag(Article(article_id="a", text=text, sentences=sentences,
+                                                          published=dt.date(2021, 3, 9)))}
+    assert tagged["two days later"].value == "2021-03-05"
+    assert tagged["the day before"].value == "2021-03-04"  # before the day the story had reached
+    assert tagged["A week later"].value == "2021-03-11"
+    assert tagged["the previous night"].value == "2021-03-10TNI"
+    assert "two days before" not in tagged  # counted from the vote, which has no date here
+    # in its own sentence, the day named there is the anchor
+    assert [t.value for t in _tag("On Friday, police said the shop had been robbed the day before.")] == \
+        ["2022-04-15", "2022-04-14"]
