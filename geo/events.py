@@ -78,31 +78,51 @@ TRIGGERS: list[Trigger] = [
     _t(r"\bsuicide (?:car |truck |vest )?(?:bomb\w*|attack\w*)", EventType.EXPLOSIONS, "Suicide bomb", 90),
     _t(r"\bchemical (?:weapon|attack)s?\b", EventType.EXPLOSIONS, "Chemical weapon", 90),
     _t(r"\b(?:air ?strikes?|air raids?|air campaign|bombard\w*|bunker-busters?|(?:dropp\w+|dropped) (?:\w+[- ])?bombs?|"
-       r"bombing\w*|bombed|(?:incendiary|cluster|barrel|napalm) bombs?|drone (?:strike|attack)s?|warplanes?|"
-       r"missile strikes?)\b", EventType.EXPLOSIONS, "Air/drone strike", 85),
+       r"bombing\w*|bombed|(?:incendiary|cluster|barrel|napalm) bombs?|drone (?:strike|attack)s?|"
+       r"warplanes? (?:struck|hit|bombed|attacked|pounded|raided)|missile strikes?)\b", EventType.EXPLOSIONS,
+       "Air/drone strike", 85),
     _t(r"\b(?:shell(?:ing|ed|s)?|artillery|rockets?|missiles?|mortars?|barrage)\b", EventType.EXPLOSIONS,
        "Shelling/artillery/missile attack", 80),
     _t(r"\b(?:explosions?|blasts?|landmines?|IEDs?|car bombs?|roadside bombs?|exploded)\b", EventType.EXPLOSIONS,
        "Remote explosive/landmine/IED", 75),
     _t(r"\b(?:massacre\w*|executed|execution|shot dead|killed (?:\w+ )?civilians|civilians (?:were )?killed)\b",
        EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack", 82),
+    # Violence on people by one side (a crime story's stabbing or shooting too); aimed at armed or security
+    # forces it is a clash (``_refine``).
+    _t(r"\b(?:stabb(?:ed|ing)|stabs?|fatally (?:shot|stabbed|wounded|injured)|shot (?:and (?:killed|wounded)|to death)|"
+       r"gunned down|opened fire|(?:was|were|been|being|got) shot|shot (?:at|him|her|them|a|an|the|his|her|two|three|"
+       r"\d+)|shootings?|beat(?:en)? (?:to death|up)|bludgeon\w*|murder(?:ed|s|ing)?|attacked|"
+       r"assault(?:ed|ing|s)?(?!\s(?:rifles?|weapons?|vehicles?|boats?|craft|teams?|troops|forces|course))|"
+       r"lynch\w*|tortur\w+|set (?:\w+ ){0,3}(?:ablaze|on fire)|rampage)\b",
+       EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack", 81),
+    _t(r"\b(?:rap(?:e|es|ed|ing)|sexual(?:ly)? (?:assault\w*|abus\w*|violence)|molest\w*)\b",
+       EventType.VIOLENCE_AGAINST_CIVILIANS, "Sexual violence", 83),
     _t(r"\b(?:abduct\w*|kidnapp?\w*|hostages?|forced disappearance)\b", EventType.VIOLENCE_AGAINST_CIVILIANS,
        "Abduction/forced disappearance", 78),
-    _t(r"\b(?:rape[sd]?|sexual violence)\b", EventType.VIOLENCE_AGAINST_CIVILIANS, "Sexual violence", 78),
     _t(r"\b(?:recaptur\w+|retook|retak\w+|regain(?:s|ed|ing)?|liberat\w+)\b", EventType.BATTLES,
        "Government regains territory", 72),
-    _t(r"\b(?:captur\w+|seiz\w+|overr[au]n|took control|take control|fell to)\b", EventType.BATTLES,
-       "Non-state actor overtakes territory", 70),
-    _t(r"\b(?:fighting|fought|clash\w*|battles?|battling|firefights?|gunfights?|combat|gunfire|ambush\w*|"
-       r"skirmish\w*|contested)\b", EventType.BATTLES, "Armed clash", 68),
+    _t(r"\b(?:captur(?:e|ed|es|ing)(?!\s+on\s+(?:video|camera|film|tape))|seiz(?:e|ed|es|ing)|overr[au]n|"
+       r"took control|take control|fell to)\b", EventType.BATTLES, "Non-state actor overtakes territory", 70),
+    _t(r"\b(?:fighting|fought|clash\w*|battles?|battling|firefights?|gunfights?|gun ?battles?|shoot-?outs?|"
+       r"exchanges? of fire|exchanged fire|combat|gunfire|ambush\w*|skirmish\w*|contested)\b", EventType.BATTLES,
+       "Armed clash", 68),
+    # An attack told as a noun ("the attack killed 20"): on civilians unless it is aimed at forces (``_refine``).
+    _t(r"\battacks?\b", EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack", 67),
     _t(r"\b(?:military|ground) operations?\b", EventType.BATTLES, "Armed clash", 67),
     # Deaths told without their means ("the offensive has killed 1,600 civilians") are fighting.
     _t(r"\b(?:(?:were|was|been|have|has|had) killed|killed (?:more than |at least |over |some |about )?\d[\d,]*|"
        r"killings?)\b", EventType.BATTLES, "Armed clash", 66),
-    _t(r"\b(?:riot\w*|mob|looting|looted|vandali\w+)\b", EventType.RIOTS, "Violent demonstration", 60),
-    _t(r"\b(?:protest\w*|demonstrat(?:ion|ors|ed|ing)s?|rall(?:y|ies|ied)|marched|sit-ins?|strikers)\b",
-       EventType.PROTESTS, "Peaceful protest", 58),
-    _t(r"\b(?:arrest\w*|detain\w*|detention)\b", EventType.STRATEGIC, "Arrests", 55, violent=False),
+    # Riot police and riot gear are no riot. Without a protest in the sentence, violence by a crowd is mob
+    # violence (``_refine``).
+    _t(r"\b(?:riot(?:s|ers?|ing|ed)?(?!\s(?:police|policem[ae]n|gear|squads?|shields?|control|officers?|act|vans?|"
+       r"units?))|mobs?|looting|looted|vandali\w+|pelt(?:ed|ing)|(?:threw|throwing|hurl(?:ed|ing)|thrown|tossed) "
+       r"(?:[\w-]+ ){0,4}?(?:stones|rocks|bottles|objects|bricks|flares|cans|projectiles|eggs|petrol bombs|"
+       r"molotov cocktails|firebombs))\b", EventType.RIOTS, "Violent demonstration", 60),
+    _t(r"\b(?:protest(?:s|ed|ing|ers?|ors?)?|demonstrat(?:ion|ors|ed|ing)s?|rall(?:y|ies|ied)|marched|marches|"
+       r"sit-ins?|strikers|went on strike|took to the streets|take to the streets|picket(?:s|ed|ing|ers)?|"
+       r"walk-?outs?)\b", EventType.PROTESTS, "Peaceful protest", 58),
+    _t(r"\b(?:arrest\w*|detain\w*|detention|taken into custody|in custody|apprehend\w*|handcuff\w*|"
+       r"raid(?:s|ed)?)\b", EventType.STRATEGIC, "Arrests", 55, violent=False),
     _t(r"\b(?:ceasefire|cease-fire|truce|peace (?:deal|agreement|talks)|agreement|signed a deal|prisoner exchange)\b",
        EventType.STRATEGIC, "Agreement", 50, violent=False),
     _t(r"\b(?:deadline|ultimatum|surrender\w*|evacuat\w+|blockade\w*|besieg\w+|siege|offensive|second phase|"
@@ -124,7 +144,11 @@ HYPOTHETICAL_AFTER = re.compile(r"(?:\s+[\w-]+){0,7}?\s+(?:would|could|will|migh
 # A trigger that names an event told elsewhere, as the cause or occasion of this one.
 REFERENCE_BEFORE = re.compile(r"\b(?:in connection with|after|following|over|in response to|in retaliation for|"
                               r"linked to|responsib\w+ for|blamed for|suspected of|charged (?:with|over))\s+"
-                              r"(?:the|a|an|this|that|these|those|last\s\w+['’]s)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+                              r"(?:the|a|an|this|that|these|those|last\s\w+['’]s)\s+(?:[\w-]+\s+){0,2}$|"
+                              # what someone is charged with or suspected of is named, not told: "arrested on
+                              # suspicion of murder", "charged with assault"
+                              r"\b(?:charged with|accused of|suspected of|convicted of|on suspicion of|guilty of|"
+                              r"counts? of|charges? of)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 FATALITIES = re.compile(
     r"(?:(?:death|deaths|killing|lives|bodies)\s(?:of\s)?(?P<q1>more than|over|at least|nearly|almost|about|some|around)?\s?"
     r"(?P<n1>\d[\d,]*)|(?P<q2>more than|over|at least|nearly|almost|about|some|around)?\s?(?P<n2>\d[\d,]*)\s(?:\w+\s){0,3}?"
@@ -169,6 +193,26 @@ def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
                 best = (trigger, match)
             break
     return best
+
+
+#: Who an attack is aimed at, when it is armed or security forces (right after the trigger, in its clause).
+_AT_FORCES = re.compile(r"^[^;.]{0,60}?\b(?:officers?|police(?:m[ae]n)?|soldiers?|troops|guards?|patrols?|"
+                        r"security forces|servicem[ae]n|militants|fighters|rebels|insurgents|positions|checkpoints?|"
+                        r"(?:army|military|police) (?:posts?|bases?|stations?|convoys?))\b", re.IGNORECASE)
+_PROTEST_WORDS = re.compile(r"\b(?:protest(?:s|ed|ing|ers?|ors?)?|demonstrat\w+|rall(?:y|ies|ied)|march\w*)\b",
+                            re.IGNORECASE)
+
+
+def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventType, str]:
+    """ACLED's type for the trigger in its sentence: an attack aimed at armed or security forces is a clash
+    between two armed sides (Battles), not violence against civilians; a crowd's violence without a protest is
+    mob violence, with one a violent demonstration."""
+    if trigger.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS and trigger.sub_event_type == "Attack" \
+            and _AT_FORCES.match(text[match.end():]):
+        return EventType.BATTLES, "Armed clash"
+    if trigger.event_type is EventType.RIOTS and not _PROTEST_WORDS.search(text):
+        return EventType.RIOTS, "Mob violence"
+    return trigger.event_type, trigger.sub_event_type
 
 
 def _fatalities(text: str) -> tuple[int | None, str]:
@@ -226,6 +270,7 @@ class EventExtractor:
                     previous_place = (sentence.index, *own_place)  # the story moves there
                 continue
             trigger, match = found
+            event_type, sub_event_type = _refine(trigger, match, unquoted)
             place_choice = own_place
             recent = previous_place is not None and sentence.index - previous_place[0] <= INHERIT_WITHIN
             if place_choice is None and previous_place and recent:
@@ -252,8 +297,8 @@ class EventExtractor:
             events.append(Event(
                 event_id=f"{article.article_id}-e{sentence.index:03d}",
                 article_id=article.article_id,
-                event_type=trigger.event_type,
-                sub_event_type=trigger.sub_event_type,
+                event_type=event_type,
+                sub_event_type=sub_event_type,
                 trigger=match.group(0),
                 sentence_index=sentence.index,
                 sentence=sentence.text,

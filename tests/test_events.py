@@ -1,5 +1,7 @@
 import datetime as dt
 
+import pytest
+
 from geo.model import EventType, SentenceKind
 from tests.conftest import analyze_text
 
@@ -148,3 +150,46 @@ def test_who_tells_of_an_event_is_its_source_not_its_actor(pipeline):
     # A statement's speaker is its actor: the statement is what they did.
     pledge = analyze_text(pipeline, "President Jane Roe pledged on Monday to rebuild the bridge in Odesa.").events
     assert any(e.event_type is EventType.STATEMENT and "Roe" in e.actor1 for e in pledge)
+
+
+@pytest.mark.parametrize(("sentence", "event_type", "sub_event_type"), [
+    # my own sentences, written for these rules
+    ("A shopkeeper was stabbed outside his store on Elm Street.", "Violence against civilians", "Attack"),
+    ("Two hikers were fatally shot near the trailhead.", "Violence against civilians", "Attack"),
+    ("The suspect opened fire on customers at a petrol station.", "Violence against civilians", "Attack"),
+    ("The gunman opened fire on police officers at the checkpoint.", "Battles", "Armed clash"),
+    ("A teenager was sexually assaulted in a park.", "Violence against civilians", "Sexual violence"),
+    ("The attack on the market killed twelve shoppers.", "Violence against civilians", "Attack"),
+    ("Insurgents attacked army posts overnight.", "Battles", "Armed clash"),
+    ("Police killed a suspect in a shootout at the motel.", "Battles", "Armed clash"),
+    ("Supporters pelted the visiting team's coach with bottles.", "Riots", "Mob violence"),
+    ("Protesters threw stones at the town hall during the march.", "Riots", "Violent demonstration"),
+    ("Nurses went on strike over unpaid wages.", "Protests", "Peaceful protest"),
+    ("The man was taken into custody after a short chase.", "Strategic developments", "Arrests"),
+    ("She was arrested on suspicion of murder.", "Strategic developments", "Arrests"),
+])
+def test_violence_crowds_and_arrests_get_acleds_types(sentence, event_type, sub_event_type):
+    from geo.events import _find_trigger, _refine
+
+    trigger, match = _find_trigger(sentence)
+    assert _refine(trigger, match, sentence) == (EventType(event_type), sub_event_type), match.group(0)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Riot police lined the avenue.",
+    "The Protestant congregation met in the hall.",
+    "The theft was captured on camera.",
+    "The warplanes were parked at the airfield.",
+])
+def test_words_that_look_like_events_but_are_not(sentence):
+    from geo.events import _find_trigger
+
+    found = _find_trigger(sentence)
+    assert found is None or found[0].event_type is EventType.STATEMENT, found and found[1].group(0)
+
+
+def test_an_assault_rifle_is_no_assault():
+    from geo.events import _find_trigger
+
+    found = _find_trigger("He bought an assault rifle at a gun show.")
+    assert found is None or found[0].event_type is EventType.STATEMENT
