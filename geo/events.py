@@ -227,8 +227,69 @@ def _fatalities(text: str) -> tuple[int | None, str]:
         return None, ""
 
 
+#: Prepositions that put what they govern at the scene of an event ("shelled near X", "a strike on a station in
+#: X"); not "from", "to", "by", "against" (where someone came from, went to, or who acted).
+SCENE_PREPOSITIONS = frozenset({"in", "at", "near", "on", "outside", "inside", "into", "around", "across", "along",
+                                "off", "over", "throughout", "within", "onto", "upon", "beside", "behind", "nearby"})
+#: Dependency relations a path may take from a place up to its event's trigger.
+_SCENE_LINKS = frozenset({"pobj", "prep", "dobj", "conj", "compound", "nmod", "appos", "npadvmod", "amod", "pcomp",
+                          "attr", "oprd", "dative"})
+
+
+class SceneFinder:
+    """Which places of a sentence are the scene of its event, by the sentence's syntax: a place the trigger
+    governs through a scene preposition, as its object or as a modifier of its noun ("shelled Kharkiv", "fighting
+    near A, B and C", "the Kharkiv mall attack"), not a place that acts or describes someone ("Russia declared",
+    "a North Carolina native"). Keeps no state between calls (shared by every user of a server)."""
+
+    def __init__(self, nlp: object) -> None:
+        self.nlp = nlp
+
+    def scenes(self, text: str, trigger: tuple[int, int], places: Sequence[tuple[int, int]]) -> list[int]:
+        """Indices into ``places`` (character spans within ``text``) of the scene's places, in text order."""
+        doc = self.nlp(text)  # type: ignore[operator]
+        head = next((t for t in doc if t.idx <= trigger[0] < t.idx + len(t) or trigger[0] <= t.idx < trigger[1]), None)
+        if head is None:
+            return []
+        anchors = {head.i}
+        if head.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj", "compound", "amod"} or head.pos_ in {"NOUN", "PROPN"}:
+            anchors.add(head.head.i)  # a noun trigger: its verb or noun governs the place as well
+            if head.dep_ == "pobj" and head.head.dep_ == "prep":
+                anchors.add(head.head.head.i)
+        found = []
+        for k, (start, end) in enumerate(places):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None and self._governed(span.root, anchors):
+                found.append(k)
+        return found
+
+    @staticmethod
+    def _governed(token, anchors: set[int]) -> bool:  # type: ignore[no-untyped-def]
+        """Whether the path from ``token`` up to one of ``anchors`` is a scene's: through scene prepositions,
+        objects, lists and noun modifiers, never through a subject, a possessive or someone described."""
+        steps = 0
+        while steps < 6:
+            if token.i in anchors:
+                return steps > 0
+            if token.dep_ not in _SCENE_LINKS or token.head.i == token.i:
+                return False
+            if token.dep_ == "prep" and token.lower_ not in SCENE_PREPOSITIONS:
+                return False
+            if token.dep_ == "appos" and token.head.ent_type_ == "PERSON":
+                return False
+            if token.dep_ in {"compound", "amod", "nmod"} and token.head.dep_ == "appos":
+                return False  # "Brunson, a North Carolina native": the place describes a person
+            token = token.head
+            steps += 1
+        return False
+
+
 class EventExtractor:
-    """Extracts events from an article given its resolved places and time expressions."""
+    """Extracts events from an article given its resolved places and time expressions; with a ``SceneFinder``,
+    the scene of each event is the place its trigger governs when the sentence names one."""
+
+    def __init__(self, scenes: SceneFinder | None = None) -> None:
+        self.scene_finder = scenes
 
     def extract(self, article: Article, resolutions: Sequence[Resolution], timexes: Sequence[TimeExpression],
                 entities: Sequence[tuple[str, int, int, str]] = ()) -> list[Event]:
@@ -271,6 +332,9 @@ class EventExtractor:
                 continue
             trigger, match = found
             event_type, sub_event_type = _refine(trigger, match, unquoted)
+            scene, also = self._scene(sentence, match, sentence_places)
+            if scene is not None:
+                own_place = scene
             place_choice = own_place
             recent = previous_place is not None and sentence.index - previous_place[0] <= INHERIT_WITHIN
             if place_choice is None and previous_place and recent:
@@ -318,6 +382,11 @@ class EventExtractor:
                 place_confidence=round(place_conf, 3),
                 time_confidence=when[5],
             ))
+            main = events[-1]
+            for k, other in enumerate(also if scene is not None and place is scene[0] else []):
+                # "fighting near A, B and C": a clash at each
+                events.append(replace(main, event_id=f"{main.event_id}-{k + 2}", place=other.place,
+                                      place_text=other.mention.text, place_confidence=round(other.confidence, 3)))
         return merge_events(events)
 
     # -- where ---------------------------------------------------------------------------------
@@ -336,6 +405,34 @@ class EventExtractor:
         best = max(pool, key=rank)
         assert best.place is not None
         return best.place, best.mention.text, best.confidence
+
+    def _scene(self, sentence: Sentence, match: re.Match[str], resolutions: Sequence[Resolution]
+               ) -> tuple[tuple[Place, str, float] | None, list[Resolution]]:
+        """The most specific place the trigger governs (``SceneFinder``) when the sentence names more than one
+        place (None leaves the choice to ``_place``), and the other towns it governs alike: one event each."""
+        if self.scene_finder is None:
+            return None, []
+        places = [r for r in resolutions if r.place is not None and r.mention.is_scene]
+        if len(places) < 2:
+            return None, []
+        spans = [(r.mention.start - sentence.start, r.mention.end - sentence.start) for r in places]
+        chosen = [places[k] for k in self.scene_finder.scenes(sentence.text, (match.start(), match.end()), spans)]
+        if not chosen:
+            return None, []
+        # A place inside the scene says more precisely where ("the war in Ukraine ... the easternmost regions").
+        inside = [r for r in places if r not in chosen and any(
+            c.place is not None and r.place is not None and _contains(c.place, r.place) for c in chosen)]
+        best = self._place(chosen + inside, None)
+        if best is None:
+            return None, []
+        towns = {"city", "facility", "landmark"}
+        also, seen = [], {best[0].place_id}
+        for r in chosen:
+            assert r.place is not None
+            if best[0].kind in towns and r.place.kind in towns and r.place.place_id not in seen:
+                seen.add(r.place.place_id)
+                also.append(r)
+        return best, also
 
     @staticmethod
     def _actor_country(resolutions: Sequence[Resolution]) -> tuple[Place, str, float] | None:

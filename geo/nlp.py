@@ -33,6 +33,20 @@ def load_pipeline(names: str) -> object:
     )
 
 
+@lru_cache(maxsize=4)
+def load_syntax(names: str) -> object:
+    """The same pipeline with its tagger and dependency parser and without NER: the syntax of the few sentences
+    that tell an event (where it happened is the place its trigger governs)."""
+    import spacy
+
+    for name in (n.strip() for n in names.split(",") if n.strip()):
+        try:
+            return spacy.load(name, exclude=["ner", "lemmatizer"])
+        except OSError:
+            continue
+    raise ModelNotFoundError(f"No spaCy pipeline named {names} is installed. Run `make setup`.")
+
+
 #: Longer texts are parsed in pieces of at most this many characters. spaCy's memory grows with the length of
 #: one call's text (about 1.2 GB for 300,000 characters in one piece on this pipeline); pieces keep it flat.
 CHUNK_CHARS = 20_000

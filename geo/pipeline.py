@@ -17,13 +17,13 @@ from functools import cached_property
 
 import geopandas as gpd
 
-from geo.events import EventExtractor, merge_events
+from geo.events import EventExtractor, SceneFinder, merge_events
 from geo.frames import events_frame, places_frame
 from geo.gazetteer import OfflineGazetteer
 from geo.ingest import load_article
 from geo.mentions import ToponymRecognizer
 from geo.model import Article, Event, Mention, Resolution, TimeExpression
-from geo.nlp import load_pipeline, parse
+from geo.nlp import load_pipeline, load_syntax, parse
 from geo.resolve import GeocoderChain, Resolver, focus_country, online_members, recording_failures
 from geo.settings import Settings
 from geo.timex import TimeTagger
@@ -96,7 +96,7 @@ class Pipeline:
         self.chain = GeocoderChain([("offline gazetteer", self.gazetteer.geocode), *online_members(self.settings)])
         self.recognizer = ToponymRecognizer(self.gazetteer, self.nlp)
         self.resolver = Resolver(self.gazetteer, self.chain)
-        self.extractor = EventExtractor()
+        self.extractor = EventExtractor(SceneFinder(load_syntax(self.settings.spacy_model)))
 
     def load(self, content: str | bytes, *, published: dt.date | None = None, filename: str = "",
              article_id: str | None = None, title: str = "", source: str = "", max_chars: int | None = None
