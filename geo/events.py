@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import shapely
@@ -245,10 +245,34 @@ class SceneFinder:
     def __init__(self, nlp: object) -> None:
         self.nlp = nlp
 
-    def scenes(self, text: str, trigger: tuple[int, int], places: Sequence[tuple[int, int]]) -> list[int]:
-        """Indices into ``places`` (character spans within ``text``) of the scene's places, in text order."""
-        doc = self.nlp(text)  # type: ignore[operator]
-        head = next((t for t in doc if t.idx <= trigger[0] < t.idx + len(t) or trigger[0] <= t.idx < trigger[1]), None)
+    def parse(self, text: str):  # type: ignore[no-untyped-def]
+        return self.nlp(text)  # type: ignore[operator]
+
+    @staticmethod
+    def _token_at(doc, start: int, end: int):  # type: ignore[no-untyped-def]
+        return next((t for t in doc if t.idx <= start < t.idx + len(t) or start <= t.idx < end), None)
+
+    def closest(self, doc, trigger: tuple[int, int], spans: Sequence[tuple[int, int]]) -> list[int]:  # type: ignore[no-untyped-def]
+        """Indices into ``spans`` (character spans of ``doc``'s text) of those nearest the trigger in the
+        dependency tree (the time expression of the trigger's own clause, not of the clause that tells of it)."""
+        head = self._token_at(doc, *trigger)
+        if head is None:
+            return list(range(len(spans)))
+        up = {t.i: n for n, t in enumerate([head, *head.ancestors])}
+        distances = []
+        for start, end in spans:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                distances.append(99)
+                continue
+            chain = [span.root, *span.root.ancestors]
+            distances.append(next((n + up[t.i] for n, t in enumerate(chain) if t.i in up), 99))
+        best = min(distances)
+        return [k for k, d in enumerate(distances) if d == best]
+
+    def scenes(self, doc, trigger: tuple[int, int], places: Sequence[tuple[int, int]]) -> list[int]:  # type: ignore[no-untyped-def]
+        """Indices into ``places`` (character spans of ``doc``'s text) of the scene's places, in text order."""
+        head = self._token_at(doc, *trigger)
         if head is None:
             return []
         anchors = {head.i}
@@ -332,7 +356,14 @@ class EventExtractor:
                 continue
             trigger, match = found
             event_type, sub_event_type = _refine(trigger, match, unquoted)
-            scene, also = self._scene(sentence, match, sentence_places)
+            parsed: list[object] = []
+
+            def doc(text: str = sentence.text, parsed: list[object] = parsed) -> object:  # parsed once, if needed
+                if not parsed and self.scene_finder is not None:
+                    parsed.append(self.scene_finder.parse(text))
+                return parsed[0]
+
+            scene, also = self._scene(sentence, match, sentence_places, doc)
             if scene is not None:
                 own_place = scene
             place_choice = own_place
@@ -346,7 +377,8 @@ class EventExtractor:
                 place_choice = main_place
             if place_choice is None:
                 place_choice = self._actor_country(by_sentence.get(sentence.index, []))
-            when = self._time(sentence, times.get(sentence.index, []), reference, onset)
+            when = self._time(sentence, self._own_times(sentence, match, times.get(sentence.index, []), doc),
+                              reference, onset)
             reference = self._advance(reference, sentence_times)
             if place_choice is None:
                 continue
@@ -406,8 +438,8 @@ class EventExtractor:
         assert best.place is not None
         return best.place, best.mention.text, best.confidence
 
-    def _scene(self, sentence: Sentence, match: re.Match[str], resolutions: Sequence[Resolution]
-               ) -> tuple[tuple[Place, str, float] | None, list[Resolution]]:
+    def _scene(self, sentence: Sentence, match: re.Match[str], resolutions: Sequence[Resolution],
+               doc: Callable[[], object]) -> tuple[tuple[Place, str, float] | None, list[Resolution]]:
         """The most specific place the trigger governs (``SceneFinder``) when the sentence names more than one
         place (None leaves the choice to ``_place``), and the other towns it governs alike: one event each."""
         if self.scene_finder is None:
@@ -416,7 +448,7 @@ class EventExtractor:
         if len(places) < 2:
             return None, []
         spans = [(r.mention.start - sentence.start, r.mention.end - sentence.start) for r in places]
-        chosen = [places[k] for k in self.scene_finder.scenes(sentence.text, (match.start(), match.end()), spans)]
+        chosen = [places[k] for k in self.scene_finder.scenes(doc(), (match.start(), match.end()), spans)]
         if not chosen:
             return None, []
         # A place inside the scene says more precisely where ("the war in Ukraine ... the easternmost regions").
@@ -433,6 +465,17 @@ class EventExtractor:
                 seen.add(r.place.place_id)
                 also.append(r)
         return best, also
+
+    def _own_times(self, sentence: Sentence, match: re.Match[str], timexes: Sequence[TimeExpression],
+                   doc: Callable[[], object]) -> list[TimeExpression]:
+        """The time expressions of the trigger's own clause, when the sentence's name different days ("police
+        said on Monday that the blast the day before..."): those nearest the trigger in the syntax."""
+        dated = [t for t in timexes if t.interval_end is not None]
+        if self.scene_finder is None or len({(t.interval_start, t.interval_end) for t in dated}) < 2:
+            return list(timexes)
+        spans = [(t.start - sentence.start, t.end - sentence.start) for t in dated]
+        near = {id(dated[k]) for k in self.scene_finder.closest(doc(), (match.start(), match.end()), spans)}
+        return [t for t in timexes if t.interval_end is None or id(t) in near]
 
     @staticmethod
     def _actor_country(resolutions: Sequence[Resolution]) -> tuple[Place, str, float] | None:

@@ -207,3 +207,13 @@ def test_the_scene_is_the_place_the_trigger_governs_and_each_town_of_a_list_has_
     assert where["shelled"] == ["Kharkiv"]
     assert where["detained"] == ["Turkey"]
     assert sorted(where["Fighting"]) == ["Bakhmut", "Izyum", "Lyman"]  # (GeoNames spells it Izyum)
+
+
+def test_an_event_takes_the_time_of_its_own_clause(pipeline):
+    # my own sentences: the day the police spoke is not the day of the blast, nor the day a suspect was held
+    analysis = analyze_text(pipeline, "Police in Kharkiv said on Monday that a bomb blast had ripped through a "
+                                      "church there the day before. On Wednesday officers in Kharkiv detained a "
+                                      "man who they said had fled Lviv on June 1.", dt.date(2022, 6, 14))
+    days = {e.trigger: e.date_start.date() for e in analysis.events}
+    assert days["blast"] == dt.date(2022, 6, 12)  # Sunday, the day before Monday
+    assert days["detained"] == dt.date(2022, 6, 8)  # Wednesday, not June 1
