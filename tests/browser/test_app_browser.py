@@ -258,15 +258,21 @@ def _brush(page, start: float, end: float) -> None:
     page.mouse.up()
 
 
-def test_brushing_the_timeline_filters_the_map(page, app_url, sample):
-    _load(page, app_url)
-    happened = sum(e.event_type.value != "Statement" for e in sample.events)
-    _wait_for(page, lambda: _count_markers(page) == happened, 20, "every event that happened")
-    page.wait_for_timeout(1000)
-    _brush(page, 0.55, 0.9)  # a stretch of March-April with few events
-    # The range the brush chose reaches the URL at the end of the rerun; the map's count while it redraws is not it.
-    _wait_for(page, lambda: "from=2022-03" in page.url or "from=2022-04" in page.url, 15, "the brushed range")
-    _wait_for(page, lambda: 0 < _count_markers(page) < happened, 15, "fewer markers after the brush")
+@pytest.mark.parametrize("size", [(1400, 950), (1024, 768), (390, 844)], ids=["laptop", "projector", "phone"])
+def test_brushing_the_timeline_filters_the_map(browser, app_url, sample, size):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    try:
+        _load(page, app_url)
+        happened = sum(e.event_type.value != "Statement" for e in sample.events)
+        _wait_for(page, lambda: _count_markers(page) == happened, 20, "every event that happened")
+        _settled(page)
+        _brush(page, 0.55, 0.9)  # a stretch of March-April with few events
+        # The brushed range reaches the URL at the end of the rerun; the map's count while it redraws is not it.
+        _wait_for(page, lambda: "from=2022-03" in page.url or "from=2022-04" in page.url, 15, "the brushed range")
+        _wait_for(page, lambda: 0 < _count_markers(page) < happened, 15, "fewer markers after the brush")
+    finally:
+        context.close()
 
 
 def _days_on_the_axis(page) -> int:
