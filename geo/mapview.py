@@ -408,7 +408,7 @@ def popup_fields(row: pd.Series) -> list[str]:
             safe_html(row["time_precision"]), safe_html(row["time_text"]), safe_html(row["place_name"]),
             safe_html(row["place_text"]), str(row["geo_precision"]), _extent(row), actors,
             fatalities, f"{row['confidence']:.2f}", safe_html(row["sentence"]) + _more_tellings(row),
-            review_text(row)]
+            review_text(row), safe_html(row["trigger"])]
 
 
 def review_text(row: pd.Series) -> str:
@@ -561,6 +561,7 @@ class EventStore(MacroElement):
     window.smPopup = function (e) {
       var p = e.p;  // fields escaped in Python (safe_html): concatenating them makes no markup of the article
       return "<div class='sm-popup'><b style='color:" + e.color + "'>" + p[0] + "</b> — " + p[1] +
+        (p[14] ? " <i>(from “" + p[14] + "”)</i>" : "") +  // the words it was typed from
         (e.side ? " <span class='sm-side' style='color:" + e.scolor + "'>● " + e.side + "</span>" : "") +
         "<br><b>When:</b> " + p[2] + " <i>(" + p[3] + (p[4] ? ", from “" + p[4] + "”" : ", reference day") +
         ")</i><br><b>Where:</b> " + p[5] + " <i>(“" + p[6] + "”, precision " + p[7] + ", " + p[8] + ")</i><br>" +
