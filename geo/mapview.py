@@ -671,9 +671,13 @@ class EventMarkers(MacroElement):
         }
         var marker = window.smMarker(e, isSel, colorBy);
         byId[id] = marker;
-        if (isSel) {  // the selected event stands apart from any group, its popup open (also after a redraw)
-          marker.addTo(group);
-          setTimeout(function () { if (marker._map) { marker.openPopup(); } }, 0);
+        if (isSel) {  // the selected event stands apart from any group, its popup open (also after a redraw,
+          marker.addTo(group);  // unless the person closed it: then it stays closed until opened again)
+          marker.on("popupclose", function () { if (marker._map) { window.smClosedSelected = id; } });
+          marker.on("popupopen", function () { window.smClosedSelected = null; });
+          setTimeout(function () {
+            if (marker._map && window.smClosedSelected !== id) { marker.openPopup(); }
+          }, 0);
         } else {
           markers.push(marker);
         }
@@ -756,6 +760,7 @@ class Legend(MacroElement):
     {% macro header(this, kwargs) %}
     <style>
       .leaflet-container { background: {{ this.sea }}; }
+      .leaflet-interactive:focus { outline: none; }  /* a click on an area drew the browser's focus box */
       .sm-legend { position: absolute; z-index: 1000; bottom: 24px; right: 10px; background: rgba(255,255,255,.92);
         padding: 4px 8px; border-radius: 6px; font: 11px/1.35 system-ui, sans-serif; box-shadow: 0 1px 4px #0004;
         max-width: 230px; }
@@ -1026,7 +1031,10 @@ class StoryControl(MacroElement):
       .sm-story { position: absolute; z-index: 1000; left: 12px; right: 12px; bottom: 14px; max-width: 900px;
         margin: 0 auto; background: rgba(255,255,255,.96); border-radius: 8px; padding: 10px 16px;
         box-shadow: 0 2px 8px #0005; font: 20px/1.35 system-ui, sans-serif; }
-      .sm-story-bar { display: flex; align-items: center; gap: 12px; }
+      .sm-story { display: flex; flex-direction: column; }  /* the buttons last: they stay put as the text varies */
+      .sm-story-bar { display: flex; align-items: center; gap: 12px; order: 10; margin-top: 6px; }
+      .sm-story-progress { order: 9; }
+      .leaflet-tooltip { white-space: normal; width: max-content; max-width: min(320px, 70vw); }  /* a step's label wraps */
       .sm-story-bar button { font: inherit; font-size: 18px; padding: 4px 14px; border-radius: 6px;
         border: 1px solid #999; background: #fff; cursor: pointer; min-height: 40px; }
       .sm-story-bar button:disabled { opacity: .4; cursor: default; }
@@ -1100,7 +1108,10 @@ class StoryControl(MacroElement):
             setTimeout(label, 600);  // (no event when it was fanned out already, or a zoom was still running)
           } else { cluster.zoomToShowLayer(m, label); }
         });
-        map.flyTo([s.lat, s.lon], s.zoom, {duration: 0.2});
+        // the event in the middle of the map above the caption, not under it
+        var lift = box.offsetHeight / 2;
+        var target = map.unproject(map.project([s.lat, s.lon], s.zoom).add([0, lift]), s.zoom);
+        map.flyTo(target, s.zoom, {duration: 0.2});
       }
       box.querySelector(".sm-prev").addEventListener("click", function () { show(at - 1); });
       box.querySelector(".sm-next").addEventListener("click", function () { show(at + 1); });

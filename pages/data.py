@@ -174,12 +174,14 @@ def main() -> None:
             st.dataframe(pd.DataFrame([{"name": r.mention.text, "why": r.reason} for r in analysis.unresolved]),
                          hide_index=True)
         st.subheader("Time expressions")
+        st.caption("Clock times are kept in UTC: “noon local time” in a story from a zone three hours ahead of UTC "
+                   "runs from 09:00 to 10:00 UTC.")
         st.dataframe(pd.DataFrame([{"text": t.text, "means": _means(t), "type": t.type.lower(),
-                                    "sentence": t.sentence + 1, "TIMEX3 value": t.value, "from": t.interval_start,
-                                    "to": t.interval_end} for t in analysis.timexes]),
-                     hide_index=True, width="stretch",
-                     column_config={"from": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-                                    "to": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
+                                    "sentence": t.sentence + 1, "TIMEX3 value": t.value,
+                                    "from (UTC)": f"{t.interval_start:%Y-%m-%d %H:%M}" if t.interval_start else "",
+                                    "to (UTC)": f"{t.interval_end:%Y-%m-%d %H:%M}" if t.interval_end else ""}
+                                   for t in analysis.timexes]),
+                     hide_index=True, width="stretch")
     history = store.history()
     with st.expander(f"History of edits ({len(history)})"):
         if len(history):

@@ -210,6 +210,10 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
     @st.fragment(run_every=speed if playing else None)
     def panel() -> None:
         picked = brushed_range(st.session_state.get("sm_timeline"))
+        if picked is None and st.session_state.get("sm_last_brush") and st.session_state.get("sm_timeline"):
+            # the brush was cleared on the chart (a double click): the map shows the whole time again, as the chart
+            st.session_state.sm_last_brush = None
+            st.session_state.sm_range = (first, last)
         if picked and picked != st.session_state.get("sm_last_brush"):
             # a brush on the timeline chart: its selection is known before the slider is drawn, so this one run
             # draws the map for it (read after the chart, it cost a second run)
@@ -225,9 +229,13 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
                 day = ahead[0]
                 window = st.session_state.get("sm_play_mode") == "that day only"
                 st.session_state.sm_range = (day if window else lo, day)
+        # The map first (seen on arrival and during Play at every size), its controls under it; the containers
+        # are filled below, in the order the values are known.
+        map_area = st.container()
         controls = st.columns([3, 9])
+        timeline_area = st.container()
         with controls[0]:
-            label = "⏸ Pause" if st.session_state.get("sm_playing") else "▶ Play"
+            label = "❚❚ Pause" if st.session_state.get("sm_playing") else "▶ Play"
             if st.button(label, key="sm_play", help="Step through the timeline from one day with events to the next"):
                 if not st.session_state.get("sm_playing"):
                     if st.session_state.sm_range[1] >= last:
@@ -258,9 +266,6 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
             f" ({statements} statement{'' if statements == 1 else 's'} hidden)"
         active = sum(bool(st.session_state.get(k)) for k in URL_FILTERS)
         narrowed = f" ({active} filter{'s' if active > 1 else ''} on)" if active else ""
-        st.caption(f"{len(shown)} of {len(workspace.events_gdf)} events{narrowed} between {lo:%d %b %Y} and "
-                   f"{hi:%d %b %Y}{hidden}. "
-                   "Click a marker for its details; its sentence is highlighted in the text.")
         # The base map is rebuilt from cached plain data each run (st_folium mutates the folium object);
         # only the events layer changes, so the component updates it in place and keeps zoom and pan.
         layers, events_url = base_layers(workspace, workspace.key)
@@ -269,12 +274,16 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
         m = build_base_map(layers, get_pipeline().settings, compact=True, events_url=events_url)
         layer = events_layer(shown, selected=st.session_state.get("sm_selected"), color_by=color_by)
         view = st.session_state.get("sm_view")
-        result = st_folium(m, feature_group_to_add=layer, center=view[0] if view else None,
-                           zoom=view[1] if view else None, key="sm_map", height=560,
-                           use_container_width=True,
-                           returned_objects=["last_object_clicked_tooltip", "last_object_clicked", "center", "zoom",
-                                             "last_clicked", "bounds"])
-        st.html(event_key_html(layers.event_types, layers.sides, color_by))
+        with map_area:
+            result = st_folium(m, feature_group_to_add=layer, center=view[0] if view else None,
+                               zoom=view[1] if view else None, key="sm_map", height=560,
+                               use_container_width=True,
+                               returned_objects=["last_object_clicked_tooltip", "last_object_clicked", "center",
+                                                 "zoom", "last_clicked", "bounds"])
+            st.caption(f"{len(shown)} of {len(workspace.events_gdf)} events{narrowed} between {lo:%d %b %Y} and "
+                       f"{hi:%d %b %Y}{hidden}. "
+                       "Click a marker for its details; its sentence is highlighted in the text.")
+            st.html(event_key_html(layers.event_types, layers.sides, color_by))
         remember_view(result or {})
         clicked = clicked_event(result or {}, layers)
         if clicked and clicked != st.session_state.get("sm_clicked"):
@@ -283,10 +292,11 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
             st.rerun(scope="app")
         point = st.session_state.get("sm_clicked_point")
         if point and can_edit and author() and not st.session_state.get("sm_selected"):
-            with st.expander(f"Add a place at the point you clicked ({point[0]:.4f}, {point[1]:.4f})"):
+            with map_area, st.expander(f"Add a place at the point you clicked ({point[0]:.4f}, {point[1]:.4f})"):
                 add_place_form(store, point, "map")
+        with timeline_area:
+            timeline_chart(chosen, lo, hi)
         pictures(workspace, shown, chosen, color_by, lo, hi, with_statements)
-        timeline_chart(chosen, lo, hi)
         event_table(shown)
 
     panel()
@@ -363,8 +373,8 @@ def timeline_chart(events: pd.DataFrame, lo: dt.date, hi: dt.date) -> None:
     if chart is None:
         return
     st.caption(f"Events per day (bars) and events lasting longer (spans below them); {lo:%d %b %Y} – {hi:%d %b %Y} "
-               "shown. Drag across the bars to choose a range; the mouse wheel zooms the days, a double click "
-               "zooms out.")
+               "shown. Drag across the bars to choose a range (on a touch screen: the slider); the mouse wheel "
+               "zooms the days; a double click clears the range and zooms out.")
     st.altair_chart(chart, on_select="rerun", key="sm_timeline", width="stretch")  # (read by map_panel)
 
 
@@ -378,7 +388,7 @@ def timeline_spec(events: pd.DataFrame, height: int = 110):  # type: ignore[no-u
     spans = event_spans(events)
     if counts.empty and spans.empty:
         return None
-    brush = alt.selection_interval(encodings=["x"], name="brush")
+    brush = alt.selection_interval(encodings=["x"], name="brush", zoom=False)  # (the wheel zooms the days only)
     zoom = alt.selection_interval(encodings=["x"], bind="scales", zoom="wheel!", translate=False, name="zoom")
     kinds = sorted(set(counts["type"]) | set(spans["type"]))
     color = alt.Color("type:N", scale=alt.Scale(domain=kinds, range=[EVENT_COLORS.get(t, "#333") for t in kinds]),

@@ -300,6 +300,50 @@ def test_the_timeline_zooms_with_the_wheel_and_back_with_a_double_click(page, ap
     _wait_for(page, lambda: _days_on_the_axis(page) == whole, 5, "the whole time span again")
 
 
+def test_a_double_click_clears_the_brush_and_the_wheel_leaves_it_alone(page, app_url, sample):
+    """The chart and the map agree: the wheel zooms the days, not the brushed range; a double click clears the
+    brush, and the map shows the whole time again (it kept the range, a filter nobody could see)."""
+    _load(page, app_url)
+    happened = sum(e.event_type.value != "Statement" for e in sample.events)
+    _wait_for(page, lambda: _count_markers(page) == happened, 20, "every event that happened")
+    _settled(page)
+    _brush(page, 0.55, 0.9)
+    _wait_for(page, lambda: "from=2022-03" in page.url or "from=2022-04" in page.url, 15, "the brushed range")
+    _settled(page)
+    brushed = parse_qs(urlparse(page.url).query)["from"]
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    box = chart.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + 30)  # over the brushed bars
+    for _ in range(4):
+        page.mouse.wheel(0, -150)
+        page.wait_for_timeout(150)
+    _settled(page)
+    assert parse_qs(urlparse(page.url).query)["from"] == brushed
+    page.mouse.dblclick(box["x"] + box["width"] * 0.7, box["y"] + 30)
+    _wait_for(page, lambda: parse_qs(urlparse(page.url).query).get("from") == ["2022-02-28"], 15,
+              "the whole time range again")
+    _wait_for(page, lambda: _count_markers(page) == happened, 15, "every event again")
+
+
+def test_a_closed_popup_stays_closed_when_the_map_is_drawn_again(page, app_url, sample):
+    _load(page, app_url)
+    _settled(page)
+    click_a_marker(page)
+    _wait_for(page, lambda: "ev=" in page.url, 15, "the event selected")
+    _settled(page)
+    frame = _map_frame(page)
+    _wait_for(page, lambda: frame.locator(".leaflet-popup").count() == 1, 10, "its popup")
+    frame.locator(".leaflet-popup-close-button").click()
+    _wait_for(page, lambda: _map_frame(page).locator(".leaflet-popup").count() == 0, 5, "the popup closed")
+    before = _count_markers(page)
+    page.get_by_text("Show statements and claims").click()  # the map's events are drawn again, the selected too
+    _wait_for(page, lambda: _count_markers(page) > before, 15, "the statements drawn too")
+    _settled(page)
+    page.wait_for_timeout(800)
+    assert _map_frame(page).locator(".sm-selected-event").count() == 1  # still selected, drawn again
+    assert _map_frame(page).locator(".leaflet-popup").count() == 0
+
+
 def test_play_skips_empty_days(page, app_url, sample):
     _load(page, app_url)
     page.get_by_text("Play settings").click()
