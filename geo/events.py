@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 
 import shapely
 
+from geo.actors import acled_name, group_kind, groups_in
 from geo.model import (
     Article,
     Event,
@@ -215,6 +216,21 @@ def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventTyp
     return trigger.event_type, trigger.sub_event_type
 
 
+def _default_actors(event_type: EventType, actor1: str, actor2: str, country: tuple[str, str]) -> tuple[str, str]:
+    """ACLED's actors where the type says who they are and the sentence names nobody: a protest's protesters, a
+    riot's rioters, the civilians that violence against civilians is against."""
+    if not country[1]:
+        return actor1, actor2
+    if event_type is EventType.PROTESTS and not actor1:
+        actor1 = acled_name("protesters", country[1], country[0])
+    elif event_type is EventType.RIOTS and not actor1:
+        actor1 = acled_name("rioters", country[1], country[0])
+    elif event_type is EventType.VIOLENCE_AGAINST_CIVILIANS and not actor2 and actor1 != acled_name(
+            "civilians", country[1], country[0]):
+        actor2 = acled_name("civilians", country[1], country[0])
+    return actor1, actor2
+
+
 def _fatalities(text: str) -> tuple[int | None, str]:
     match = FATALITIES.search(text)
     if not match:
@@ -312,8 +328,10 @@ class EventExtractor:
     """Extracts events from an article given its resolved places and time expressions; with a ``SceneFinder``,
     the scene of each event is the place its trigger governs when the sentence names one."""
 
-    def __init__(self, scenes: SceneFinder | None = None) -> None:
+    def __init__(self, scenes: SceneFinder | None = None,
+                 country_name: Callable[[str], str] | None = None) -> None:
         self.scene_finder = scenes
+        self.country_name = country_name or (lambda code: "")  # ISO code -> the country's name
 
     def extract(self, article: Article, resolutions: Sequence[Resolution], timexes: Sequence[TimeExpression],
                 entities: Sequence[tuple[str, int, int, str]] = ()) -> list[Event]:
@@ -384,9 +402,11 @@ class EventExtractor:
                 continue
             place, place_text, place_conf = place_choice
             previous_place = (sentence.index, place, place_text, place_conf)
+            country = (place.country, self.country_name(place.country)) if place.country else ("", "")
             actor1, actor2 = self._actors(sentence, match.start(), sentence_places,
                                           ents_by_sentence.get(sentence.index, []), focus, unquoted,
-                                          sources_act=trigger.event_type is EventType.STATEMENT)
+                                          sources_act=trigger.event_type is EventType.STATEMENT, country=country)
+            actor1, actor2 = _default_actors(event_type, actor1, actor2, country)
             if trigger.sub_event_type == "Report" and not actor1:
                 continue  # "..., the statement said": a report with nobody named is no event of its own
             fatalities, qualifier = _fatalities(sentence.text)
@@ -523,36 +543,48 @@ class EventExtractor:
     @staticmethod
     def _actors(sentence: Sentence, trigger_at: int, resolutions: Sequence[Resolution],
                 entities: Sequence[tuple[str, int, int, str]], focus: str | None, unquoted: str = "",
-                sources_act: bool = False) -> tuple[str, str]:
-        """The actors named nearest before and after the trigger, outside quotations. Who tells of an event (the
-        subject of "said", "told", "according to") is its source, not its actor, unless the event is the statement
-        itself (``sources_act``)."""
-        phrases: list[tuple[int, str]] = []
+                sources_act: bool = False, country: tuple[str, str] = ("", "")) -> tuple[str, str]:
+        """The actors named nearest before and after the trigger, outside quotations, as ACLED names them where
+        the group is known (``geo.actors``: "Russian troops" -> "Military Forces of Russia (2000-)", "police" ->
+        "Police Forces of <the event's country>"). Who tells of an event (the subject of "said", "told",
+        "according to") is its source, not its actor, unless the event is the statement itself
+        (``sources_act``). ``country``: (ISO code, name) of the event's place."""
+        phrases: list[tuple[int, int, str]] = []  # (start, end) in the sentence, and the actor's name
         text = sentence.text
         place_spans = [(r.mention.start, r.mention.end) for r in resolutions if r.mention.is_place]
         for r in resolutions:
+            rel = r.mention.start - sentence.start
             if r.mention.is_place and r.place is not None and _is_agentive(r.place, focus):
-                phrases.append((r.mention.start - sentence.start, r.mention.text))
+                phrases.append((rel, rel + len(r.mention.text), r.mention.text))
             if r.mention.kind is MentionKind.ACTOR:
-                rel = r.mention.start - sentence.start
                 tail = re.match(r"[\s-]*(?:backed\s|led\s)?(?:[\w-]+\s)?(forces|troops|fighters|soldiers|army|military|"
-                                r"president|officials|government|separatist forces|separatists)\b", text[rel + len(r.mention.text):])
-                phrase = r.mention.text + (tail.group(0) if tail else "")
-                phrases.append((rel, phrase.strip()))
+                                r"president|officials|government|separatist forces|separatists|police|policem[ae]n|"
+                                r"navy|marines|artillery|authorities)\b", text[rel + len(r.mention.text):])
+                phrase = (r.mention.text + (tail.group(0) if tail else "")).strip()
+                kind = group_kind(tail.group(1)) if tail and r.place is not None and r.place.kind == "country" else None
+                named = acled_name(kind, r.place.name, r.place.country) if kind and r.place is not None else ""
+                phrases.append((rel, rel + len(phrase), named or phrase))
         for text_, start, _end, label in entities:
             overlaps_place = any(start < e and s < _end for s, e in place_spans)
             quoted = bool(unquoted) and sentence.start <= start < sentence.end and \
                 not unquoted[start - sentence.start: _end - sentence.start].strip()
             if label in {"PERSON", "ORG", "NORP"} and sentence.start <= start < sentence.end and not overlaps_place \
                     and not quoted:
-                phrases.append((start - sentence.start, " ".join(text_.split())))
+                rel = start - sentence.start
+                phrases.append((rel, _end - sentence.start, " ".join(text_.split())))
+        for at, kind in groups_in(unquoted or text):  # bare groups: "police", "civilians", "protesters"
+            if country[1] and not any(a <= at < b for a, b, _ in phrases):
+                phrases.append((at, at + 1, acled_name(kind, country[1], country[0])))
         if not sources_act:
-            phrases = [(pos, p) for pos, p in phrases if not _is_source(text, pos, len(p))]
+            phrases = [(a, b, p) for a, b, p in phrases if not _is_source(text, a, b - a)]
         phrases.sort()
-        before = [p for pos, p in phrases if pos < trigger_at]
-        after = [p for pos, p in phrases if pos > trigger_at]
-        actor1 = before[-1] if before else (after.pop(0) if after else "")
-        actor2 = after[0] if after else ""
+        before = [p for pos, _, p in phrases if pos < trigger_at]
+        after = [p for pos, _, p in phrases if pos > trigger_at]
+        # Civilians are who violence is done to, never who does it (ACLED): they are the second actor, if any.
+        victims = acled_name("civilians", country[1], country[0]) or None
+        actors = [p for p in before if p != victims]
+        actor1 = actors[-1] if actors else (after.pop(0) if after and after[0] != victims else "")
+        actor2 = after[0] if after else (victims if victims in before else "")
         return actor1, actor2
 
 

@@ -96,7 +96,11 @@ class Pipeline:
         self.chain = GeocoderChain([("offline gazetteer", self.gazetteer.geocode), *online_members(self.settings)])
         self.recognizer = ToponymRecognizer(self.gazetteer, self.nlp)
         self.resolver = Resolver(self.gazetteer, self.chain)
-        self.extractor = EventExtractor(SceneFinder(load_syntax(self.settings.spacy_model)))
+        self.extractor = EventExtractor(SceneFinder(load_syntax(self.settings.spacy_model)), self._country_name)
+
+    def _country_name(self, code: str) -> str:
+        place = self.gazetteer.country(code)
+        return place.name if place else ""
 
     def load(self, content: str | bytes, *, published: dt.date | None = None, filename: str = "",
              article_id: str | None = None, title: str = "", source: str = "", max_chars: int | None = None

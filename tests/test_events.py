@@ -22,7 +22,7 @@ def test_bunker_buster_bombing_on_monday(sample):
     (e,) = _events(sample, "bunker")
     assert e.event_type is EventType.EXPLOSIONS and e.sub_event_type == "Air/drone strike"
     assert e.place.name.startswith("Azovstal") and e.date_start.date() == dt.date(2022, 4, 18)
-    assert e.actor1 == "Russian forces"
+    assert e.actor1 == "Military Forces of Russia (2000-)"  # as ACLED names them
     assert e.geo_precision == 1 and e.time_precision.acled_code == 1
 
 
@@ -146,7 +146,7 @@ def test_who_tells_of_an_event_is_its_source_not_its_actor(pipeline):
         (event,) = [e for e in analyze_text(pipeline, text).events if e.event_type is not EventType.STATEMENT]
         assert source not in event.actor1 and source not in event.actor2, (text, event.actor1, event.actor2)
     shelling = [e for e in analyze_text(pipeline, cases[0][0]).events if e.event_type is EventType.EXPLOSIONS]
-    assert shelling and shelling[0].actor1 == "Russian forces"
+    assert shelling and shelling[0].actor1 == "Military Forces of Russia (2000-)"
     # A statement's speaker is its actor: the statement is what they did.
     pledge = analyze_text(pipeline, "President Jane Roe pledged on Monday to rebuild the bridge in Odesa.").events
     assert any(e.event_type is EventType.STATEMENT and "Roe" in e.actor1 for e in pledge)
@@ -217,3 +217,16 @@ def test_an_event_takes_the_time_of_its_own_clause(pipeline):
     days = {e.trigger: e.date_start.date() for e in analysis.events}
     assert days["blast"] == dt.date(2022, 6, 12)  # Sunday, the day before Monday
     assert days["detained"] == dt.date(2022, 6, 8)  # Wednesday, not June 1
+
+
+def test_actors_are_named_as_acled_names_them(pipeline):
+    # my own sentences: a nationality's forces, a bare group in the event's country, and who violence is against
+    analysis = analyze_text(pipeline, "Egyptian police arrested four men in Giza on Monday. "
+                                      "Protesters marched through central Santiago on Tuesday. "
+                                      "Ukrainian troops shelled positions near Donetsk on Wednesday. "
+                                      "A gunman shot two shoppers in Lyon on Thursday.", dt.date(2021, 5, 14))
+    actors = {e.trigger: (e.actor1, e.actor2) for e in analysis.events}
+    assert actors["arrested"][0] == "Police Forces of Egypt"
+    assert actors["Protesters"][0] == "Protesters (Chile)"
+    assert actors["shelled"][0] == "Military Forces of Ukraine (2019-)"
+    assert actors["shot two"][1] == "Civilians (France)"
