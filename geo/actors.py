@@ -59,11 +59,11 @@ def group_kind(words: str) -> str | None:
     return next((r.kind for r in load_actor_rules() if r.pattern.search(words)), None)
 
 
-def groups_in(text: str) -> list[tuple[int, str]]:
-    """(position, kind) of each bare group named in ``text`` ("police", "civilians", "protesters")."""
+def groups_in(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of each bare group named in ``text`` ("police", "civilians", "protesters")."""
     found = []
     for rule in load_actor_rules():
         if rule.kind in {"force", "government"}:
             continue  # a bare "troops" or "the government" says nothing of whose
-        found.extend((m.start(), rule.kind) for m in rule.pattern.finditer(text))
+        found.extend((m.start(), m.end(), rule.kind) for m in rule.pattern.finditer(text))
     return sorted(found)

@@ -225,8 +225,7 @@ def _default_actors(event_type: EventType, actor1: str, actor2: str, country: tu
         actor1 = acled_name("protesters", country[1], country[0])
     elif event_type is EventType.RIOTS and not actor1:
         actor1 = acled_name("rioters", country[1], country[0])
-    elif event_type is EventType.VIOLENCE_AGAINST_CIVILIANS and not actor2 and actor1 != acled_name(
-            "civilians", country[1], country[0]):
+    elif event_type is EventType.VIOLENCE_AGAINST_CIVILIANS and not actor2:  # (``_actors`` never makes them actor 1)
         actor2 = acled_name("civilians", country[1], country[0])
     return actor1, actor2
 
@@ -256,7 +255,7 @@ class SceneFinder:
     """Which places of a sentence are the scene of its event, by the sentence's syntax: a place the trigger
     governs through a scene preposition, as its object or as a modifier of its noun ("shelled Kharkiv", "fighting
     near A, B and C", "the Kharkiv mall attack"), not a place that acts or describes someone ("Russia declared",
-    "a North Carolina native"). Keeps no state between calls (shared by every user of a server)."""
+    "Jones, an Ohio native, was detained in Kenya"). Keeps no state between calls (shared by every user of a server)."""
 
     def __init__(self, nlp: object) -> None:
         self.nlp = nlp
@@ -318,7 +317,7 @@ class SceneFinder:
             if token.dep_ == "appos" and token.head.ent_type_ == "PERSON":
                 return False
             if token.dep_ in {"compound", "amod", "nmod"} and token.head.dep_ == "appos":
-                return False  # "Brunson, a North Carolina native": the place describes a person
+                return False  # "Jones, an Ohio native": the place describes a person
             token = token.head
             steps += 1
         return False
@@ -572,9 +571,9 @@ class EventExtractor:
                     and not quoted:
                 rel = start - sentence.start
                 phrases.append((rel, _end - sentence.start, " ".join(text_.split())))
-        for at, kind in groups_in(unquoted or text):  # bare groups: "police", "civilians", "protesters"
+        for at, end, kind in groups_in(unquoted or text):  # bare groups: "police", "civilians", "protesters"
             if country[1] and not any(a <= at < b for a, b, _ in phrases):
-                phrases.append((at, at + 1, acled_name(kind, country[1], country[0])))
+                phrases.append((at, end, acled_name(kind, country[1], country[0])))
         if not sources_act:
             phrases = [(a, b, p) for a, b, p in phrases if not _is_source(text, a, b - a)]
         phrases.sort()

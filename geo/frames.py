@@ -214,7 +214,7 @@ def daily_counts(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def date_labels(events: pd.DataFrame) -> pd.Series:
-    """Each event's dates as the table shows them: a day, a day and hour (UTC), a span for a week, month or year,
+    """The dates of the events as the table shows them: a day, a day and hour (UTC), a span for a week, month or year,
     "≤ day" for an open bound (vectorised: the table of thousands of events is drawn at each brush)."""
     start, end = pd.to_datetime(events["date_start"]), pd.to_datetime(events["date_end"])
     first, last = start.dt.strftime("%Y-%m-%d"), (end - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")

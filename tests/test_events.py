@@ -198,14 +198,14 @@ def test_an_assault_rifle_is_no_assault():
 def test_the_scene_is_the_place_the_trigger_governs_and_each_town_of_a_list_has_its_event(pipeline):
     # my own sentences: an actor's capital, a described person's home state, and a list of towns
     analysis = analyze_text(pipeline, "Moscow said its forces shelled Kharkiv on Monday. "
-                                      "Smith, a Texas native, was detained in Turkey on Tuesday. "
+                                      "Jones, an Ohio native, was detained in Kenya on Tuesday. "
                                       "Fighting continued near Izium, Lyman and Bakhmut on Wednesday.",
                             dt.date(2022, 6, 2))
     where = {}
     for e in analysis.events:
         where.setdefault(e.trigger, []).append(e.place.name)
     assert where["shelled"] == ["Kharkiv"]
-    assert where["detained"] == ["Turkey"]
+    assert where["detained"] == ["Kenya"]
     assert sorted(where["Fighting"]) == ["Bakhmut", "Izyum", "Lyman"]  # (GeoNames spells it Izyum)
 
 
