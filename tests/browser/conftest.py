@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,16 @@ def page(browser, app_url):
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     yield page
     context.close()
+
+
+@contextmanager
+def sized_page(browser, size: tuple[int, int]):  # type: ignore[no-untyped-def]
+    """A page in a browser context of its own, its window ``size`` (width, height); closed afterwards."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def record_timing(name: str, seconds: float) -> None:

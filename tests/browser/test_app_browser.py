@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser.conftest import record_timing
+from tests.browser.conftest import record_timing, sized_page
 
 pytestmark = pytest.mark.browser
 
@@ -229,9 +229,7 @@ def test_slider_with_5000_events(page, many_events_url):
 
 @pytest.mark.parametrize("size", [(1400, 950), (1024, 768), (390, 844)], ids=["laptop", "projector", "phone"])
 def test_statements_toggle_at_each_size(browser, app_url, sample, size):
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    try:
+    with sized_page(browser, size) as page:
         _load(page, app_url)
         statements = sum(e.event_type.value == "Statement" for e in sample.events)
         happened = len(sample.events) - statements
@@ -242,8 +240,6 @@ def test_statements_toggle_at_each_size(browser, app_url, sample, size):
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= size[0], box  # on screen, not cut off
         page.mouse.click(box["x"] + 5, box["y"] + box["height"] / 2)  # a real click where the user sees it
         _wait_for(page, lambda: _count_markers(page) == len(sample.events), 10, "the statements' markers too")
-    finally:
-        context.close()
 
 
 def _brush(page, start: float, end: float) -> None:
@@ -260,9 +256,7 @@ def _brush(page, start: float, end: float) -> None:
 
 @pytest.mark.parametrize("size", [(1400, 950), (1024, 768), (390, 844)], ids=["laptop", "projector", "phone"])
 def test_brushing_the_timeline_filters_the_map(browser, app_url, sample, size):
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    try:
+    with sized_page(browser, size) as page:
         _load(page, app_url)
         happened = sum(e.event_type.value != "Statement" for e in sample.events)
         _wait_for(page, lambda: _count_markers(page) == happened, 20, "every event that happened")
@@ -271,8 +265,6 @@ def test_brushing_the_timeline_filters_the_map(browser, app_url, sample, size):
         # The brushed range reaches the URL at the end of the rerun; the map's count while it redraws is not it.
         _wait_for(page, lambda: "from=2022-03" in page.url or "from=2022-04" in page.url, 15, "the brushed range")
         _wait_for(page, lambda: 0 < _count_markers(page) < happened, 15, "fewer markers after the brush")
-    finally:
-        context.close()
 
 
 def _days_on_the_axis(page) -> int:
@@ -365,9 +357,7 @@ def test_play_skips_empty_days(page, app_url, sample):
 
 @pytest.mark.parametrize("size", [(1400, 950), (1024, 768), (390, 844)], ids=["laptop", "projector", "phone"])
 def test_events_at_one_place_are_one_group_that_fans_out_on_a_click(browser, app_url, size):
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    try:
+    with sized_page(browser, size) as page:
         _load(page, app_url)
         _wait_for(page, lambda: "z=" in page.url, 20, "the map settled")  # its first rerun is over
         page.wait_for_timeout(500)
@@ -402,8 +392,6 @@ def test_events_at_one_place_are_one_group_that_fans_out_on_a_click(browser, app
         assert px0 >= 0 and py0 >= 0 and px1 <= boxes["map"][2] + 1 and py1 <= boxes["map"][3] + 1, boxes
         for cx0, cy0, cx1, cy1 in boxes["controls"]:
             assert px1 <= cx0 or cx1 <= px0 or py1 <= cy0 or cy1 <= py0, boxes  # apart, not overlapping
-    finally:
-        context.close()
 
 
 def test_filters_and_colours_change_the_map_and_the_link(page, app_url, sample):
@@ -488,9 +476,7 @@ def test_nothing_on_the_map_page_is_cut_off_and_a_page_link_clears_the_phones_si
     inside it line by line; on a phone the map comes before the text, and a page link closes the sidebar that
     covers the page (a real tap), while beside a wide page the sidebar stays."""
     width, height = size
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    try:
+    with sized_page(browser, size) as page:
         _load(page, app_url)
         _settled(page)
         frame_el = page.locator('iframe[title="streamlit_folium.st_folium"]').first
@@ -529,5 +515,3 @@ def test_nothing_on_the_map_page_is_cut_off_and_a_page_link_clears_the_phones_si
         showing = bar is not None and bar["width"] > 0 and bar["x"] + bar["width"] > 0
         covers = width < 700
         assert showing != covers, (bar, width)  # a phone's page is uncovered; a wide page keeps its sidebar
-    finally:
-        context.close()

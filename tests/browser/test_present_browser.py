@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from geo.mapview import story_map, story_steps
+from tests.browser.conftest import sized_page
 from tests.browser.test_app_browser import COUNT_JS, MAP_TIMEOUT_S, _wait_for
 
 pytestmark = pytest.mark.browser
@@ -48,9 +49,7 @@ def _inside(page, locator) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_present_steps_with_keys_and_buttons(browser, app_url, sample, size):
     total = sum(e.event_type.value != "Statement" for e in sample.events)
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    try:
+    with sized_page(browser, size) as page:
         page.goto(f"{app_url}/present")
         _wait_for(page, lambda: _story(page) is not None and _shown(page) == 1, MAP_TIMEOUT_S,
                   "the first event alone on the map")
@@ -83,8 +82,6 @@ def test_present_steps_with_keys_and_buttons(browser, app_url, sample, size):
         _wait_for(page, lambda: _story(page) is not None and _shown(page) == 3, MAP_TIMEOUT_S,
                   "step 3 again after a reload")
         assert _step(page) == f"3 / {total}"
-    finally:
-        context.close()
 
 
 def test_the_story_as_one_offline_file(browser, pipeline, sample, tmp_path):
@@ -116,12 +113,8 @@ def test_the_story_as_one_offline_file(browser, pipeline, sample, tmp_path):
 
 def test_the_presentation_keeps_the_maps_filters(browser, app_url, sample):
     battles = sum(e.event_type.value == "Battles" for e in sample.events)
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    page = context.new_page()
-    try:
+    with sized_page(browser, (1024, 768)) as page:
         page.goto(f"{app_url}/present?ws=sample&ft=Battles")  # as a link from the filtered map would
         _wait_for(page, lambda: _story(page) is not None and _step(page) == f"1 / {battles}", MAP_TIMEOUT_S,
                   "the battles only")
         assert page.get_by_text(f"Filtered as on the map: {battles} of {len(sample.events)} events").count() == 1
-    finally:
-        context.close()
