@@ -1,6 +1,7 @@
 """Evaluation against gold corpora (``../shared/eval``), with the metrics defined in its README.
 
     python -m geo.evaluate geo GOLD.jsonl [--predictions OUT.jsonl]
+    python -m geo.evaluate geo GOLD.jsonl --ablate   # each resolution rule's gain; hand-set vs fitted ranker
     python -m geo.evaluate time GOLD.jsonl [--predictions OUT.jsonl]
     python -m geo.evaluate events [GOLD.json ...]   # event P/R on hand-annotated articles (data/eval/events)
     python -m geo.evaluate all            # every corpus, one table per task (make eval)
@@ -195,6 +196,43 @@ def run_geo(gold_path: Path, predictions: Path | None, pipeline=None) -> dict[st
     metrics["words_per_s"] = words / seconds
     metrics["splits"] = by_split(gold, lambda docs: geo_metrics(docs, preds))  # type: ignore[assignment]
     return metrics
+
+
+def ablate_geo(gold_path: Path, pipeline=None) -> list[tuple[str, dict[str, dict]]]:  # type: ignore[no-untyped-def]
+    """Each resolution rule's gain: the corpus recognised once, then resolved with every rule, without each rule
+    in turn (``Resolver.RULES``) and with the hand-set ranker weights instead of the fitted ones; each variant
+    scored on both halves."""
+    from geo.pipeline import Pipeline
+    from geo.ranker import HAND
+    from geo.resolve import Resolver
+
+    pipeline = pipeline or Pipeline()
+    gold = read_jsonl(gold_path)
+    articles = [pipeline.load(d["text"], published=parse_date(d.get("dct")), article_id=str(d["id"])) for d in gold]
+    recognised = list(pipeline.recognize_many(articles))
+    variants = [("all rules, fitted ranker", pipeline.resolver)]
+    variants += [(f"without {rule}", Resolver(pipeline.gazetteer, pipeline.chain, disabled=frozenset({rule})))
+                 for rule in Resolver.RULES]
+    variants.append(("hand-set ranker weights", Resolver(pipeline.gazetteer, pipeline.chain, ranker=HAND)))
+    out = []
+    for label, resolver in variants:
+        preds = {a.article_id: toponyms_of(pipeline, a, resolver.resolve(a, ms)) for a, ms in recognised}
+        out.append((label, by_split(gold, lambda docs, preds=preds: geo_metrics(docs, preds))))
+    return out
+
+
+def print_ablation(title: str, rows: list[tuple[str, dict[str, dict]]]) -> None:
+    base = rows[0][1]
+    print(f"\n## {title}: each rule's gain (the change when it is off; held-out half only scored)")
+    print("| variant | study acc@161 | study AUC | study E2E@161 | held-out acc@161 | held-out AUC | held-out E2E@161 |")
+    print("|---|---|---|---|---|---|---|")
+    for label, halves in rows:
+        cells = []
+        for half in ("study", "heldout"):
+            for key in ("acc@161", "AUC", "E2E@161"):
+                value, delta = halves[half][key], halves[half][key] - base[half][key]
+                cells.append(f"{value:.3f}" + (f" ({delta:+.3f})" if label != rows[0][0] else ""))
+        print(f"| {label} | " + " | ".join(cells) + " |")
 
 
 def anchor_metrics(gold_path: Path) -> dict[str, dict[str, float]]:
@@ -395,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("gold", nargs="*", type=Path)
     parser.add_argument("--predictions", type=Path, default=None)
     parser.add_argument("--all", action="store_true", help="time: score DURATION and SET values too")
+    parser.add_argument("--ablate", action="store_true", help="geo: each resolution rule's gain, and the hand-set "
+                                                               "ranker weights against the fitted ones")
     args = parser.parse_intermixed_args(argv)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
@@ -424,7 +464,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: give one gold file that exists (got {', '.join(map(str, args.gold)) or 'none'})", file=sys.stderr)
         return 2
     args.gold = args.gold[0]
-    if args.task == "geo":
+    if args.task == "geo" and args.ablate:
+        print_ablation(f"{args.gold.name} (commit {commit})", ablate_geo(args.gold))
+    elif args.task == "geo":
         ours = run_geo(args.gold, args.predictions)
         print_table(f"{args.gold.name} (commit {commit})",
                     {**with_halves("Situation Map", ours), **anchor_metrics(args.gold)}, GEO_COLUMNS)

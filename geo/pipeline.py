@@ -125,6 +125,12 @@ class Pipeline:
         for article, doc in self._parsed(articles, batch_size):
             yield article, self.resolver.resolve(article, self.recognizer.recognize(article, doc))
 
+    def recognize_many(self, articles: Iterable[Article], batch_size: int = 32
+                       ) -> Iterator[tuple[Article, list[Mention]]]:
+        """Recognition only: the named places of each article (what the ranker is fitted on)."""
+        for article, doc in self._parsed(articles, batch_size):
+            yield article, self.recognizer.recognize(article, doc)
+
     def analyze(self, article: Article, timezone: str | None = None, doc: object | None = None) -> Analysis:
         """Everything about one article. ``doc`` is its spaCy Doc when already parsed (``analyze_many``)."""
         timings: dict[str, float] = {}

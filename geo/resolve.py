@@ -2,8 +2,9 @@
 
 Geocoding goes through geopy's interface. ``GeocoderChain`` is itself a geopy ``Geocoder`` that
 tries its members in order (the offline gazetteer first, then any online provider, each wrapped by
-geopy's ``RateLimiter`` and a persistent cache). The ``Resolver`` ranks gazetteer candidates with
-a documented score (see ``Resolver.score``) and never drops a mention it cannot place: it is kept
+geopy's ``RateLimiter`` and a persistent cache). The ``Resolver`` describes each gazetteer candidate by named
+features (``Resolver.features``, ``geo.ranker.FEATURES``), ranks them with the fitted weights of
+``data/ranker.json`` (``geo.ranker``) and never drops a mention it cannot place: it is kept
 with ``place=None`` and a reason.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import re
 import sqlite3
 import threading
@@ -35,6 +37,7 @@ from geo.gazetteer import OfflineGazetteer
 from geo.mentions import ADMIN2_WORDS, AVIATION
 from geo.model import Article, Mention, MentionKind, Place, Resolution
 from geo.names import normalize_name
+from geo.ranker import Ranker, load_ranker
 from geo.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,19 @@ _IN_AREA = re.compile(r" in (?:the )?(?:(?:north|south|east|west|central|far|rur
 _FEATURE = re.compile(r"^(?:(?P<stem>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?) (?:River|Park|Falls|Valley|Creek|Reservoir)|"
                       r"(?:Lake|Mount|Mt\.|Cape) (?P<stem2>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?))$")
 _COUNTY = re.compile(r"^(?P<stem>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?) (?:County|Parish|District|Borough|Township)$")
+
+
+_ABBREVIATED = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
+
+
+def _spelled_out(key: str) -> str:
+    """A name key with its abbreviated words spelled out: "St. Petersburg" and "Saint Petersburg" are one name."""
+    return " ".join(_ABBREVIATED.get(w, w) for w in key.split())
+
+
+def disabled_rules() -> frozenset[str]:
+    """The rules switched off by ``SITMAP_DISABLE_RULES`` (ids separated by commas), to measure each one's gain."""
+    return frozenset(r.strip() for r in os.environ.get("SITMAP_DISABLE_RULES", "").split(",") if r.strip())
 
 
 def in_county(county: Place, place: Place) -> bool:
@@ -251,16 +267,26 @@ class DocumentContext:
 class Resolver:
     """Resolves an article's mentions to places, using the whole document as context."""
 
-    COUNTRY_W = 1.5
     FAMOUS = 500_000
-    ADMIN1_W = 0.75
 
-    def __init__(self, gazetteer: OfflineGazetteer, chain: GeocoderChain | None = None) -> None:
+    #: The resolver's rules beside the ranker; ``SITMAP_DISABLE_RULES=world-city,...`` switches any off.
+    RULES = {
+        "named-kind": "the text names the kind (\"Donetsk region\", \"flights at Heathrow\"): that kind only",
+        "world-city": "a world city over a small namesake that only the story's country supports",
+        "named-after": "a name the gazetteer lacks is placed at the place it is named after (\"Orange County\")",
+    }
+
+    def __init__(self, gazetteer: OfflineGazetteer, chain: GeocoderChain | None = None,
+                 ranker: Ranker | None = None, disabled: frozenset[str] | None = None) -> None:
         self.gazetteer = gazetteer
         self.chain = chain
+        self.ranker = ranker or load_ranker()
+        self.disabled = disabled if disabled is not None else disabled_rules()
         self._parts: dict[tuple[str, str], tuple[shapely.Geometry, shapely.Point]] = {}
 
-    def resolve(self, article: Article, mentions: Sequence[Mention]) -> list[Resolution]:
+    def prepare(self, article: Article, mentions: Sequence[Mention]
+                ) -> tuple[dict[Mention, list[Place]], DocumentContext, dict[int, list[Mention]]]:
+        """Each named mention's candidates, the document's context and the mentions of each sentence."""
         candidates = {m: self._candidates(m) for m in mentions if m.kind not in {MentionKind.ANAPHOR,
                                                                                  MentionKind.AREA_PHRASE}}
         context = self._context(candidates)
@@ -269,22 +295,31 @@ class Resolver:
         # Each place once: a long text naming the same town a thousand times has one anchor there, not a thousand.
         context.anchors = list({c[0].place_id: c[0] for c in candidates.values()
                                 if len(c) == 1 and c[0].kind in {"city", "admin2", "facility", "landmark"}}.values())
-        resolved: dict[Mention, Resolution] = {}
         # Qualifiers and lists are read within a sentence: each mention is judged beside its sentence's mentions
         # only (linear in a long document).
         by_sentence: dict[int, list[Mention]] = {}
         for m in mentions:
             by_sentence.setdefault(m.sentence, []).append(m)
+        return candidates, context, by_sentence
+
+    def candidate_tables(self, article: Article, mentions: Sequence[Mention]
+                         ) -> list[tuple[Mention, list[Place], list[dict[str, float]]]]:
+        """Each named mention with gazetteer candidates, its candidates and their features (what the ranker
+        scores; ``python -m geo.ranker fit`` learns its weights from these)."""
+        candidates, context, by_sentence = self.prepare(article, mentions)
+        out = []
+        for m, cands in candidates.items():
+            named_kind = self._named_kind(m, cands, context) if "named-kind" not in self.disabled else None
+            kept = [p for p in cands if p.kind == named_kind] if named_kind else cands
+            if kept:
+                out.append((m, kept, self._features_of(m, kept, context, by_sentence[m.sentence])[1]))
+        return out
+
+    def resolve(self, article: Article, mentions: Sequence[Mention]) -> list[Resolution]:
+        candidates, context, by_sentence = self.prepare(article, mentions)
+        resolved: dict[Mention, Resolution] = {}
         for mention, cands in candidates.items():
             resolved[mention] = self._choose(mention, cands, context, by_sentence[mention.sentence])
-        # One sense per discourse: once qualified ("LONDON, Ky."), a name keeps that place where it recurs bare.
-        qualified = {normalize_name(m.query): r for m, r in resolved.items() if r.place and "qualified by" in r.reason}
-        for mention, r in list(resolved.items()):
-            q = qualified.get(normalize_name(mention.query))
-            if q is not None and r.place is not None and "qualified by" not in r.reason and r.candidates > 1 \
-                    and q.place is not None and any(p.place_id == q.place.place_id for p in candidates[mention]):
-                resolved[mention] = Resolution(mention, q.place, q.confidence * 0.9,
-                                               f"as where it was first qualified ({q.mention.text})", r.candidates)
         # Anaphors and direction phrases lean on what the named mentions resolved to.
         ordered = sorted(mentions, key=lambda m: m.start)
         for mention in ordered:
@@ -322,52 +357,50 @@ class Resolver:
                     own_a[(place.country or "", place.admin1)] += share
         return context
 
-    def score(self, place: Place, mention: Mention, context: DocumentContext, qualifiers: Sequence[Place],
-              namesake: bool = False, alias_only: bool = False) -> float:
-        """Candidate score = kind/population prior + document context + proximity + qualifiers.
+    def features(self, place: Place, mention: Mention, context: DocumentContext, qualifiers: Sequence[Place],
+                 namesake: bool = False, alias_only: bool = False) -> dict[str, float]:
+        """The candidate's features (``geo.ranker.FEATURES`` says what each means), as far as they concern
+        the candidate alone; ``_features_of`` adds those that compare it with the name's other candidates.
 
-        * prior: 1.0 country/continent, 0.9 region, 0.35 admin-1, 0 city; + log10(population)/8 (an admin-1
-          region's population is its towns'; not counted when a town of the same name lies in it: the
-          bare name is then the town); +0.6 for a national capital ("Washington" is the capital, not the state);
-          -0.7 for a town that bears the name only as an alternate name when another town bears it as its own;
-        * context: +1.5 x the share of the document's places in the candidate's country,
-          +0.75 x the share in its admin-1 region, counting the votes of the document's other names only
-          (the forty American namesakes of "Colchester" must not make its own story American);
-        * proximity: +1.0 x exp(-d/300 km) to the nearest unambiguous place of the document;
-        * qualifier: +3 when an adjacent mention ("Paris, Texas", "Rockingham, Northamptonshire") names an area
-          containing it (a county: its towns within twice its reach);
-        * hint: +2 when the text says the kind ("Donetsk region" -> admin-1).
-
-        ``_choose`` then applies ``_kind_adjustments`` (lists, airports, towns named like countries) and
-        ``_famous_namesake`` (a world city over a small namesake that only the document's country supports).
+        * kind and population (an admin-1 or admin-2 area named like a town in it counts no people: the bare
+          name is then the town), national capital;
+        * context: the share of the document's places that can lie in the candidate's country and admin-1
+          area, counting the votes of the document's other names only (the forty American namesakes of
+          "Colchester" must not make its own story American); proximity to the nearest unambiguous place;
+        * qualifiers: an adjacent mention naming an area that contains it ("Paris, Texas", "Rockingham,
+          Northamptonshire"; a county: its towns within twice its reach);
+        (The text's word for its kind, "Donetsk region" or "flights at Heathrow", is no feature: it keeps the
+        candidates of that kind, in ``_choose``.)
         """
-        prior = self.gazetteer.prior(replace(place, population=0) if namesake and place.kind in {"admin1", "admin2"} else place)
-        score = prior + (0.6 if place.capital else 0.0)
+        named_after_town = namesake and place.kind in {"admin1", "admin2"}
+        # An admin-2 area's population is the sum of the towns drawn in it (geo/build_data.py), a looser figure
+        # than a town's or a state's own: a feature of its own.
+        size = math.log10(place.population + 10) / 8.0
+        out: dict[str, float] = {"admin2_population" if place.kind == "admin2" else "population": size}
+        if named_after_town:
+            out["town_named_area"] = 1.0
+        if place.kind != "city":
+            out[f"kind:{place.kind}"] = 1.0
+        if place.capital:
+            out["capital"] = 1.0
         if alias_only:
-            score -= 0.7  # known by that name only as an alternate ("Salisbury" for Harare): its own name first
+            out["alias_only"] = 1.0
         name = normalize_name(mention.query)
-        score += (self.COUNTRY_W * context.country_share(place.country, name)
-                  + self.ADMIN1_W * context.admin1_share(place.country, place.admin1, name))
+        out["country_share"] = context.country_share(place.country, name)
+        out["admin1_share"] = context.admin1_share(place.country, place.admin1, name)
         nearest = context.nearest_anchor_km(place)
         if nearest is not None:
-            score += math.exp(-nearest / 300.0)
-        for q in qualifiers:
-            if q.kind == "country" and q.country == place.country or q.kind == "admin1" and (
-                    q.country, q.admin1) == (place.country, place.admin1) or q.kind == "admin2" and \
-                    place.kind == "city" and in_county(q, place):
-                score += 3.0  # "Paris, Texas", "Rockingham, Northamptonshire" (a county: within its reach)
-        if mention.feature_hint and place.kind == mention.feature_hint:
-            score += 2.0
-        return score
+            out["proximity"] = math.exp(-nearest / 300.0)
+        qualified = sum(1 for q in qualifiers if q.kind == "country" and q.country == place.country
+                        or q.kind == "admin1" and (q.country, q.admin1) == (place.country, place.admin1)
+                        or q.kind == "admin2" and place.kind == "city" and in_county(q, place))
+        if qualified:
+            out["qualified"] = float(qualified)
+        return out
 
-    def _choose(self, mention: Mention, cands: list[Place], context: DocumentContext,
-                mentions: Sequence[Mention]) -> Resolution:
-        """The best candidate; ``mentions`` are those of the mention's sentence (qualifiers, lists)."""
-        if not cands:
-            found = self._online(mention)
-            if found.place is None:
-                return self._by_part(mention, context, mentions) or found
-            return found
+    def _features_of(self, mention: Mention, cands: list[Place], context: DocumentContext,
+                     mentions: Sequence[Mention]) -> tuple[list[Place], list[dict[str, float]]]:
+        """The qualifiers of a named mention and the features of each of its candidates."""
         qualifiers = self._qualifiers(mention, mentions, context.text)
         if any(p.kind == "country" for p in cands):  # "Russia, U.S. and China" is a list; "Jordan, Minn." is not
             qualifiers = [q for q in qualifiers if q.kind != "country"]
@@ -375,67 +408,108 @@ class Resolver:
         # whose namesakes are small towns elsewhere ("California", Maryland) is the region.
         towns = {(p.country, p.admin1) for p in cands if p.kind == "city"}
         query = normalize_name(mention.query)
-        own_name = any(p.kind == "city" and normalize_name(p.name) == query for p in cands)
+        key = _spelled_out(query)
+        own_name = any(p.kind == "city" and _spelled_out(normalize_name(p.name)) == key for p in cands)
         adjust = self._kind_adjustments(mention, cands, qualifiers, mentions, context)
-        scored = sorted(((self.score(p, mention, context, qualifiers, namesake=(p.country, p.admin1) in towns,
-                                     alias_only=own_name and p.kind == "city" and normalize_name(p.name) != query)
-                          + adjust.get(p.kind, 0.0), p)
-                         for p in cands), key=lambda sp: sp[0], reverse=True)
-        best_score, best = scored[0]
-        famous = self._famous_namesake(best, cands, qualifiers, context, normalize_name(mention.query))
-        if famous is not None:  # London, Ohio only with a word for Ohio; the document being American is not one
-            scored = [(best_score + 0.5, famous)] + [sp for sp in scored if sp[1] is not famous]
-            best_score, best = scored[0]
-        if len(scored) == 1:
+        table = []
+        for p in cands:
+            f = self.features(p, mention, context, qualifiers, namesake=(p.country, p.admin1) in towns,
+                              alias_only=own_name and p.kind == "city" and _spelled_out(normalize_name(p.name)) != key)
+            f.update(adjust.get(p.kind, {}))
+            table.append(f)
+        return qualifiers, table
+
+    def _choose(self, mention: Mention, cands: list[Place], context: DocumentContext,
+                mentions: Sequence[Mention]) -> Resolution:
+        """The best candidate by the ranker's score; ``mentions`` are those of the mention's sentence."""
+        if not cands:
+            found = self._online(mention)
+            if found.place is None and "named-after" not in self.disabled:
+                return self._by_part(mention, context, mentions) or found
+            return found
+        named_kind = self._named_kind(mention, cands, context) if "named-kind" not in self.disabled else None
+        if named_kind:  # "Donetsk region", "flights at Heathrow": the text says what kind of place it is
+            cands = [p for p in cands if p.kind == named_kind]
+        qualifiers, table = self._features_of(mention, cands, context, mentions)
+        order = sorted(range(len(cands)), key=lambda i: self.ranker.score(table[i]), reverse=True)
+        best = cands[order[0]]
+        reason = f"{best.kind} in {best.country or '—'}; best of {len(cands)} candidate(s)"
+        world = None if "world-city" in self.disabled else self._world_city(cands, qualifiers, context,
+                                                                            normalize_name(mention.query))
+        if world is not None and best is not world and best.kind == "city" \
+                and 20 * best.population <= world.population:
+            # London, Ohio only with a word for Ohio: the document being American is not one.
+            order.remove(cands.index(world))
+            order.insert(0, cands.index(world))
+            best = world
+            reason = (f"{best.kind} in {best.country or '—'}; a world city, not a small namesake that nothing "
+                      f"but the story's country supports; of {len(cands)} candidate(s)")
+        if len(cands) == 1:
             confidence = 0.95
         else:
-            margin = best_score - scored[1][0]
-            confidence = round(1.0 / (1.0 + math.exp(-3.0 * margin)), 3)
-        reason = f"{best.kind} in {best.country or '—'}; best of {len(cands)} candidate(s)"
+            first, second = table[order[0]], table[order[1]]
+            confidence = self.ranker.confidence(self.ranker.score(first) - self.ranker.score(second))
+            why = self.ranker.why(first, second)
+            if why:
+                rival = cands[order[1]]
+                reason += (f", ahead of {rival.name} ({rival.kind} in {rival.country or '—'}) by "
+                           + ", ".join(f"{n.replace('_', ' ')} {g:+.2f}" for n, g in why))
         by = [q for q in qualifiers if q.country == best.country and (q.kind == "country" or q.admin1 == best.admin1)]
         if by:
             reason += f", qualified by {by[0].name}"
         return Resolution(mention, best, confidence, reason, len(cands))
 
-    def _famous_namesake(self, best: Place, cands: Sequence[Place], qualifiers: Sequence[Place],
-                         context: DocumentContext, name: str) -> Place | None:
-        """A world city (>= 500,000 inhabitants, 20 times the chosen town) that a small namesake won only on the
-        document's country: without a qualifier, a place named in its region or a neighbour within 300 km,
-        the famous one is meant ("London", "Venice", "St. Petersburg" in an American story)."""
-        if best.kind != "city" or qualifiers:
+    @staticmethod
+    def _named_kind(mention: Mention, cands: Sequence[Place], context: DocumentContext) -> str | None:
+        """The kind of place the text names, when some candidates are of it: the mention's hint ("Donetsk
+        region" -> admin-1), or an airport when flights, planes or passengers are within 120 characters."""
+        kinds = {p.kind for p in cands}
+        if mention.feature_hint in kinds:
+            return mention.feature_hint
+        if "facility" in kinds and AVIATION.search(context.text[max(0, mention.start - 120): mention.end + 120]):
+            return "facility"
+        return None
+
+    def _world_city(self, cands: Sequence[Place], qualifiers: Sequence[Place], context: DocumentContext,
+                    name: str) -> Place | None:
+        """A world city (>= 500,000 inhabitants, 20 times its namesake towns) whose namesakes the document does
+        not support: no qualifier, no place named in their region, no neighbour within 300 km ("London",
+        "Venice", "St. Petersburg" in an American story; London, Ohio only with a word for Ohio)."""
+        if qualifiers:
             return None
         big = max((p for p in cands if p.kind == "city"), key=lambda p: p.population, default=None)
-        if big is None or big is best or big.population < self.FAMOUS or big.population < 20 * best.population:
+        if big is None or big.population < self.FAMOUS:
             return None
-        if context.admin1_share(best.country, best.admin1, name) > 0:
+        small = [p for p in cands if p.kind == "city" and p is not big and 20 * p.population <= big.population]
+        if not small:
             return None
-        nearest = context.nearest_anchor_km(best)
-        if nearest is not None and nearest <= 300:
-            return None
+        for p in small:
+            if context.admin1_share(p.country, p.admin1, name) > 0:
+                return None
+            nearest = context.nearest_anchor_km(p)
+            if nearest is not None and nearest <= 300:
+                return None
         return big
 
     def _kind_adjustments(self, mention: Mention, cands: Sequence[Place], qualifiers: Sequence[Place],
-                          mentions: Sequence[Mention], context: DocumentContext) -> dict[str, float]:
-        """Score changes by kind of place, from how the name is used:
+                          mentions: Sequence[Mention], context: DocumentContext) -> dict[str, dict[str, float]]:
+        """Features by kind of place, from how the name is used:
 
-        * a town named like a country, region, continent or sea ("Greece", N.Y.; the "Middle East" of Baltimore)
-          is meant only when qualified: -1.5 without a qualifier;
-        * an airport, when flights, planes or passengers are near ("Flights at Heathrow"): +1.5;
-        * a county named bare, without "County" or "District" ("Cambridge", an Australian local government area),
-          -0.5: a bare name is rarely a county elsewhere;
-        * a list is of like things: +1.0 to the kind of a name joined by "and"/"or" ("California
+        * ``town_like_country``: a town named like a country, region, continent or sea ("Greece", N.Y.; the
+          "Middle East" of Baltimore), without a qualifier;
+        * ``bare_admin2``: a county named bare, without "County" or "District" ("Cambridge", an Australian local
+          government area): a bare name is rarely a county elsewhere;
+        * ``list_kind``: a list is of like things: the kind of a name joined by "and"/"or" ("California
           or Washington": the state; "Greece or Portugal": the country; "Astana and Almaty": the town), the kind
           of the other name's likeliest place.
         """
         kinds = {p.kind for p in cands}
         text = context.text
-        out: dict[str, float] = {}
-        if "facility" in kinds and AVIATION.search(text[max(0, mention.start - 120): mention.end + 120]):
-            out["facility"] = 1.5
+        out: dict[str, dict[str, float]] = {}
         if kinds & {"country", "region", "continent", "sea"} and not qualifiers:
-            out["city"] = -1.5
+            out["city"] = {"town_like_country": 1.0}
         if "admin2" in kinds and not any(w in ADMIN2_WORDS for w in mention.query.split()):
-            out["admin2"] = -0.5
+            out["admin2"] = {"bare_admin2": 1.0}
         for other in mentions:
             if other is mention or other.sentence != mention.sentence:
                 continue
@@ -448,7 +522,8 @@ class Resolver:
                 sibling = self.gazetteer.candidates(other.query)
             kind = max(sibling, key=self.gazetteer.prior).kind if sibling else None
             if kind in {"country", "admin1", "city"} and kind in kinds and len(kinds) > 1:
-                out[kind] = out.get(kind, 0.0) + 1.0
+                bucket = out.setdefault(kind, {})
+                bucket["list_kind"] = bucket.get("list_kind", 0.0) + 1.0
         return out
 
     def _by_part(self, mention: Mention, context: DocumentContext, mentions: Sequence[Mention]) -> Resolution | None:

@@ -1,0 +1,78 @@
+"""The candidate ranker: its features, its fitted weights and the rules beside it."""
+
+import json
+
+import pytest
+
+from geo import ranker
+from geo.ranker import FEATURES, HAND, Example, Ranker, fit, load_ranker, top1
+from geo.resolve import Resolver
+from tests.conftest import analyze_text
+
+
+def _example(doc: str, right_big: bool) -> Example:
+    """A name with a big town and a small namesake; the big one is right when ``right_big``."""
+    big = {"population": 0.8, "country_share": 0.2}
+    small = {"population": 0.4, "country_share": 0.6}
+    return Example(doc, "Springfield", (big, small), (right_big, not right_big))
+
+
+def test_fitting_learns_what_decides_from_the_examples_and_nothing_else():
+    # Big towns are right three times in four, and the big town is the one the story's country does not support:
+    # population must come out positive and the country share negative (the data say so, not a hand).
+    examples = [_example(f"d{i}", i % 4 != 0) for i in range(40)]
+    fitted = fit(examples, c=10.0)
+    assert fitted.weights["population"] > 0 and fitted.weights["country_share"] < 0
+    assert top1(fitted, examples) == pytest.approx(0.75)
+    # Features no example tells apart keep the hand-set weight, scaled like the fitted ones, and are listed.
+    assert "capital" in fitted.unfitted and fitted.weights["capital"] > 0
+    flipped = fit([_example(f"d{i}", i % 4 == 0) for i in range(40)], c=10.0)
+    assert flipped.weights["population"] < 0
+
+
+def test_the_committed_weights_cover_every_feature_and_say_how_they_were_fitted():
+    data = json.loads(ranker.WEIGHTS_PATH.read_text())
+    assert set(data["weights"]) == set(FEATURES) and set(ranker.HAND_WEIGHTS) == set(FEATURES)
+    assert data["examples"] > 500 and 0.9 < data["out_of_fold_top1"] <= 1.0
+    loaded = load_ranker()
+    assert loaded.source == "fitted" and loaded.weights == data["weights"]
+
+
+def test_a_weight_file_with_an_unknown_feature_is_refused_and_hand_weights_can_be_asked_for(tmp_path, monkeypatch):
+    bad = tmp_path / "ranker.json"
+    bad.write_text(json.dumps({"weights": {"no such feature": 1.0}}))
+    with pytest.raises(ValueError, match="unknown features"):
+        load_ranker(bad)
+    monkeypatch.setenv("SITMAP_RANKER", "hand")
+    assert load_ranker() is HAND
+
+
+def test_margin_gives_the_confidence_and_why_names_the_deciding_features():
+    r = Ranker({"population": 2.0, "country_share": 4.0})
+    best, second = {"population": 0.5, "country_share": 1.0}, {"population": 0.9, "country_share": 0.0}
+    assert r.score(best) - r.score(second) == pytest.approx(3.2)
+    assert r.confidence(3.2) == pytest.approx(0.961, abs=1e-3)
+    assert r.why(best, second) == [("country_share", 4.0)]
+
+
+def test_the_reason_of_a_place_says_what_put_it_ahead_of_its_namesake(pipeline):
+    a = analyze_text(pipeline, "Storms closed schools across Ohio. In Columbus, the mayor asked people to stay home.")
+    columbus = next(r for r in a.resolutions if r.mention.text == "Columbus")
+    assert columbus.place.admin1 == "OH"
+    assert "ahead of Columbus" in columbus.reason and "share" in columbus.reason
+
+
+def test_rules_beside_the_ranker_can_be_switched_off_one_by_one(pipeline):
+    text = ("The US will answer, US officials said in Washington and New York. Russia will close the US consulate "
+            "in St. Petersburg and expel 60 US diplomats.")
+    with_rule = analyze_text(pipeline, text)
+    assert next(r for r in with_rule.resolutions if r.mention.text == "St. Petersburg").place.country == "RU"
+    resolver = pipeline.resolver
+    try:
+        pipeline.resolver = Resolver(pipeline.gazetteer, pipeline.chain, disabled=frozenset({"world-city"}))
+        without = analyze_text(pipeline, text)
+    finally:
+        pipeline.resolver = resolver
+    # Without the rule the ranker alone decides, and the story's many American names win.
+    assert next(r for r in without.resolutions if r.mention.text == "St. Petersburg").place.country == "US"
+    assert set(Resolver.RULES) == {"named-kind", "world-city", "named-after"}
