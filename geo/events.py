@@ -347,6 +347,8 @@ class EventExtractor:
         for t in timexes:
             times.setdefault(t.sentence, []).append(t)
         focus = focus_country(resolutions)
+        # How each named place was resolved (the resolver's reason), for the event's "why placed".
+        reasons = {(r.mention.text, r.place.place_id): r.reason for r in resolutions if r.place is not None}
         dct = article.published or dt.date.today()
         events: list[Event] = []
         reference: tuple[dt.datetime, dt.datetime, TimePrecision] = (*day_interval(dct), TimePrecision.DAY)
@@ -381,21 +383,27 @@ class EventExtractor:
                 return parsed[0]
 
             scene, also = self._scene(sentence, match, sentence_places, doc)
+            placed = "the most precise place the sentence names"
             if scene is not None:
                 own_place = scene
+                placed = f"the place “{match.group(0)}” governs in the sentence (its syntax)"
             place_choice = own_place
             recent = previous_place is not None and sentence.index - previous_place[0] <= INHERIT_WITHIN
             if place_choice is None and previous_place and recent:
                 place_choice = (previous_place[1], previous_place[2], previous_place[3] * 0.7)
+                placed = "the sentence names no place: the place of the story a sentence or two before"
             elif place_choice is not None and previous_place and recent and _is_agentive(place_choice[0], focus):
                 # "The Kremlin gave the fighters a deadline": the capital acts; the story stays where it was.
+                placed = f"“{place_choice[1]}” acts here (a seat of power abroad): the story's place before"
                 place_choice = (previous_place[1], previous_place[2], previous_place[3] * 0.6)
             if place_choice is None and main_place is not None:
                 place_choice = main_place
+                placed = "no place near: the place the story is about (named most often)"
             if place_choice is None:
                 place_choice = self._actor_country(by_sentence.get(sentence.index, []))
-            when = self._time(sentence, self._own_times(sentence, match, times.get(sentence.index, []), doc),
-                              reference, onset)
+                placed = "only a country that acts is named: that country"
+            own_times = self._own_times(sentence, match, times.get(sentence.index, []), doc)
+            when = self._time(sentence, own_times, reference, onset)
             reference = self._advance(reference, sentence_times)
             if place_choice is None:
                 continue
@@ -409,6 +417,9 @@ class EventExtractor:
             if trigger.sub_event_type == "Report" and not actor1:
                 continue  # "..., the statement said": a report with nobody named is no event of its own
             fatalities, qualifier = _fatalities(sentence.text)
+            typed = f"“{match.group(0)}”: {trigger.event_type.value} / {trigger.sub_event_type} (trigger rules)"
+            if (event_type, sub_event_type) != (trigger.event_type, trigger.sub_event_type):
+                typed += f", then {event_type.value} / {sub_event_type} by what the sentence says of its target"
             events.append(Event(
                 event_id=f"{article.article_id}-e{sentence.index:03d}",
                 article_id=article.article_id,
@@ -432,12 +443,18 @@ class EventExtractor:
                 fatalities_qualifier=qualifier,
                 place_confidence=round(place_conf, 3),
                 time_confidence=when[5],
+                why_typed=typed,
+                why_placed=f"{placed}; {reasons.get((place_text, place.place_id), 'placed before')}",
+                why_dated=_why_dated(when, len([t for t in own_times if t.interval_end is not None]) <
+                                     len(sentence_times)),
             ))
             main = events[-1]
             for k, other in enumerate(also if scene is not None and place is scene[0] else []):
                 # "fighting near A, B and C": a clash at each
                 events.append(replace(main, event_id=f"{main.event_id}-{k + 2}", place=other.place,
-                                      place_text=other.mention.text, place_confidence=round(other.confidence, 3)))
+                                      place_text=other.mention.text, place_confidence=round(other.confidence, 3),
+                                      why_placed=f"one of the towns “{match.group(0)}” governs, each an event; "
+                                                 f"{other.reason}"))
         return merge_events(events)
 
     # -- where ---------------------------------------------------------------------------------
@@ -601,6 +618,16 @@ def _is_source(text: str, at: int, length: int) -> bool:
     return bool(_SAID_AFTER.match(text, at + length) or _ACCORDING_BEFORE.search(text[max(0, at - 50):at]))
 
 
+def _why_dated(when: tuple[object, ...], own_clause: bool) -> str:
+    """Why an event has its dates, in words: the expression it took and how, or the day the story was at."""
+    text, value = when[3], when[4]
+    if not text:
+        return f"the sentence names no time: the day the story is at ({value})"
+    if str(value).startswith("P"):
+        return f"“{text}” ({value}) counted back from the day the story is at"
+    return f"“{text}” → {value}" + (" (the time expression of the trigger's own clause)" if own_clause else "")
+
+
 def _main_place(resolutions: Sequence[Resolution], focus: str | None) -> tuple[Place, str, float] | None:
     """The place the article is about: the town, facility or region named most often in the focus country
     (two mentions at least), for sentences that name none and follow none that did."""
@@ -749,6 +776,8 @@ def _combine(a: Event, b: Event) -> Event:
         date_start=time_from.date_start, date_end=time_from.date_end, time_precision=time_from.time_precision,
         time_text=time_from.time_text, time_value=time_from.time_value,
         time_confidence=min(1.0, max(a.time_confidence, b.time_confidence) + 0.05),
+        why_placed=place_from.why_placed, why_dated=time_from.why_dated,
+        why_typed=lead.why_typed if sub_type == lead.sub_event_type else other.why_typed,
         actor1=lead.actor1 or other.actor1, actor2=lead.actor2 or other.actor2,
         fatalities=most.fatalities if most else None, fatalities_qualifier=most.fatalities_qualifier if most else "",
         sources=tuple(sorted(set(a.tellings + b.tellings), key=lambda s: (s.article_id, s.sentence_index))),

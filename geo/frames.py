@@ -46,6 +46,9 @@ EVENTS_SCHEMA: dict[str, tuple[str, str]] = {
     "event_type": ("string", "ACLED event type, or Statement"),
     "sub_event_type": ("string", "ACLED sub-event type (see geo.events.ACLED_SUB_EVENT_TYPES)"),
     "trigger": ("string", "the words that name what happened"),
+    "why_typed": ("string", "why it has its type: the trigger and the rule that typed it"),
+    "why_placed": ("string", "why it is where it is: how the place was chosen in the story and resolved"),
+    "why_dated": ("string", "why it has its dates: the time expression taken, or the story's day"),
     "actor1": ("string", "the actor named before the trigger, if any"),
     "actor2": ("string", "the actor named after the trigger, if any"),
     "fatalities": ("Int64", "number killed where stated"),
@@ -116,7 +119,8 @@ def events_frame(events: Sequence[Event]) -> gpd.GeoDataFrame:
         place = e.place
         rows.append({
             "event_id": e.event_id, "article_id": e.article_id, "event_type": e.event_type.value,
-            "sub_event_type": e.sub_event_type, "trigger": e.trigger, "actor1": e.actor1, "actor2": e.actor2,
+            "sub_event_type": e.sub_event_type, "trigger": e.trigger, "why_typed": e.why_typed,
+            "why_placed": e.why_placed, "why_dated": e.why_dated, "actor1": e.actor1, "actor2": e.actor2,
             "fatalities": e.fatalities, "fatalities_qualifier": e.fatalities_qualifier,
             "date_start": e.date_start, "date_end": e.date_end,
             "time_precision": e.time_precision.value if e.time_precision else None,

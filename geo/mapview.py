@@ -408,7 +408,14 @@ def popup_fields(row: pd.Series) -> list[str]:
             safe_html(row["time_precision"]), safe_html(row["time_text"]), safe_html(row["place_name"]),
             safe_html(row["place_text"]), str(row["geo_precision"]), _extent(row), actors,
             fatalities, f"{row['confidence']:.2f}", safe_html(row["sentence"]) + _more_tellings(row),
-            review_text(row), safe_html(row["trigger"])]
+            review_text(row), safe_html(row["trigger"]), _why(row, "why_typed"), _why(row, "why_placed"),
+            _why(row, "why_dated")]
+
+
+def _why(row: pd.Series, column: str) -> str:
+    """A provenance column, escaped ('' where a workspace made before it has none)."""
+    value = row.get(column)
+    return "" if value is None or pd.isna(value) else safe_html(value)
 
 
 def review_text(row: pd.Series) -> str:
@@ -532,7 +539,17 @@ class EventStore(MacroElement):
         smId: e.id, smStart: e.start, smEnd: e.end, smSide: e.side, color: outline});
       marker.bindPopup(function () { return window.smPopup(e); },
                        {maxWidth: Math.min(380, window.innerWidth - 70),  // a phone's map is narrower
+                        maxHeight: Math.max(200, window.innerHeight - 140),  // taller: it scrolls, inside the map (below the controls)
                         autoPanPaddingTopLeft: [10, 80], autoPanPaddingBottomRight: [10, 12]});  // below the controls
+      marker.on("popupopen", function (ev) {  // "Why…" opened: the popup grows upwards; keep it in the map
+        var why = ev.popup.getElement() && ev.popup.getElement().querySelector(".sm-why");
+        if (!why) { return; }
+        why.addEventListener("toggle", function () {
+          // (update() would draw the content again, closing it: lay out, place and pan only; Leaflet 1.9.4)
+          if (ev.popup._updateLayout) { ev.popup._updateLayout(); ev.popup._updatePosition(); }
+          if (ev.popup._adjustPan) { ev.popup._adjustPan(); }
+        });
+      });
       marker.bindTooltip(window.smTip(e), {direction: "top", offset: [0, -size / 2]});
       return marker;
     };
@@ -567,6 +584,9 @@ class EventStore(MacroElement):
         ")</i><br><b>Where:</b> " + p[5] + " <i>(“" + p[6] + "”, precision " + p[7] + ", " + p[8] + ")</i><br>" +
         (p[9] ? "<b>Who:</b> " + p[9] + "<br>" : "") + (p[10] ? "<b>Fatalities:</b> " + p[10] + "<br>" : "") +
         "<b>Confidence:</b> " + p[11] + (p[13] ? "<br><b>Checked:</b> " + p[13] : "") +
+        (p[15] || p[16] || p[17] ? "<details class='sm-why'><summary>Why this type, place and date</summary>" +
+          (p[15] ? "<b>Type:</b> " + p[15] + "<br>" : "") + (p[16] ? "<b>Place:</b> " + p[16] + "<br>" : "") +
+          (p[17] ? "<b>Date:</b> " + p[17] : "") + "</details>" : "") +
         "<hr style='margin:4px 0'><span class='sm-sentence'>“" + p[12] + "”</span>" + smEventLink(e) + "</div>";
     };
     // In the app (the map in a frame of the same origin): a link that opens the app on this event (to keep or
@@ -790,6 +810,7 @@ class Legend(MacroElement):
         text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
       .sm-strong { font-weight: 700; color: #222; font-size: 12px; }
       .sm-popup { font: 13px/1.4 system-ui, sans-serif; }
+      .sm-why { margin-top: 3px; } .sm-why summary { cursor: pointer; color: #444; }
       .sm-sentence { color: #333; font-style: italic; }
     </style>
     {% endmacro %}

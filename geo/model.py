@@ -227,6 +227,10 @@ class Event:
     place_confidence: float = 0.0
     time_confidence: float = 0.0
     sources: tuple[Source, ...] = ()
+    # Why it was typed, placed and dated so, in words (the rule or model and its evidence).
+    why_typed: str = ""
+    why_placed: str = ""
+    why_dated: str = ""
 
     @property
     def tellings(self) -> tuple[Source, ...]:

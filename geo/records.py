@@ -49,6 +49,7 @@ def event_to_record(event: Event) -> dict[str, Any]:
         "time_text": event.time_text, "time_value": event.time_value, "actor1": event.actor1,
         "actor2": event.actor2, "fatalities": event.fatalities, "fatalities_qualifier": event.fatalities_qualifier,
         "place_confidence": event.place_confidence, "time_confidence": event.time_confidence,
+        "why_typed": event.why_typed, "why_placed": event.why_placed, "why_dated": event.why_dated,
         "sources": [{"article_id": s.article_id, "sentence_index": s.sentence_index, "start": s.start,
                      "end": s.end, "sentence": s.sentence, "trigger": s.trigger} for s in event.sources],
     }

@@ -282,6 +282,21 @@ class WorkspaceStore:
         except sqlite3.DatabaseError as err:
             raise WorkspaceError(f"{self.path.name} is not a Situation Map workspace (a GeoPackage made by this "
                                  f"app): {err}") from err
+        self._add_new_columns()
+
+    def _add_new_columns(self) -> None:
+        """Columns that a later version added to the events layer ("why_placed"...): a workspace made before gets
+        them, empty, until its events are made again. Checked again under the write lock: two servers opening
+        the same old file add each column once."""
+        with self._read() as conn:
+            have = {r["name"] for r in conn.execute('PRAGMA table_info("events")')}
+        if all(k in have for k in EVENT_LAYER_SCHEMA if k != "geometry"):
+            return
+        with self._write() as conn:
+            have = {r["name"] for r in conn.execute('PRAGMA table_info("events")')}
+            for name, (dtype, _) in EVENT_LAYER_SCHEMA.items():
+                if name != "geometry" and name not in have:
+                    conn.execute(f'ALTER TABLE "events" ADD COLUMN "{name}" {_SQL_TYPES.get(dtype, "TEXT")}')
 
     # connections -----------------------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -780,6 +795,10 @@ def content_hash(text: str) -> str:
 
 def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" for _ in values)
+
+
+_SQL_TYPES = {"string": "TEXT", "Int64": "INTEGER", "float64": "REAL", "bool": "BOOLEAN",
+              "datetime64[ns]": "DATETIME"}
 
 
 def _insert(conn: sqlite3.Connection, table: str, rows: Iterable[dict[str, Any]]) -> int:

@@ -230,3 +230,22 @@ def test_actors_are_named_as_acled_names_them(pipeline):
     assert actors["Protesters"][0] == "Protesters (Chile)"
     assert actors["shelled"][0] == "Military Forces of Ukraine (2019-)"
     assert actors["shot two"][1] == "Civilians (France)"
+
+
+def test_each_event_says_why_it_has_its_type_place_and_date(sample):
+    for e in sample.events:
+        assert e.trigger in e.why_typed and e.event_type.value in e.why_typed, e.why_typed
+        assert e.why_placed and e.why_dated
+        assert (e.time_text in e.why_dated) if e.time_text else "names no time" in e.why_dated
+    placed = " ".join(e.why_placed for e in sample.events)
+    assert "governs" in placed and "the most precise place the sentence names" in placed
+
+
+def test_why_names_a_refined_type_a_governed_place_and_the_clause_date(pipeline):
+    a = pipeline.analyze(pipeline.load(
+        "Police said on Monday that gunmen had opened fire on soldiers at a checkpoint near Kherson the day before.",
+        published=dt.date(2023, 5, 3)))
+    clash = next(e for e in a.events if e.event_type is EventType.BATTLES)
+    assert "then Battles / Armed clash by what the sentence says of its target" in clash.why_typed
+    assert "Kherson" in clash.place_text and "city in UA" in clash.why_placed
+    assert clash.why_dated.startswith("“the day before”") and "own clause" in clash.why_dated

@@ -90,3 +90,18 @@ def test_event_stores_are_pruned_when_unused_and_an_active_one_is_kept_or_writte
     (tmp_path / name).unlink()  # pruned while a session still shows it: written again on its next rerun
     ensure_event_store(name, records, tmp_path)
     assert (tmp_path / name).read_text(encoding="utf-8").startswith('{"events":{"a-e001"')
+
+
+def test_popup_fields_carry_the_why_escaped_and_empty_where_a_workspace_has_none(sample):
+    import pandas as pd
+
+    from geo.frames import events_frame
+    from geo.mapview import popup_fields
+
+    row = events_frame(sample.events).iloc[0].copy()
+    assert popup_fields(row)[15:] == [safe_html(row[c]) for c in ("why_typed", "why_placed", "why_dated")]
+    assert all(popup_fields(row)[15:])
+    row["why_placed"] = "<img src=x onerror=alert(1)>"
+    row["why_dated"] = pd.NA
+    fields = popup_fields(row)
+    assert "<img" not in fields[16] and "&lt;img" in fields[16] and fields[17] == ""

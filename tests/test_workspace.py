@@ -322,3 +322,21 @@ def test_sessions_creating_workspaces_at_the_same_moment(folder: WorkspaceFolder
         t.join()
     assert failures == []
     assert sorted(name for _, name in folder.list()) == sorted(f"Town {n}, renamed" for n in range(8))
+
+
+def test_a_workspace_made_before_the_why_columns_gets_them_and_keeps_its_edits(store: WorkspaceStore,
+                                                                                sample: Analysis) -> None:
+    event = _first_event(store)
+    store.edit_event(event.event_id, {"actor1": "Mayor's office"}, "ann", base_version=0)
+    assert event.why_placed  # a workspace made now has them
+    # The file as an earlier version wrote it: no provenance columns, and analyses recorded without them.
+    with sqlite3.connect(store.path) as conn:
+        for column in ("why_typed", "why_placed", "why_dated"):
+            conn.execute(f'ALTER TABLE events DROP COLUMN "{column}"')
+    reopened = WorkspaceStore(store.path)
+    row = reopened.event(event.event_id)
+    assert row["actor1"] == "Mayor's office" and pd.isna(row["why_placed"])  # columns back, empty, edit kept
+    reopened.put_analysis(sample, SAMPLE.read_text(encoding="utf-8"), "sample.txt", author="ann")
+    row = reopened.event(event.event_id)
+    assert row["actor1"] == "Mayor's office" and row["why_placed"] == event.why_placed
+    assert "why_placed" in gpd.read_file(store.path, layer="events").columns  # GDAL reads the added column

@@ -317,7 +317,8 @@ def test_a_double_click_clears_the_brush_and_the_wheel_leaves_it_alone(page, app
     _wait_for(page, lambda: _count_markers(page) == happened, 15, "every event again")
 
 
-def test_a_closed_popup_stays_closed_when_the_map_is_drawn_again(page, app_url, sample):
+def _open_a_popup(page, app_url):  # type: ignore[no-untyped-def]
+    """Load the app, click a marker with the mouse and wait for its popup; returns the map's frame."""
     _load(page, app_url)
     _settled(page)
     click_a_marker(page)
@@ -325,6 +326,11 @@ def test_a_closed_popup_stays_closed_when_the_map_is_drawn_again(page, app_url, 
     _settled(page)
     frame = _map_frame(page)
     _wait_for(page, lambda: frame.locator(".leaflet-popup").count() == 1, 10, "its popup")
+    return frame
+
+
+def test_a_closed_popup_stays_closed_when_the_map_is_drawn_again(page, app_url, sample):
+    frame = _open_a_popup(page, app_url)
     frame.locator(".leaflet-popup-close-button").click()
     _wait_for(page, lambda: _map_frame(page).locator(".leaflet-popup").count() == 0, 5, "the popup closed")
     before = _count_markers(page)
@@ -515,3 +521,27 @@ def test_nothing_on_the_map_page_is_cut_off_and_a_page_link_clears_the_phones_si
         showing = bar is not None and bar["width"] > 0 and bar["x"] + bar["width"] > 0
         covers = width < 700
         assert showing != covers, (bar, width)  # a phone's page is uncovered; a wide page keeps its sidebar
+
+
+@pytest.mark.parametrize("size", [(1400, 950), (1024, 768), (390, 844)], ids=["laptop", "projector", "phone"])
+def test_a_popup_says_why_its_event_has_its_type_place_and_date(browser, app_url, sample, size):
+    """Provenance a reader can open: a click on "Why…" in the popup shows the rule behind each of the three."""
+    with sized_page(browser, size) as page:
+        frame = _open_a_popup(page, app_url)
+        _wait_for(page, lambda: frame.locator(".leaflet-popup .sm-why").count() == 1, 10, "the popup's why")
+        why = frame.locator(".leaflet-popup .sm-why")
+        assert not why.evaluate("d => d.open")  # closed at first: the popup stays short
+        why.locator("summary").click()
+        _wait_for(page, lambda: why.evaluate("d => d.open"), 5, "the why opened by a click")
+        text = why.inner_text()
+        event_id = parse_qs(urlparse(page.url).query)["ev"][0]
+        event = next(e for e in sample.events if e.event_id == event_id)
+        assert f"Type: {event.why_typed}" in text and "Place: " in text and "Date: " in text, text
+        assert event.trigger in text
+        left, right, width = why.evaluate("d => { const r = d.getBoundingClientRect(); "
+                                          "return [r.left, r.right, innerWidth]; }")
+        assert left >= 0 and right <= width + 1, (left, right, width)  # inside the map across
+        page.wait_for_timeout(400)  # (the map pans to the grown popup)
+        top, bottom, height = frame.locator(".leaflet-popup").evaluate(
+            "p => { const r = p.getBoundingClientRect(); return [r.top, r.bottom, innerHeight]; }")
+        assert top >= 0 and bottom <= height + 1, (top, bottom, height)  # and down: nothing hidden
