@@ -72,7 +72,7 @@ def toponyms_of(pipeline, article, resolutions) -> list[dict]:  # type: ignore[n
                 continue
             start = m.start + m.text.rfind(m.query)
             end = start + len(m.query)
-        if m.source == "region-rule":  # gold marks the name, not "region"
+        if m.source in {"region-rule", "facility-rule"}:  # gold marks the name, not "region" or "dam"
             start = m.start + m.text.find(m.query)
             end = start + len(m.query)
         place = r.place
@@ -199,9 +199,10 @@ def run_geo(gold_path: Path, predictions: Path | None, pipeline=None) -> dict[st
 
 
 def ablate_geo(gold_path: Path, pipeline=None) -> list[tuple[str, dict[str, dict]]]:  # type: ignore[no-untyped-def]
-    """Each resolution rule's gain: the corpus recognised once, then resolved with every rule, without each rule
-    in turn (``Resolver.RULES``) and with the hand-set ranker weights instead of the fitted ones; each variant
-    scored on both halves."""
+    """Each rule's gain: the corpus recognised once, then resolved with every rule, without each resolution rule
+    in turn (``Resolver.RULES``) and with the hand-set ranker weights instead of the fitted ones; then recognised
+    again without each recognition rule (``ToponymRecognizer.RULES``); each variant scored on both halves."""
+    from geo.mentions import ToponymRecognizer
     from geo.pipeline import Pipeline
     from geo.ranker import HAND
     from geo.resolve import Resolver
@@ -218,18 +219,28 @@ def ablate_geo(gold_path: Path, pipeline=None) -> list[tuple[str, dict[str, dict
     for label, resolver in variants:
         preds = {a.article_id: toponyms_of(pipeline, a, resolver.resolve(a, ms)) for a, ms in recognised}
         out.append((label, by_split(gold, lambda docs, preds=preds: geo_metrics(docs, preds))))
+    recognizer = pipeline.recognizer
+    for rule in ToponymRecognizer.RULES:  # recognition rules: the corpus recognised again without each
+        pipeline.recognizer = ToponymRecognizer(pipeline.gazetteer, pipeline.nlp, disabled=frozenset({rule}))
+        try:
+            preds = {a.article_id: toponyms_of(pipeline, a, pipeline.resolver.resolve(a, ms))
+                     for a, ms in pipeline.recognize_many(articles)}
+        finally:
+            pipeline.recognizer = recognizer
+        out.append((f"without {rule}", by_split(gold, lambda docs, preds=preds: geo_metrics(docs, preds))))
     return out
 
 
 def print_ablation(title: str, rows: list[tuple[str, dict[str, dict]]]) -> None:
     base = rows[0][1]
     print(f"\n## {title}: each rule's gain (the change when it is off; held-out half only scored)")
-    print("| variant | study acc@161 | study AUC | study E2E@161 | held-out acc@161 | held-out AUC | held-out E2E@161 |")
-    print("|---|---|---|---|---|---|---|")
+    print("| variant | study F1 | study acc@161 | study AUC | study E2E@161 | held-out F1 | held-out acc@161 | "
+          "held-out AUC | held-out E2E@161 |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for label, halves in rows:
         cells = []
         for half in ("study", "heldout"):
-            for key in ("acc@161", "AUC", "E2E@161"):
+            for key in ("F1", "acc@161", "AUC", "E2E@161"):
                 value, delta = halves[half][key], halves[half][key] - base[half][key]
                 cells.append(f"{value:.3f}" + (f" ({delta:+.3f})" if label != rows[0][0] else ""))
         print(f"| {label} | " + " | ".join(cells) + " |")

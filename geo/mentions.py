@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -26,6 +27,7 @@ from spacy.attrs import IDX, LENGTH
 from geo.gazetteer import OfflineGazetteer
 from geo.model import Article, Mention, MentionKind, SentenceIndex, SentenceKind
 from geo.nlp import parse
+from geo.settings import ROOT, disabled_rules
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,15 @@ _PLACE_PREFIXED = re.compile(rf"^([A-Z][\w.]*)-(?:{'|'.join(sorted(PLACE_PARTICI
 LOCAL_SERVICES = {"police", "sheriff", "sheriff's", "fire", "coroner", "coroner's", "council", "schools", "jail",
                   "detention", "courthouse", "ems", "paramedics", "firefighters"}
 #: Abbreviations a place name may open with ("St. Louis", "Mt. Vernon", "U.S.").
+LEXICON = ROOT / "data" / "lexicon"
 NAME_OPENERS = {"U.S.", "U.K.", "U.N.", "St.", "Ste.", "Mt.", "Ft.", "Pt."}
+# One sense per discourse (``_named_again``): which recognisers' places count, which model labels of a longer
+# entity around a name say it is no place there, and the words right around it that make it part of a longer name.
+_PLACE_SOURCES = {"ner", "gazetteer", "gazetteer-multi", "dateline", "user-places"}
+_NOT_PLACE_LABELS = {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "FAC", "NORP"}
+_WORD_BEFORE = re.compile(r"([\w.'’-]+)[ \t]+$")
+_NAME_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
+_SPEAKER_AFTER = re.compile(r"[ \t]+(?:said|says|reported|reports|told|announced|added|wrote)\b")
 CONNECTORS = {"of", "de", "del", "la", "le", "al", "el", "on", "upon", "and", "du", "des", "da", "do", "van", "von"}
 LOCATIVE = {"in", "at", "near", "outside", "from", "to", "into", "across", "toward", "towards", "around",
             "of", "via", "through", "inside", "within", "between", "north", "south", "east", "west"}
@@ -91,7 +101,7 @@ _CITY_ANAPHOR = re.compile(
     r"devastated|key|[a-z]+ern)\s){0,3}(?:port\s)?(?:city|town)\b(?!['’]s\s+(?:mayor|council))(?!\s+of\s+[A-Z])"
 )
 # Priorities when two candidate spans overlap (higher wins).
-PRIORITY = {"org-name": 1, "dateline": 5, "user-places": 6, "region-rule": 5, "direction": 4, "gazetteer-multi": 3, "ner": 2,
+PRIORITY = {"org-name": 1, "one-sense": 1, "facility-rule": 3, "dateline": 5, "user-places": 6, "region-rule": 5, "direction": 4, "gazetteer-multi": 3, "ner": 2,
             "gazetteer": 1, "demonym": 1, "anaphor": 0}
 
 
@@ -108,9 +118,14 @@ class ToponymRecognizer:
     read-only resources. Everything about one document lives in a ``_DocumentScan`` made per call, so
     concurrent calls from several threads cannot see each other's state."""
 
-    def __init__(self, gazetteer: OfflineGazetteer, nlp: object) -> None:
+    #: Recognition rules that ``SITMAP_DISABLE_RULES`` can switch off (to measure each one's gain).
+    RULES = {"one-sense": "a name the story uses as a place is the place wherever it names it again",
+             "named-facility": "a place name before a facility's noun names the facility (\"the Kakhovka dam\")"}
+
+    def __init__(self, gazetteer: OfflineGazetteer, nlp: object, disabled: frozenset[str] | None = None) -> None:
         self.gazetteer = gazetteer
         self.nlp = nlp
+        self.disabled = disabled if disabled is not None else disabled_rules()
         names = sorted({n for up in gazetteer.user_places for n in up.names}, key=len, reverse=True)
         self.user_pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b",
                                        re.IGNORECASE) if names else None
@@ -130,6 +145,7 @@ class _DocumentScan:
         from wordfreq import zipf_frequency
 
         self.gazetteer = recognizer.gazetteer
+        self.disabled = recognizer.disabled
         self._zipf = zipf_frequency
         self._user_pattern = recognizer.user_pattern
         self.article = article
@@ -154,11 +170,77 @@ class _DocumentScan:
         candidates += self._from_gazetteer(doc, ents, sentence_of, article.text)
         candidates += self._from_directions(article, sentence_of)
         chosen = [m for m in _settle_overlaps(candidates) if m.source != "blocked"]
+        if "one-sense" not in self.disabled:
+            chosen += self._named_again(article, chosen, ents, sentence_of)
+        if "named-facility" not in self.disabled:
+            chosen = [_as_facility(m, article.text) for m in chosen]
         chosen += self._anaphors(article, chosen, sentence_of)
         chosen = _settle_overlaps([_Candidate(m, PRIORITY.get(m.source, 0)) for m in chosen])
         return sorted((m for m in chosen if m.sentence not in skip), key=lambda m: m.start)
 
     # -- recognisers ------------------------------------------------------------------------
+    def _named_again(self, article: Article, chosen: list[Mention], ents: list[object], sentence_of: SentenceIndex
+                     ) -> list[Mention]:
+        """One sense per discourse: a name the story uses as a place (found by the model or accepted from the
+        gazetteer) is the place wherever the story names it again, whatever the model reads there ("Retaking
+        Izium", a sentence opening on a village's name), unless the words there say otherwise: the name inside
+        a longer name (a capitalised word right before, not opening the sentence, or right after: "Izium Regional
+        Council"), inside a longer entity the model read as a person, organisation or work, or a word of a
+        person the story names in full. Each is recorded with source "one-sense"."""
+        names = {m.text for m in chosen if m.kind is MentionKind.TOPONYM and m.text == m.query and len(m.text) > 3
+                 and m.text[:1].isupper() and m.source in _PLACE_SOURCES and m.text not in GENERIC_WORDS
+                 and self._zipf(m.text.lower(), "en") < 4.0 and self.gazetteer.lookup_rows(m.text)}
+        names -= self._person_words
+        # Where the model reads the name itself as a person or an organisation, it is still the place only when the
+        # model reads it as a place more often ("said Logan" in a story that names Logan once as a town: a person)...
+        read_as: dict[str, list[int]] = {}
+        for e in ents:
+            label, text = e.label_, e.text  # type: ignore[attr-defined]
+            if text in names:
+                counts = read_as.setdefault(text, [0, 0])
+                counts[0 if label in {"GPE", "LOC"} else 1] += 1
+        # ... unless the story is about the town's country: then the town is meant, whatever the model reads.
+        story = Counter(c for m in chosen if m.kind is MentionKind.TOPONYM
+                        for c in {r["country"] for r in self.gazetteer.lookup_rows(m.query)} if c)
+        home = story.most_common(1)[0][0] if story else None
+        names -= {n for n, (place, other) in read_as.items() if other >= place and other and not any(
+            r["kind"] == "city" and r["country"] == home for r in self.gazetteer.lookup_rows(n))}
+        if not names:
+            return []
+        taken = sorted((m.start, m.end) for m in chosen)
+        starts = [a for a, _ in taken]
+        longer_ents = [(e.start_char, e.end_char) for e in ents  # type: ignore[attr-defined]
+                       if e.label_ in _NOT_PLACE_LABELS]  # type: ignore[attr-defined]
+        text = article.text
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                             + r")(?![\w-])")
+        out = []
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            k = bisect.bisect_right(starts, start)
+            if any(a < end and start < b for a, b in taken[max(0, k - 2): k + 1]):
+                continue  # already a mention
+            if any(a <= start and end <= b and (a, b) != (start, end) and not self._opening_word(text, a, start, end, b)
+                   for a, b in longer_ents):
+                continue  # "the Izium Brigade" read as an organisation
+            before = _WORD_BEFORE.search(text[max(0, start - 40):start])
+            if _SPEAKER_AFTER.match(text, end) or before and before.group(1).lower() in {"said", "says", "told"}:
+                continue  # "Xinhua reported", "said Logan": a speaker there, not a place
+            if _NAME_AFTER.match(text, end) or before and before.group(1)[:1].isupper() \
+                    and max(0, start - 40) + before.start(1) not in self._sentence_starts \
+                    and before.group(1) not in NAME_OPENERS:
+                continue  # inside a longer name
+            out.append(Mention(match.group(0), start, end, sentence_of(start), MentionKind.TOPONYM, match.group(0),
+                               source="one-sense"))
+        return out
+
+    def _opening_word(self, text: str, a: int, start: int, end: int, b: int) -> bool:
+        """Whether an entity ``text[a:b]`` is the name ``text[start:end]`` with only a common word that opens the
+        sentence before it ("Retaking Izium" read as one name): the name alone, then."""
+        word = text[a:start].strip()
+        return b == end and a in self._sentence_starts and " " not in word and (
+            word.endswith(("ing", "ed")) or self._zipf(word.lower(), "en") >= 3.0)  # "Retaking", "Besieged", "After"
+
     def _from_user_places(self, article: Article, sentence_of: SentenceIndex) -> list[_Candidate]:
         out: list[_Candidate] = []
         if self._user_pattern is None:
@@ -551,6 +633,33 @@ class _DocumentScan:
             out.append(Mention(match.group(0), start, end, sentence_of(start), MentionKind.ANAPHOR, "",
                                feature_hint="city", source="anaphor"))
         return out
+
+
+def _facility_pattern() -> re.Pattern[str]:
+    """After a place name: up to three modifiers, then a facility's noun (``data/lexicon/facilities.csv``)."""
+    rows = [line.split(",") for line in (LEXICON / "facilities.csv").read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#") and line != "word,role"]
+
+    def words(role: str) -> str:
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w, r in sorted(rows, key=lambda wr: -len(wr[0]))
+                        if r == role)
+
+    return re.compile(rf"(?:\s+(?:{words('modifier')})){{0,3}}\s+(?:{words('head')})\b(?!-)", re.IGNORECASE)
+
+
+FACILITY_AFTER = _facility_pattern()
+
+
+def _as_facility(mention: Mention, text: str) -> Mention:
+    """"the Kakhovka dam", "Dzhankoi railway station": the mention of the town becomes the facility named after
+    it (its query stays the town's name; the resolver places it at the town when the gazetteer lacks it)."""
+    if mention.kind is not MentionKind.TOPONYM or mention.text != mention.query or mention.feature_hint:
+        return mention
+    match = FACILITY_AFTER.match(text, mention.end)
+    if not match:
+        return mention
+    return Mention(text[mention.start:match.end()], mention.start, match.end(), mention.sentence,
+                   MentionKind.TOPONYM, mention.query, feature_hint="facility", source="facility-rule")
 
 
 _ACRONYM = re.compile(r"^[A-Z][A-Z&]{2,}$")

@@ -123,8 +123,8 @@ class Place:
 
     @property
     def geo_precision(self) -> GeoPrecision:
-        if self.kind in {"facility", "landmark"}:
-            return GeoPrecision.EXACT
+        if self.kind in {"facility", "landmark"}:  # (a facility placed at the town it is named after: near)
+            return GeoPrecision.EXACT if self.uncertainty_km <= 5 else GeoPrecision.NEAR
         if self.kind == "city":
             return GeoPrecision.NEAR if self.population >= 100_000 else GeoPrecision.EXACT
         return GeoPrecision.REGION

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import re
 import sqlite3
 import threading
@@ -38,7 +37,7 @@ from geo.mentions import ADMIN2_WORDS, AVIATION
 from geo.model import Article, Mention, MentionKind, Place, Resolution
 from geo.names import normalize_name
 from geo.ranker import Ranker, load_ranker
-from geo.settings import Settings
+from geo.settings import Settings, disabled_rules
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +63,6 @@ _ABBREVIATED = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt
 def _spelled_out(key: str) -> str:
     """A name key with its abbreviated words spelled out: "St. Petersburg" and "Saint Petersburg" are one name."""
     return " ".join(_ABBREVIATED.get(w, w) for w in key.split())
-
-
-def disabled_rules() -> frozenset[str]:
-    """The rules switched off by ``SITMAP_DISABLE_RULES`` (ids separated by commas), to measure each one's gain."""
-    return frozenset(r.strip() for r in os.environ.get("SITMAP_DISABLE_RULES", "").split(",") if r.strip())
 
 
 def in_county(county: Place, place: Place) -> bool:
@@ -309,8 +303,7 @@ class Resolver:
         candidates, context, by_sentence = self.prepare(article, mentions)
         out = []
         for m, cands in candidates.items():
-            named_kind = self._named_kind(m, cands, context) if "named-kind" not in self.disabled else None
-            kept = [p for p in cands if p.kind == named_kind] if named_kind else cands
+            kept = self._narrowed(m, cands, context)
             if kept:
                 out.append((m, kept, self._features_of(m, kept, context, by_sentence[m.sentence])[1]))
         return out
@@ -331,6 +324,11 @@ class Resolver:
 
     # -- candidates and context --------------------------------------------------------------
     def _candidates(self, mention: Mention) -> list[Place]:
+        if mention.source == "facility-rule":  # "Mykolaiv airport": the airport itself where the gazetteer has it
+            own = [p for p in self.gazetteer.candidates(re.sub(r"^the\s+", "", mention.text, flags=re.IGNORECASE))
+                   if p.kind in {"facility", "landmark"}]
+            if own:
+                return own
         if mention.feature_hint == "demonym":
             place = self.gazetteer.place(mention.query)
             return [place] if place else []
@@ -427,9 +425,7 @@ class Resolver:
             if found.place is None and "named-after" not in self.disabled:
                 return self._by_part(mention, context, mentions) or found
             return found
-        named_kind = self._named_kind(mention, cands, context) if "named-kind" not in self.disabled else None
-        if named_kind:  # "Donetsk region", "flights at Heathrow": the text says what kind of place it is
-            cands = [p for p in cands if p.kind == named_kind]
+        cands = self._narrowed(mention, cands, context)
         qualifiers, table = self._features_of(mention, cands, context, mentions)
         order = sorted(range(len(cands)), key=lambda i: self.ranker.score(table[i]), reverse=True)
         best = cands[order[0]]
@@ -457,7 +453,19 @@ class Resolver:
         by = [q for q in qualifiers if q.country == best.country and (q.kind == "country" or q.admin1 == best.admin1)]
         if by:
             reason += f", qualified by {by[0].name}"
+        if mention.source == "facility-rule" and best.kind != "facility":
+            if best.kind in {"admin1", "admin2"}:  # the area's own town of that name, if it has one
+                best = max((p for p in cands if p.kind == "city" and (p.country, p.admin1) == (best.country, best.admin1)),
+                           key=lambda p: p.population, default=best)
+            best, reason = _facility_at(mention, best, reason)
         return Resolution(mention, best, confidence, reason, len(cands))
+
+    def _narrowed(self, mention: Mention, cands: list[Place], context: DocumentContext) -> list[Place]:
+        """The candidates of the kind the text names ("Donetsk region", "flights at Heathrow")."""
+        named_kind = self._named_kind(mention, cands, context) if "named-kind" not in self.disabled else None
+        if named_kind:
+            return [p for p in cands if p.kind == named_kind]
+        return cands
 
     @staticmethod
     def _named_kind(mention: Mention, cands: Sequence[Place], context: DocumentContext) -> str | None:
@@ -631,6 +639,20 @@ class Resolver:
                         source=f"{base.source} (part)")
         confidence = 0.6 if mention.query else 0.5
         return Resolution(mention, place, confidence, f"the {mention.direction} of {base.name}", 1)
+
+
+def _facility_at(mention: Mention, base: Place, reason: str) -> tuple[Place, str]:
+    """A facility the gazetteer lacks, named after ``base`` ("the Kakhovka dam" after Kakhovka): at the town, within
+    its extent and at least 10 km (precision "near"), never at the middle of a region named alike when the region
+    has a town of that name (``_choose``); at an area's point only when no town in it bears the name."""
+    name = re.sub(r"^the\s+", "", mention.text, flags=re.IGNORECASE)
+    if base.kind != "city":
+        return base, reason + f"; {name}: no town of that name, so only the area is known"
+    slug = re.sub(r"\W+", "-", name.lower()).strip("-")
+    place = replace(base, place_id=f"{base.place_id}:{slug}", name=name, kind="facility", population=0,
+                    capital=False, geometry=None, uncertainty_km=max(10.0, base.uncertainty_km),
+                    source=f"{base.source} (named after {base.name})")
+    return place, reason + f"; {name} is not in the gazetteer: placed at {base.name}, which it is named after"
 
 
 def directional_part(geometry: shapely.Geometry, direction: str) -> shapely.Geometry:

@@ -106,3 +106,9 @@ class Settings:
             else:
                 updates[name] = raw
         return replace(settings, **updates)
+
+
+def disabled_rules() -> frozenset[str]:
+    """The recognition and resolution rules switched off by ``SITMAP_DISABLE_RULES`` (ids separated by commas), to
+    measure each one's gain (``python -m geo.evaluate geo … --ablate``)."""
+    return frozenset(r.strip() for r in os.environ.get("SITMAP_DISABLE_RULES", "").split(",") if r.strip())

@@ -199,3 +199,40 @@ def test_common_adjectival_forms_name_their_places(pipeline):
     assert places["Saudi"] == "Saudi Arabia" and places["Palestinian"] == "Palestinian Territory"
     assert places["Philippine"] == "Philippines" and places["Tibetan"] == "Tibet"
     assert places["Korean"] == "Korean Peninsula"  # "Korean" alone does not say which Korea
+
+
+ONE_TOWN_STORY = (
+    "Ukrainian troops entered Izium on Sept. 10, a day after Russian units began to pull back from the Kharkiv "
+    "region.\nIzium, a city with a prewar population of about 45,000, had been a hub for Russian supplies since "
+    "April.\nRetaking Izium opened the road to Lyman, officials said.\nThe mayor of Balakliia said the town was "
+    "quiet. Balakliia lies north-west of Izium.\nThe Izium Battalion is no place here.")
+
+
+def test_a_town_the_story_names_as_a_place_is_the_place_at_every_mention(pipeline):
+    a = analyze_text(pipeline, ONE_TOWN_STORY)
+    text = a.article.text
+    izium = [r for r in a.resolutions if r.mention.text == "Izium"]
+    starts = [i for i in range(len(text)) if text.startswith("Izium", i)]
+    # Every "Izium" but the battalion's: the sentence opening on it and "Retaking Izium" included.
+    assert sorted(r.mention.start for r in izium) == [s for s in starts if not text.startswith("Izium Battalion", s)]
+    assert {r.place.country for r in izium} == {"UA"}
+    assert {r.mention.source for r in izium} >= {"one-sense"}  # the evidence: found again, by that rule
+    assert len([r for r in a.resolutions if r.mention.text == "Balakliia"]) == 2
+
+
+def test_one_sense_can_be_switched_off(pipeline, monkeypatch):
+    from geo.mentions import ToponymRecognizer
+
+    monkeypatch.setenv("SITMAP_DISABLE_RULES", "one-sense")
+    off = ToponymRecognizer(pipeline.gazetteer, pipeline.nlp)
+    mentions = off.recognize(pipeline.load(ONE_TOWN_STORY))
+    assert not [m for m in mentions if m.source == "one-sense"]
+    assert 0 < len([m for m in mentions if m.text == "Izium"]) < 5
+
+
+def test_a_name_said_by_someone_is_no_place_there(pipeline):
+    a = analyze_text(pipeline, "Floods closed roads in Sumner, Washington, on Monday. Tacoma and Sumner ordered "
+                               "evacuations. In Sumner, the river kept rising. Sumner said the levees would hold.")
+    text = a.article.text
+    starts = sorted(r.mention.start for r in a.resolutions if r.mention.text == "Sumner")
+    assert len(starts) == 3 and text.index("Sumner said") not in starts  # the town thrice, then a person speaking

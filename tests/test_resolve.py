@@ -270,3 +270,17 @@ def test_a_river_or_lake_the_gazetteer_lacks_is_placed_by_the_town_it_is_named_a
     assert (river.country, lake.admin1) == ("MX", "VA") and river.kind == lake.kind == "area"
     reasons = {r.mention.text: r.reason for r in a.resolutions}
     assert "named after" in reasons["Tijuana River"] and "named after" in reasons["Lake Manassas"]
+
+
+def test_a_facility_named_after_a_town_is_placed_at_the_town_never_at_a_region_named_alike(pipeline):
+    a = analyze_text(pipeline, "Shelling near the Zaporizhzhia nuclear power plant cut its last power line. Engineers "
+                               "said the Kakhovka dam had been breached. Drones hit the Kharkiv airport, and trains "
+                               "from Dzhankoi railway station were halted.")
+    plant = _place(a, "Zaporizhzhia nuclear power plant")
+    assert plant.kind == "facility" and plant.country == "UA" and plant.geo_precision == 2
+    assert km(plant.lat, plant.lon, 47.84, 35.14) < 15  # the town's point, not the middle of its oblast
+    dam = next(r for r in a.resolutions if r.mention.text == "Kakhovka dam")
+    assert dam.place.kind == "facility" and "named after" in dam.reason and dam.place.uncertainty_km >= 10
+    airport = _place(a, "Kharkiv airport")  # the gazetteer has this one: the airport itself, exact
+    assert airport.source == "OurAirports" and airport.geo_precision == 1
+    assert _place(a, "Dzhankoi railway station").kind == "facility"
