@@ -402,6 +402,57 @@ def run_events(paths: Sequence[Path], pipeline=None) -> dict[str, dict]:  # type
     return results
 
 
+def run_types(paths: Sequence[Path], pipeline=None) -> dict[str, dict]:  # type: ignore[no-untyped-def,type-arg]
+    """ACLED type and sub-event type of each sentence that tells exactly one gold event (its evidence lies in the
+    sentence and no other gold event's does), by ``geo.events.classify``; per split. A sentence with no trigger
+    counts as wrong; the sub-type is scored where the gold gives one (and is right only with the right type)."""
+    from geo.events import classify
+    from geo.frames import ACLED_EVENT_TYPES
+    from geo.pipeline import Pipeline
+
+    pipeline = pipeline or Pipeline()
+    out: dict[str, dict] = {}  # type: ignore[type-arg]
+    for path in paths:
+        gold, text = load_event_gold(path)
+        if text is None:
+            continue
+        split = gold.get("split", "tuned")
+        events = [g for g in gold["events"] if g["event_type"] in ACLED_EVENT_TYPES]
+        for sentence in pipeline.load(text, article_id=gold["article"]["article_id"]).sentences:
+            told = [g for g in events if any(ev.lower() in sentence.text.lower() for ev in g["evidence"])]
+            if len(told) != 1:
+                continue
+            g = told[0]
+            found = classify(sentence.text)
+            row = out.setdefault(split, {"sentences": 0, "type_right": 0, "with_sub": 0, "sub_right": 0, "wrong": []})
+            row["sentences"] += 1
+            types = {g["event_type"], *g.get("alt_types", ())}
+            type_ok = found is not None and found[0].value in types
+            row["type_right"] += type_ok
+            if g.get("sub_event_type"):
+                row["with_sub"] += 1
+                sub_ok = type_ok and found is not None and found[1] == g["sub_event_type"]
+                row["sub_right"] += sub_ok
+                if not sub_ok and split != "heldout":  # (held-out errors are not shown)
+                    said = f"{found[0].value} / {found[1]} from “{found[2]}”" if found else "no trigger"
+                    row["wrong"].append(f"{path.stem}: {g['sub_event_type']} ≠ {said}")
+    return out
+
+
+def print_types(results: dict[str, dict], commit: str) -> None:  # type: ignore[type-arg]
+    print(f"\n## ACLED type of a sentence that tells one event (commit {commit})")
+    print("| split | sentences | type accuracy | with a gold sub-type | sub-event type accuracy |")
+    print("|---|---|---|---|---|")
+    for split in ("tuned", "study", "heldout"):
+        r = results.get(split)
+        if r:
+            print(f"| {split} | {r['sentences']} | {r['type_right'] / r['sentences']:.3f} | {r['with_sub']} | "
+                  f"{r['sub_right'] / max(1, r['with_sub']):.3f} |")
+    for split in ("tuned", "study"):
+        for line in results.get(split, {}).get("wrong", []):
+            print(f"  {split}: {line}")
+
+
 def print_events(results: dict[str, dict], commit: str) -> None:  # type: ignore[type-arg]
     print(f"\n## events (commit {commit})")
     print("| article | gold | predicted | matched | P | R | F1 | matched ignoring type |")
@@ -467,9 +518,12 @@ def main(argv: list[str] | None = None) -> int:
                 print_table(f"{gold_path.name}, {' + '.join(types)} (commit {commit})",
                             with_halves("Situation Map", run_time(gold_path, None, types)), TIME_COLUMNS)
         print_events(run_events(sorted(EVENTS_GOLD_DIR.rglob("*.json")), pipeline), commit)
+        print_types(run_types(sorted(EVENTS_GOLD_DIR.rglob("*.json")), pipeline), commit)
         return 0
     if args.task == "events":
-        print_events(run_events(args.gold or sorted(EVENTS_GOLD_DIR.rglob("*.json"))), commit)
+        paths = args.gold or sorted(EVENTS_GOLD_DIR.rglob("*.json"))
+        print_events(run_events(paths), commit)
+        print_types(run_types(paths), commit)
         return 0
     if len(args.gold) != 1 or not args.gold[0].exists():
         print(f"error: give one gold file that exists (got {', '.join(map(str, args.gold)) or 'none'})", file=sys.stderr)

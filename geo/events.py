@@ -77,6 +77,27 @@ def _t(pattern: str, event_type: EventType, sub: str, rank: int, violent: bool =
 
 TRIGGERS: list[Trigger] = [
     _t(r"\bsuicide (?:car |truck |vest )?(?:bomb\w*|attack\w*)", EventType.EXPLOSIONS, "Suicide bomb", 90),
+    # ACLED's codebook, sub-types that need their own words: a weapon stopped before it hits (defused, intercepted,
+    # shot down) is strategic, not an explosion; a grenade is its own kind of explosion.
+    _t(r"\b(?:defus(?:e|ed|ing)|bomb disposal|(?:intercept(?:ed|s|ing)?|shot down|downed|neutrali[sz]ed) (?:\w+ ){0,3}?"
+       r"(?:drones?|missiles?|rockets?|shells?|projectiles?|UAVs?)|(?:drones?|missiles?|rockets?|UAVs?) (?:were|was) "
+       r"(?:intercepted|shot down|downed)|(?:weapons?|arms|ammunition|explosives) (?:cache|depot|stockpile)s? "
+       r"(?:was |were )?(?:seized|found|discovered|uncovered)|(?:seized|found|discovered|uncovered) (?:a |an )?"
+       r"(?:weapons?|arms|ammunition|explosives) (?:cache|depot|stockpile)s?|foiled (?:a|an|the) (?:\w+ ){0,2}?"
+       r"(?:attack|bombing|plot))", EventType.STRATEGIC, "Disrupted weapons use", 92, violent=False),
+    _t(r"\b(?<!stun )(?<!rocket-propelled )(?<!smoke )grenades?\b(?!\s+launchers?)", EventType.EXPLOSIONS, "Grenade", 88),
+    # Protesters killed, shot or beaten by the forces facing them (``_refine`` tells intervention from this).
+    _t(r"\b(?:(?:killed|shot(?: dead)?|beat(?:en)?|wounded|injured|opened fire on|fired (?:live (?:rounds|ammunition) )?"
+       r"(?:on|at|into)) (?:\w+ ){0,3}?(?:protesters|demonstrators|marchers|protestors)|(?:protesters|demonstrators|"
+       r"marchers|protestors) (?:\w+ ){0,2}?(?:were|was|had been|have been) (?:killed|shot|beaten|wounded))\b",
+       EventType.PROTESTS, "Excessive force against protesters", 84),
+    # Territory that changes hands without fighting.
+    _t(r"\b(?:without (?:a fight|a shot|firing a shot|resistance|fighting)|handed (?:over )?control|handover of|"
+       r"handed over (?:the )?(?:town|city|village|area|territory|region|base|checkpoint)s?|ceded)\b",
+       EventType.STRATEGIC, "Non-violent transfer of territory", 73, violent=False),
+    # Deaths on both sides are a clash between two armed sides.
+    _t(r"\b(?:killed|dead|deaths|casualties|losses|wounded|injured)\b(?: \w+){0,3} on both sides\b", EventType.BATTLES,
+       "Armed clash", 69),
     _t(r"\bchemical (?:weapon|attack)s?\b", EventType.EXPLOSIONS, "Chemical weapon", 90),
     _t(r"\b(?:air ?strikes?|air raids?|air campaign|bombard\w*|bunker-busters?|(?:dropp\w+|dropped) (?:\w+[- ])?bombs?|"
        r"bombing\w*|bombed|(?:incendiary|cluster|barrel|napalm) bombs?|drone (?:strike|attack)s?|"
@@ -98,7 +119,9 @@ TRIGGERS: list[Trigger] = [
        EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack", 81),
     _t(r"\b(?:rap(?:e|es|ed|ing)|sexual(?:ly)? (?:assault\w*|abus\w*|violence)|molest\w*)\b",
        EventType.VIOLENCE_AGAINST_CIVILIANS, "Sexual violence", 83),
-    _t(r"\b(?:abduct\w*|kidnapp?\w*|hostages?|forced disappearance)\b", EventType.VIOLENCE_AGAINST_CIVILIANS,
+    _t(r"\b(?:abduct\w*|kidnapp?\w*|hostages?|forced disappearance|forcibly disappeared|snatched|"
+       r"seized (?:\w+ ){0,2}?(?:civilians|villagers|residents|people|children|women|men|students|workers))\b",
+       EventType.VIOLENCE_AGAINST_CIVILIANS,
        "Abduction/forced disappearance", 78),
     _t(r"\b(?:recaptur\w+|retook|retak\w+|regain(?:s|ed|ing)?|liberat\w+)\b", EventType.BATTLES,
        "Government regains territory", 72),
@@ -120,10 +143,15 @@ TRIGGERS: list[Trigger] = [
        r"(?:[\w-]+ ){0,4}?(?:stones|rocks|bottles|objects|bricks|flares|cans|projectiles|eggs|petrol bombs|"
        r"molotov cocktails|firebombs))\b", EventType.RIOTS, "Violent demonstration", 60),
     _t(r"\b(?:protest(?:s|ed|ing|ers?|ors?)?|demonstrat(?:ion|ors|ed|ing)s?|rall(?:y|ies|ied)|marched|marches|"
+       r"(?:a|the|their|his|her|protest) march\b|"
        r"sit-ins?|strikers|went on strike|took to the streets|take to the streets|picket(?:s|ed|ing|ers)?|"
        r"walk-?outs?)\b", EventType.PROTESTS, "Peaceful protest", 58),
     _t(r"\b(?:arrest\w*|detain\w*|detention|taken into custody|in custody|apprehend\w*|handcuff\w*|"
-       r"raid(?:s|ed)?)\b", EventType.STRATEGIC, "Arrests", 55, violent=False),
+       r"raid(?:s|ed)?|turned (?:himself|herself|themselves) in|surrendered to (?:the )?(?:police|authorities))\b",
+       EventType.STRATEGIC, "Arrests", 55, violent=False),
+    _t(r"\b(?:set up|sets up|setting up|established?|establish(?:es|ing)|built|opened) (?:a |an |its |their |his )?"
+       r"(?:new )?(?:military |army |rebel |militia |forward |operating |command )?(?:bases?|headquarters|outposts?|"
+       r"command posts?|garrisons?)\b", EventType.STRATEGIC, "Headquarters or base established", 53, violent=False),
     _t(r"\b(?:ceasefire|cease-fire|truce|peace (?:deal|agreement|talks)|agreement|signed a deal|prisoner exchange)\b",
        EventType.STRATEGIC, "Agreement", 50, violent=False),
     _t(r"\b(?:deadline|ultimatum|surrender\w*|evacuat\w+|blockade\w*|besieg\w+|siege|offensive|second phase|"
@@ -197,9 +225,17 @@ def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
 
 
 #: Who an attack is aimed at, when it is armed or security forces (right after the trigger, in its clause).
-_AT_FORCES = re.compile(r"^[^;.]{0,60}?\b(?:officers?|police(?:m[ae]n)?|soldiers?|troops|guards?|patrols?|"
+_AT_FORCES = re.compile(r"^(?:\s+(?!(?:by|who|which|that|after|before|when|while|and|but|as)\b)[\w'’-]+){0,5}?\s+"
+                        r"(?:officers?|police(?:m[ae]n)?|soldiers?|troops|guards?|patrols?|"
                         r"security forces|servicem[ae]n|militants|fighters|rebels|insurgents|positions|checkpoints?|"
                         r"(?:army|military|police) (?:posts?|bases?|stations?|convoys?))\b", re.IGNORECASE)
+# Police or troops stopping a protest without killing (ACLED: "Protest with intervention").
+_INTERVENTION = re.compile(r"\b(?:tear ?gas|water cannons?|rubber bullets|pepper spray|stun grenades?|batons?|"
+                           r"dispers(?:e|ed|ing)|broke up|break up|broken up|cleared (?:the )?(?:square|streets?|camp))\b",
+                           re.IGNORECASE)
+# Bombs from the air: without these words a "bombing" is a bomb set off on the ground (an IED).
+_FROM_THE_AIR = re.compile(r"\b(?:air|aerial|warplanes?|jets?|aircraft|planes?|bombers?|helicopters?|drones?|"
+                           r"air force|sorties?|dropped)\b", re.IGNORECASE)
 _PROTEST_WORDS = re.compile(r"\b(?:protest(?:s|ed|ing|ers?|ors?)?|demonstrat\w+|rall(?:y|ies|ied)|march\w*)\b",
                             re.IGNORECASE)
 
@@ -207,13 +243,32 @@ _PROTEST_WORDS = re.compile(r"\b(?:protest(?:s|ed|ing|ers?|ors?)?|demonstrat\w+|
 def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventType, str]:
     """ACLED's type for the trigger in its sentence: an attack aimed at armed or security forces is a clash
     between two armed sides (Battles), not violence against civilians; a crowd's violence without a protest is
-    mob violence, with one a violent demonstration."""
+    mob violence, with one a violent demonstration; a protest that police disperse (tear gas, water cannon,
+    batons) is a protest with intervention; a bombing with no aircraft in the sentence is a remote explosive."""
     if trigger.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS and trigger.sub_event_type == "Attack" \
             and _AT_FORCES.match(text[match.end():]):
         return EventType.BATTLES, "Armed clash"
     if trigger.event_type is EventType.RIOTS and not _PROTEST_WORDS.search(text):
         return EventType.RIOTS, "Mob violence"
+    if trigger.event_type is EventType.PROTESTS and trigger.sub_event_type == "Peaceful protest" \
+            and _INTERVENTION.search(text):
+        return EventType.PROTESTS, "Protest with intervention"
+    if trigger.sub_event_type == "Air/drone strike" and match.group(0).lower().startswith("bomb") \
+            and not match.group(0).lower().startswith("bombard") and not _FROM_THE_AIR.search(text):
+        return EventType.EXPLOSIONS, "Remote explosive/landmine/IED"  # "a bombing at the market": set off there
     return trigger.event_type, trigger.sub_event_type
+
+
+def classify(sentence: str) -> tuple[EventType, str, str] | None:
+    """ACLED's event type and sub-event type of a sentence that tells one event, with its trigger (None: no
+    trigger; the words inside quotation marks are a speaker's and are not read)."""
+    unquoted, _ = _unquoted_mask(Sentence(0, 0, len(sentence), sentence, 0), False)
+    found = _find_trigger(unquoted)
+    if found is None:
+        return None
+    trigger, match = found
+    event_type, sub = _refine(trigger, match, unquoted)
+    return event_type, sub, match.group(0)
 
 
 def _default_actors(event_type: EventType, actor1: str, actor2: str, country: tuple[str, str]) -> tuple[str, str]:

@@ -249,3 +249,29 @@ def test_why_names_a_refined_type_a_governed_place_and_the_clause_date(pipeline)
     assert "then Battles / Armed clash by what the sentence says of its target" in clash.why_typed
     assert "Kherson" in clash.place_text and "city in UA" in clash.why_placed
     assert clash.why_dated.startswith("“the day before”") and "own clause" in clash.why_dated
+
+
+@pytest.mark.parametrize("sentence, sub_type", [
+    ("A grenade was thrown into a crowded cafe, wounding six.", "Grenade"),
+    ("Air defences intercepted four drones over the capital overnight.", "Disrupted weapons use"),
+    ("Sappers defused a bomb found under the bridge.", "Disrupted weapons use"),
+    ("Police fired tear gas to disperse hundreds of protesters outside parliament.", "Protest with intervention"),
+    ("Security forces shot dead three protesters in the capital.", "Excessive force against protesters"),
+    ("Hundreds of protesters marched peacefully to the ministry.", "Peaceful protest"),
+    ("Residents held a march through the city centre.", "Peaceful protest"),
+    ("The militia set up a new base near the border crossing.", "Headquarters or base established"),
+    ("Rebels took the town without a fight after the army withdrew.", "Non-violent transfer of territory"),
+    ("Several fighters were killed on both sides in the clashes.", "Armed clash"),
+    ("Gunmen seized 20 villagers from a farm and drove off.", "Abduction/forced disappearance"),
+    ("A bombing at a busy market killed 12 people.", "Remote explosive/landmine/IED"),
+    ("Warplanes kept bombing the rebel-held district.", "Air/drone strike"),
+    ("The victim was stabbed by a man who called the police afterwards.", "Attack"),
+    ("Gunmen opened fire on soldiers at a checkpoint.", "Armed clash"),
+    ("The suspect turned himself in to police on Friday.", "Arrests"),
+])
+def test_acled_sub_event_types_from_the_codebook(sentence, sub_type):
+    from geo.events import ACLED_SUB_EVENT_TYPES, classify
+
+    event_type, sub, trigger = classify(sentence)
+    assert sub == sub_type and sub in ACLED_SUB_EVENT_TYPES[event_type], (sentence, event_type, sub, trigger)
+    assert trigger.lower() in sentence.lower()
