@@ -105,6 +105,16 @@ TRIGGERS: list[Trigger] = [
        "Air/drone strike", 85),
     _t(r"\b(?:shell(?:ing|ed|s)?|artillery|rockets?|missiles?|mortars?|barrage)\b", EventType.EXPLOSIONS,
        "Shelling/artillery/missile attack", 80),
+    # A strike told without its means ("Russia struck the town again"): remote violence, most often shelling or
+    # missiles; not a deal, a chord or a person struck by a car.
+    _t(r"\b(?:struck|strikes? on)\b(?!\s+(?:a |an |the )?(?:[\w-]+ )?(?:deal|agreement|accord|bargain|chord|nerve|balance|"
+       r"compromise|pose|note|tone|down|off|out|by|dead|gold|oil|lucky)\b)", EventType.EXPLOSIONS,
+       "Shelling/artillery/missile attack", 79),
+    # Troops entering a town the other side left: territory changing hands without a fight (with fighting told in
+    # the sentence, ``_refine`` makes it a town regained in battle).
+    _t(r"\b(?:troops|forces|soldiers|units|army|servicem[ae]n|fighters|rebels|militants)\b(?:\s+[\w-]+){0,3}?\s+"
+       r"(?:entered|moved into|rolled into|marched into|returned to)\b", EventType.STRATEGIC,
+       "Non-violent transfer of territory", 74, violent=False),
     _t(r"\b(?:explosions?|blasts?|landmines?|IEDs?|car bombs?|roadside bombs?|exploded)\b", EventType.EXPLOSIONS,
        "Remote explosive/landmine/IED", 75),
     _t(r"\b(?:massacre\w*|executed|execution|shot dead|killed (?:\w+ )?civilians|civilians (?:were )?killed)\b",
@@ -233,6 +243,12 @@ _AT_FORCES = re.compile(r"^(?:\s+(?!(?:by|who|which|that|after|before|when|while
 _INTERVENTION = re.compile(r"\b(?:tear ?gas|water cannons?|rubber bullets|pepper spray|stun grenades?|batons?|"
                            r"dispers(?:e|ed|ing)|broke up|break up|broken up|cleared (?:the )?(?:square|streets?|camp))\b",
                            re.IGNORECASE)
+_FIGHT_WORDS = re.compile(r"\b(?:fighting|fought|battles?|clash\w*|heavy resistance|street battles|assault|stormed)\b",
+                          re.IGNORECASE)
+# Between a country named as the subject and the verb of what it did: "Russia struck", "Ukraine has again shelled".
+_SUBJECT_GAP = re.compile(r"\s+(?:(?:has|have|had|again|also|reportedly|then|later|repeatedly)\s+){0,3}")
+# Where a sentence's clauses part: "the city was shelled; fighting went on", "..., and troops entered ...".
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+(?:and|while|but|whereas)\s+|\s+while\s+")
 # Bombs from the air: without these words a "bombing" is a bomb set off on the ground (an IED).
 _FROM_THE_AIR = re.compile(r"\b(?:air|aerial|warplanes?|jets?|aircraft|planes?|bombers?|helicopters?|drones?|"
                            r"air force|sorties?|dropped)\b", re.IGNORECASE)
@@ -253,6 +269,8 @@ def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventTyp
     if trigger.event_type is EventType.PROTESTS and trigger.sub_event_type == "Peaceful protest" \
             and _INTERVENTION.search(text):
         return EventType.PROTESTS, "Protest with intervention"
+    if trigger.sub_event_type == "Non-violent transfer of territory" and _FIGHT_WORDS.search(text):
+        return EventType.BATTLES, "Government regains territory"  # "entered the town after heavy fighting"
     if trigger.sub_event_type == "Air/drone strike" and match.group(0).lower().startswith("bomb") \
             and not match.group(0).lower().startswith("bombard") and not _FROM_THE_AIR.search(text):
         return EventType.EXPLOSIONS, "Remote explosive/landmine/IED"  # "a bombing at the market": set off there
@@ -428,91 +446,119 @@ class EventExtractor:
                 if own_place is not None and not _is_agentive(own_place[0], focus):
                     previous_place = (sentence.index, *own_place)  # the story moves there
                 continue
-            trigger, match = found
-            event_type, sub_event_type = _refine(trigger, match, unquoted)
             parsed: list[object] = []
+            views = self._clauses(sentence, unquoted, sentence_places, focus)
+            for unquoted, sentence_places, suffix in views:  # (one per clause that tells violence of its own)
+                found = _find_trigger(unquoted)
+                if found is None:
+                    continue
+                own_place = self._place(sentence_places, focus)
+                trigger, match = found
+                event_type, sub_event_type = _refine(trigger, match, unquoted)
 
-            def doc(text: str = sentence.text, parsed: list[object] = parsed) -> object:  # parsed once, if needed
-                if not parsed and self.scene_finder is not None:
-                    parsed.append(self.scene_finder.parse(text))
-                return parsed[0]
+                def doc(text: str = sentence.text, parsed: list[object] = parsed) -> object:  # parsed once, if needed
+                    if not parsed and self.scene_finder is not None:
+                        parsed.append(self.scene_finder.parse(text))
+                    return parsed[0]
 
-            scene, also = self._scene(sentence, match, sentence_places, doc)
-            placed = "the most precise place the sentence names"
-            if scene is not None:
-                own_place = scene
-                placed = f"the place “{match.group(0)}” governs in the sentence (its syntax)"
-            place_choice = own_place
-            recent = previous_place is not None and sentence.index - previous_place[0] <= INHERIT_WITHIN
-            if place_choice is None and previous_place and recent:
-                place_choice = (previous_place[1], previous_place[2], previous_place[3] * 0.7)
-                placed = "the sentence names no place: the place of the story a sentence or two before"
-            elif place_choice is not None and previous_place and recent and _is_agentive(place_choice[0], focus):
-                # "The Kremlin gave the fighters a deadline": the capital acts; the story stays where it was.
-                placed = f"“{place_choice[1]}” acts here (a seat of power abroad): the story's place before"
-                place_choice = (previous_place[1], previous_place[2], previous_place[3] * 0.6)
-            if place_choice is None and main_place is not None:
-                place_choice = main_place
-                placed = "no place near: the place the story is about (named most often)"
-            if place_choice is None:
-                place_choice = self._actor_country(by_sentence.get(sentence.index, []))
-                placed = "only a country that acts is named: that country"
-            own_times = self._own_times(sentence, match, times.get(sentence.index, []), doc)
-            when = self._time(sentence, own_times, reference, onset)
-            reference = self._advance(reference, sentence_times)
-            if place_choice is None:
-                continue
-            place, place_text, place_conf = place_choice
-            previous_place = (sentence.index, place, place_text, place_conf)
-            country = (place.country, self.country_name(place.country)) if place.country else ("", "")
-            actor1, actor2 = self._actors(sentence, match.start(), sentence_places,
-                                          ents_by_sentence.get(sentence.index, []), focus, unquoted,
-                                          sources_act=trigger.event_type is EventType.STATEMENT, country=country)
-            actor1, actor2 = _default_actors(event_type, actor1, actor2, country)
-            if trigger.sub_event_type == "Report" and not actor1:
-                continue  # "..., the statement said": a report with nobody named is no event of its own
-            fatalities, qualifier = _fatalities(sentence.text)
-            typed = f"“{match.group(0)}”: {trigger.event_type.value} / {trigger.sub_event_type} (trigger rules)"
-            if (event_type, sub_event_type) != (trigger.event_type, trigger.sub_event_type):
-                typed += f", then {event_type.value} / {sub_event_type} by what the sentence says of its target"
-            events.append(Event(
-                event_id=f"{article.article_id}-e{sentence.index:03d}",
-                article_id=article.article_id,
-                event_type=event_type,
-                sub_event_type=sub_event_type,
-                trigger=match.group(0),
-                sentence_index=sentence.index,
-                sentence=sentence.text,
-                start=sentence.start,
-                end=sentence.end,
-                place=place,
-                place_text=place_text,
-                date_start=when[0],
-                date_end=when[1],
-                time_precision=when[2],
-                time_text=when[3],
-                time_value=when[4],
-                actor1=actor1,
-                actor2=actor2,
-                fatalities=fatalities,
-                fatalities_qualifier=qualifier,
-                place_confidence=round(place_conf, 3),
-                time_confidence=when[5],
-                why_typed=typed,
-                why_placed=f"{placed}; {reasons.get((place_text, place.place_id), 'placed before')}",
-                why_dated=_why_dated(when, len([t for t in own_times if t.interval_end is not None]) <
-                                     len(sentence_times)),
-            ))
-            main = events[-1]
-            for k, other in enumerate(also if scene is not None and place is scene[0] else []):
-                # "fighting near A, B and C": a clash at each
-                events.append(replace(main, event_id=f"{main.event_id}-{k + 2}", place=other.place,
-                                      place_text=other.mention.text, place_confidence=round(other.confidence, 3),
-                                      why_placed=f"one of the towns “{match.group(0)}” governs, each an event; "
-                                                 f"{other.reason}"))
+                scene, also = self._scene(sentence, match, sentence_places, doc)
+                placed = "the most precise place the sentence names"
+                if scene is not None:
+                    own_place = scene
+                    placed = f"the place “{match.group(0)}” governs in the sentence (its syntax)"
+                place_choice = own_place
+                recent = previous_place is not None and sentence.index - previous_place[0] <= INHERIT_WITHIN
+                if place_choice is None and previous_place and recent:
+                    place_choice = (previous_place[1], previous_place[2], previous_place[3] * 0.7)
+                    placed = "the sentence names no place: the place of the story a sentence or two before"
+                elif place_choice is not None and previous_place and recent and _is_agentive(place_choice[0], focus):
+                    # "The Kremlin gave the fighters a deadline": the capital acts; the story stays where it was.
+                    placed = f"“{place_choice[1]}” acts here (a seat of power abroad): the story's place before"
+                    place_choice = (previous_place[1], previous_place[2], previous_place[3] * 0.6)
+                if place_choice is None and main_place is not None:
+                    place_choice = main_place
+                    placed = "no place near: the place the story is about (named most often)"
+                if place_choice is None:
+                    place_choice = self._actor_country(by_sentence.get(sentence.index, []))
+                    placed = "only a country that acts is named: that country"
+                own_times = self._own_times(sentence, match, times.get(sentence.index, []), doc)
+                when = self._time(sentence, own_times, reference, onset)
+                reference = self._advance(reference, sentence_times)
+                if place_choice is None:
+                    continue
+                place, place_text, place_conf = place_choice
+                previous_place = (sentence.index, place, place_text, place_conf)
+                country = (place.country, self.country_name(place.country)) if place.country else ("", "")
+                actor1, actor2 = self._actors(sentence, match.start(), sentence_places,
+                                              ents_by_sentence.get(sentence.index, []), focus, unquoted,
+                                              sources_act=trigger.event_type is EventType.STATEMENT, country=country)
+                actor1, actor2 = _default_actors(event_type, actor1, actor2, country)
+                if trigger.sub_event_type == "Report" and not actor1:
+                    continue  # "..., the statement said": a report with nobody named is no event of its own
+                fatalities, qualifier = _fatalities(sentence.text)
+                typed = f"“{match.group(0)}”: {trigger.event_type.value} / {trigger.sub_event_type} (trigger rules)"
+                if (event_type, sub_event_type) != (trigger.event_type, trigger.sub_event_type):
+                    typed += f", then {event_type.value} / {sub_event_type} by what the sentence says of its target"
+                events.append(Event(
+                    event_id=f"{article.article_id}-e{sentence.index:03d}{suffix}",
+                    article_id=article.article_id,
+                    event_type=event_type,
+                    sub_event_type=sub_event_type,
+                    trigger=match.group(0),
+                    sentence_index=sentence.index,
+                    sentence=sentence.text,
+                    start=sentence.start,
+                    end=sentence.end,
+                    place=place,
+                    place_text=place_text,
+                    date_start=when[0],
+                    date_end=when[1],
+                    time_precision=when[2],
+                    time_text=when[3],
+                    time_value=when[4],
+                    actor1=actor1,
+                    actor2=actor2,
+                    fatalities=fatalities,
+                    fatalities_qualifier=qualifier,
+                    place_confidence=round(place_conf, 3),
+                    time_confidence=when[5],
+                    why_typed=typed,
+                    why_placed=f"{placed}; {reasons.get((place_text, place.place_id), 'placed before')}",
+                    why_dated=_why_dated(when, len([t for t in own_times if t.interval_end is not None]) <
+                                         len(sentence_times)),
+                ))
+                main = events[-1]
+                for k, other in enumerate(also if scene is not None and place is scene[0] else []):
+                    # "fighting near A, B and C": a clash at each
+                    events.append(replace(main, event_id=f"{main.event_id}-{k + 2}", place=other.place,
+                                          place_text=other.mention.text, place_confidence=round(other.confidence, 3),
+                                          why_placed=f"one of the towns “{match.group(0)}” governs, each an event; "
+                                                     f"{other.reason}"))
         return merge_events(events)
 
     # -- where ---------------------------------------------------------------------------------
+    @staticmethod
+    def _clauses(sentence: Sentence, unquoted: str, places: Sequence[Resolution], focus: str | None
+                 ) -> list[tuple[str, Sequence[Resolution], str]]:
+        """The sentence as one view, or, when two or more of its clauses (cut at ";" or ", and/while/but") each
+        tell violence of their own ("the city was shelled; fighting went on near A and B"), one view per such
+        clause: its words alone (the rest blanked), its own places, and a suffix for its event id. A clause whose
+        places lie outside the story's country ("Russia struck ...") keeps the sentence's others."""
+        cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(unquoted)), len(unquoted)]
+        views = []
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            masked = " " * a + unquoted[a:b] + " " * (len(unquoted) - b)
+            found = _find_trigger(masked)
+            if found is None or not found[0].violent:
+                continue
+            own = [r for r in places if a <= r.mention.start - sentence.start < b]
+            if not any(r.place is not None and r.place.country == focus for r in own):
+                own = [r for r in places if r not in own and r.place is not None and r.place.country == focus] or own
+            views.append((masked, own))
+        if len(views) < 2:
+            return [(unquoted, places, "")]
+        return [(masked, own, "" if k == 0 else f"-c{k + 1}") for k, (masked, own) in enumerate(views)]
+
     @staticmethod
     def _place(resolutions: Sequence[Resolution], focus: str | None) -> tuple[Place, str, float] | None:
         places = [r for r in resolutions if r.place is not None and r.mention.is_scene]
@@ -627,6 +673,12 @@ class EventExtractor:
             rel = r.mention.start - sentence.start
             if r.mention.is_place and r.place is not None and _is_agentive(r.place, focus):
                 phrases.append((rel, rel + len(r.mention.text), r.mention.text))
+            elif r.mention.kind is MentionKind.TOPONYM and r.place is not None and r.place.kind == "country" \
+                    and _SUBJECT_GAP.fullmatch(text[rel + len(r.mention.text):trigger_at]) \
+                    and not sources_act and rel < trigger_at:
+                # "Russia struck the port": a country that strikes, shells or attacks does it with its forces
+                phrases.append((rel, rel + len(r.mention.text), acled_name("force", r.place.name, r.place.country)
+                                or r.mention.text))
             if r.mention.kind is MentionKind.ACTOR:
                 tail = re.match(r"[\s-]*(?:backed\s|led\s)?(?:[\w-]+\s)?(forces|troops|fighters|soldiers|army|military|"
                                 r"president|officials|government|separatist forces|separatists|police|policem[ae]n|"

@@ -684,6 +684,9 @@ _ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,3}|W\.Va\.)$")
 
 #: Words after which a capitalised word naming a town is the town, whatever the model says.
 PLACE_PREPOSITIONS = {"in", "to", "into", "from", "near", "outside", "at", "via", "through", "on"}
+#: Verbs of war whose object is a place, not a person: a town the model misreads after them is the town.
+PLACE_VERBS = {"shelled", "struck", "bombed", "captured", "entered", "liberated", "retook", "recaptured", "besieged",
+               "encircled", "stormed", "evacuated", "shelling", "besieging", "retaking", "recapturing", "liberating"}
 
 
 def _with_cut_period(tokens: list[_Tok], i: int) -> str:
@@ -707,8 +710,9 @@ def _names_a_language(tokens: list[_Tok], i: int, size: int, ent_of: dict[int, o
 
 
 def _after_place_word(tokens: list[_Tok], i: int) -> bool:
-    """Whether tokens[i] follows a preposition of place ("to Cirencester"), not "according to" or "on Monday"."""
-    if i == 0 or tokens[i - 1].text.lower() not in PLACE_PREPOSITIONS:
+    """Whether tokens[i] follows a preposition of place ("to Cirencester"), not "according to" or "on Monday", or
+    a war verb whose object is a place ("shelled Balakliia", "troops entered Izium")."""
+    if i == 0 or tokens[i - 1].text.lower() not in PLACE_PREPOSITIONS | PLACE_VERBS:
         return False
     if i > 1 and tokens[i - 2].text.lower() in {"according", "thanks", "due", "said", "told", "wrote", "went", "up"}:
         return False

@@ -268,6 +268,9 @@ def test_why_names_a_refined_type_a_governed_place_and_the_clause_date(pipeline)
     ("The victim was stabbed by a man who called the police afterwards.", "Attack"),
     ("Gunmen opened fire on soldiers at a checkpoint.", "Armed clash"),
     ("The suspect turned himself in to police on Friday.", "Arrests"),
+    ("Russia struck the port again on Tuesday night.", "Shelling/artillery/missile attack"),
+    ("Ukrainian troops entered the village a day after the Russians pulled out.", "Non-violent transfer of territory"),
+    ("Government troops entered the town after two days of heavy fighting.", "Government regains territory"),
 ])
 def test_acled_sub_event_types_from_the_codebook(sentence, sub_type):
     from geo.events import ACLED_SUB_EVENT_TYPES, classify
@@ -275,3 +278,27 @@ def test_acled_sub_event_types_from_the_codebook(sentence, sub_type):
     event_type, sub, trigger = classify(sentence)
     assert sub == sub_type and sub in ACLED_SUB_EVENT_TYPES[event_type], (sentence, event_type, sub, trigger)
     assert trigger.lower() in sentence.lower()
+
+
+@pytest.mark.parametrize("sentence", ["The two sides struck a deal on grain exports.", "He was struck by a car.",
+                                      "The minister struck a conciliatory tone."])
+def test_words_that_only_look_like_a_strike_are_no_event(sentence):
+    from geo.events import classify
+
+    found = classify(sentence)
+    assert found is None or found[0].value in {"Strategic developments", "Statement"}, found
+
+
+def test_each_clause_that_tells_violence_is_its_own_event_at_its_own_place(pipeline):
+    a = pipeline.analyze(pipeline.load(
+        "The city of Kupiansk was shelled late Sunday. Russia struck Balakliia again on Monday, and fighting "
+        "continued near Lyman, Siversk and Bakhmut.", published=dt.date(2022, 9, 10)))
+    where = {(e.sub_event_type, e.place.name) for e in a.events}
+    assert ("Shelling/artillery/missile attack", "Balakliya") in where  # the strike, at its own town (not Russia)
+    strike = next(e for e in a.events if e.place.name == "Balakliya")
+    assert strike.actor1 == "Military Forces of Russia (2000-)"  # the country that struck, by its forces
+    assert {p for sub, p in where if sub == "Armed clash"} == {"Lyman", "Siversk", "Bakhmut"}
+    assert all(e.place.country == "UA" for e in a.events)
+    monday = dt.date(2022, 9, 5)
+    assert all(e.date_start.date() == monday for e in a.events if e.sentence_index == 1)
+    assert len({e.event_id for e in a.events}) == len(a.events)
