@@ -38,8 +38,15 @@ def _table(events: pd.DataFrame) -> pd.DataFrame:
         "actor 2": events["actor2"].to_numpy(), "fatalities": events["fatalities"].to_numpy(),
         "state": events["state"].to_numpy(), "by": events["edited_by"].fillna("").to_numpy(),
         "sentence": events["sentence"].to_numpy(), "delete": False,
+        # Why the machine typed, placed and dated it so ('' for a workspace made before these were kept).
+        "why this type": _why(events, "why_typed"), "why here": _why(events, "why_placed"),
+        "why then": _why(events, "why_dated"),
         "event_id": events["event_id"].to_numpy(), "version": events["version"].to_numpy(),
     })
+
+
+def _why(events: pd.DataFrame, column: str) -> object:
+    return events[column].fillna("").to_numpy() if column in events else ""
 
 
 def _apply_table_edits(store: WorkspaceStore, table: pd.DataFrame) -> None:

@@ -86,6 +86,9 @@ def test_data_page_lists_events_and_places(app):
     app.switch_page("pages/data.py").run()
     assert not app.exception
     assert len(app.dataframe) >= 3
+    table = app.dataframe[0].value  # the events table says why the machine typed, placed and dated each
+    assert table["why this type"].str.contains("trigger rules").all() and table["why here"].str.len().min() > 0
+    assert table["why then"].str.len().min() > 0
     assert {"Events (GeoJSON)", "Workspace (GeoPackage)", "Events (ACLED CSV)", "Events (KML)"} <= {str(b.proto.label) for b in app.get("download_button")}
 
 
