@@ -2,6 +2,7 @@
 
     python -m geo.evaluate geo GOLD.jsonl [--predictions OUT.jsonl]
     python -m geo.evaluate geo GOLD.jsonl --ablate   # each resolution rule's gain; hand-set vs fitted ranker
+    python -m geo.evaluate time GOLD.jsonl --ablate [--all]   # each time rule's gain
     python -m geo.evaluate time GOLD.jsonl [--predictions OUT.jsonl]
     python -m geo.evaluate events [GOLD.json ...]   # event P/R on hand-annotated articles (data/eval/events)
     python -m geo.evaluate all            # every corpus, one table per task (make eval)
@@ -258,13 +259,37 @@ def anchor_metrics(gold_path: Path) -> dict[str, dict[str, float]]:
 
 
 # -- time ------------------------------------------------------------------------------------------
-def predict_timexes(doc: dict) -> list[dict]:
+def predict_timexes(doc: dict, tagger=None) -> list[dict]:  # type: ignore[no-untyped-def]
     from geo.ingest import load_article
     from geo.timex import TimeTagger
 
     article = load_article(doc["text"], published=parse_date(doc.get("dct")), article_id=str(doc["id"]))
-    return [{"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
-            for t in TimeTagger().tag(article)]
+    return [{"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value, "rule": t.rule}
+            for t in (tagger or TimeTagger()).tag(article)]
+
+
+def ablate_time(gold_path: Path, types: Sequence[str] = ("DATE", "TIME")) -> list[tuple[str, dict[str, dict]]]:
+    """Each time rule's gain: value F1 (and relaxed F1) on both halves with every rule, then without each."""
+    from geo.timex import RULES, TimeTagger
+
+    gold = read_jsonl(gold_path)
+    out = []
+    for label, off in [("all rules", frozenset()), *((f"without {r.name}", frozenset({r.name})) for r in RULES)]:
+        tagger = TimeTagger(disabled=off)
+        preds = {str(d["id"]): predict_timexes(d, tagger) for d in gold}
+        out.append((label, by_split(gold, lambda docs, preds=preds: time_metrics(docs, preds, types))))
+    return out
+
+
+def print_time_ablation(title: str, rows: list[tuple[str, dict[str, dict]]]) -> None:
+    base = rows[0][1]
+    print(f"\n## {title}: each time rule's gain (value F1 when it is off; held-out half only scored)")
+    print("| variant | study value F1 | held-out value F1 |")
+    print("|---|---|---|")
+    for label, halves in rows:
+        cells = [f"{halves[h]['value_F1']:.3f}" + (f" ({halves[h]['value_F1'] - base[h]['value_F1']:+.3f})"
+                                                   if label != rows[0][0] else "") for h in ("study", "heldout")]
+        print(f"| {label} | " + " | ".join(cells) + " |")
 
 
 def time_metrics(gold_docs: Sequence[dict], pred_docs: dict[str, list[dict]],
@@ -495,8 +520,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("gold", nargs="*", type=Path)
     parser.add_argument("--predictions", type=Path, default=None)
     parser.add_argument("--all", action="store_true", help="time: score DURATION and SET values too")
-    parser.add_argument("--ablate", action="store_true", help="geo: each resolution rule's gain, and the hand-set "
-                                                               "ranker weights against the fitted ones")
+    parser.add_argument("--ablate", action="store_true", help="each rule's gain: geo (recognition and resolution "
+                                                               "rules, hand-set ranker weights), time (each rule)")
     args = parser.parse_intermixed_args(argv)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
@@ -538,6 +563,9 @@ def main(argv: list[str] | None = None) -> int:
         study = ours["splits"]["study"]  # (the held-out half's errors are not shown: it is only scored)
         print(f"words/s: {ours['words_per_s']:,.0f}\nstudy half, missed: {study['top_missed']}\n"
               f"misplaced: {study['top_misplaced']}\n{study['breakdown']}")
+    elif args.ablate:
+        types = ALL_TIME_TYPES if args.all else ("DATE", "TIME")
+        print_time_ablation(f"{args.gold.name}, {' + '.join(types)} (commit {commit})", ablate_time(args.gold, types))
     else:
         types = ALL_TIME_TYPES if args.all else ("DATE", "TIME")
         metrics = run_time(args.gold, args.predictions, types)

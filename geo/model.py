@@ -172,6 +172,8 @@ class TimeExpression:
     #: "before" / "after" for open bounds ("more than 50 days ago" = on or before a day).
     bound: str | None = None
     confidence: float = 0.8
+    #: The id of the rule that found it (``geo.timex.RULES``; ``data/rules/time_examples.csv`` shows each).
+    rule: str = ""
 
 
 class EventType(str, enum.Enum):

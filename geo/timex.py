@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from geo.model import Article, TimeExpression, TimePrecision
+from geo.settings import disabled_rules
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -110,7 +111,6 @@ RULES: list[_Rule] = [
                r"(?<=\bwinter )|(?<=\bspring )|(?<=\bautumn ))(?P<y>(?:19|20)\d{2})(?!\s?(?:-|–)?\s?(?:\d|percent|%|people|troops|km))\b"),
     _r("quarter", r"\b(?:the\s)?(?:(?P<yr>(?:19|20)\d{2})(?:'s)?\s)?(?:fiscal\s)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]quarter(?:\s(?:of\s)?(?:fiscal\s)?(?P<y>(?:19|20)\d{2}))?\b"),
     _r("rel_quarter", r"\b(?:the|this|last|that|its)\s(?P<mod>latest|current|recent|past|previous|last|same|year-ago|year-earlier|comparable|prior-year|fiscal)?\s?(?:quarter\b(?!ly)|(?<=latest\s)period\b)"),
-    _r("period_ref", r"\bthe\s(?:(?P<mod>year-ago|year-earlier|corresponding|comparable|same)|(?P<y>(?:19|20)\d{2}))\s(?:(?:first|second|third|fourth)\s)?(?:period|quarter)(?:\slast\syear)?\b"),
     _r("fiscal_year", r"\bfiscal\s(?:year\s)?(?P<y>(?:19|20)\d{2})\b"),
     _r("year_earlier", r"\b(?:a|one)\s(?:year|month|week)\s(?:earlier|before|ago)\b|\b(?:year|month)[- ](?:earlier|ago)\b"),
     _r("century", r"\b(?:the\s)?(?P<n>\d{1,2})(?:st|nd|rd|th)\scentury\b"),
@@ -138,7 +138,9 @@ YEAR_SHIFT = re.compile(r"^(?:a |one )?year[- ](?:earlier|ago|before)$|^the (?:y
 # For a month, a day or a weekday named without its year: the tense cue nearest the expression decides
 # whether it is the coming or the last occurrence ("will meet Bush on Thursday", "stepped down in March").
 _FUTURE_WORDS = (r"(?:will|would|shall|'ll|to) (?:be|have) [a-z]+|will|'ll|shall|would|scheduled|expects?|expected|plans? to|planned|is to|are to|going to|next|upcoming|"
-                 r"due|payable|effective|set to|slated|coming|ahead of|tomorrow|later this|intends?|hopes? to|aims? to")
+                 r"due|payable|effective|set to|slated|coming|ahead of|tomorrow|later this|intends?|hopes? to|aims? to|"
+                 # a possibility ahead: "talks may resume over the weekend" (lower case: "May" is the month)
+                 r"(?-i:may|might)(?! have\b)")
 _PAST_WORDS = (r"had (?:been )?(?:due|scheduled|set|expected|planned|slated)|previously planned|was|were|had|did|ago|last|earlier|said|says|told|took|made|bought|sold|brought|met|began|came|went|gave|"
                r"got|held|left|paid|won|lost|saw|became|fell|rose|thought|knew|found|led|ran|spent|struck|sought|"
                r"(?![a-z]*eed\b)(?!(?:expect|schedul|plann|propos|slat|intend|hundr|"
@@ -226,8 +228,10 @@ TIMELINE_END = dt.datetime(2262, 1, 1)
 class TimeTagger:
     """Finds and normalises the time expressions of an article."""
 
-    def __init__(self, timezone: str | None = None) -> None:
+    def __init__(self, timezone: str | None = None, disabled: frozenset[str] | None = None) -> None:
         self.timezone = timezone
+        off = disabled if disabled is not None else disabled_rules()  # SITMAP_DISABLE_RULES=weekday,...
+        self.rules = [r for r in RULES if r.name not in off]
 
     def tag(self, article: Article) -> list[TimeExpression]:
         dct = article.published or dt.date.today()
@@ -267,7 +271,7 @@ class TimeTagger:
         """Tag one piece of text (a sentence); offsets are shifted by ``offset``."""
         spans: list[tuple[int, int, _Rule, re.Match[str]]] = []
         lower = text.lower()
-        for rule in RULES:
+        for rule in self.rules:
             if rule.needs and not any(word in lower for word in rule.needs):
                 continue
             for match in rule.pattern.finditer(text):
@@ -293,7 +297,7 @@ class TimeTagger:
             result.append(TimeExpression(
                 text=match.group(0).strip(), start=offset + start + lead, end=offset + start + tail,
                 sentence=sentence_index, type=typ, value=value, interval_start=istart, interval_end=iend,
-                precision=precision, bound=bound, confidence=0.9 if precision else 0.7,
+                precision=precision, bound=bound, confidence=0.9 if precision else 0.7, rule=rule.name,
             ))
         return result
 
@@ -379,9 +383,6 @@ class TimeTagger:
             if mod in {"year-ago", "year-earlier", "prior-year", "comparable", "same"}:
                 year -= 1
             return self._quarter(year, q)
-        if name == "period_ref":
-            year = int(g["y"]) if g.get("y") else dct.year - 1
-            return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
         if name == "fiscal_year":
             year = int(g["y"])
             return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
