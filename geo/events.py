@@ -125,7 +125,9 @@ TRIGGERS: list[Trigger] = [
        r"gunned down|opened fire|(?:was|were|been|being|got) shot|shot (?:at|him|her|them|a|an|the|his|her|two|three|"
        r"\d+)|shootings?|beat(?:en)? (?:to death|up)|bludgeon\w*|murder(?:ed|s|ing)?|attacked|"
        r"assault(?:ed|ing|s)?(?!\s(?:rifles?|weapons?|vehicles?|boats?|craft|teams?|troops|forces|course))|"
-       r"lynch\w*|tortur\w+|set (?:\w+ ){0,3}(?:ablaze|on fire)|rampage)\b",
+       r"lynch\w*|tortur\w+|set (?:\w+ ){0,3}(?:ablaze|on fire)|rampage|punch(?:ed|ing) (?:him|her|them|me|us)\b|"
+       r"pistol-whipped|tasered|"
+       r"pinned (?:\w+ ){1,2}(?:to|on|against) the (?:ground|floor|wall)|beat (?:him|her|them|the \w+))\b",
        EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack", 81),
     _t(r"\b(?:rap(?:e|es|ed|ing)|sexual(?:ly)? (?:assault\w*|abus\w*|violence)|molest\w*)\b",
        EventType.VIOLENCE_AGAINST_CIVILIANS, "Sexual violence", 83),
@@ -151,7 +153,9 @@ TRIGGERS: list[Trigger] = [
     _t(r"\b(?:riot(?:s|ers?|ing|ed)?(?!\s(?:police|policem[ae]n|gear|squads?|shields?|control|officers?|act|vans?|"
        r"units?))|mobs?|looting|looted|vandali\w+|pelt(?:ed|ing)|(?:threw|throwing|hurl(?:ed|ing)|thrown|tossed) "
        r"(?:[\w-]+ ){0,4}?(?:stones|rocks|bottles|objects|bricks|flares|cans|projectiles|eggs|petrol bombs|"
-       r"molotov cocktails|firebombs))\b", EventType.RIOTS, "Violent demonstration", 60),
+       r"molotov cocktails|firebombs)|(?:stones|rocks|bottles|objects|bricks|flares|cans|projectiles|petrol bombs|"
+       r"molotov cocktails|firebombs|fireworks) (?:were|was|had been) (?:thrown|hurled|tossed|set off|fired))\b",
+       EventType.RIOTS, "Violent demonstration", 60),
     _t(r"\b(?:protest(?:s|ed|ing|ers?|ors?)?|demonstrat(?:ion|ors|ed|ing)s?|rall(?:y|ies|ied)|marched|marches|"
        r"(?:a|the|their|his|her|protest) march\b|"
        r"sit-ins?|strikers|went on strike|took to the streets|take to the streets|picket(?:s|ed|ing|ers)?|"
