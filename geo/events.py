@@ -126,8 +126,7 @@ TRIGGERS: list[Trigger] = [
        r"\d+)|shootings?|beat(?:en)? (?:to death|up)|bludgeon\w*|murder(?:ed|s|ing)?|attacked|"
        r"assault(?:ed|ing|s)?(?!\s(?:rifles?|weapons?|vehicles?|boats?|craft|teams?|troops|forces|course))|"
        r"lynch\w*|tortur\w+|set (?:\w+ ){0,3}(?:ablaze|on fire)|rampage|punch(?:ed|ing) (?:him|her|them|me|us)\b|"
-       r"pistol-whipped|tasered|"
-       r"pinned (?:\w+ ){1,2}(?:to|on|against) the (?:ground|floor|wall)|beat (?:him|her|them|the \w+))\b",
+       r"pistol-whipped|tasered|beat (?:him|her|them|the \w+))\b",
        EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack", 81),
     _t(r"\b(?:rap(?:e|es|ed|ing)|sexual(?:ly)? (?:assault\w*|abus\w*|violence)|molest\w*)\b",
        EventType.VIOLENCE_AGAINST_CIVILIANS, "Sexual violence", 83),

@@ -269,7 +269,7 @@ def test_why_names_a_refined_type_a_governed_place_and_the_clause_date(pipeline)
     ("Gunmen opened fire on soldiers at a checkpoint.", "Armed clash"),
     ("The suspect turned himself in to police on Friday.", "Arrests"),
     ("Russia struck the port again on Tuesday night.", "Shelling/artillery/missile attack"),
-    ("Two guards pinned the man to the ground and punched him.", "Attack"),
+    ("Two guards dragged the man outside and punched him.", "Attack"),
     ("Rocks were thrown at the mayor's car outside the town hall.", "Mob violence"),
     ("Ukrainian troops entered the village a day after the Russians pulled out.", "Non-violent transfer of territory"),
     ("Government troops entered the town after two days of heavy fighting.", "Government regains territory"),
