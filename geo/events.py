@@ -46,7 +46,7 @@ from geo.model import (
     TimePrecision,
 )
 from geo.resolve import focus_country, haversine_km, in_county
-from geo.timex import day_interval
+from geo.timex import day_interval, describe_value
 
 ACLED_SUB_EVENT_TYPES: dict[EventType, tuple[str, ...]] = {
     EventType.BATTLES: ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
@@ -730,12 +730,12 @@ def _is_source(text: str, at: int, length: int) -> bool:
 
 def _why_dated(when: tuple[object, ...], own_clause: bool) -> str:
     """Why an event has its dates, in words: the expression it took and how, or the day the story was at."""
-    text, value = when[3], when[4]
+    text, value = when[3], str(when[4])
     if not text:
-        return f"the sentence names no time: the day the story is at ({value})"
-    if str(value).startswith("P"):
-        return f"“{text}” ({value}) counted back from the day the story is at"
-    return f"“{text}” → {value}" + (" (the time expression of the trigger's own clause)" if own_clause else "")
+        return f"the sentence names no time: the day the story is at, {describe_value(value)}"
+    if value.startswith("P"):
+        return f"“{text}” ({describe_value(value, 'DURATION')}) counted back from the day the story is at"
+    return f"“{text}”: {describe_value(value)}" + (", the time named in the event's own clause" if own_clause else "")
 
 
 def _main_place(resolutions: Sequence[Resolution], focus: str | None) -> tuple[Place, str, float] | None:

@@ -539,8 +539,9 @@ class EventStore(MacroElement):
         smId: e.id, smStart: e.start, smEnd: e.end, smSide: e.side, color: outline});
       marker.bindPopup(function () { return window.smPopup(e); },
                        {maxWidth: Math.min(380, window.innerWidth - 70),  // a phone's map is narrower
-                        maxHeight: Math.max(200, window.innerHeight - 140),  // taller: it scrolls, inside the map (below the controls)
-                        autoPanPaddingTopLeft: [10, 80], autoPanPaddingBottomRight: [10, 12]});  // below the controls
+                        maxHeight: Math.max(200, window.innerHeight - 180),  // taller: it scrolls, inside the map
+                        // clear of the zoom and layer buttons above and of the scale and key below
+                        autoPanPaddingTopLeft: [10, 80], autoPanPaddingBottomRight: [10, 52]});
       marker.on("popupopen", function (ev) {  // "Why…" opened: the popup grows upwards; keep it in the map
         var why = ev.popup.getElement() && ev.popup.getElement().querySelector(".sm-why");
         if (!why) { return; }

@@ -55,6 +55,19 @@ FEATURES: dict[str, str] = {
     "list_kind": "the kind of the likeliest place of a name joined to it by \"and\"/\"or\"",
 }
 
+#: Each feature in a reader's words, for the reason a place was chosen ("ahead of X for ...").
+FEATURE_WORDS: dict[str, str] = {
+    "kind:country": "being a country", "kind:continent": "being a continent", "kind:region": "being a world region",
+    "kind:sea": "being a sea", "kind:admin1": "being a region", "kind:admin2": "being a district",
+    "kind:facility": "being a facility", "kind:landmark": "being a landmark", "population": "its population",
+    "admin2_population": "its population", "town_named_area": "the town bearing the name",
+    "capital": "being a capital", "alias_only": "bearing the name as its own",
+    "country_share": "the story's other places in its country",
+    "admin1_share": "the story's other places in its region", "proximity": "a place of the story nearby",
+    "qualified": "the area named next to it", "town_like_country": "a town named like a country needs a qualifier",
+    "bare_admin2": "a district named without its word", "list_kind": "the names listed with it",
+}
+
 #: The weights set by hand in sessions 1-7, kept as the baseline the fitted weights are compared with.
 HAND_WEIGHTS: dict[str, float] = {
     "kind:country": 1.0, "kind:continent": 1.0, "kind:region": 0.9, "kind:sea": 1.6, "kind:admin1": 0.35,

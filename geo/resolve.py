@@ -36,7 +36,7 @@ from geo.gazetteer import OfflineGazetteer
 from geo.mentions import ADMIN2_WORDS, AVIATION
 from geo.model import Article, Mention, MentionKind, Place, Resolution
 from geo.names import normalize_name
-from geo.ranker import Ranker, load_ranker
+from geo.ranker import FEATURE_WORDS, Ranker, load_ranker
 from geo.settings import Settings, disabled_rules
 
 log = logging.getLogger(__name__)
@@ -429,7 +429,8 @@ class Resolver:
         qualifiers, table = self._features_of(mention, cands, context, mentions)
         order = sorted(range(len(cands)), key=lambda i: self.ranker.score(table[i]), reverse=True)
         best = cands[order[0]]
-        reason = f"{best.kind} in {best.country or '—'}; best of {len(cands)} candidate(s)"
+        reason = _what(best) + ("; the only place of that name" if len(cands) == 1 else
+                                f"; chosen among {len(cands)} places of that name")
         world = None if "world-city" in self.disabled else self._world_city(cands, qualifiers, context,
                                                                             normalize_name(mention.query))
         if world is not None and best is not world and best.kind == "city" \
@@ -438,8 +439,8 @@ class Resolver:
             order.remove(cands.index(world))
             order.insert(0, cands.index(world))
             best = world
-            reason = (f"{best.kind} in {best.country or '—'}; a world city, not a small namesake that nothing "
-                      f"but the story's country supports; of {len(cands)} candidate(s)")
+            reason = (f"{_what(best)}; a world city, not a small namesake that nothing but the story's country "
+                      f"supports; chosen among {len(cands)} places of that name")
         if len(cands) == 1:
             confidence = 0.95
         else:
@@ -448,8 +449,8 @@ class Resolver:
             why = self.ranker.why(first, second)
             if why:
                 rival = cands[order[1]]
-                reason += (f", ahead of {rival.name} ({rival.kind} in {rival.country or '—'}) by "
-                           + ", ".join(f"{n.replace('_', ' ')} {g:+.2f}" for n, g in why))
+                reason += (f", ahead of {rival.name} ({_what(rival)}) for "
+                           + ", ".join(f"{FEATURE_WORDS.get(n, n)} ({g:+.1f})" for n, g in why))
         by = [q for q in qualifiers if q.country == best.country and (q.kind == "country" or q.admin1 == best.admin1)]
         if by:
             reason += f", qualified by {by[0].name}"
@@ -639,6 +640,16 @@ class Resolver:
                         source=f"{base.source} (part)")
         confidence = 0.6 if mention.query else 0.5
         return Resolution(mention, place, confidence, f"the {mention.direction} of {base.name}", 1)
+
+
+_KIND_WORDS = {"city": "a town", "admin1": "a region (admin-1)", "admin2": "a district (admin-2)",
+               "country": "a country", "continent": "a continent", "region": "a world region", "sea": "a sea",
+               "facility": "a facility", "landmark": "a landmark", "area": "an area"}
+
+
+def _what(place: Place) -> str:
+    """"a town in UA": the kind of place and its country, for a reason a reader reads."""
+    return f"{_KIND_WORDS.get(place.kind, place.kind)} in {place.country or 'no country'}"
 
 
 def _facility_at(mention: Mention, base: Place, reason: str) -> tuple[Place, str]:

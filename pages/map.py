@@ -449,7 +449,9 @@ def remember_view(result: dict) -> None:
 
 
 def clicked_event(result: dict, layers: BaseLayers) -> str | None:
-    """The event a click landed on: from its tooltip "[id]", else (no tooltips on big maps) its position."""
+    """The event a click landed on: from its tooltip "[id]", else (no tooltips on big maps) its position, when one
+    event alone is there. A click on a group of events at one point lands on that point too: it fans them out and
+    selects none of them."""
     found = EVENT_ID.search(result.get("last_object_clicked_tooltip") or "")
     if found:
         return found.group(1)
@@ -457,7 +459,8 @@ def clicked_event(result: dict, layers: BaseLayers) -> str | None:
     if "lat" not in point:
         return None
     key = (round(float(point["lat"]), 4), round(float(point["lng"]), 4))
-    return next((str(e["id"]) for e in layers.events if (e["lat"], e["lon"]) == key), None)
+    there = [str(e["id"]) for e in layers.events if (e["lat"], e["lon"]) == key]
+    return there[0] if len(there) == 1 else None
 
 
 def event_table(shown: pd.DataFrame) -> None:

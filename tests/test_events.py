@@ -247,7 +247,7 @@ def test_why_names_a_refined_type_a_governed_place_and_the_clause_date(pipeline)
         published=dt.date(2023, 5, 3)))
     clash = next(e for e in a.events if e.event_type is EventType.BATTLES)
     assert "then Battles / Armed clash by what the sentence says of its target" in clash.why_typed
-    assert "Kherson" in clash.place_text and "city in UA" in clash.why_placed
+    assert "Kherson" in clash.place_text and "a town in UA" in clash.why_placed
     assert clash.why_dated.startswith("“the day before”") and "own clause" in clash.why_dated
 
 

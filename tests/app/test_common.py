@@ -12,3 +12,16 @@ def test_too_large_article_can_be_mapped_in_part():
         analyze(big, "big.txt", None, "big")
     head = analyze(big, "big.txt", None, "big-head", max_chars=2_000)
     assert len(head.article.text) <= 2_000 and head.events
+
+
+def test_a_click_on_a_group_at_one_point_selects_none_of_its_events():
+    from types import SimpleNamespace
+
+    from pages.map import clicked_event
+
+    layers = SimpleNamespace(events=[{"id": "x-e001", "lat": 49.2, "lon": 37.3}, {"id": "x-e002", "lat": 49.2, "lon": 37.3},
+                                     {"id": "x-e003", "lat": 48.6, "lon": 38.0}])
+    group = {"last_object_clicked": {"lat": 49.2, "lng": 37.3}}  # the group's marker stands on their point
+    assert clicked_event(group, layers) is None
+    assert clicked_event({"last_object_clicked": {"lat": 48.6, "lng": 38.0}}, layers) == "x-e003"  # one alone
+    assert clicked_event({"last_object_clicked_tooltip": "Battles · 1 May · X[x-e002]"}, layers) == "x-e002"
