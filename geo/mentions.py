@@ -209,8 +209,9 @@ class _DocumentScan:
             return []
         taken = sorted((m.start, m.end) for m in chosen)
         starts = [a for a, _ in taken]
-        longer_ents = [(e.start_char, e.end_char) for e in ents  # type: ignore[attr-defined]
-                       if e.label_ in _NOT_PLACE_LABELS]  # type: ignore[attr-defined]
+        longer_ents = sorted((e.start_char, e.end_char) for e in ents  # type: ignore[attr-defined]
+                             if e.label_ in _NOT_PLACE_LABELS)  # type: ignore[attr-defined]
+        ent_starts = [a for a, _ in longer_ents]  # (the model's entities do not overlap: one can hold a match)
         text = article.text
         pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
                              + r")(?![\w-])")
@@ -220,8 +221,9 @@ class _DocumentScan:
             k = bisect.bisect_right(starts, start)
             if any(a < end and start < b for a, b in taken[max(0, k - 2): k + 1]):
                 continue  # already a mention
-            if any(a <= start and end <= b and (a, b) != (start, end) and not self._opening_word(text, a, start, end, b)
-                   for a, b in longer_ents):
+            j = bisect.bisect_right(ent_starts, start) - 1
+            if j >= 0 and (longer_ents[j][1] >= end and longer_ents[j] != (start, end)
+                           and not self._opening_word(text, longer_ents[j][0], start, end, longer_ents[j][1])):
                 continue  # "the Izium Brigade" read as an organisation
             before = _WORD_BEFORE.search(text[max(0, start - 40):start])
             if _SPEAKER_AFTER.match(text, end) or before and before.group(1).lower() in {"said", "says", "told"}:

@@ -261,12 +261,9 @@ class DocumentContext:
 class Resolver:
     """Resolves an article's mentions to places, using the whole document as context."""
 
-    FAMOUS = 500_000
-
-    #: The resolver's rules beside the ranker; ``SITMAP_DISABLE_RULES=world-city,...`` switches any off.
+    #: The resolver's rules beside the ranker; ``SITMAP_DISABLE_RULES=named-kind,...`` switches any off.
     RULES = {
         "named-kind": "the text names the kind (\"Donetsk region\", \"flights at Heathrow\"): that kind only",
-        "world-city": "a world city over a small namesake that only the story's country supports",
         "named-after": "a name the gazetteer lacks is placed at the place it is named after (\"Orange County\")",
     }
 
@@ -431,16 +428,6 @@ class Resolver:
         best = cands[order[0]]
         reason = _what(best) + ("; the only place of that name" if len(cands) == 1 else
                                 f"; chosen among {len(cands)} places of that name")
-        world = None if "world-city" in self.disabled else self._world_city(cands, qualifiers, context,
-                                                                            normalize_name(mention.query))
-        if world is not None and best is not world and best.kind == "city" \
-                and 20 * best.population <= world.population:
-            # London, Ohio only with a word for Ohio: the document being American is not one.
-            order.remove(cands.index(world))
-            order.insert(0, cands.index(world))
-            best = world
-            reason = (f"{_what(best)}; a world city, not a small namesake that nothing but the story's country "
-                      f"supports; chosen among {len(cands)} places of that name")
         if len(cands) == 1:
             confidence = 0.95
         else:
@@ -478,27 +465,6 @@ class Resolver:
         if "facility" in kinds and AVIATION.search(context.text[max(0, mention.start - 120): mention.end + 120]):
             return "facility"
         return None
-
-    def _world_city(self, cands: Sequence[Place], qualifiers: Sequence[Place], context: DocumentContext,
-                    name: str) -> Place | None:
-        """A world city (>= 500,000 inhabitants, 20 times its namesake towns) whose namesakes the document does
-        not support: no qualifier, no place named in their region, no neighbour within 300 km ("London",
-        "Venice", "St. Petersburg" in an American story; London, Ohio only with a word for Ohio)."""
-        if qualifiers:
-            return None
-        big = max((p for p in cands if p.kind == "city"), key=lambda p: p.population, default=None)
-        if big is None or big.population < self.FAMOUS:
-            return None
-        small = [p for p in cands if p.kind == "city" and p is not big and 20 * p.population <= big.population]
-        if not small:
-            return None
-        for p in small:
-            if context.admin1_share(p.country, p.admin1, name) > 0:
-                return None
-            nearest = context.nearest_anchor_km(p)
-            if nearest is not None and nearest <= 300:
-                return None
-        return big
 
     def _kind_adjustments(self, mention: Mention, cands: Sequence[Place], qualifiers: Sequence[Place],
                           mentions: Sequence[Mention], context: DocumentContext) -> dict[str, dict[str, float]]:

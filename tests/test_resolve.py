@@ -249,14 +249,6 @@ def test_a_list_is_of_like_things_and_a_town_named_like_a_country_needs_a_qualif
     assert _place(b, "Cambridge").kind == "city"  # not the Town of Cambridge, a county-level area near Perth
 
 
-def test_a_world_city_beats_a_small_namesake_that_has_only_the_documents_country_for_it(pipeline):
-    a = analyze_text(pipeline, "The US will answer, US officials said in Washington and New York. Russia will close "
-                               "the US consulate in St. Petersburg and expel 60 US diplomats.")
-    assert _place(a, "St. Petersburg").country == "RU"
-    b = analyze_text(pipeline, "Police in St. Petersburg, Fla., and in Tampa and Clearwater said so.")
-    assert (_place(b, "St. Petersburg").country, _place(b, "St. Petersburg").admin1) == ("US", "FL")
-
-
 def test_an_english_county_qualifies_the_town_before_it(pipeline):
     a = analyze_text(pipeline, "The race moves to Richmond, North Yorkshire, on Sunday.")
     richmond = _place(a, "Richmond")  # not Richmond, Virginia, nor the one in London
