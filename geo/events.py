@@ -548,6 +548,8 @@ class EventExtractor:
         clause: its words alone (the rest blanked), its own places, and a suffix for its event id. A clause whose
         places lie outside the story's country ("Russia struck ...") keeps the sentence's others."""
         cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(unquoted)), len(unquoted)]
+        if len(cuts) < 3:
+            return [(unquoted, places, "")]  # one clause
         views = []
         for a, b in zip(cuts, cuts[1:], strict=False):
             masked = " " * a + unquoted[a:b] + " " * (len(unquoted) - b)

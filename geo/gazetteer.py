@@ -196,13 +196,14 @@ class OfflineGazetteer(Geocoder):
         return self._row_to_place(row) if row else None
 
     def country(self, iso: str) -> Place | None:
-        """The country of an ISO code, remembered (read-only data: an unindexed look-up costs ~20 ms, and every
-        event asks for its country's name)."""
-        if iso not in self._countries:
-            place = self._by_code("country", iso)
+        """The country of an ISO code (read once for every country: an unindexed look-up cost ~20 ms each, and
+        every event asks for its country's name)."""
+        if not self._countries:  # all at once: one scan of the table, not one per country asked
             with self._lock:
-                self._countries[iso] = place
-        return self._countries[iso]
+                rows = self._db.execute("SELECT *, name AS exact, 0 AS case_sensitive FROM places "
+                                        "WHERE kind='country'").fetchall()
+            self._countries.update({r["code"]: self._row_to_place(r) for r in rows if r["code"]} or {"": None})
+        return self._countries.get(iso)
 
     def _by_code(self, kind: str, code: str) -> Place | None:
         with self._lock:
@@ -219,12 +220,15 @@ class OfflineGazetteer(Geocoder):
 
     def timezone_of(self, country: str) -> str | None:
         """IANA time zone of a country's largest town (GeoNames); remembered per country."""
-        if country not in self._timezones:
+        if not self._timezones:  # every country's at once: one scan, not one unindexed scan per country
+            zones: dict[str, str | None] = {}
             with self._lock:
-                row = self._db.execute("SELECT timezone FROM places WHERE kind='city' AND country=? "
-                                       "ORDER BY population DESC LIMIT 1", (country,)).fetchone()
-            self._timezones[country] = str(row[0]) if row and row[0] else None
-        return self._timezones[country]
+                for code, zone in self._db.execute("SELECT country, timezone FROM places WHERE kind='city' "
+                                                   "ORDER BY population DESC"):
+                    if code and code not in zones:
+                        zones[code] = str(zone) if zone else None
+            self._timezones.update(zones or {"": None})
+        return self._timezones.get(country)
 
     def cities_in(self, south: float, west: float, north: float, east: float, min_population: int) -> list[Place]:
         """Populated places in a box, largest first (for basemap labels)."""
