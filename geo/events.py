@@ -450,11 +450,8 @@ class EventExtractor:
                     previous_place = (sentence.index, *own_place)  # the story moves there
                 continue
             parsed: list[object] = []
-            views = self._clauses(sentence, unquoted, sentence_places, focus)
-            for unquoted, sentence_places, suffix in views:  # (one per clause that tells violence of its own)
-                found = _find_trigger(unquoted)
-                if found is None:
-                    continue
+            views = self._clauses(sentence, unquoted, sentence_places, focus, found)
+            for unquoted, sentence_places, suffix, found in views:  # (one per clause that tells violence of its own)
                 own_place = self._place(sentence_places, focus)
                 trigger, match = found
                 event_type, sub_event_type = _refine(trigger, match, unquoted)
@@ -541,28 +538,31 @@ class EventExtractor:
 
     # -- where ---------------------------------------------------------------------------------
     @staticmethod
-    def _clauses(sentence: Sentence, unquoted: str, places: Sequence[Resolution], focus: str | None
-                 ) -> list[tuple[str, Sequence[Resolution], str]]:
+    def _clauses(sentence: Sentence, unquoted: str, places: Sequence[Resolution], focus: str | None,
+                 found: tuple[Trigger, re.Match[str]]
+                 ) -> list[tuple[str, Sequence[Resolution], str, tuple[Trigger, re.Match[str]]]]:
         """The sentence as one view, or, when two or more of its clauses (cut at ";" or ", and/while/but") each
         tell violence of their own ("the city was shelled; fighting went on near A and B"), one view per such
-        clause: its words alone (the rest blanked), its own places, and a suffix for its event id. A clause whose
-        places lie outside the story's country ("Russia struck ...") keeps the sentence's others."""
+        clause: its words alone (the rest blanked), its own places, a suffix for its event id and its trigger
+        (``found``: the sentence's). A clause whose places lie outside the story's country ("Russia struck ...")
+        keeps the sentence's others."""
         cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(unquoted)), len(unquoted)]
         if len(cuts) < 3:
-            return [(unquoted, places, "")]  # one clause
+            return [(unquoted, places, "", found)]  # one clause
         views = []
         for a, b in zip(cuts, cuts[1:], strict=False):
             masked = " " * a + unquoted[a:b] + " " * (len(unquoted) - b)
-            found = _find_trigger(masked)
-            if found is None or not found[0].violent:
+            own_found = _find_trigger(masked)
+            if own_found is None or not own_found[0].violent:
                 continue
             own = [r for r in places if a <= r.mention.start - sentence.start < b]
             if not any(r.place is not None and r.place.country == focus for r in own):
                 own = [r for r in places if r not in own and r.place is not None and r.place.country == focus] or own
-            views.append((masked, own))
+            views.append((masked, own, own_found))
         if len(views) < 2:
-            return [(unquoted, places, "")]
-        return [(masked, own, "" if k == 0 else f"-c{k + 1}") for k, (masked, own) in enumerate(views)]
+            return [(unquoted, places, "", found)]
+        return [(masked, own, "" if k == 0 else f"-c{k + 1}", own_found)
+                for k, (masked, own, own_found) in enumerate(views)]
 
     @staticmethod
     def _place(resolutions: Sequence[Resolution], focus: str | None) -> tuple[Place, str, float] | None:

@@ -60,8 +60,8 @@ _PLACE_PREFIXED = re.compile(rf"^([A-Z][\w.]*)-(?:{'|'.join(sorted(PLACE_PARTICI
 #: Services of a town or county that name it ("Danbury police", "London Police", "the Laurel County Sheriff").
 LOCAL_SERVICES = {"police", "sheriff", "sheriff's", "fire", "coroner", "coroner's", "council", "schools", "jail",
                   "detention", "courthouse", "ems", "paramedics", "firefighters"}
-#: Abbreviations a place name may open with ("St. Louis", "Mt. Vernon", "U.S.").
 LEXICON = ROOT / "data" / "lexicon"
+#: Abbreviations a place name may open with ("St. Louis", "Mt. Vernon", "U.S.").
 NAME_OPENERS = {"U.S.", "U.K.", "U.N.", "St.", "Ste.", "Mt.", "Ft.", "Pt."}
 # One sense per discourse (``_named_again``): which recognisers' places count, which model labels of a longer
 # entity around a name say it is no place there, and the words right around it that make it part of a longer name.
@@ -192,7 +192,7 @@ class _DocumentScan:
                  and self._zipf(m.text.lower(), "en") < 4.0 and self.gazetteer.lookup_rows(m.text)}
         names -= self._person_words
         # Where the model reads the name itself as a person or an organisation, it is still the place only when the
-        # model reads it as a place more often ("said Logan" in a story that names Logan once as a town: a person)...
+        # model reads it as a place more often ("Sumner said" in a story that names Sumner once as a town: a person)...
         read_as: dict[str, list[int]] = {}
         for e in ents:
             label, text = e.label_, e.text  # type: ignore[attr-defined]
@@ -200,11 +200,13 @@ class _DocumentScan:
                 counts = read_as.setdefault(text, [0, 0])
                 counts[0 if label in {"GPE", "LOC"} else 1] += 1
         # ... unless the story is about the town's country: then the town is meant, whatever the model reads.
-        story = Counter(c for m in chosen if m.kind is MentionKind.TOPONYM
-                        for c in {r["country"] for r in self.gazetteer.lookup_rows(m.query)} if c)
-        home = story.most_common(1)[0][0] if story else None
-        names -= {n for n, (place, other) in read_as.items() if other >= place and other and not any(
-            r["kind"] == "city" and r["country"] == home for r in self.gazetteer.lookup_rows(n))}
+        doubtful = {n for n, (place, other) in read_as.items() if other >= place and other}
+        if doubtful:  # (the story's country is looked up only when some name is in doubt)
+            story = Counter(c for m in chosen if m.kind is MentionKind.TOPONYM
+                            for c in {r["country"] for r in self.gazetteer.lookup_rows(m.query)} if c)
+            home = story.most_common(1)[0][0] if story else None
+            names -= {n for n in doubtful if not any(r["kind"] == "city" and r["country"] == home
+                                                     for r in self.gazetteer.lookup_rows(n))}
         if not names:
             return []
         taken = sorted((m.start, m.end) for m in chosen)
@@ -227,7 +229,7 @@ class _DocumentScan:
                 continue  # "the Izium Brigade" read as an organisation
             before = _WORD_BEFORE.search(text[max(0, start - 40):start])
             if _SPEAKER_AFTER.match(text, end) or before and before.group(1).lower() in {"said", "says", "told"}:
-                continue  # "Xinhua reported", "said Logan": a speaker there, not a place
+                continue  # "Sumner said", "said Sumner": a speaker there, not a place
             if _NAME_AFTER.match(text, end) or before and before.group(1)[:1].isupper() \
                     and max(0, start - 40) + before.start(1) not in self._sentence_starts \
                     and before.group(1) not in NAME_OPENERS:
@@ -689,6 +691,7 @@ PLACE_PREPOSITIONS = {"in", "to", "into", "from", "near", "outside", "at", "via"
 #: Verbs of war whose object is a place, not a person: a town the model misreads after them is the town.
 PLACE_VERBS = {"shelled", "struck", "bombed", "captured", "entered", "liberated", "retook", "recaptured", "besieged",
                "encircled", "stormed", "evacuated", "shelling", "besieging", "retaking", "recapturing", "liberating"}
+_BEFORE_A_PLACE = PLACE_PREPOSITIONS | PLACE_VERBS
 
 
 def _with_cut_period(tokens: list[_Tok], i: int) -> str:
@@ -714,7 +717,7 @@ def _names_a_language(tokens: list[_Tok], i: int, size: int, ent_of: dict[int, o
 def _after_place_word(tokens: list[_Tok], i: int) -> bool:
     """Whether tokens[i] follows a preposition of place ("to Cirencester"), not "according to" or "on Monday", or
     a war verb whose object is a place ("shelled Balakliia", "troops entered Izium")."""
-    if i == 0 or tokens[i - 1].text.lower() not in PLACE_PREPOSITIONS | PLACE_VERBS:
+    if i == 0 or tokens[i - 1].text.lower() not in _BEFORE_A_PLACE:
         return False
     if i > 1 and tokens[i - 2].text.lower() in {"according", "thanks", "due", "said", "told", "wrote", "went", "up"}:
         return False

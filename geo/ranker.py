@@ -1,4 +1,4 @@
-"""The candidate ranker: one named feature vector per gazetteer candidate, one weight table.
+"""Ranking a name's gazetteer candidates: one named feature vector per candidate, one weight table.
 
 The resolver describes each candidate of a name by the features below (``FEATURES``) and scores it with
 the weights of ``data/ranker.json``: a linear score, the highest wins, and the margin over the runner-up

@@ -322,8 +322,7 @@ class Resolver:
     # -- candidates and context --------------------------------------------------------------
     def _candidates(self, mention: Mention) -> list[Place]:
         if mention.source == "facility-rule":  # "Mykolaiv airport": the airport itself where the gazetteer has it
-            own = [p for p in self.gazetteer.candidates(re.sub(r"^the\s+", "", mention.text, flags=re.IGNORECASE))
-                   if p.kind in {"facility", "landmark"}]
+            own = [p for p in self.gazetteer.candidates(_facility_name(mention)) if p.kind in {"facility", "landmark"}]
             if own:
                 return own
         if mention.feature_hint == "demonym":
@@ -357,8 +356,8 @@ class Resolver:
         """The candidate's features (``geo.ranker.FEATURES`` says what each means), as far as they concern
         the candidate alone; ``_features_of`` adds those that compare it with the name's other candidates.
 
-        * kind and population (an admin-1 or admin-2 area named like a town in it counts no people: the bare
-          name is then the town), national capital;
+        * kind, population (an admin-2 area's, the sum of its towns', apart), an admin-1 or admin-2 area named
+          like a town in it (the bare name is then mostly the town), national capital;
         * context: the share of the document's places that can lie in the candidate's country and admin-1
           area, counting the votes of the document's other names only (the forty American namesakes of
           "Colchester" must not make its own story American); proximity to the nearest unambiguous place;
@@ -424,7 +423,8 @@ class Resolver:
             return found
         cands = self._narrowed(mention, cands, context)
         qualifiers, table = self._features_of(mention, cands, context, mentions)
-        order = sorted(range(len(cands)), key=lambda i: self.ranker.score(table[i]), reverse=True)
+        scores = [self.ranker.score(f) for f in table]
+        order = sorted(range(len(cands)), key=scores.__getitem__, reverse=True)
         best = cands[order[0]]
         reason = _what(best) + ("; the only place of that name" if len(cands) == 1 else
                                 f"; chosen among {len(cands)} places of that name")
@@ -432,7 +432,7 @@ class Resolver:
             confidence = 0.95
         else:
             first, second = table[order[0]], table[order[1]]
-            confidence = self.ranker.confidence(self.ranker.score(first) - self.ranker.score(second))
+            confidence = self.ranker.confidence(scores[order[0]] - scores[order[1]])
             why = self.ranker.why(first, second)
             if why:
                 rival = cands[order[1]]
@@ -618,11 +618,16 @@ def _what(place: Place) -> str:
     return f"{_KIND_WORDS.get(place.kind, place.kind)} in {place.country or 'no country'}"
 
 
+def _facility_name(mention: Mention) -> str:
+    """A facility mention's name without its article: "the Kakhovka dam" -> "Kakhovka dam"."""
+    return re.sub(r"^the\s+", "", mention.text, flags=re.IGNORECASE)
+
+
 def _facility_at(mention: Mention, base: Place, reason: str) -> tuple[Place, str]:
     """A facility the gazetteer lacks, named after ``base`` ("the Kakhovka dam" after Kakhovka): at the town, within
     its extent and at least 10 km (precision "near"), never at the middle of a region named alike when the region
     has a town of that name (``_choose``); at an area's point only when no town in it bears the name."""
-    name = re.sub(r"^the\s+", "", mention.text, flags=re.IGNORECASE)
+    name = _facility_name(mention)
     if base.kind != "city":
         return base, reason + f"; {name}: no town of that name, so only the area is known"
     slug = re.sub(r"\W+", "-", name.lower()).strip("-")

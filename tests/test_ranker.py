@@ -1,4 +1,4 @@
-"""The candidate ranker: its features, its fitted weights and the rules beside it."""
+"""Ranking gazetteer candidates: the features, the fitted weights and the rules beside them."""
 
 import json
 
