@@ -221,14 +221,18 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
             st.session_state.sm_range = (max(first, picked[0]), min(last, picked[1]))
             st.session_state.sm_playing = False
         if st.session_state.get("sm_playing"):
-            lo, hi = st.session_state.sm_range
-            ahead = [d for d in steps if d > hi]
-            if not ahead:
+            # Play keeps its own place (sm_play_at, sm_play_from), not the slider's: a slider value the browser sent
+            # before it heard of the Play click (a key pressed just before) must not send Play back to the end.
+            at = st.session_state.get("sm_play_at", st.session_state.sm_range[1])
+            start = st.session_state.get("sm_play_from", st.session_state.sm_range[0])
+            ahead = [d for d in steps if d > at]
+            window = st.session_state.get("sm_play_mode") == "that day only"
+            if ahead:  # the next day with an event: empty days are skipped
+                at = st.session_state.sm_play_at = ahead[0]
+            st.session_state.sm_range = (at if window else start, at)
+            if not ahead:  # the end: a whole run, so that this part stops rerunning on its timer
                 st.session_state.sm_playing = False
-            else:  # the next day with an event: empty days are skipped
-                day = ahead[0]
-                window = st.session_state.get("sm_play_mode") == "that day only"
-                st.session_state.sm_range = (day if window else lo, day)
+                st.rerun(scope="app")
         # The map first (seen on arrival and during Play at every size), its controls under it; the containers
         # are filled below, in the order the values are known.
         map_area = st.container()
@@ -238,16 +242,20 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
             label = "❚❚ Pause" if st.session_state.get("sm_playing") else "▶ Play"
             if st.button(label, key="sm_play", help="Step through the timeline from one day with events to the next"):
                 if not st.session_state.get("sm_playing"):
-                    if st.session_state.sm_range[1] >= last:
-                        start = steps[0] if steps else first
-                        st.session_state.sm_range = (start, start)
+                    lo, hi = st.session_state.sm_range
+                    if hi >= last:  # from the start
+                        lo = hi = steps[0] if steps else first
+                        st.session_state.sm_range = (lo, hi)
+                    st.session_state.sm_play_from, st.session_state.sm_play_at = lo, hi
                     st.session_state.sm_playing = True
                 else:
                     st.session_state.sm_playing = False
                 st.rerun(scope="app")
         with controls[1]:
             st.slider("Timeline (events shown if their dates meet this range)", min_value=first, max_value=last,
-                      key="sm_range", format="YYYY-MM-DD", label_visibility="collapsed")
+                      key="sm_range", format="YYYY-MM-DD", label_visibility="collapsed",
+                      disabled=bool(st.session_state.get("sm_playing")),
+                      help="Pause to move the range" if st.session_state.get("sm_playing") else None)
         with st.expander("Play settings"):
             cols = st.columns(2)
             cols[0].radio("Speed", list(SPEEDS), key="sm_speed", horizontal=True, index=1)

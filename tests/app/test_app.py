@@ -202,3 +202,24 @@ def test_an_article_from_a_link_is_fetched_and_a_private_address_refused(app, mo
         assert "Kharkiv" in _html(app)  # the map stays
     finally:
         server.shutdown()
+
+
+def test_play_steps_from_the_first_day_to_the_last_and_a_stale_slider_value_does_not_stop_it(app):
+    lo, hi = app.slider(key="sm_range").value
+    app.button(key="sm_play").click().run()
+    assert app.button(key="sm_play").label == "❚❚ Pause"
+    assert app.slider(key="sm_range").disabled  # Play owns the range until paused
+    first_step = app.slider(key="sm_range").value
+    assert first_step[1] < hi
+    # the browser sends the slider's old value (a key pressed just before the click): Play keeps its own place
+    app.session_state.sm_range = (lo, hi)  # (AppTest refuses to move a disabled slider; the browser's message can)
+    app.run()
+    assert app.slider(key="sm_range").value[1] < hi
+    assert app.button(key="sm_play").label == "❚❚ Pause"
+    for _ in range(50):  # each run is one step (the browser's timer makes them)
+        if app.button(key="sm_play").label == "▶ Play":
+            break
+        app.run()
+    assert app.button(key="sm_play").label == "▶ Play"
+    assert app.slider(key="sm_range").value[1] == hi
+    assert not app.slider(key="sm_range").disabled

@@ -116,6 +116,8 @@ def _load(page, app_url) -> float:
 
 
 def test_markers_slider_click_and_nothing_leaves_localhost(page, app_url, sample):
+    sent = []  # the times at which the browser sent the server something (a click, a timer's rerun)
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(time.perf_counter())))
     record_timing("first_map_after_page_load_s", _load(page, app_url))
     statements = sum(e.event_type.value == "Statement" for e in sample.events)
     happened = len(sample.events) - statements
@@ -167,6 +169,13 @@ def test_markers_slider_click_and_nothing_leaves_localhost(page, app_url, sample
     page.get_by_role("button", name="▶ Play").click()
     _wait_for(page, lambda: 0 <= _count_markers(page) < total, 10, "the timeline restarting")
     _wait_for(page, lambda: _count_markers(page) == total, 40, "play reaching the last day")
+    # At the end Play turns back into its button, and the page stops asking the server for the next step.
+    _wait_for(page, lambda: page.get_by_role("button", name="▶ Play").count() == 1, 10, "Play back at the end")
+    _settled(page)
+    page.wait_for_timeout(1000)
+    before = len(sent)
+    page.wait_for_timeout(2500)  # three steps of Play at its normal speed
+    assert len(sent) == before, "the page kept rerunning after Play ended"
     assert page.outside_requests == [], page.outside_requests
 
 
