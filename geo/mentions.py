@@ -57,11 +57,11 @@ AVIATION = re.compile(r"\b(?:flights?|airports?|airlines?|air ?port|planes?|runw
 PLACE_PARTICIPLES = {"led", "based", "backed", "born", "made", "bound", "brokered", "funded", "sponsored", "owned",
                      "run", "listed", "controlled", "allied", "style", "registered", "flagged", "headquartered"}
 _PLACE_PREFIXED = re.compile(rf"^([A-Z][\w.]*)-(?:{'|'.join(sorted(PLACE_PARTICIPLES))})$")
-#: Services of a town or county that name it ("Danbury police", "London Police", "the Laurel County Sheriff").
+#: Services of a town or county that name it ("Fresno police", "Leeds Police", "the Pike County Sheriff").
 LOCAL_SERVICES = {"police", "sheriff", "sheriff's", "fire", "coroner", "coroner's", "council", "schools", "jail",
                   "detention", "courthouse", "ems", "paramedics", "firefighters"}
 LEXICON = ROOT / "data" / "lexicon"
-#: Abbreviations a place name may open with ("St. Louis", "Mt. Vernon", "U.S.").
+#: Abbreviations a place name may open with ("St. Albans", "Mt. Vernon", "U.S.").
 NAME_OPENERS = {"U.S.", "U.K.", "U.N.", "St.", "Ste.", "Mt.", "Ft.", "Pt."}
 # One sense per discourse (``_named_again``): which recognisers' places count, which model labels of a longer
 # entity around a name say it is no place there, and the words right around it that make it part of a longer name.
@@ -73,7 +73,7 @@ _SPEAKER_AFTER = re.compile(r"[ \t]+(?:said|says|reported|reports|told|announced
 CONNECTORS = {"of", "de", "del", "la", "le", "al", "el", "on", "upon", "and", "du", "des", "da", "do", "van", "von"}
 LOCATIVE = {"in", "at", "near", "outside", "from", "to", "into", "across", "toward", "towards", "around",
             "of", "via", "through", "inside", "within", "between", "north", "south", "east", "west"}
-#: Words that make a name an admin-2 area's ("Collier County", "Tangipahoa Parish").
+#: Words that make a name an admin-2 area's ("Greene County", "Acadia Parish").
 ADMIN2_WORDS = {"County", "Parish", "District", "Borough", "Shire", "Municipality", "Township", "Department"}
 REGION_WORDS = "region|oblast|province|district|governorate|prefecture|county|state|territory|raion|krai"
 DIRECTIONS = {
@@ -159,7 +159,7 @@ class _DocumentScan:
         skip = {s.index for s in article.sentences if s.kind is not SentenceKind.STORY}
         candidates: list[_Candidate] = []
         ents = list(doc.ents)  # type: ignore[attr-defined]
-        # Words of the people the article names in full ("Muhammadu Buhari"): alone later, they are still people.
+        # Words of the people the article names in full ("Maria Fontaine"): alone later, they are still people.
         self._person_words = {w for ent in ents if ent.label_ == "PERSON" and len(ent) > 1  # type: ignore[attr-defined]
                               and not self._team_name(ent)
                               for w in ent.text.split()}  # type: ignore[attr-defined]
@@ -267,7 +267,7 @@ class _DocumentScan:
 
     def _from_datelines(self, article: Article, sentence_of: SentenceIndex) -> list[_Candidate]:
         """A news dateline: the town in capitals opening a sentence, then a news agency or a dash ("LONDON, Ky. (AP) -",
-        "KYIV, Ukraine —", "ATLANTA (AP) An aide", "PLEASANTON, Calif.--(BUSINESS WIRE)--")."""
+        "KYIV, Ukraine —", "DAYTON (AP) The mayor", "FRESNO, Calif.--(BUSINESS WIRE)--")."""
         out = []
         for start in (s.start for s in article.sentences):
             match = _DATELINE.match(article.text, start)
@@ -282,7 +282,7 @@ class _DocumentScan:
                                   PRIORITY["dateline"]))
             state = match.group("state")
             if state and any(r["kind"] in {"admin1", "country"} for r in self.gazetteer.lookup_rows(state)):
-                a, b = match.span("state")  # "LOUISVILLE, KY--", "KYIV, Ukraine —": the state or country too
+                a, b = match.span("state")  # "DAYTON, OH--", "KYIV, Ukraine —": the state or country too
                 out.append(_Candidate(Mention(state, a, b, sentence_of(a), MentionKind.TOPONYM, state,
                                               source="dateline"), PRIORITY["dateline"]))
         return out
@@ -340,7 +340,7 @@ class _DocumentScan:
                     continue  # "NATO", "TASS": an unknown acronym is an organisation, not a place
                 if text in self._person_words and not any(
                         p.kind in {"country", "continent", "admin1", "region"} for p in self.gazetteer.candidates(text)):
-                    continue  # "Buhari" after "Muhammadu Buhari" is the man, whatever the model says
+                    continue  # "Fontaine" after "Maria Fontaine" is the man, whatever the model says
                 kind = MentionKind.FACILITY if label == "FAC" else MentionKind.TOPONYM
                 parts = self._compound_parts(text)
                 if parts:  # "Asia-Pacific", "the Amsterdam-London leg": two places, each its own mention
@@ -350,7 +350,7 @@ class _DocumentScan:
                                               PRIORITY["ner"]))
                     continue
                 head = self._place_heading(text)
-                if head:  # "St. Louis Police", "Marathon County Sheriff": the place, inside an organisation's name
+                if head:  # "Tulsa Police", "Pike County Sheriff": the place, inside an organisation's name
                     out.append(_Candidate(Mention(head, start, start + len(head), sentence_of(start),
                                                   MentionKind.TOPONYM, head, source="org-name"), PRIORITY["ner"]))
                     # The rest of the name ("Police", "Star-Advertiser") is no place of its own.
@@ -376,13 +376,13 @@ class _DocumentScan:
         return out
 
     def _place_heading(self, text: str) -> str | None:
-        """The known place opening an unknown name that ends like an organisation's ("St. Louis Police") or a big
-        town's team ("the Buffalo Bisons")."""
+        """The known place opening an unknown name that ends like an organisation's ("Tulsa Police") or a big
+        town's team ("the Omaha Owls")."""
         words = text.split()
         if len(words) < 2 or self.gazetteer.lookup_rows(text):
             return None
         if words[-1].lower().rstrip(".") not in ORG_HEADS:
-            return self._team_town(text, 100_000)  # "the Buffalo Bisons": a team of a town of 100,000 or more
+            return self._team_town(text, 100_000)  # "the Omaha Owls": a team of a town of 100,000 or more
         for k in range(len(words) - 1, 0, -1):
             head = " ".join(words[:k])
             if words[k - 1] not in GENERIC_WORDS and self.gazetteer.lookup_rows(head):
@@ -415,7 +415,7 @@ class _DocumentScan:
                 i += 1
                 continue
             abbreviation = self._split_abbreviation(tokens, i)
-            if abbreviation:  # "Barrie, Ont., complete": spaCy cut the period off "Ont."
+            if abbreviation:  # "Guelph, Ont., where": spaCy cut the period off "Ont."
                 out.append(_Candidate(Mention(abbreviation, tok.idx, tok.idx + len(abbreviation), sentence_of(tok.idx),
                                               MentionKind.TOPONYM, abbreviation, source="gazetteer"), PRIORITY["gazetteer"]))
                 self._place_ends.add(i + 1)
@@ -481,30 +481,30 @@ class _DocumentScan:
         if size == 1 and not big_kind and tokens[i].text in self._person_words:  # type: ignore[attr-defined]
             return False
         if kinds & {"city", "admin2"} and self._followed_by_its_area(tokens, i + size):  # type: ignore[arg-type]
-            return True  # "Wainwright, Alta.", "Ada, Oklahoma": a town named with its state is a town
+            return True  # "Red Deer, Alta.", "Enid, Oklahoma": a town named with its state is a town
         if (population >= 10_000 or designated or big_kind) and i + size + 1 < len(tokens) \
                 and tokens[i + size].text == "-" and tokens[i + size + 1].text in PLACE_PARTICIPLES:  # type: ignore[attr-defined]
-            return True  # "the Kent-based outfit", "a London-listed miner"
+            return True  # "the Kent-based brewer", "a London-listed miner"
         if population >= 10_000 and not span_ents and i > 1 and tokens[i - 1].text in {"and", "or", "-", "&"} \
                 and self._coordinated_with_place(tokens, i, ent_of):  # type: ignore[arg-type]
-            return True  # "the Amsterdam-London leg", "Hilversum and Almelo"
+            return True  # "the Amsterdam-London leg", "Utrecht and Zwolle"
         if "facility" in kinds and AVIATION.search(" ".join(t.text for t in tokens[max(0, i - 12): i + size + 12])):  # type: ignore[attr-defined]
             return True  # "flights ... while Heathrow and Gatwick reported disruption"
         after_word = tokens[i + size].text.lower() if i + size < len(tokens) else ""  # type: ignore[attr-defined]
         if (designated or after_word in LOCAL_SERVICES and population >= 1_000) and not big_kind:
-            return True  # "Danbury police", "the Metcalfe County Coroner's Office": the town's or county's own
+            return True  # "Fresno police", "the Pike County Coroner's Office": the town's or county's own
         for ent in span_ents:
             label = ent.label_  # type: ignore[attr-defined]
             longer = ent.start < i or ent.end > i + size  # type: ignore[attr-defined]
             if label in {"GPE", "LOC", "FAC"}:
                 return True
             if label == "PERSON" and big_kind and size > 1 and not longer:
-                continue  # the small model reads "Tamil Nadu" as a person; a two-word region name is not
+                continue  # the small model may read a two-word region name as a person; it is not one
             if label == "PERSON" and big_kind and not longer and i > 1 and tokens[i - 1].text == "," \
                     and tokens[i - 2].text[:1].isupper():  # type: ignore[attr-defined]
-                continue  # "Brands Hatch Indy, Kent": the county after the place it holds
+                continue  # "Castle Combe Circuit, Wiltshire": the county after the place it holds
             if label == "PERSON" and longer and ent.start == i and self._team_name(ent):  # type: ignore[attr-defined]
-                return True  # "every Seattle Seahawks home game": a big town's team, read as a person
+                return True  # "every Denver Broncos home game": a big town's team, read as a person
             big_town = population >= 100_000 and tokens[i].text not in self._person_words  # type: ignore[attr-defined]
             if not longer and label == "PERSON" and kinds == {"country"} and size == 1 \
                     and tokens[i].text not in self._person_words and tokens[i].text not in GIVEN_NAME_COUNTRIES:  # type: ignore[attr-defined]
@@ -512,12 +512,12 @@ class _DocumentScan:
             if not longer and label in {"PERSON", "ORG", "PRODUCT", "DATE"} and (population >= self.MISREAD_TOWN or big_kind) \
                     and tokens[i].text not in self._person_words and (  # type: ignore[attr-defined]
                         _after_place_word(tokens, i) or self._coordinated_with_place(tokens, i, ent_of)):
-                continue  # "travelling to Cirencester", "Gloucester and Cheltenham": a town, whatever the model says
+                continue  # "driving to Swindon", "Bath and Taunton": a town, whatever the model says
             if not longer and big_town and label in {"PERSON", "PRODUCT", "DATE", "WORK_OF_ART"} and (
                     i > 0 and tokens[i - 1].text.lower() in LOCATIVE  # type: ignore[attr-defined]
                     or i > 0 and tokens[i - 1].text.lower() == "the" and i + size < len(tokens)  # type: ignore[attr-defined]
                     and tokens[i + size].text[:1].islower() or label in {"PRODUCT", "DATE"}):  # type: ignore[attr-defined]
-                continue  # the model misreads a big town ("on her way to Edmonton", "the Cairns police")
+                continue  # the model misreads a big town ("on his way to Calgary", "the Darwin police")
             if label in {"PERSON", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT", "LANGUAGE"}:
                 return False
             if label == "ORG" and not longer and size == 1 and not big_kind and _ACRONYM.match(tokens[i].text):  # type: ignore[attr-defined]
@@ -528,15 +528,15 @@ class _DocumentScan:
                 if (heads or ends) and population >= 500_000 and not big_kind:
                     return True  # a big town's team or paper ("the Dallas Mavericks"): its name is the town's
                 if (heads or ends) and notable:
-                    continue  # a place opening or closing an organisation's name: "Kentucky State Police", "CTV Winnipeg"
+                    continue  # a place opening or closing an organisation's name: "Ohio State Police", "CBC Halifax"
                 return False
             if label == "MONEY" and longer and kinds == {"country"}:
-                continue  # "59.2 billion US dollars": the country names the currency
+                continue  # "3 million Canadian dollars": the country names the currency
             if label in {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"}:
                 return False
         after = tokens[i + size] if i + size < len(tokens) else None
         if after is not None and after.text.lower() in ORG_HEADS and not notable:  # type: ignore[attr-defined]
-            return False  # "Azov Regiment"; but "Toronto Police", "Washington Post" name their places
+            return False  # "Azov Regiment"; but "Ottawa Police", "Denver Post" name their places
         first = tokens[i]
         text = " ".join(t.text for t in tokens[i : i + size])  # type: ignore[attr-defined]
         sentence_initial = first.idx in self._sentence_starts or i == 0 or tokens[i - 1].text in {'"', "“", "\n", "(", "-", "—"}  # type: ignore[attr-defined]
@@ -550,23 +550,23 @@ class _DocumentScan:
             return before in LOCATIVE and population >= 1_000
         if size == 1 and i > 0 and tokens[i - 1].text[:1].isupper() and tokens[i - 1].text.isalpha() \
                 and not sentence_initial and population < 100_000 and self._zipf(text.lower(), "en") >= 3.5:  # type: ignore[attr-defined]
-            return False  # "Ocean Infinity", "Mega Mall": the end of a longer name, not a town
+            return False  # "Harbour Seafoods", "Mega Mall": the end of a longer name, not a town
         if size == 1 and text.endswith(".") and _ABBREVIATION.match(text):
-            return before == ","  # "Louisville, Ky.": a state named by its style-book abbreviation
+            return before == ","  # "Tulsa, Okla.": a state named by its style-book abbreviation
         if size == 1 and len(text) <= 3:
             return False
         return population >= 1_000 or before in LOCATIVE
 
     def _team_name(self, ent: object) -> bool:
         """Whether a name the model reads as a person's is a big town's team: after "the" or "every", the town
-        and a plural ("every Seattle Seahawks home game"; not "Houston Williams scored")."""
+        and a plural ("every Denver Broncos home game"; not "Houston Williams scored")."""
         start = ent.start  # type: ignore[attr-defined]
         if start == 0 or ent.doc[start - 1].text.lower() not in {"the", "every", "a", "their", "its"}:  # type: ignore[attr-defined]
             return False
         return self._team_town(ent.text, 500_000) is not None  # type: ignore[attr-defined]
 
     def _team_town(self, text: str, min_population: int) -> str | None:
-        """The town of a team's name: a town of ``min_population`` or more, then a plural ("Buffalo Bisons")."""
+        """The town of a team's name: a town of ``min_population`` or more, then a plural ("Omaha Owls")."""
         words = text.split()
         if len(words) < 2 or not words[-1].endswith("s") or words[-1].endswith("ss"):
             return None
@@ -585,7 +585,7 @@ class _DocumentScan:
         return text if any(r["kind"] == "admin1" and r["exact"].endswith(".") for r in rows) else None
 
     def _followed_by_its_area(self, tokens: list[_Tok], j: int) -> bool:
-        """Whether tokens[j:] read ", <state or province>" ("Wainwright, Alta.", "Hugo, Oklahoma")."""
+        """Whether tokens[j:] read ", <state or province>" ("Red Deer, Alta.", "Enid, Oklahoma")."""
         if j + 1 >= len(tokens) or tokens[j].text != "," or not tokens[j + 1].text[:1].isupper():
             return False
         return any(r["kind"] == "admin1" for r in self.gazetteer.lookup_rows(_with_cut_period(tokens, j + 1)))
@@ -672,7 +672,7 @@ GENERIC_WORDS = {"Centre", "Center", "Central", "West", "East", "North", "South"
                  "Southern", "City", "Valley", "Coast", "Capital", "Island", "Islands", "Mountain", "Mountains",
                  "Lake", "Lakes", "Upper", "Lower", "Gulf", "Plateau", "Ocean", "River", "Bay", "Harbour", "Harbor",
                  "Park", "Mega", "Middle", "Federal",
-                 # months: "more murders in March" is no town in Cambridgeshire
+                 # months: "the thaw in March" is no town in Cambridgeshire
                  "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                  "November", "December"}
 #: Countries whose names are also common given names: read as a person, they may be one ("Chad said").
@@ -682,7 +682,7 @@ NOT_PLACES = {"El Niño", "El Nino", "La Niña", "La Nina"}
 # A dateline: a town in capitals, then its state or country, then the agency or a dash.
 _DATELINE = re.compile(r"(?P<town>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,2})(?:,\s+(?P<state>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?))?"
                        r"\s*(?:\([A-Za-z. ]{1,20}\)\s*(?:(?:—|–|--?)\s)?|(?:—|–|--?)(?=\s|\())")
-# A state or province abbreviation after a town ("Louisville, Ky.", "Prince George, B.C.").
+# A state or province abbreviation after a town ("Tulsa, Okla.", "Kamloops, B.C.").
 _ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,3}|W\.Va\.)$")
 
 
@@ -731,7 +731,7 @@ def _in_org_name(tokens: list[_Tok], i: int, size: int, ent_of: dict[int, object
     for j in range(i, i + size):
         ent = ent_of.get(j)
         if ent is not None and ent.label_ in {"ORG", "MONEY"} and (ent.start < i or ent.end > i + size):  # type: ignore[attr-defined]
-            return True  # "Kentucky State Police", "59.2 billion US dollars"
+            return True  # "Ohio State Police", "3 million Canadian dollars"
     return i + size < len(tokens) and tokens[i + size].text.lower() in ORG_HEADS
 
 

@@ -44,14 +44,14 @@ log = logging.getLogger(__name__)
 EARTH_RADIUS_KM = 6371.0088
 
 
-# Between the last two items of a list: "California or Washington", "Astana and Almaty" (a bare comma may be a
-# qualifier's: "Parkland, Florida").
+# Between the last two items of a list: "Oregon or Idaho", "Lyon and Lille" (a bare comma may be a
+# qualifier's: "Naples, Florida").
 _LIST_JOIN = re.compile(r",? (?:and|or) ")
-# After a qualifier: the list goes on ("Washington, New York and Boston"), unlike "Paris, Texas, and Moscow".
+# After a qualifier: the list goes on ("Denver, Chicago and Boston"), unlike "Paris, Texas, and Moscow".
 _LIST_GOES_ON = re.compile(r" (?:and|or|&) [A-Z]")
-# Between a place and the area it lies in: "Monroe County in northeast Missouri", "a village in the Idlib province".
+# Between a place and the area it lies in: "Greene County in southwest Ohio", "a village in the Idlib province".
 _IN_AREA = re.compile(r" in (?:the )?(?:(?:north|south|east|west|central|far|rural)[a-z-]* )*", re.IGNORECASE)
-# A river, lake, mountain, cape or park named after a town: "Tijuana River", "Lake Manassas", "Mount Chaambi".
+# A river, lake, mountain, cape or park named after a town: "Culiacan River", "Lake Lynchburg", "Mount Kenya".
 _FEATURE = re.compile(r"^(?:(?P<stem>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?) (?:River|Park|Falls|Valley|Creek|Reservoir)|"
                       r"(?:Lake|Mount|Mt\.|Cape) (?P<stem2>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?))$")
 _COUNTY = re.compile(r"^(?P<stem>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)?) (?:County|Parish|District|Borough|Township)$")
@@ -361,8 +361,8 @@ class Resolver:
         * context: the share of the document's places that can lie in the candidate's country and admin-1
           area, counting the votes of the document's other names only (the forty American namesakes of
           "Colchester" must not make its own story American); proximity to the nearest unambiguous place;
-        * qualifiers: an adjacent mention naming an area that contains it ("Paris, Texas", "Rockingham,
-          Northamptonshire"; a county: its towns within twice its reach);
+        * qualifiers: an adjacent mention naming an area that contains it ("Paris, Texas", "Richmond,
+          North Yorkshire"; a county: its towns within twice its reach);
         (The text's word for its kind, "Donetsk region" or "flights at Heathrow", is no feature: it keeps the
         candidates of that kind, in ``_choose``.)
         """
@@ -470,12 +470,12 @@ class Resolver:
                           mentions: Sequence[Mention], context: DocumentContext) -> dict[str, dict[str, float]]:
         """Features by kind of place, from how the name is used:
 
-        * ``town_like_country``: a town named like a country, region, continent or sea ("Greece", N.Y.; the
-          "Middle East" of Baltimore), without a qualifier;
+        * ``town_like_country``: a town named like a country, region, continent or sea ("Peru", Ind.; the
+          "Mexico" of Maine), without a qualifier;
         * ``bare_admin2``: a county named bare, without "County" or "District" ("Cambridge", an Australian local
           government area): a bare name is rarely a county elsewhere;
-        * ``list_kind``: a list is of like things: the kind of a name joined by "and"/"or" ("California
-          or Washington": the state; "Greece or Portugal": the country; "Astana and Almaty": the town), the kind
+        * ``list_kind``: a list is of like things: the kind of a name joined by "and"/"or" ("Oregon
+          or Idaho": the state; "Chile or Peru": the country; "Lyon and Lille": the town), the kind
           of the other name's likeliest place.
         """
         kinds = {p.kind for p in cands}
@@ -504,15 +504,15 @@ class Resolver:
     def _by_part(self, mention: Mention, context: DocumentContext, mentions: Sequence[Mention]) -> Resolution | None:
         """A name the gazetteer lacks, placed by the known place it is named after, with a wide uncertainty, a
         low confidence and the reason: a county or district near its namesake town ("Orange County"), a
-        "X State/City/Province" at X ("Oaxaca State", "Manchester City"), a name ending in a country or
-        region at it ("Local Ireland"; not "Soviet Union" at a town called Union), a river, lake, mountain or
-        park near the town of its name ("Tijuana River", "Lake Manassas")."""
+        "X State/City/Province" at X ("Bauchi State", "Leeds City"), a name ending in a country or
+        region at it ("Visit Ireland"; not "Soviet Union" at a town called Union), a river, lake, mountain or
+        park near the town of its name ("Culiacan River", "Lake Lynchburg")."""
         words = mention.query.split()
         county = _COUNTY.match(mention.query)
         feature = _FEATURE.match(mention.query)
         if county:
             tries = [(county.group("stem"), {"city"})]
-        elif feature:  # "Tijuana River", "Lake Manassas", "Oulton Park": by the town it is named after
+        elif feature:  # "Culiacan River", "Lake Lynchburg", "Silverstone Park": by the town it is named after
             tries = [(feature.group("stem") or feature.group("stem2"), {"city"})]
         elif len(words) > 1 and words[-1] in {"State", "Province", "Region", "City"}:
             tries = [(" ".join(words[:-1]), {"admin1", "city"} if words[-1] != "City" else {"city"})]
@@ -535,8 +535,8 @@ class Resolver:
         return None
 
     def _qualifiers(self, mention: Mention, mentions: Sequence[Mention], text: str) -> list[Place]:
-        """Places named right after the mention, as in "Paris, Texas", "Moscow, Idaho" or "Monroe County in
-        northeast Missouri"; not the next item of a list ("Washington, New York and Boston")."""
+        """Places named right after the mention, as in "Paris, Texas", "Moscow, Idaho" or "Greene County in
+        northeast Missouri"; not the next item of a list ("Denver, Chicago and Boston")."""
         out = []
         for other in mentions:
             if other.sentence != mention.sentence or other.start <= mention.end:
@@ -544,7 +544,7 @@ class Resolver:
             gap = text[mention.end:other.start]
             comma = other.start - mention.end <= 2 and not gap.strip(" ,")
             if comma and _LIST_GOES_ON.match(text, other.end):
-                continue  # "Washington, New York and Boston": "New York" is the next town of the list
+                continue  # "Denver, New York and Boston": "New York" is the next town of the list
             if comma or _IN_AREA.fullmatch(gap):
                 out += [p for p in self.gazetteer.candidates(other.query) if p.kind in {"country", "admin1", "admin2"}]
         return out

@@ -47,7 +47,7 @@ PARTS_OF_DAY = {"morning": (6, 12), "afternoon": (12, 18), "evening": (18, 22), 
                 "overnight": (0, 6), "midday": (12, 13), "noon": (12, 13), "midnight": (0, 1)}
 
 _MONTH_ALT = "|".join(sorted(list(MONTHS) + [m + r"\.?" for m in MONTH_ABBR], key=len, reverse=True))
-_WEEKDAY_ALT = "|".join(WEEKDAYS) + r"|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.(?=\s)"  # "Sun." not "Sun Microsystems"
+_WEEKDAY_ALT = "|".join(WEEKDAYS) + r"|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.(?=\s)"  # "Sun." not "Sun Valley"
 _NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|several|a few|few|many|a couple of|couple of)"
 _UNIT = r"(?:second|minute|hour|day|week|fortnight|month|year|decade|centur(?:y|ie))s?"
 _ZONE = r"(?:\s?(?P<zone>UTC|GMT|EDT|EST|CDT|CST|MDT|MST|PDT|PST|BST|CET|CEST|EET|EEST|MSK|IST|JST|AEST|local time|ET|PT))?"
@@ -136,7 +136,7 @@ RULES: list[_Rule] = [
 YEAR_SHIFT = re.compile(r"^(?:a |one )?year[- ](?:earlier|ago|before)$|^the (?:year-ago|year-earlier|corresponding|"
                         r"comparable|same) (?:period|quarter)(?: last year)?$|^year-(?:earlier|ago)$", re.I)
 # For a month, a day or a weekday named without its year: the tense cue nearest the expression decides
-# whether it is the coming or the last occurrence ("will meet Bush on Thursday", "stepped down in March").
+# whether it is the coming or the last occurrence ("will meet the mayor on Thursday", "stepped down in March").
 _FUTURE_WORDS = (r"(?:will|would|shall|'ll|to) (?:be|have) [a-z]+|will|'ll|shall|would|scheduled|expects?|expected|plans? to|planned|is to|are to|going to|next|upcoming|"
                  r"due|payable|effective|set to|slated|coming|ahead of|tomorrow|later this|intends?|hopes? to|aims? to|"
                  # a possibility ahead: "talks may resume over the weekend" (lower case: "May" is the month)
@@ -594,7 +594,7 @@ class TimeTagger:
     @staticmethod
     def _infer_year(month: int, day: int, dct: dt.date, direction: int, weekday: int | None = None) -> int:
         """The year of a day or month named without one: the one whose weekday matches if a weekday is named
-        ("Saturday, April 25"); else the coming occurrence when the nearest tense cue points ahead ("will"), the
+        ("Tuesday, May 12"); else the coming occurrence when the nearest tense cue points ahead ("will"), the
         last one when it points back ("stepped down in March"), and with no cue the last one unless it is
         within a month ahead."""
 

@@ -224,9 +224,9 @@ def test_the_next_town_of_a_list_does_not_qualify_the_dateline_either(pipeline):
 
 def test_airports_are_facilities_by_full_short_and_bare_names_but_not_by_common_surnames(pipeline):
     a = analyze_text(pipeline, "Flights at Heathrow were cancelled, and more than 75,000 flights arrived at Schiphol. "
-                               "Dulles International Airport is 22 miles away.")
+                               "O'Hare International Airport is 17 miles away.")
     for name, lat, lon in [("Heathrow", 51.47, -0.46), ("Schiphol", 52.31, 4.76),
-                           ("Dulles International Airport", 38.95, -77.46)]:
+                           ("O'Hare International Airport", 41.98, -87.90)]:
         place = _place(a, name)
         assert place.kind == "facility" and place.source == "OurAirports", name
         assert km(place.lat, place.lon, lat, lon) < 5, name
@@ -256,12 +256,12 @@ def test_an_english_county_qualifies_the_town_before_it(pipeline):
 
 
 def test_a_river_or_lake_the_gazetteer_lacks_is_placed_by_the_town_it_is_named_after_and_says_so(pipeline):
-    a = analyze_text(pipeline, "Sewage works on the Tijuana River in Baja California start soon. Lake Manassas "
-                               "is a 770-acre reservoir near Manassas, Virginia.")
-    river, lake = _place(a, "Tijuana River"), _place(a, "Lake Manassas")
+    a = analyze_text(pipeline, "Dredging on the Culiacan River in Sinaloa starts soon. Lake Lynchburg "
+                               "is a 90-acre reservoir near Lynchburg, Virginia.")
+    river, lake = _place(a, "Culiacan River"), _place(a, "Lake Lynchburg")
     assert (river.country, lake.admin1) == ("MX", "VA") and river.kind == lake.kind == "area"
     reasons = {r.mention.text: r.reason for r in a.resolutions}
-    assert "named after" in reasons["Tijuana River"] and "named after" in reasons["Lake Manassas"]
+    assert "named after" in reasons["Culiacan River"] and "named after" in reasons["Lake Lynchburg"]
 
 
 def test_a_facility_named_after_a_town_is_placed_at_the_town_never_at_a_region_named_alike(pipeline):
