@@ -211,7 +211,8 @@ def ablate_geo(gold_path: Path, pipeline=None) -> list[tuple[str, dict[str, dict
     pipeline = pipeline or Pipeline()
     gold = read_jsonl(gold_path)
     articles = [pipeline.load(d["text"], published=parse_date(d.get("dct")), article_id=str(d["id"])) for d in gold]
-    recognised = list(pipeline.recognize_many(articles))
+    parsed = list(pipeline._parsed(articles, 32))  # each article parsed once: the recognition variants below reuse it
+    recognised = [(a, pipeline.recognizer.recognize(a, doc)) for a, doc in parsed]
     variants = [("all rules, fitted ranker", pipeline.resolver)]
     variants += [(f"without {rule}", Resolver(pipeline.gazetteer, pipeline.chain, disabled=frozenset({rule})))
                  for rule in Resolver.RULES]
@@ -220,14 +221,10 @@ def ablate_geo(gold_path: Path, pipeline=None) -> list[tuple[str, dict[str, dict
     for label, resolver in variants:
         preds = {a.article_id: toponyms_of(pipeline, a, resolver.resolve(a, ms)) for a, ms in recognised}
         out.append((label, by_split(gold, lambda docs, preds=preds: geo_metrics(docs, preds))))
-    recognizer = pipeline.recognizer
     for rule in ToponymRecognizer.RULES:  # recognition rules: the corpus recognised again without each
-        pipeline.recognizer = ToponymRecognizer(pipeline.gazetteer, pipeline.nlp, disabled=frozenset({rule}))
-        try:
-            preds = {a.article_id: toponyms_of(pipeline, a, pipeline.resolver.resolve(a, ms))
-                     for a, ms in pipeline.recognize_many(articles)}
-        finally:
-            pipeline.recognizer = recognizer
+        recognizer = ToponymRecognizer(pipeline.gazetteer, pipeline.nlp, disabled=frozenset({rule}))
+        preds = {a.article_id: toponyms_of(pipeline, a, pipeline.resolver.resolve(a, recognizer.recognize(a, doc)))
+                 for a, doc in parsed}
         out.append((f"without {rule}", by_split(gold, lambda docs, preds=preds: geo_metrics(docs, preds))))
     return out
 

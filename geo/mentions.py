@@ -24,45 +24,27 @@ from typing import NamedTuple
 
 from spacy.attrs import IDX, LENGTH
 
+from geo import recognition
 from geo.gazetteer import OfflineGazetteer
+from geo.lexicon import words
 from geo.model import Article, Mention, MentionKind, SentenceIndex, SentenceKind
 from geo.nlp import parse
+from geo.recognition import (
+    ABBREVIATION,
+    ACRONYM,
+    GENERIC_WORDS,
+    NOT_PLACES,
+)
 from geo.settings import ROOT, disabled_rules
 
 log = logging.getLogger(__name__)
 
-PEOPLE_NOUNS = {
-    "fighters", "forces", "troops", "soldiers", "officials", "official", "president", "prime", "minister",
-    "people", "residents", "army", "military", "navy", "government", "authorities", "citizens", "refugees",
-    "leader", "leaders", "man", "woman", "men", "women", "children", "police", "diplomat", "diplomats",
-    "spokesman", "spokeswoman", "spokesperson", "defence", "defense", "commander", "commanders", "rebels",
-    "separatists", "separatist", "militants", "activists", "journalist", "journalists", "embassy", "media",
-    "counterpart", "counterparts", "side", "company", "companies", "firm", "national", "nationals", "player",
-    "players", "team", "parliament", "lawmakers", "envoy", "ambassador", "king", "queen", "foreign",
-    "intelligence", "units", "unit", "brigade", "regiment", "pilots", "sailors", "marines", "guards",
-    "officers", "general", "generals", "state", "news", "agency", "ministry", "voters", "opposition",
-    "workers", "students", "army's", "airline", "bank", "central", "economy", "language", "speakers",
-}
-ORG_HEADS = {
-    "regiment", "brigade", "battalion", "division", "army", "ministry", "party", "guard", "corps",
-    "university", "college", "school", "council", "committee", "agency", "company", "bank", "airlines",
-    "times", "post", "news", "press", "club", "fc", "united", "institute", "foundation", "association",
-    "federation", "union", "group", "service", "services", "department", "court", "police", "hospital",
-    "sheriff", "embassy", "consulate", "herald", "tribune", "journal", "gazette", "chronicle", "star-advertiser",
-}
-# Words that make a name nearby an airport's ("flights at Heathrow", "landed at Schiphol").
-AVIATION = re.compile(r"\b(?:flights?|airports?|airlines?|air ?port|planes?|runways?|terminals?|landed|landing|"
-                       r"take-?offs?|passengers|aircraft|jets?|airliners?|departures?|arrivals?)\b", re.IGNORECASE)
-# A place name glued to a participle in one token: "U.S.-led", "Russia-backed", "EU-funded".
-PLACE_PARTICIPLES = {"led", "based", "backed", "born", "made", "bound", "brokered", "funded", "sponsored", "owned",
-                     "run", "listed", "controlled", "allied", "style", "registered", "flagged", "headquartered"}
+PEOPLE_NOUNS = words("people_nouns")
+ORG_HEADS = words("org_heads")
+PLACE_PARTICIPLES = words("place_participles")
 _PLACE_PREFIXED = re.compile(rf"^([A-Z][\w.]*)-(?:{'|'.join(sorted(PLACE_PARTICIPLES))})$")
-#: Services of a town or county that name it ("Fresno police", "Leeds Police", "the Pike County Sheriff").
-LOCAL_SERVICES = {"police", "sheriff", "sheriff's", "fire", "coroner", "coroner's", "council", "schools", "jail",
-                  "detention", "courthouse", "ems", "paramedics", "firefighters"}
 LEXICON = ROOT / "data" / "lexicon"
-#: Abbreviations a place name may open with ("St. Albans", "Mt. Vernon", "U.S.").
-NAME_OPENERS = {"U.S.", "U.K.", "U.N.", "St.", "Ste.", "Mt.", "Ft.", "Pt."}
+NAME_OPENERS = words("name_openers")
 # One sense per discourse (``_named_again``): which recognisers' places count, which model labels of a longer
 # entity around a name say it is no place there, and the words right around it that make it part of a longer name.
 _PLACE_SOURCES = {"ner", "gazetteer", "gazetteer-multi", "dateline", "user-places"}
@@ -70,11 +52,7 @@ _NOT_PLACE_LABELS = {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", 
 _WORD_BEFORE = re.compile(r"([\w.'’-]+)[ \t]+$")
 _NAME_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
 _SPEAKER_AFTER = re.compile(r"[ \t]+(?:said|says|reported|reports|told|announced|added|wrote)\b")
-CONNECTORS = {"of", "de", "del", "la", "le", "al", "el", "on", "upon", "and", "du", "des", "da", "do", "van", "von"}
-LOCATIVE = {"in", "at", "near", "outside", "from", "to", "into", "across", "toward", "towards", "around",
-            "of", "via", "through", "inside", "within", "between", "north", "south", "east", "west"}
-#: Words that make a name an admin-2 area's ("Greene County", "Acadia Parish").
-ADMIN2_WORDS = {"County", "Parish", "District", "Borough", "Shire", "Municipality", "Township", "Department"}
+CONNECTORS = words("connectors")
 REGION_WORDS = "region|oblast|province|district|governorate|prefecture|county|state|territory|raion|krai"
 DIRECTIONS = {
     "north": "north", "northern": "north", "northernmost": "north", "south": "south", "southern": "south",
@@ -105,6 +83,16 @@ PRIORITY = {"org-name": 1, "one-sense": 1, "facility-rule": 3, "dateline": 5, "u
             "gazetteer": 1, "demonym": 1, "anaphor": 0}
 
 
+class Decision(NamedTuple):
+    """A gazetteer match judged by the recognition rules: its text and offset, the verdict, and the rules that had a
+    say (those that overruled the model's label, then the one that decided)."""
+
+    text: str
+    start: int
+    place: bool
+    rules: tuple[str, ...]
+
+
 @dataclass
 class _Candidate:
     mention: Mention
@@ -120,7 +108,8 @@ class ToponymRecognizer:
 
     #: Recognition rules that ``SITMAP_DISABLE_RULES`` can switch off (to measure each one's gain).
     RULES = {"one-sense": "a name the story uses as a place is the place wherever it names it again",
-             "named-facility": "a place name before a facility's noun names the facility (\"the Kakhovka dam\")"}
+             "named-facility": "a place name before a facility's noun names the facility (\"the Kakhovka dam\")",
+             **{r.id: r.says for r in recognition.RULES}}
 
     def __init__(self, gazetteer: OfflineGazetteer, nlp: object, disabled: frozenset[str] | None = None) -> None:
         self.gazetteer = gazetteer
@@ -134,12 +123,18 @@ class ToponymRecognizer:
         doc = doc if doc is not None else parse(self.nlp, article.text)
         return _DocumentScan(self, article).run(doc)
 
+    def decisions(self, article: Article, doc: object | None = None) -> list[Decision]:
+        """How each name the gazetteer matched was judged (place or not, and by which rule of
+        ``geo.recognition``), names turned down included."""
+        doc = doc if doc is not None else parse(self.nlp, article.text)
+        scan = _DocumentScan(self, article)
+        scan.run(doc)
+        return scan.decisions
+
 
 class _DocumentScan:
     """One document's recognition: the shared recogniser's resources plus this document's own state
     (its sentence starts, the words of the people it names, the places found so far)."""
-
-    MISREAD_TOWN = 20_000  # a town this big is not misread as a person after "to" or in a list of places
 
     def __init__(self, recognizer: ToponymRecognizer, article: Article) -> None:
         from wordfreq import zipf_frequency
@@ -152,6 +147,7 @@ class _DocumentScan:
         self._sentence_starts = {s.start for s in article.sentences}
         self._person_words: set[str] = set()
         self._place_ends: set[int] = set()  # token indices that end a place found so far
+        self.decisions: list[Decision] = []  # every gazetteer match judged, in text order
 
     def run(self, doc: object) -> list[Mention]:
         article = self.article
@@ -336,7 +332,7 @@ class _DocumentScan:
                 demonym = self.gazetteer.demonym_place(text)
                 if demonym and not self.gazetteer.lookup_rows(text):
                     continue  # handled by the demonym rule, which tells people from places
-                if _ACRONYM.match(text) and not self.gazetteer.candidates(text):
+                if ACRONYM.match(text) and not self.gazetteer.candidates(text):
                     continue  # "NATO", "TASS": an unknown acronym is an organisation, not a place
                 if text in self._person_words and not any(
                         p.kind in {"country", "continent", "admin1", "region"} for p in self.gazetteer.candidates(text)):
@@ -411,7 +407,7 @@ class _DocumentScan:
                 i += 1
                 continue
             if not (tok.text[:1].isupper() and tok.text.isalpha() or tok.text in NAME_OPENERS
-                    or _ABBREVIATION.match(tok.text) and i > 0 and tokens[i - 1].text == ","):
+                    or ABBREVIATION.match(tok.text) and i > 0 and tokens[i - 1].text == ","):
                 i += 1
                 continue
             abbreviation = self._split_abbreviation(tokens, i)
@@ -448,7 +444,8 @@ class _DocumentScan:
                 if size > 1 and tok.text == "The" and not any(r["name"].startswith("The ") for r in rows) \
                         and self.gazetteer.lookup_rows(text[4:]):
                     break  # "The Soviet Union collapsed": the name is "Soviet Union" (but "The Hague" is whole)
-                if not self._accept(tokens, i, size, rows, ent_of):
+                accepted, rule = self._accept(tokens, i, size, rows, ent_of)
+                if not accepted:
                     continue
                 source = "gazetteer-multi" if size > 1 else "gazetteer"
                 if _in_org_name(tokens, i, size, ent_of):
@@ -456,7 +453,7 @@ class _DocumentScan:
                 if text.endswith(".") and not any(r["exact"].endswith(".") for r in rows):
                     text, end_char = text[:-1], end_char - 1  # "Brands Hatch, Kent.": the full stop ends the sentence
                 out.append(_Candidate(Mention(text, start_char, end_char, sentence_of(start_char),
-                                              MentionKind.TOPONYM, text, source=source), PRIORITY[source]))
+                                              MentionKind.TOPONYM, text, source=source, rule=rule), PRIORITY[source]))
                 self._place_ends.add(i + size - 1)
                 i += size
                 matched = True
@@ -466,96 +463,14 @@ class _DocumentScan:
         return out
 
     def _accept(self, tokens: list[object], i: int, size: int, rows: tuple[object, ...], ent_of: dict[int, object]
-                ) -> bool:
-        """Decide whether a gazetteer-only match is a place, not a person, an organisation or a word."""
-        span_ents = {ent_of.get(j) for j in range(i, i + size)} - {None}
-        kinds = {r["kind"] for r in rows}  # type: ignore[index]
-        big_kind = bool(kinds & {"country", "continent", "region", "admin1", "sea"})
-        # A county's population speaks for its name only when the name says it is one ("Collier County", not "Kent").
-        designated = any(t.text in ADMIN2_WORDS for t in tokens[i: i + size])  # type: ignore[attr-defined]
-        population = max((int(r["population"] or 0) for r in rows  # type: ignore[index]
-                          if r["kind"] != "admin2" or designated), default=0)  # type: ignore[index]
-        notable = big_kind or population >= 100_000
-        if size == 1 and tokens[i].text in GENERIC_WORDS or " ".join(t.text for t in tokens[i: i + size]) in NOT_PLACES:  # type: ignore[attr-defined]
-            return False  # "Centre", "West", "Valley": a generic word is not a name by itself
-        if size == 1 and not big_kind and tokens[i].text in self._person_words:  # type: ignore[attr-defined]
-            return False
-        if kinds & {"city", "admin2"} and self._followed_by_its_area(tokens, i + size):  # type: ignore[arg-type]
-            return True  # "Red Deer, Alta.", "Enid, Oklahoma": a town named with its state is a town
-        if (population >= 10_000 or designated or big_kind) and i + size + 1 < len(tokens) \
-                and tokens[i + size].text == "-" and tokens[i + size + 1].text in PLACE_PARTICIPLES:  # type: ignore[attr-defined]
-            return True  # "the Kent-based brewer", "a London-listed miner"
-        if population >= 10_000 and not span_ents and i > 1 and tokens[i - 1].text in {"and", "or", "-", "&"} \
-                and self._coordinated_with_place(tokens, i, ent_of):  # type: ignore[arg-type]
-            return True  # "the Amsterdam-London leg", "Utrecht and Zwolle"
-        if "facility" in kinds and AVIATION.search(" ".join(t.text for t in tokens[max(0, i - 12): i + size + 12])):  # type: ignore[attr-defined]
-            return True  # "flights ... while Heathrow and Gatwick reported disruption"
-        after_word = tokens[i + size].text.lower() if i + size < len(tokens) else ""  # type: ignore[attr-defined]
-        if (designated or after_word in LOCAL_SERVICES and population >= 1_000) and not big_kind:
-            return True  # "Fresno police", "the Pike County Coroner's Office": the town's or county's own
-        for ent in span_ents:
-            label = ent.label_  # type: ignore[attr-defined]
-            longer = ent.start < i or ent.end > i + size  # type: ignore[attr-defined]
-            if label in {"GPE", "LOC", "FAC"}:
-                return True
-            if label == "PERSON" and big_kind and size > 1 and not longer:
-                continue  # the small model may read a two-word region name as a person; it is not one
-            if label == "PERSON" and big_kind and not longer and i > 1 and tokens[i - 1].text == "," \
-                    and tokens[i - 2].text[:1].isupper():  # type: ignore[attr-defined]
-                continue  # "Castle Combe Circuit, Wiltshire": the county after the place it holds
-            if label == "PERSON" and longer and ent.start == i and self._team_name(ent):  # type: ignore[attr-defined]
-                return True  # "every Denver Broncos home game": a big town's team, read as a person
-            big_town = population >= 100_000 and tokens[i].text not in self._person_words  # type: ignore[attr-defined]
-            if not longer and label == "PERSON" and kinds == {"country"} and size == 1 \
-                    and tokens[i].text not in self._person_words and tokens[i].text not in GIVEN_NAME_COUNTRIES:  # type: ignore[attr-defined]
-                continue  # "Azerbaijan ’s supreme court": a country the model reads as a person
-            if not longer and label in {"PERSON", "ORG", "PRODUCT", "DATE"} and (population >= self.MISREAD_TOWN or big_kind) \
-                    and tokens[i].text not in self._person_words and (  # type: ignore[attr-defined]
-                        _after_place_word(tokens, i) or self._coordinated_with_place(tokens, i, ent_of)):
-                continue  # "driving to Swindon", "Bath and Taunton": a town, whatever the model says
-            if not longer and big_town and label in {"PERSON", "PRODUCT", "DATE", "WORK_OF_ART"} and (
-                    i > 0 and tokens[i - 1].text.lower() in LOCATIVE  # type: ignore[attr-defined]
-                    or i > 0 and tokens[i - 1].text.lower() == "the" and i + size < len(tokens)  # type: ignore[attr-defined]
-                    and tokens[i + size].text[:1].islower() or label in {"PRODUCT", "DATE"}):  # type: ignore[attr-defined]
-                continue  # the model misreads a big town ("on his way to Calgary", "the Darwin police")
-            if label in {"PERSON", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT", "LANGUAGE"}:
-                return False
-            if label == "ORG" and not longer and size == 1 and not big_kind and _ACRONYM.match(tokens[i].text):  # type: ignore[attr-defined]
-                return False  # "NATO" read as an organisation is not the town of Nato
-            if label in {"ORG", "NORP"} and longer:
-                heads = ent.start == i or ent.start == i - 1 and tokens[i - 1].text.lower() == "the"  # type: ignore[attr-defined]
-                ends = ent.end == i + size  # type: ignore[attr-defined]
-                if (heads or ends) and population >= 500_000 and not big_kind:
-                    return True  # a big town's team or paper ("the Dallas Mavericks"): its name is the town's
-                if (heads or ends) and notable:
-                    continue  # a place opening or closing an organisation's name: "Ohio State Police", "CBC Halifax"
-                return False
-            if label == "MONEY" and longer and kinds == {"country"}:
-                continue  # "3 million Canadian dollars": the country names the currency
-            if label in {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"}:
-                return False
-        after = tokens[i + size] if i + size < len(tokens) else None
-        if after is not None and after.text.lower() in ORG_HEADS and not notable:  # type: ignore[attr-defined]
-            return False  # "Azov Regiment"; but "Ottawa Police", "Denver Post" name their places
-        first = tokens[i]
-        text = " ".join(t.text for t in tokens[i : i + size])  # type: ignore[attr-defined]
-        sentence_initial = first.idx in self._sentence_starts or i == 0 or tokens[i - 1].text in {'"', "“", "\n", "(", "-", "—"}  # type: ignore[attr-defined]
-        if big_kind:
-            return not (sentence_initial and self._zipf(text.lower(), "en") > 5.0)
-        common = self._zipf(text.lower(), "en") >= 4.3
-        before = tokens[i - 1].text.lower() if i > 0 else ""  # type: ignore[attr-defined]
-        if sentence_initial and (common or size == 1 and population < 100_000):
-            return False
-        if common:
-            return before in LOCATIVE and population >= 1_000
-        if size == 1 and i > 0 and tokens[i - 1].text[:1].isupper() and tokens[i - 1].text.isalpha() \
-                and not sentence_initial and population < 100_000 and self._zipf(text.lower(), "en") >= 3.5:  # type: ignore[attr-defined]
-            return False  # "Harbour Seafoods", "Mega Mall": the end of a longer name, not a town
-        if size == 1 and text.endswith(".") and _ABBREVIATION.match(text):
-            return before == ","  # "Tulsa, Okla.": a state named by its style-book abbreviation
-        if size == 1 and len(text) <= 3:
-            return False
-        return population >= 1_000 or before in LOCATIVE
+                ) -> tuple[bool, str]:
+        """Whether a gazetteer-only match is a place, not a person, an organisation or a word, and the rule that
+        decided (``geo.recognition``); the decision is kept in ``decisions``."""
+        verdict, rules = recognition.decide(recognition.Match(self, tokens, i, size, rows, ent_of), self.disabled)
+        start = tokens[i].idx  # type: ignore[attr-defined]
+        last = tokens[i + size - 1]
+        self.decisions.append(Decision(self.article.text[start: last.idx + len(last.text)], start, verdict, rules))  # type: ignore[attr-defined]
+        return verdict, rules[-1]
 
     def _team_name(self, ent: object) -> bool:
         """Whether a name the model reads as a person's is a big town's team: after "the" or "every", the town
@@ -666,33 +581,9 @@ def _as_facility(mention: Mention, text: str) -> Mention:
                    MentionKind.TOPONYM, mention.query, feature_hint="facility", source="facility-rule")
 
 
-_ACRONYM = re.compile(r"^[A-Z][A-Z&]{2,}$")
-# Generic geographic words that are also the names of some region or town ("Centre" in France and Cameroon).
-GENERIC_WORDS = {"Centre", "Center", "Central", "West", "East", "North", "South", "Western", "Eastern", "Northern",
-                 "Southern", "City", "Valley", "Coast", "Capital", "Island", "Islands", "Mountain", "Mountains",
-                 "Lake", "Lakes", "Upper", "Lower", "Gulf", "Plateau", "Ocean", "River", "Bay", "Harbour", "Harbor",
-                 "Park", "Mega", "Middle", "Federal",
-                 # months: "the thaw in March" is no town in Cambridgeshire
-                 "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                 "November", "December"}
-#: Countries whose names are also common given names: read as a person, they may be one ("Chad said").
-GIVEN_NAME_COUNTRIES = {"Jordan", "Chad", "Georgia", "India", "Israel", "Kenya", "Chile", "Jersey", "Niger"}
-#: Multi-word proper names that gazetteers hold as towns but news means otherwise.
-NOT_PLACES = {"El Niño", "El Nino", "La Niña", "La Nina"}
 # A dateline: a town in capitals, then its state or country, then the agency or a dash.
 _DATELINE = re.compile(r"(?P<town>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,2})(?:,\s+(?P<state>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?))?"
                        r"\s*(?:\([A-Za-z. ]{1,20}\)\s*(?:(?:—|–|--?)\s)?|(?:—|–|--?)(?=\s|\())")
-# A state or province abbreviation after a town ("Tulsa, Okla.", "Kamloops, B.C.").
-_ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,3}|W\.Va\.)$")
-
-
-#: Words after which a capitalised word naming a town is the town, whatever the model says.
-PLACE_PREPOSITIONS = {"in", "to", "into", "from", "near", "outside", "at", "via", "through", "on"}
-#: Verbs of war whose object is a place, not a person: a town the model misreads after them is the town.
-PLACE_VERBS = {"shelled", "struck", "bombed", "captured", "entered", "liberated", "retook", "recaptured", "besieged",
-               "encircled", "stormed", "evacuated", "shelling", "besieging", "retaking", "recapturing", "liberating"}
-_BEFORE_A_PLACE = PLACE_PREPOSITIONS | PLACE_VERBS
-
 
 def _with_cut_period(tokens: list[_Tok], i: int) -> str:
     """tokens[i]'s text, with the period spaCy cut off into a token of its own put back ("Ont" "." -> "Ont.")."""
@@ -712,17 +603,6 @@ def _names_a_language(tokens: list[_Tok], i: int, size: int, ent_of: dict[int, o
     after = tokens[i + size].text.lower() if i + size < len(tokens) else "."
     return before in {"in", "speak", "speaks", "spoke", "speaking", "learn", "learning", "into"} or \
         after in {".", ",", ";", ":", ")", "to", "and", "or", "is", "was"}
-
-
-def _after_place_word(tokens: list[_Tok], i: int) -> bool:
-    """Whether tokens[i] follows a preposition of place ("to Cirencester"), not "according to" or "on Monday", or
-    a war verb whose object is a place ("shelled Balakliia", "troops entered Izium")."""
-    if i == 0 or tokens[i - 1].text.lower() not in _BEFORE_A_PLACE:
-        return False
-    if i > 1 and tokens[i - 2].text.lower() in {"according", "thanks", "due", "said", "told", "wrote", "went", "up"}:
-        return False
-    after = tokens[i + 1].text if i + 1 < len(tokens) else ""
-    return after not in {"'s", "’s"}
 
 
 def _in_org_name(tokens: list[_Tok], i: int, size: int, ent_of: dict[int, object]) -> bool:

@@ -80,6 +80,8 @@ class Mention:
     source: str = "gazetteer"
     #: Direction for area phrases ("east", "south-east"...).
     direction: str | None = None
+    #: The recognition rule that accepted a gazetteer-only match (``geo.recognition``), if one did.
+    rule: str | None = None
 
     @property
     def is_place(self) -> bool:

@@ -33,10 +33,10 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from geo.gazetteer import OfflineGazetteer
-from geo.mentions import ADMIN2_WORDS, AVIATION
 from geo.model import Article, Mention, MentionKind, Place, Resolution
 from geo.names import normalize_name
 from geo.ranker import FEATURE_WORDS, Ranker, load_ranker
+from geo.recognition import ADMIN2_WORDS, AVIATION
 from geo.settings import Settings, disabled_rules
 
 log = logging.getLogger(__name__)
