@@ -23,6 +23,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
+from folium.map import FitBounds
 from jinja2 import Template
 
 from geo.errors import DataNotBuiltError
@@ -984,11 +985,12 @@ def build_base_map(layers: BaseLayers, settings: Settings, mode: AssetMode = Ass
     Legend(layers.event_types or None, open_=not compact, sides=layers.sides).add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=True).add_to(m)
-    # Keep the events clear of the legend (bottom right) and the time control (bottom centre).
-    if compact:
-        m.fit_bounds([[south, west], [north, east]], padding_top_left=(20, 20), padding_bottom_right=(20, 20))
-    else:
-        m.fit_bounds([[south, west], [north, east]], padding_top_left=(30, 30), padding_bottom_right=(250, 110))
+    # Keep the events clear of the legend (bottom right) and the time control (bottom centre). Not animated: a
+    # framing zoom still running would end after a view set next (the Present page's first step) and undo it.
+    fit = FitBounds([[south, west], [north, east]], padding_top_left=(20, 20) if compact else (30, 30),
+                    padding_bottom_right=(20, 20) if compact else (250, 110))
+    fit.options["animate"] = False
+    m.add_child(fit)
     return m
 
 
@@ -1130,11 +1132,17 @@ class StoryControl(MacroElement):
             setTimeout(label, 600);  // (no event when it was fanned out already, or a zoom was still running)
           } else { cluster.zoomToShowLayer(m, label); }
         });
-        // the event in the middle of the map above the caption, not under it
+        centre(s, shown);
+        shown = true;
+      }
+      var shown = false;  // the first step is set at once, later ones flown to
+      function centre(s, fly) {  // the event in the middle of the map above the caption, not under it
         var lift = box.offsetHeight / 2;
         var target = map.unproject(map.project([s.lat, s.lon], s.zoom).add([0, lift]), s.zoom);
-        map.flyTo(target, s.zoom, {duration: 0.2});
+        if (fly && map.getSize().x > 0) { map.flyTo(target, s.zoom, {duration: 0.2}); }
+        else { map.setView(target, s.zoom, {animate: false}); }
       }
+      map.on("resize", function () { if (at >= 0) { centre(steps[at], false); } });  // a resized window too
       box.querySelector(".sm-prev").addEventListener("click", function () { show(at - 1); });
       box.querySelector(".sm-next").addEventListener("click", function () { show(at + 1); });
       function onKey(e) {

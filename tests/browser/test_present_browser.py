@@ -46,6 +46,15 @@ def _inside(page, locator) -> None:
     assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1, (box, height)
 
 
+def _labelled_above_the_caption(page, story) -> None:
+    """The step's marker is labelled, and the label (over the marker) is on the map above the caption, not under it."""
+    _wait_for(page, lambda: story.locator(".leaflet-tooltip").count() == 1, 10, "the step's marker labelled")
+    label = story.locator(".leaflet-tooltip").bounding_box()
+    caption = story.locator(".sm-story").bounding_box()
+    frame = story.locator(".leaflet-container").bounding_box()
+    assert frame["y"] <= label["y"] and label["y"] + label["height"] <= caption["y"], (label, caption, frame)
+
+
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_present_steps_with_keys_and_buttons(browser, app_url, sample, size):
     total = sum(e.event_type.value != "Statement" for e in sample.events)
@@ -58,6 +67,7 @@ def test_present_steps_with_keys_and_buttons(browser, app_url, sample, size):
         for part in (story.locator(".sm-story-what"), story.locator(".sm-story-sentence"),
                      story.get_by_role("button", name="Next ▶"), story.get_by_role("button", name="◀ Previous")):
             _inside(page, part)  # nothing cut off at this size
+        _labelled_above_the_caption(page, story)  # (the first slide's place sat under the caption: walkthrough)
         page.locator(".sm-present-title").click()  # the presenter's page has the focus (not the map)
         page.keyboard.press("ArrowRight")
         _wait_for(page, lambda: _step(page) == f"2 / {total}", 5, "step 2 by the arrow key")
@@ -82,6 +92,7 @@ def test_present_steps_with_keys_and_buttons(browser, app_url, sample, size):
         _wait_for(page, lambda: _story(page) is not None and _shown(page) == 3, MAP_TIMEOUT_S,
                   "step 3 again after a reload")
         assert _step(page) == f"3 / {total}"
+        _labelled_above_the_caption(page, _story(page))
 
 
 def test_the_story_as_one_offline_file(browser, pipeline, sample, tmp_path):
