@@ -96,16 +96,16 @@ def test_publication_date_is_proposed_from_text():
 def test_hard_wrapped_lines_are_joined_one_character_for_one():
     from geo.ingest import unwrap_lines
 
-    wrapped = ("A suicide car bomb in central Turkey has killed 13 soldiers aboard a bus, officials\n"
-               "    say. The governor said the blast in Kayseri, a calm industrial hub in Central\n"
-               "    Anatolia, was carried out by a suicide bomber parked next to the bus near the\n"
-               "    entrance to the university, officials said on Saturday afternoon.\n"
-               "Seven people have been arrested\n"
-               "Images from the scene showed the wreck.")
+    wrapped = ("A landslide in northern Italy has buried six houses in a mountain village, rescuers\n"
+               "    said. The mayor said the slope above Bormio, a ski resort in the Upper\n"
+               "    Valtellina, gave way after three days of heavy rain and cut the road to the\n"
+               "    pass, so supplies were flown in by helicopter on Sunday morning.\n"
+               "Two hikers are still missing\n"
+               "Photos from the valley showed the mud.")
     out = unwrap_lines(wrapped)
     assert len(out) == len(wrapped)
-    assert "officials     say." in out and "Central     Anatolia" in out and "the     entrance" in out
-    assert "arrested\nImages" in out  # a short line before a capital is a line of its own
+    assert "rescuers     said." in out and "Upper     Valtellina" in out and "the     pass" in out
+    assert "missing\nPhotos" in out  # a short line before a capital is a line of its own
     sample = SAMPLE.read_text()
     assert unwrap_lines(sample) == sample  # one paragraph per line: nothing to join
     assert unwrap_lines("HEADLINE IN CAPITALS\nthe story starts here.") == "HEADLINE IN CAPITALS\nthe story starts here."

@@ -54,9 +54,9 @@ def test_direction_phrase_becomes_an_area(sample):
 def test_dateline_town_in_capitals_is_a_place_qualified_by_its_state(pipeline):
     from tests.conftest import analyze_text
 
-    a = analyze_text(pipeline, "RUSSELLVILLE, Ark. (AP) - Authorities say one person was killed in a crash.")
-    town = next(r for r in a.resolutions if r.mention.text == "RUSSELLVILLE")
-    assert (town.place.country, town.place.admin1) == ("US", "AR")
+    a = analyze_text(pipeline, "STILLWATER, Okla. (AP) - A grain elevator burned overnight, the fire chief said.")
+    town = next(r for r in a.resolutions if r.mention.text == "STILLWATER")
+    assert (town.place.country, town.place.admin1) == ("US", "OK")
     b = analyze_text(pipeline, "BREAKING: A FIRE broke out downtown.")
     assert not [r for r in b.resolutions if r.mention.source == "dateline"]
 
@@ -102,9 +102,10 @@ def test_a_name_that_starts_with_a_direction_is_that_place_not_a_part_of_another
 
 
 def test_datelines_with_an_agency_and_no_dash_or_after_a_headline_are_places(pipeline):
-    for text, town in [("ATLANTA (AP) An aide to the former mayor was charged.", "ATLANTA"),
-                       ("Headline: Grant Event. IMMOKALEE – Congressman Mario Diaz-Balart spoke.", "IMMOKALEE"),
-                       ("PLEASANTON, Calif.--(BUSINESS WIRE)--DeltaTrak, a leader in cold chain, said.", "PLEASANTON")]:
+    for text, town in [("DENVER (AP) A clerk at the county assessor's office was fired.", "DENVER"),
+                       ("Headline: Library Reopens. CLEWISTON – Mayor Ruth Okafor cut the ribbon.", "CLEWISTON"),
+                       ("MODESTO, Calif.--(BUSINESS WIRE)--Orchard Lane Foods, a maker of dried fruit, said.",
+                        "MODESTO")]:
         found = [m for m in analyze_text(pipeline, text).mentions if m.text == town]
         assert found and found[0].source == "dateline", text
 
@@ -122,10 +123,10 @@ def test_a_big_towns_team_names_the_town_but_a_word_heading_an_organisation_does
 
 
 def test_a_place_opening_an_unknown_organisation_name_is_marked_and_the_rest_is_no_place(pipeline):
-    a = analyze_text(pipeline, "According to St. Louis Police, a man was arrested. We asked the current Marathon "
-                               "County Sheriff. A poll for the Honolulu Star-Advertiser gave her a lead.")
+    a = analyze_text(pipeline, "According to Fort Worth Police, a van was stolen. We phoned the current Door "
+                               "County Sheriff. A survey for the Sacramento Bee showed a tie.")
     names = {m.text: m.source for m in a.mentions}
-    assert names == {"St. Louis": "org-name", "Marathon County": "org-name", "Honolulu": "org-name"}
+    assert names == {"Fort Worth": "org-name", "Door County": "org-name", "Sacramento": "org-name"}
     assert all(r.place is not None for r in a.resolutions)
 
 
@@ -136,10 +137,10 @@ def test_a_country_naming_a_currency_is_a_toponym_but_not_a_scene(pipeline):
 
 
 def test_a_town_the_model_misreads_after_a_preposition_of_place_or_in_a_list_of_places_is_a_toponym(pipeline):
-    a = analyze_text(pipeline, "The closure will affect people travelling to Cirencester from Gloucester and "
-                               "Cheltenham. The chain sold its stores in Žilina, Nitra, Prešov and Košice.")
+    a = analyze_text(pipeline, "The roadworks will delay drivers heading to Tewkesbury from Worcester and "
+                               "Evesham. The bank shut its branches in Olomouc, Zlín, Jihlava and Pardubice.")
     names = {m.text for m in a.mentions}
-    assert {"Cirencester", "Gloucester", "Cheltenham", "Košice"} <= names
+    assert {"Tewkesbury", "Worcester", "Evesham", "Pardubice"} <= names
     b = analyze_text(pipeline, "According to Nelson Mandela, the talks went well, and Jackson said so.")
     assert not {m.text for m in b.mentions} & {"Nelson", "Jackson"}
 
@@ -150,9 +151,9 @@ def test_a_sentence_opening_the_is_not_part_of_the_name_unless_the_name_has_it(p
 
 
 def test_months_weather_and_languages_are_not_places_but_the_english_city_is_in_england(pipeline):
-    a = analyze_text(pipeline, "There were more murders in March than ever. What about El Niño and La Niña? "
-                               "A man speaks in Spanish. The Skripals were found in the southern English city of "
-                               "Salisbury.")
+    a = analyze_text(pipeline, "Rents rose faster in March than in any month before. Forecasters watch El Niño "
+                               "and La Niña. The guide answered in Spanish. The twins grew up in the northern "
+                               "English city of Carlisle.")
     names = {m.text for m in a.mentions}
     assert not names & {"March", "El Niño", "La Niña", "Spanish"}
     english = next(r for r in a.resolutions if r.mention.text == "English")
@@ -160,36 +161,35 @@ def test_months_weather_and_languages_are_not_places_but_the_english_city_is_in_
 
 
 def test_a_town_named_with_its_province_a_towns_police_and_a_dateline_state_are_places(pipeline):
-    a = analyze_text(pipeline, "The car was found in Wainwright, Alta., by a conductor. She bought a home in "
-                               "Barrie, Ont., last year. Gomez was arrested by Danbury police. Lattin was pronounced "
-                               "dead by the Metcalfe County Coroner's Office.")
+    a = analyze_text(pipeline, "The truck was found in Camrose, Alta., by a farmer. He rented a flat in "
+                               "Orillia, Ont., two years ago. Ruiz was detained by Waterbury police. Decker was "
+                               "declared dead by the Hardin County Coroner's Office.")
     names = {m.text for m in a.mentions}
-    assert {"Wainwright", "Alta.", "Barrie", "Ont.", "Danbury", "Metcalfe County"} <= names
-    b = analyze_text(pipeline, "LOUISVILLE, KY--(Marketwire - December 23, 2010) - The company said.")
-    assert {m.text: m.source for m in b.mentions}.get("KY") == "dateline"
-    c = analyze_text(pipeline, "London City airport diverted all inbound flights while Heathrow and Gatwick also "
-                               "reported disruption.")
-    assert {"Heathrow", "Gatwick"} <= {m.text for m in c.mentions}
+    assert {"Camrose", "Alta.", "Orillia", "Ont.", "Waterbury", "Hardin County"} <= names
+    b = analyze_text(pipeline, "KNOXVILLE, TN--(Marketwire - June 7, 2011) - The lender reported higher sales.")
+    assert {m.text: m.source for m in b.mentions}.get("TN") == "dateline"
+    c = analyze_text(pipeline, "Manchester Airport shut its runway after the storm, while Stansted and Luton said "
+                               "flights were late.")
+    assert {"Stansted", "Luton"} <= {m.text for m in c.mentions}
 
 
 def test_hyphenated_compounds_of_places_and_place_led_adjectives_name_each_place(pipeline):
-    a = analyze_text(pipeline, "Turkey is a partner in the U.S.-led campaign. Peace in Asia-Pacific matters. The "
-                               "Kent-based outfit won. "
-                               "The return Amsterdam-London leg is slow.")
-    assert {"U.S.", "Asia", "Pacific", "Amsterdam", "London", "Kent"} <= {m.text for m in a.mentions}
+    a = analyze_text(pipeline, "Poland is an ally in the U.S.-brokered talks. Growth across Asia-Pacific slowed. "
+                               "A Devon-based charity helped. The Vienna-Budapest line reopened.")
+    assert {"U.S.", "Asia", "Pacific", "Vienna", "Budapest", "Devon"} <= {m.text for m in a.mentions}
 
 
 def test_a_country_or_county_the_model_reads_as_a_person_is_a_place_but_a_country_named_person_is_not(pipeline):
-    a = analyze_text(pipeline, "There was good news from Baku today – Azerbaijan ’s supreme court reversed the ruling. "
-                               "The BTCC returns to Hampshire on the weekend of May 19/20. Chad said he would come.")
+    a = analyze_text(pipeline, "Word came from Yerevan on Friday – Armenia ’s central bank cut its rate. "
+                               "The rally heads to Cornwall on the weekend of June 8/9. Jordan said she would be late.")
     names = {m.text for m in a.mentions}
-    assert {"Azerbaijan", "Hampshire"} <= names and "Chad" not in names
+    assert {"Armenia", "Cornwall"} <= names and "Jordan" not in names
 
 
 def test_a_county_after_a_place_is_named_without_the_full_stop_and_compounds_need_known_parts(pipeline):
-    a = analyze_text(pipeline, "7/8 April: Brands Hatch Indy, Kent. The school in southwest Miami-Dade called police.")
+    a = analyze_text(pipeline, "21/22 May: Snetterton Circuit, Norfolk. Schools in south Miami-Dade closed early.")
     names = {m.text for m in a.mentions}
-    assert "Kent" in names and "Kent." not in names
+    assert "Norfolk" in names and "Norfolk." not in names
     assert "Dade" not in names  # no town called Dade in China
 
 

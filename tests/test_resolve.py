@@ -210,15 +210,22 @@ def test_a_list_of_countries_is_not_a_town_qualified_by_a_country(pipeline):
 
 
 def test_a_list_of_towns_is_not_a_town_qualified_by_a_state_but_in_area_is_a_qualifier(pipeline):
-    a = analyze_text(pipeline, "After stops in Washington, New York and Boston, the prince left. A family picked a "
-                               "spot in Monroe County in northeast Missouri. Paris, Texas, and Moscow, Idaho, are small.")
-    assert (_place(a, "Washington").admin1, _place(a, "Monroe County").admin1) == ("DC", "MO")
-    assert (_place(a, "Paris").admin1, _place(a, "Moscow").admin1) == ("TX", "ID")
+    a = analyze_text(pipeline, "The band played Washington, New York and Philadelphia before heading home. "
+                               "Volunteers cleaned a creek in Marion County in northeast Missouri. Rome, Georgia, "
+                               "and Dublin, Ohio, both hold spring fairs.")
+    assert (_place(a, "Washington").admin1, _place(a, "Marion County").admin1) == ("DC", "MO")
+    assert (_place(a, "Rome").admin1, _place(a, "Dublin").admin1) == ("GA", "OH")
 
+
+@pytest.mark.xfail(reason="'in northeast Iowa' does not outweigh the population of Lexington-Fayette, KY "
+                          "(plain 'in Iowa' does)", strict=True)
+def test_in_area_qualifies_a_county_that_shares_its_name_with_a_big_town(pipeline):
+    a = analyze_text(pipeline, "Volunteers cleaned a creek in Fayette County in northeast Iowa.")
+    assert _place(a, "Fayette County").admin1 == "IA"
 
 def test_the_next_town_of_a_list_does_not_qualify_the_dateline_either(pipeline):
-    a = analyze_text(pipeline, "WASHINGTON (AP) - The prince was in Washington. After stops in Washington, New York "
-                               "and Boston, he left.")
+    a = analyze_text(pipeline, "WASHINGTON (AP) - A senator spoke in Washington. After rallies in Washington, "
+                               "New York and Denver, she rested.")
     assert {r.place.admin1 for r in a.resolutions if r.mention.text.lower() == "washington"} == {"DC"}
 
 
@@ -239,12 +246,12 @@ def test_airports_are_facilities_by_full_short_and_bare_names_but_not_by_common_
 
 
 def test_a_list_is_of_like_things_and_a_town_named_like_a_country_needs_a_qualifier(pipeline):
-    a = analyze_text(pipeline, "Tech jobs left western states such as California or Washington. New York has a "
-                               "bigger economy than Greece or Portugal. He served in Afghanistan and the Middle East. "
-                               "The shooting in Parkland, Florida shocked Americans.")
+    a = analyze_text(pipeline, "Wildfires hit western states such as Oregon or Washington. Indiana mines less "
+                               "copper than Peru or Chile. She worked in Iraq, then all over the Middle East. "
+                               "The tornado in Moore, Oklahoma stunned neighbours.")
     assert (_place(a, "Washington").kind, _place(a, "Washington").admin1) == ("admin1", "WA")
-    assert _place(a, "Greece").kind == "country" and _place(a, "Middle East").kind == "region"
-    assert _place(a, "Florida").kind == "admin1" and _place(a, "Parkland").admin1 == "FL"
+    assert _place(a, "Peru").kind == "country" and _place(a, "Middle East").kind == "region"
+    assert _place(a, "Oklahoma").kind == "admin1" and _place(a, "Moore").admin1 == "OK"
     b = analyze_text(pipeline, "The firm was hit by the Cambridge Analytica scandal, a Cambridge professor said.")
     assert _place(b, "Cambridge").kind == "city"  # not the Town of Cambridge, a county-level area near Perth
 

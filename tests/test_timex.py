@@ -49,12 +49,12 @@ def test_no_false_dates_from_ordinals_pronouns_or_units(sample):
     ("three weeks ago", "2022-W13", TimePrecision.WEEK),
     # the tense cue nearest the expression picks the year of a month or day named without one
     ("He stepped down in November for health reasons", "2021-11", TimePrecision.MONTH),
-    ("The dividend will be paid Dec. 14", "2022-12-14", TimePrecision.DAY),
+    ("The bonus will be issued Nov. 30", "2022-11-30", TimePrecision.DAY),
     ("The plan was announced Aug. 21, and officials say it will work", "2021-08-21", TimePrecision.DAY),
-    ("The offer had been due to expire Friday evening", "2022-04-15TEV", TimePrecision.HOUR),
+    ("The lease had been set to end Thursday evening", "2022-04-14TEV", TimePrecision.HOUR),
     ("complete the deal by Jan. 5", "2023-01-05", TimePrecision.DAY),
     ("a deadline on May 2", "2022-05-02", TimePrecision.DAY),  # near the publication day: this year's
-    ("an editorial on Saturday, April 23", "2022-04-23", TimePrecision.DAY),  # the year whose April 23 is a Saturday
+    ("a recital on Sunday, May 1", "2022-05-01", TimePrecision.DAY),  # the year whose May 1 is a Sunday
     ("officials said over the weekend", "2022-W15-WE", TimePrecision.WEEK),
     ("positions squared ahead of the weekend", "2022-W16-WE", TimePrecision.WEEK),
     ("demand well into the summer", "2021-SU", TimePrecision.MONTH),
@@ -69,7 +69,7 @@ def test_rules(text, value, precision):
 
 
 def test_adverbs_that_date_nothing_are_not_tagged():
-    assert not _tag("He previously held similar jobs; formerly a banker.")
+    assert not _tag("She previously ran a bakery; formerly a teacher.")
     assert not _tag("The future looks bright")  # a noun phrase, not "in the future"
 
 
