@@ -222,6 +222,24 @@ def _unquoted_mask(sentence: Sentence, inside_at_start: bool) -> tuple[str, bool
     return "".join(chars), inside
 
 
+# Between a country and the noun of an act: up to two lower-case words or a date ("drone", "August 2015").
+_MEANS_GAP = re.compile(r"^(?:[\s-]+(?:[a-z][\w-]*|[A-Z][a-z]+ \d{4}|\d{4}))*?[\s-]*$")
+_SCENE_BEFORE = re.compile(r"\b(?:in|at|near|on|into|across|over|inside|outside|throughout)\s+(?:the\s+)?$",
+                           re.IGNORECASE)
+
+
+def _names_the_means(r: Resolution, sentence: Sentence, match: re.Match[str]) -> bool:
+    """Whether a country named right before the act's noun says whose the act was, not where ("a U.S. drone
+    strike", "Turkish shelling"); not after a scene preposition ("in Syria airstrikes ...")."""
+    if r.place is None or r.place.kind != "country":
+        return False
+    start, end = r.mention.start - sentence.start, r.mention.end - sentence.start
+    if end > match.start() or match.start() - end > 30:
+        return False
+    return bool(_MEANS_GAP.match(sentence.text[end:match.start()])) and not _SCENE_BEFORE.search(
+        sentence.text[max(0, start - 20):start])
+
+
 def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
     best: tuple[Trigger, re.Match[str]] | None = None
     for trigger in TRIGGERS:
@@ -371,12 +389,16 @@ class SceneFinder:
             anchors.add(head.head.i)  # a noun trigger: its verb or noun governs the place as well
             if head.dep_ == "pobj" and head.head.dep_ == "prep":
                 anchors.add(head.head.head.i)
-        found = []
+        found, modifiers = [], set()
         for k, (start, end) in enumerate(places):
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is not None and self._governed(span.root, anchors):
                 found.append(k)
-        return found
+                if span.root.dep_ in {"compound", "amod", "nmod"} and span.root.head.i in anchors:
+                    modifiers.add(k)
+        # A place that modifies the means ("a U.S. drone strike", "Turkish shelling") says whose it was; with a
+        # place the trigger governs by a preposition or as its object ("... in Yemen"), that one is the scene.
+        return [k for k in found if k not in modifiers] if set(found) - modifiers else found
 
     @staticmethod
     def _governed(token, anchors: set[int]) -> bool:  # type: ignore[no-untyped-def]
@@ -452,8 +474,10 @@ class EventExtractor:
             parsed: list[object] = []
             views = self._clauses(sentence, unquoted, sentence_places, focus, found)
             for unquoted, sentence_places, suffix, found in views:  # (one per clause that tells violence of its own)
-                own_place = self._place(sentence_places, focus)
                 trigger, match = found
+                # "a U.S. drone strike", "an August 2015 Turkish air raid": the country names whose it was
+                where = [r for r in sentence_places if not _names_the_means(r, sentence, match)]
+                own_place = self._place(where, focus)
                 event_type, sub_event_type = _refine(trigger, match, unquoted)
 
                 def doc(text: str = sentence.text, parsed: list[object] = parsed) -> object:  # parsed once, if needed
@@ -461,7 +485,7 @@ class EventExtractor:
                         parsed.append(self.scene_finder.parse(text))
                     return parsed[0]
 
-                scene, also = self._scene(sentence, match, sentence_places, doc)
+                scene, also = self._scene(sentence, match, where, doc)
                 placed = "the most precise place the sentence names"
                 if scene is not None:
                     own_place = scene

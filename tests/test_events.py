@@ -298,3 +298,14 @@ def test_each_clause_that_tells_violence_is_its_own_event_at_its_own_place(pipel
     monday = dt.date(2022, 9, 5)
     assert all(e.date_start.date() == monday for e in a.events if e.sentence_index == 1)
     assert len({e.event_id for e in a.events}) == len(a.events)
+
+
+def test_a_country_naming_the_means_is_whose_the_strike_was_not_where(pipeline):
+    a = analyze_text(pipeline, "Two commanders were killed in a U.S. drone strike in Yemen on Friday.")
+    assert [e.place.name for e in a.events] == ["Yemen"]
+    b = analyze_text(pipeline, "Rebels held the town of Marib. The militant was killed there in an August 2019 "
+                               "U.S. drone strike, officials said.")
+    strikes = [e for e in b.events if e.sub_event_type == "Air/drone strike"]
+    assert strikes and all(e.place.country != "US" for e in strikes)
+    c = analyze_text(pipeline, "The Kharkiv mall attack killed 20 people on Sunday.")  # a town names the place
+    assert [e.place.name for e in c.events] == ["Kharkiv mall"]
