@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 import shapely
 
 from geo.actors import acled_name, group_kind, groups_in
+from geo.lexicon import alternation
 from geo.model import (
     Article,
     Event,
@@ -742,9 +743,8 @@ class EventExtractor:
 
 # A reporting verb right after a name ("Boychenko said", "the ministry, which reported", "Smith told reporters"),
 # or "according to" right before it: the name is who tells, not who acted.
-_SAID_AFTER = re.compile(r"\W{0,3}(?:(?:who|which|also|later|had|has|have)\s+){0,2}"
-                         r"(?:said|says|told|tells|reported|reports|announced|stated|added|claimed|wrote|confirmed)\b",
-                         re.IGNORECASE)
+_SAID_AFTER = re.compile(rf"\W{{0,3}}(?:(?:who|which|also|later|had|has|have)\s+){{0,2}}"
+                         rf"(?:{alternation('reporting_verbs')})\b", re.IGNORECASE)
 # A title may stand between: "according to Mayor Jane Roe", "said by Police Chief John Doe".
 _ACCORDING_BEFORE = re.compile(r"\b(?i:according to|told by|said by)\s+(?:(?i:the)\s+)?(?:[A-Z][\w.'-]*\s+){0,3}$")
 

@@ -26,7 +26,7 @@ from spacy.attrs import IDX, LENGTH
 
 from geo import recognition
 from geo.gazetteer import OfflineGazetteer
-from geo.lexicon import words
+from geo.lexicon import alternation, words
 from geo.model import Article, Mention, MentionKind, SentenceIndex, SentenceKind
 from geo.nlp import parse
 from geo.recognition import (
@@ -51,7 +51,7 @@ _PLACE_SOURCES = {"ner", "gazetteer", "gazetteer-multi", "dateline", "user-place
 _NOT_PLACE_LABELS = {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "FAC", "NORP"}
 _WORD_BEFORE = re.compile(r"([\w.'’-]+)[ \t]+$")
 _NAME_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
-_SPEAKER_AFTER = re.compile(r"[ \t]+(?:said|says|reported|reports|told|announced|added|wrote)\b")
+_SPEAKER_AFTER = re.compile(rf"[ \t]+(?:{alternation('reporting_verbs')})\b")
 CONNECTORS = words("connectors")
 REGION_WORDS = "region|oblast|province|district|governorate|prefecture|county|state|territory|raion|krai"
 DIRECTIONS = {
