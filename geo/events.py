@@ -826,6 +826,8 @@ _VIOLENT_TYPES = {EventType.BATTLES, EventType.EXPLOSIONS, EventType.VIOLENCE_AG
 def _family(event: Event) -> tuple[str, str, str]:
     """Violent events: the trigger rule (shelling = barrage = artillery; fighting differs from killing);
     others: the trigger's stem ("deadline"), and for statements also the speaker."""
+    if event.sub_event_type in TERRITORY_CHANGES:  # "troops entered X", then "retaking X": one change of hands
+        return "territory", "territory", ""
     if event.event_type is EventType.EXPLOSIONS:  # a blast, a bomb, a suicide bomb: one explosion
         group = {"Suicide bomb": "explosive", GENERIC_EXPLOSION: "explosive", "Grenade": "explosive"}
         return event.event_type.value, group.get(event.sub_event_type, event.sub_event_type), ""
@@ -837,6 +839,9 @@ def _family(event: Event) -> tuple[str, str, str]:
 
 
 GENERIC_EXPLOSION = "Remote explosive/landmine/IED"  # what a bare "blast" or "explosion" is taken for
+#: ACLED's sub-types of a place changing hands: told twice in a story ("entered", "the retaking of"), one event.
+TERRITORY_CHANGES = frozenset({"Non-violent transfer of territory", "Government regains territory",
+                               "Non-state actor overtakes territory"})
 
 
 def _contains(area: Place, point: Place) -> bool:
@@ -905,8 +910,12 @@ def _combine(a: Event, b: Event) -> Event:
     # "A truck bomb", then "the explosion": the telling that says what kind of explosion it was names it.
     sub_type = other.sub_event_type if lead.sub_event_type == GENERIC_EXPLOSION and \
         other.event_type is lead.event_type else lead.sub_event_type
+    event_type = lead.event_type
+    if lead.sub_event_type in TERRITORY_CHANGES and other.event_type is EventType.BATTLES \
+            and lead.event_type is not EventType.BATTLES:  # one telling says it was taken by fighting: a battle
+        event_type, sub_type = other.event_type, other.sub_event_type
     return replace(
-        lead, sub_event_type=sub_type,
+        lead, event_type=event_type, sub_event_type=sub_type,
         place=place_from.place, place_text=place_from.place_text,
         place_confidence=min(1.0, max(a.place_confidence, b.place_confidence) + 0.05),
         date_start=time_from.date_start, date_end=time_from.date_end, time_precision=time_from.time_precision,

@@ -309,3 +309,13 @@ def test_a_country_naming_the_means_is_whose_the_strike_was_not_where(pipeline):
     assert strikes and all(e.place.country != "US" for e in strikes)
     c = analyze_text(pipeline, "The Kharkiv mall attack killed 20 people on Sunday.")  # a town names the place
     assert [e.place.name for e in c.events] == ["Kharkiv mall"]
+
+
+def test_a_town_changing_hands_told_twice_is_one_event_a_battle_when_fighting_is_told(pipeline):
+    a = analyze_text(pipeline, "Ukrainian troops entered Izium on Saturday. Residents cheered the retaking of Izium "
+                               "on Saturday after months of occupation.")
+    changes = [e for e in a.events if e.place.name.startswith("Izyum")]
+    assert len(changes) == 1 and changes[0].sub_event_type == "Government regains territory"
+    assert changes[0].event_type is EventType.BATTLES and len(changes[0].tellings) == 2
+    b = analyze_text(pipeline, "Troops entered Lyman on Saturday. Troops entered Izium on Sunday.")  # two towns, two
+    assert len([e for e in b.events if e.sub_event_type == "Non-violent transfer of territory"]) == 2
