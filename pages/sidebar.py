@@ -45,6 +45,21 @@ def _propose_date(content: str | bytes) -> tuple[dt.date | None, str]:
     return None, ""
 
 
+def _older_than_today(content: str | bytes) -> str:
+    """A warning when the publication date was left at today while the text names only dates weeks before: its
+    "on Monday" and "yesterday" would be counted from today."""
+    try:
+        text = content if isinstance(content, str) else decode_bytes(content).text
+        latest = propose_publication_date(text)
+    except SituationMapError:
+        return ""
+    if latest is None or (dt.date.today() - latest).days <= 7:
+        return ""
+    return (f"The publication date was left at today, but the latest full date the text names is "
+            f"{latest:%d %B %Y}: its “on Monday” or “yesterday” are counted from today. If the article is older, "
+            "untick “I know the publication date” (it is then taken from the text) or set it, and map it again.")
+
+
 def _fetch(url: str) -> tuple[bytes, str, str] | None:
     from geo.fetch import fetch_page
 
@@ -87,6 +102,8 @@ def _submit(source: str, pasted: str, upload: object, link: str, date_known: boo
                 date, note = _propose_date(content)
             except SituationMapError:
                 date, note = None, ""
+        elif date == dt.date.today():
+            note = _older_than_today(content)
         raw = content.encode("utf-8", "replace") if isinstance(content, str) else content
         candidate = ArticleInput(content, filename, date, article_id_for(raw.decode("utf-8", "replace")), note,
                                  source=origin)

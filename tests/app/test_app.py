@@ -82,6 +82,16 @@ def test_missing_date_is_proposed_from_the_text(app):
     assert "Published 2022-04-02" in " ".join(c.value for c in app.caption)
 
 
+def test_a_date_left_at_today_on_an_older_article_is_questioned(app):
+    import datetime as dt
+
+    text = "ODESA, March 14, 2022 — Shelling hit Odesa on Monday, officials said."
+    _paste(app, text)  # the publication date left at its default, today
+    assert any("was left at today" in i.value and "14 March 2022" in i.value for i in app.info)
+    _paste(app, text, sm_date=dt.date(2022, 3, 14))  # set: nothing to question
+    assert not any("was left at today" in i.value for i in app.info)
+
+
 def test_data_page_lists_events_and_places(app):
     app.switch_page("pages/data.py").run()
     assert not app.exception
