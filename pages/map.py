@@ -220,7 +220,8 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
             st.session_state.sm_last_brush = picked
             st.session_state.sm_range = (max(first, picked[0]), min(last, picked[1]))
             st.session_state.sm_playing = False
-        if st.session_state.get("sm_playing"):
+        if st.session_state.get("sm_playing") and not st.session_state.get("sm_play"):
+            # (a run made by the Pause click itself does not step on: Pause stops on the day shown)
             # Play keeps its own place (sm_play_at, sm_play_from), not the slider's: a slider value the browser sent
             # before it heard of the Play click (a key pressed just before) must not send Play back to the end.
             at = st.session_state.get("sm_play_at", st.session_state.sm_range[1])

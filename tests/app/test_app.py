@@ -221,12 +221,17 @@ def test_play_steps_from_the_first_day_to_the_last_and_a_stale_slider_value_does
     assert app.slider(key="sm_range").disabled  # Play owns the range until paused
     first_step = app.slider(key="sm_range").value
     assert first_step[1] < hi
+    app.run()  # the next step (the browser's timer makes them)
+    shown = app.slider(key="sm_range").value
+    assert first_step[1] < shown[1] < hi
+    app.button(key="sm_play").click().run()  # Pause: it stops on the day shown, not a step later
+    assert app.button(key="sm_play").label == "▶ Play" and app.slider(key="sm_range").value == shown
+    app.button(key="sm_play").click().run()  # Play again, on from where it stopped
+    assert app.button(key="sm_play").label == "❚❚ Pause" and app.slider(key="sm_range").value[1] > shown[1]
     # the browser sends the slider's old value (a key pressed just before the click): Play keeps its own place
     app.session_state.sm_range = (lo, hi)  # (AppTest refuses to move a disabled slider; the browser's message can)
     app.run()
-    assert app.slider(key="sm_range").value[1] < hi
-    assert app.button(key="sm_play").label == "❚❚ Pause"
-    for _ in range(50):  # each run is one step (the browser's timer makes them)
+    for _ in range(50):
         if app.button(key="sm_play").label == "▶ Play":
             break
         app.run()
