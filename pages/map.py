@@ -244,10 +244,12 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
             if st.button(label, key="sm_play", help="Step through the timeline from one day with events to the next"):
                 if not st.session_state.get("sm_playing"):
                     lo, hi = st.session_state.sm_range
-                    if hi >= last:  # from the start
-                        lo = hi = steps[0] if steps else first
+                    at = hi
+                    if hi >= last:  # from the start: the first step is the first day with an event (it was
+                        lo = hi = steps[0] if steps else first  # skipped at once)
+                        at = lo - dt.timedelta(days=1)
                         st.session_state.sm_range = (lo, hi)
-                    st.session_state.sm_play_from, st.session_state.sm_play_at = lo, hi
+                    st.session_state.sm_play_from, st.session_state.sm_play_at = lo, at
                     st.session_state.sm_playing = True
                 else:
                     st.session_state.sm_playing = False
