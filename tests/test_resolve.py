@@ -217,12 +217,6 @@ def test_a_list_of_towns_is_not_a_town_qualified_by_a_state_but_in_area_is_a_qua
     assert (_place(a, "Rome").admin1, _place(a, "Dublin").admin1) == ("GA", "OH")
 
 
-@pytest.mark.xfail(reason="'in northeast Iowa' does not outweigh the population of Lexington-Fayette, KY "
-                          "(plain 'in Iowa' does)", strict=True)
-def test_in_area_qualifies_a_county_that_shares_its_name_with_a_big_town(pipeline):
-    a = analyze_text(pipeline, "Volunteers cleaned a creek in Fayette County in northeast Iowa.")
-    assert _place(a, "Fayette County").admin1 == "IA"
-
 def test_the_next_town_of_a_list_does_not_qualify_the_dateline_either(pipeline):
     a = analyze_text(pipeline, "WASHINGTON (AP) - A senator spoke in Washington. After rallies in Washington, "
                                "New York and Denver, she rested.")
