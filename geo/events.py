@@ -845,7 +845,7 @@ TERRITORY_CHANGES = frozenset({"Non-violent transfer of territory", "Government 
 
 
 def _contains(area: Place, point: Place) -> bool:
-    """Whether a country or admin-1 area holds the other place ("central Spain" holds Kayseri)."""
+    """Whether a country or admin-1 area holds the other place ("central Spain" holds Toledo)."""
     if area.kind == "country":
         return bool(area.country) and point.country == area.country and point.kind != "country"
     if area.kind == "admin1":

@@ -26,7 +26,7 @@ from spacy.attrs import IDX, LENGTH
 
 from geo import recognition
 from geo.gazetteer import OfflineGazetteer
-from geo.lexicon import alternation, words
+from geo.lexicon import LEXICON, alternation, words
 from geo.model import Article, Mention, MentionKind, SentenceIndex, SentenceKind
 from geo.nlp import parse
 from geo.recognition import (
@@ -34,16 +34,15 @@ from geo.recognition import (
     ACRONYM,
     GENERIC_WORDS,
     NOT_PLACES,
+    PLACE_PARTICIPLES,
 )
-from geo.settings import ROOT, disabled_rules
+from geo.settings import disabled_rules
 
 log = logging.getLogger(__name__)
 
 PEOPLE_NOUNS = words("people_nouns")
 ORG_HEADS = words("org_heads")
-PLACE_PARTICIPLES = words("place_participles")
 _PLACE_PREFIXED = re.compile(rf"^([A-Z][\w.]*)-(?:{'|'.join(sorted(PLACE_PARTICIPLES))})$")
-LEXICON = ROOT / "data" / "lexicon"
 NAME_OPENERS = words("name_openers")
 # One sense per discourse (``_named_again``): which recognisers' places count, which model labels of a longer
 # entity around a name say it is no place there, and the words right around it that make it part of a longer name.

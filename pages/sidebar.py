@@ -37,9 +37,13 @@ from pages.common import (
 log = logging.getLogger(__name__)
 
 
+def _latest_date(content: str | bytes) -> dt.date | None:
+    """The latest full date the text names (None: none)."""
+    return propose_publication_date(content if isinstance(content, str) else decode_bytes(content).text)
+
+
 def _propose_date(content: str | bytes) -> tuple[dt.date | None, str]:
-    text = content if isinstance(content, str) else decode_bytes(content).text
-    proposed = propose_publication_date(text)
+    proposed = _latest_date(content)
     if proposed:
         return proposed, f"No date was set: {proposed.isoformat()} is proposed from the text (the latest full date it names). Change it in the sidebar if wrong."
     return None, ""
@@ -49,8 +53,7 @@ def _older_than_today(content: str | bytes) -> str:
     """A warning when the publication date was left at today while the text names only dates weeks before: its
     "on Monday" and "yesterday" would be counted from today."""
     try:
-        text = content if isinstance(content, str) else decode_bytes(content).text
-        latest = propose_publication_date(text)
+        latest = _latest_date(content)
     except SituationMapError:
         return ""
     if latest is None or (dt.date.today() - latest).days <= 7:
