@@ -100,16 +100,23 @@ TRIGGERS: list[Trigger] = [
     _t(r"\b(?:killed|dead|deaths|casualties|losses|wounded|injured)\b(?: \w+){0,3} on both sides\b", EventType.BATTLES,
        "Armed clash", 69),
     _t(r"\bchemical (?:weapon|attack)s?\b", EventType.EXPLOSIONS, "Chemical weapon", 90),
+    # A manned aircraft brought down is a clash between two armed sides (a drone or missile stopped is not: above).
+    _t(r"\b(?:(?:shot|shoot|shoots|shooting) down|downed|downing of|brought down) (?:a|an|the|two|three|its|their) "
+       r"(?:[\w-]+ ){0,2}?(?:warplanes?|fighter jets?|jets?|aircraft|helicopters?|planes?|bombers?)\b",
+       EventType.BATTLES, "Armed clash", 93),
     _t(r"\b(?:air ?strikes?|air raids?|air campaign|bombard\w*|bunker-busters?|(?:dropp\w+|dropped) (?:\w+[- ])?bombs?|"
        r"bombing\w*|bombed|(?:incendiary|cluster|barrel|napalm) bombs?|drone (?:strike|attack)s?|"
-       r"warplanes? (?:struck|hit|bombed|attacked|pounded|raided)|missile strikes?)\b", EventType.EXPLOSIONS,
+       r"warplanes? (?:struck|hit|bombed|attacked|pounded|raided)|missile strikes?|air support|close air support)\b",
+       EventType.EXPLOSIONS,
        "Air/drone strike", 85),
     _t(r"\b(?:shell(?:ing|ed|s)?|artillery|rockets?|missiles?|mortars?|barrage)\b", EventType.EXPLOSIONS,
        "Shelling/artillery/missile attack", 80),
     # A strike told without its means ("Russia struck the town again"): remote violence, most often shelling or
     # missiles; not a deal, a chord or a person struck by a car.
     _t(r"\b(?:struck|strikes? on)\b(?!\s+(?:a |an |the )?(?:[\w-]+ )?(?:deal|agreement|accord|bargain|chord|nerve|balance|"
-       r"compromise|pose|note|tone|down|off|out|by|dead|gold|oil|lucky)\b)", EventType.EXPLOSIONS,
+       r"compromise|pose|note|tone|down|off|out|by|dead|gold|oil|lucky)\b)"
+       # "gunmen struck in three attacks": the attacks say what it was
+       r"(?!\s+in\s+(?:[\w-]+\s+){0,2}(?:attacks?|assaults?|raids?|shootings?)\b)", EventType.EXPLOSIONS,
        "Shelling/artillery/missile attack", 79),
     # Troops entering a town the other side left: territory changing hands without a fight (with fighting told in
     # the sentence, ``_refine`` makes it a town regained in battle).
@@ -127,12 +134,19 @@ TRIGGERS: list[Trigger] = [
        r"\d+)|shootings?|beat(?:en)? (?:to death|up)|bludgeon\w*|murder(?:ed|s|ing)?|attacked|"
        r"assault(?:ed|ing|s)?(?!\s(?:rifles?|weapons?|vehicles?|boats?|craft|teams?|troops|forces|course))|"
        r"lynch\w*|tortur\w+|set (?:\w+ ){0,3}(?:ablaze|on fire)|rampage|punch(?:ed|ing) (?:him|her|them|me|us)\b|"
-       r"pistol-whipped|tasered|beat (?:him|her|them|the \w+))\b",
+       r"pistol-whipped|tasered|beat (?:him|her|them|the \w+)|"
+       # force on a person's body, or a weapon brandished at people
+       r"(?:pinned|pushed|shoved|dragged|kicked|tackled|slammed|choked|strangled|throttled|slapped) (?:him|her|them|"
+       r"the (?:man|woman|boy|girl|teenager|victim|student|driver|passenger))\b(?! (?:aside|away|back|forward|through "
+       r"the crowd))|(?:waved|brandished|pointed) (?:a|an|the|his|her|their) (?:[\w-]+ )?(?:knife|knives|gun|pistol|"
+       r"machete|blade|axe|rifle|handgun) (?:\w+ )?at)\b",
        EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack", 81),
     _t(r"\b(?:rap(?:e|es|ed|ing)|sexual(?:ly)? (?:assault\w*|abus\w*|violence)|molest\w*)\b",
        EventType.VIOLENCE_AGAINST_CIVILIANS, "Sexual violence", 83),
     _t(r"\b(?:abduct\w*|kidnapp?\w*|hostages?|forced disappearance|forcibly disappeared|snatched|"
-       r"seized (?:\w+ ){0,2}?(?:civilians|villagers|residents|people|children|women|men|students|workers))\b",
+       r"seized (?:\w+ ){0,2}?(?:civilians|villagers|residents|people|children|women|men|students|workers)|"
+       r"held incommunicado|incommunicado detention|disappeared (?:in|into|after|during) (?:a |an |the )?(?:[\w-]+ ){0,2}?"
+       r"(?:police|security|military|army) (?:sweep|raid|custody|crackdown|operation)s?)\b",
        EventType.VIOLENCE_AGAINST_CIVILIANS,
        "Abduction/forced disappearance", 78),
     _t(r"\b(?:recaptur\w+|retook|retak\w+|regain(?:s|ed|ing)?|liberat\w+)\b", EventType.BATTLES,
@@ -161,7 +175,9 @@ TRIGGERS: list[Trigger] = [
        r"sit-ins?|strikers|went on strike|took to the streets|take to the streets|picket(?:s|ed|ing|ers)?|"
        r"walk-?outs?)\b", EventType.PROTESTS, "Peaceful protest", 58),
     _t(r"\b(?:arrest\w*|detain\w*|detention|taken into custody|in custody|apprehend\w*|handcuff\w*|"
-       r"raid(?:s|ed)?|turned (?:himself|herself|themselves) in|surrendered to (?:the )?(?:police|authorities))\b",
+       r"raid(?:s|ed)?|turned (?:himself|herself|themselves) in|surrendered to (?:the )?(?:police|authorities)|"
+       r"crack(?:ed|ing|s)? down on|crackdown on|rounded up|round-ups? of|purg(?:e|ed|es|ing) (?:[\w-]+ ){0,3}?"
+       r"(?:institutions|ranks|opponents|officers|judges|teachers|officials|critics|dissidents|suspects))\b",
        EventType.STRATEGIC, "Arrests", 55, violent=False),
     _t(r"\b(?:set up|sets up|setting up|established?|establish(?:es|ing)|built|opened) (?:a |an |its |their |his )?"
        r"(?:new )?(?:military |army |rebel |militia |forward |operating |command )?(?:bases?|headquarters|outposts?|"
@@ -172,6 +188,8 @@ TRIGGERS: list[Trigger] = [
        r"mobili[sz]\w+|deploy\w*|reinforc\w+|withdr[ae]w\w*|retreat\w*|curfew|martial law|safe passage|"
        r"convoys? of buses)\b",
        EventType.STRATEGIC, "Change to group/activity", 45, violent=False),
+    # A coup, tried or done, has no sub-type of its own in ACLED's codebook: "Other" strategic development.
+    _t(r"\b(?:coup(?: d['’]état)?(?: attempt)?|putsch)\b", EventType.STRATEGIC, "Other", 42, violent=False),
     _t(r"\b(?:destroy\w*|destruction|burn(?:ed|t)|demolish\w*)\b", EventType.STRATEGIC,
        "Looting/property destruction", 40, violent=False),
     _t(r"\b(?:pledg\w+|vow\w*|promis\w+)\b", EventType.STATEMENT, "Pledge", 20, violent=False),
@@ -200,6 +218,7 @@ FATALITIES = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_OPEN = "“\""
+_HYPHENATED_LENGTH = re.compile(r"\w-(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b", re.IGNORECASE)
 #: A sentence that names no place happens where the story last was, up to this many sentences back.
 INHERIT_WITHIN = 3
 PLACE_RANK = {"facility": 6, "landmark": 5, "city": 4, "admin2": 3, "admin1": 3, "area": 3, "region": 2, "country": 1, "continent": 0, "sea": 0}
@@ -239,6 +258,18 @@ def _names_the_means(r: Resolution, sentence: Sentence, match: re.Match[str]) ->
         return False
     return bool(_MEANS_GAP.match(sentence.text[end:match.start()])) and not _SCENE_BEFORE.search(
         sentence.text[max(0, start - 20):start])
+
+
+# A country's office or force right after its name: "Norway's foreign minister", "U.S. officials", "Peru's army".
+_OFFICE_AFTER = re.compile(rf"(?:['’]s)?(?:\s+and\s+[\w.-]+)?\s+(?:[\w-]+\s+)?(?:{alternation('office_nouns')})\b", re.IGNORECASE)
+
+
+def _names_whose(r: Resolution, sentence: Sentence) -> bool:
+    """Whether a country is named as the owner of an office or force ("detained Norway's prime minister", "U.S.
+    officials said"): it says who, not where, so it is no scene of the sentence's event."""
+    if r.place is None or r.place.kind != "country":
+        return False
+    return bool(_OFFICE_AFTER.match(sentence.text, r.mention.end - sentence.start))
 
 
 def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
@@ -477,7 +508,9 @@ class EventExtractor:
             for unquoted, sentence_places, suffix, found in views:  # (one per clause that tells violence of its own)
                 trigger, match = found
                 # "a U.S. drone strike", "an August 2015 Turkish air raid": the country names whose it was
-                where = [r for r in sentence_places if not _names_the_means(r, sentence, match)]
+                # "U.S. officials said", "detained Norway's prime minister": the country names whose office
+                where = [r for r in sentence_places
+                         if not _names_the_means(r, sentence, match) and not _names_whose(r, sentence)]
                 own_place = self._place(where, focus)
                 event_type, sub_event_type = _refine(trigger, match, unquoted)
 
@@ -673,7 +706,9 @@ class EventExtractor:
         if dated:
             t = dated[0]
             return t.interval_start, t.interval_end, t.precision, t.text, t.value, t.confidence
-        durations = [t for t in timexes if t.type == "DURATION"]
+        # "a 22-year-old guard", "a 15-minute gunfight", "a five-year plan": a length that describes a person or a
+        # thing, not how long ago the event began
+        durations = [t for t in timexes if t.type == "DURATION" and not _HYPHENATED_LENGTH.search(t.text)]
         ref_start, ref_end, _ = reference
         if durations:
             d = durations[0]

@@ -316,7 +316,7 @@ class Resolver:
             if mention.kind is MentionKind.ANAPHOR:
                 resolved[mention] = self._resolve_anaphor(mention, ordered, resolved)
             elif mention.kind is MentionKind.AREA_PHRASE:
-                resolved[mention] = self._resolve_direction(mention, context)
+                resolved[mention] = self._resolve_direction(mention, context, resolved)
         return [resolved[m] for m in ordered]
 
     # -- candidates and context --------------------------------------------------------------
@@ -584,8 +584,24 @@ class Resolver:
             target = max(cities, key=lambda r: counts[r.place.place_id] if r.place else 0)
         return Resolution(mention, target.place, 0.7, "refers to the city named before it", 1)
 
-    def _resolve_direction(self, mention: Mention, context: DocumentContext) -> Resolution:
+    def _resolve_direction(self, mention: Mention, context: DocumentContext,
+                           resolved: dict[Mention, Resolution] | None = None) -> Resolution:
+        """"eastern Ukraine": the part of the area that way. When the story names the same name alone as a town
+        ("eastern Aleppo" in a story that has "Aleppo" the city), the phrase is that town's part (one sense per
+        discourse): the town's point, with the town's extent as its precision (a town's parts are not mapped)."""
         base: Place | None = None
+        if mention.query and mention.direction:
+            name = normalize_name(mention.query)
+            towns = [r.place for r in (resolved or {}).values() if r.place is not None and r.place.kind == "city"
+                     and r.mention.kind is not MentionKind.AREA_PHRASE and normalize_name(r.mention.query) == name]
+            if towns:
+                town = towns[0]
+                adjective = _ADJECTIVE.get(mention.direction, mention.direction.replace("-", "") + "ern")
+                place = replace(town, place_id=f"{town.place_id}:{mention.direction}", name=f"{adjective} {town.name}",
+                                kind="area", population=0, geometry=None,
+                                uncertainty_km=max(5.0, town.uncertainty_km), source=f"{town.source} (part)")
+                return Resolution(mention, place, 0.6, f"the {mention.direction} of the town of {town.name}, which "
+                                  f"the story names alone", 1)
         if mention.query:
             cands = [p for p in self.gazetteer.candidates(mention.query) if p.geometry is not None]
             cands.sort(key=lambda p: (context.country_share(p.country), self.gazetteer.prior(p)), reverse=True)
@@ -599,8 +615,7 @@ class Resolver:
             part = directional_part(base.geometry, mention.direction)
             self._parts[key] = (part, part.representative_point())
         part, point = self._parts[key]
-        adjective = {"north": "northern", "south": "southern", "east": "eastern", "west": "western",
-                     "centre": "central"}.get(mention.direction, mention.direction.replace("-", "") + "ern")
+        adjective = _ADJECTIVE.get(mention.direction, mention.direction.replace("-", "") + "ern")
         place = replace(base, place_id=f"{base.place_id}:{mention.direction}", name=f"{adjective} {base.name}",
                         kind="area", lat=point.y, lon=point.x, geometry=part, population=0,
                         source=f"{base.source} (part)")
@@ -608,6 +623,7 @@ class Resolver:
         return Resolution(mention, place, confidence, f"the {mention.direction} of {base.name}", 1)
 
 
+_ADJECTIVE = {"north": "northern", "south": "southern", "east": "eastern", "west": "western", "centre": "central"}
 _KIND_WORDS = {"city": "a town", "admin1": "a region (admin-1)", "admin2": "a district (admin-2)",
                "country": "a country", "continent": "a continent", "region": "a world region", "sea": "a sea",
                "facility": "a facility", "landmark": "a landmark", "area": "an area"}

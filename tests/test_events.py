@@ -197,6 +197,18 @@ def test_who_tells_of_an_event_is_its_source_not_its_actor(pipeline):
      "Government regains territory"),
     ("Two guards dragged the man outside and punched him.", "Violence against civilians", "Attack"),
     ("Rocks were thrown at the mayor's car outside the town hall.", "Riots", "Mob violence"),
+    # force on a body, a weapon brandished, a crackdown, a disappearance, a coup, an aircraft downed (session 10)
+    ("Two guards pushed the man face-first into the pavement.", "Violence against civilians", "Attack"),
+    ("He waved a machete at three shoppers in the parking lot.", "Violence against civilians", "Attack"),
+    ("The army cracked down on opponents after the election.", "Strategic developments", "Arrests"),
+    ("The government has purged state institutions of suspected supporters.", "Strategic developments", "Arrests"),
+    ("The blogger disappeared in a 2016 police sweep.", "Violence against civilians",
+     "Abduction/forced disappearance"),
+    ("The president survived a coup attempt in July.", "Strategic developments", "Other"),
+    ("The navy shot down a fighter jet near the border.", "Battles", "Armed clash"),
+    ("Air defences shot down two drones over the city.", "Strategic developments", "Disrupted weapons use"),
+    ("Gunmen struck in three coordinated attacks on cafes in the capital.", "Violence against civilians", "Attack"),
+    ("US aircraft gave air support to the militias in the town.", "Explosions/Remote violence", "Air/drone strike"),
 ])
 def test_violence_crowds_and_arrests_get_acleds_types(sentence, event_type, sub_event_type):
     from geo.events import ACLED_SUB_EVENT_TYPES, classify
@@ -214,6 +226,8 @@ def test_violence_crowds_and_arrests_get_acleds_types(sentence, event_type, sub_
     "The two sides struck a deal on grain exports.",
     "He was struck by a car.",
     "The minister struck a conciliatory tone.",
+    "She pushed him aside and ran for the bus.",
+    "The car was struck by a train.",
 ])
 def test_words_that_look_like_events_but_are_not(sentence):
     from geo.events import classify
@@ -319,3 +333,30 @@ def test_a_town_changing_hands_told_twice_is_one_event_a_battle_when_fighting_is
     assert changes[0].event_type is EventType.BATTLES and len(changes[0].tellings) == 2
     b = analyze_text(pipeline, "Troops entered Lyman on Saturday. Troops entered Izium on Sunday.")  # two towns, two
     assert len([e for e in b.events if e.sub_event_type == "Non-violent transfer of territory"]) == 2
+
+
+def test_a_country_named_as_the_owner_of_an_office_is_no_scene(pipeline):
+    a = analyze_text(pipeline, "He was a hacker whom U.S. and European officials regarded as a leader of the group in "
+                               "Yemen, before he was killed in a 2015 U.S. drone strike.")
+    assert [e.place.name for e in a.events if e.sub_event_type == "Air/drone strike"] == ["Yemen"]
+    b = analyze_text(pipeline, "Troops shelled Marib on Friday. Later, the militia detained Norway's prime minister "
+                               "at a checkpoint.")
+    detained = [e for e in b.events if e.sub_event_type == "Arrests"]
+    assert detained and detained[0].place.country != "NO"  # the story's place before, not Norway
+
+
+def test_an_age_or_a_length_does_not_date_the_event(pipeline):
+    a = analyze_text(pipeline, "The attacker, a 22-year-old member of the guard, was later killed in a gunfight with "
+                               "police in Izmir.", published=dt.date(2016, 12, 20))
+    assert [e.date_start.date() for e in a.events] == [dt.date(2016, 12, 20)]
+
+
+def test_a_direction_of_a_town_the_story_names_is_part_of_that_town(pipeline):
+    a = analyze_text(pipeline, "Government troops shelled Mosul on Tuesday. Shelling hit western Mosul on Wednesday.")
+    part = next(r for r in a.resolutions if r.mention.text == "western Mosul")
+    town = next(r for r in a.resolutions if r.mention.text == "Mosul")
+    assert part.place.kind == "area" and abs(part.place.lat - town.place.lat) < 0.1
+    assert abs(part.place.lon - town.place.lon) < 0.1 and "town of Mosul" in part.reason
+    b = analyze_text(pipeline, "Floods hit western Ukraine on Monday.")  # no town of the name: the country's part
+    west = b.resolutions[0].place
+    assert west.kind == "area" and west.lon < 30
