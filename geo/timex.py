@@ -225,6 +225,13 @@ TIMELINE_FIRST = dt.datetime(1678, 1, 1)
 TIMELINE_END = dt.datetime(2262, 1, 1)
 
 
+#: What a normaliser gives: (type, interval start, interval end, TIMEX3 value, precision, bound).
+_Norm = tuple[str, dt.datetime | None, dt.datetime | None, str, TimePrecision | None, str | None]
+Match = re.Match[str]
+Groups = dict[str, str | None]  # a match's named groups
+DAY = TimePrecision.DAY
+
+
 class TimeTagger:
     """Finds and normalises the time expressions of an article."""
 
@@ -315,238 +322,265 @@ class TimeTagger:
             return None
         return norm
 
-    def _normalise(self, rule: _Rule, m: re.Match[str], text: str, dct: dt.date, anchor: dt.date
-                   ) -> tuple[str, dt.datetime | None, dt.datetime | None, str, TimePrecision | None, str | None] | None:
-        g = m.groupdict()
-        name = rule.name
-        day = TimePrecision.DAY
-        if name == "iso":
-            d = dt.date(int(g["y"]), int(g["m"]), int(g["d"]))
-            return ("DATE", *day_interval(d), d.isoformat(), day, None)
-        if name in {"mdy", "dmy"}:
-            month, dnum = _month(g["mon"]), int(g["d"])
-            if not 1 <= dnum <= 31:
-                return None
-            weekday = _weekday(g["wd"]) if g.get("wd") else None
-            year = int(g["y"]) if g.get("y") else self._infer_year(
-                month, dnum, dct, tense_direction(text, m.start(), m.end()), weekday)
-            try:
-                d = dt.date(year, month, dnum)
-            except ValueError:
-                return None
-            return ("DATE", *day_interval(d), d.isoformat(), day, None)
-        if name == "mdy_range":
-            month = _month(g["mon"])
-            year = int(g["y"]) if g.get("y") else self._infer_year(
-                month, int(g["d1"]), dct, tense_direction(text, m.start(), m.end()))
-            try:
-                d1, d2 = dt.date(year, month, int(g["d1"])), dt.date(year, month, int(g["d2"]))
-            except ValueError:
-                return None
-            return ("DATE", day_interval(d1)[0], day_interval(d2)[1], f"{d1.isoformat()}/{d2.isoformat()}", day, None)
-        if name == "numeric":
-            y = int(g["y"]) + (2000 if len(g["y"]) == 2 else 0)
-            try:
-                d = dt.date(y, int(g["m"]), int(g["d"]))
-            except ValueError:
-                return None
-            return ("DATE", *day_interval(d), d.isoformat(), day, None)
-        if name == "month_year":
-            month, year = _month(g["mon"]), int(g["y"])
-            return ("DATE", *_month_interval(year, month), f"{year}-{month:02d}", TimePrecision.MONTH, None)
-        if name in {"month", "bare_month"}:
-            month = _month(g["mon"])
-            lead = (text[: m.start()].split() or [""])[-1].lower()
-            if lead == "last":
-                year = dct.year - (month >= dct.month)
-            elif lead == "next":
-                year = dct.year + (month <= dct.month)
-            elif lead == "this":
-                year = dct.year
-            else:
-                year = self._infer_year(month, 15 if month != dct.month else dct.day, dct,
-                                        tense_direction(text, m.start(), m.end()))
-            return ("DATE", *_month_interval(year, month), f"{year}-{month:02d}", TimePrecision.MONTH, None)
-        if name == "quarter":
-            q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}[g["q"].lower()]
-            year_text = g.get("yr") or g.get("y")
-            current_q = (dct.month - 1) // 3 + 1
-            year = int(year_text) if year_text else (
-                dct.year if q <= current_q or tense_direction(text, m.start(), m.end()) > 0 else dct.year - 1)
-            return self._quarter(year, q)
-        if name == "rel_quarter":
-            mod = (g.get("mod") or "").lower()
-            current_q = (dct.month - 1) // 3 + 1
-            year, q = dct.year, current_q
-            if mod != "current":  # "the quarter" in a results story is the one just reported
-                year, q = (year, q - 1) if q > 1 else (year - 1, 4)
-            if mod in {"year-ago", "year-earlier", "prior-year", "comparable", "same"}:
-                year -= 1
-            return self._quarter(year, q)
-        if name == "fiscal_year":
-            year = int(g["y"])
-            return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
-        if name == "year_earlier":
-            unit = "year" if "year" in m.group(0).lower() else ("month" if "month" in m.group(0).lower() else "week")
-            target = self._shift(anchor, unit, -1)
-            precision = {"year": TimePrecision.YEAR, "month": TimePrecision.MONTH, "week": TimePrecision.WEEK}[unit]
-            return ("DATE", *self._interval_for(target, precision), self._value_for(target, precision), precision, None)
-        if name == "century":
-            n = int(g["n"])
-            if not 1 <= n <= 21:
-                return None
-            start_year = (n - 1) * 100
-            return ("DATE", None, None, f"{n - 1:02d}", TimePrecision.YEAR, None) if start_year < 1 else (
-                "DATE", dt.datetime(start_year, 1, 1), dt.datetime(start_year + 100, 1, 1), f"{n - 1:02d}",
-                TimePrecision.YEAR, None)
-        if name == "spelled_year":
-            year = _spelled_year(m.group(0))
-            if year is None:
-                return None
-            return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
-        if name == "bare_year":
-            year = int(g["y"])
-            return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
-        if name == "year":
-            year = int(g["y"])
-            return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
-        if name == "decade":
-            dec = int(g["dec"])
-            return ("DATE", dt.datetime(dec, 1, 1), dt.datetime(dec + 10, 1, 1), str(dec)[:3], TimePrecision.YEAR, None)
-        if name == "ago":
+    def _normalise(self, rule: _Rule, m: re.Match[str], text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        """The rule's normaliser (``NORMALISERS``: one per rule id) on its match: (type, interval start, interval end,
+        TIMEX3 value, precision, bound); ``dct`` the publication day, ``anchor`` the day the story is at."""
+        return NORMALISERS[rule.name](self, m, m.groupdict(), text, dct, anchor)
+
+    def _read_iso(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        d = dt.date(int(g["y"]), int(g["m"]), int(g["d"]))
+        return ("DATE", *day_interval(d), d.isoformat(), DAY, None)
+
+    def _read_mdy(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        month, dnum = _month(g["mon"]), int(g["d"])
+        if not 1 <= dnum <= 31:
+            return None
+        weekday = _weekday(g["wd"]) if g.get("wd") else None
+        year = int(g["y"]) if g.get("y") else self._infer_year(
+            month, dnum, dct, tense_direction(text, m.start(), m.end()), weekday)
+        try:
+            d = dt.date(year, month, dnum)
+        except ValueError:
+            return None
+        return ("DATE", *day_interval(d), d.isoformat(), DAY, None)
+
+    def _read_mdy_range(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        month = _month(g["mon"])
+        year = int(g["y"]) if g.get("y") else self._infer_year(
+            month, int(g["d1"]), dct, tense_direction(text, m.start(), m.end()))
+        try:
+            d1, d2 = dt.date(year, month, int(g["d1"])), dt.date(year, month, int(g["d2"]))
+        except ValueError:
+            return None
+        return ("DATE", day_interval(d1)[0], day_interval(d2)[1], f"{d1.isoformat()}/{d2.isoformat()}", DAY, None)
+
+    def _read_numeric(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        y = int(g["y"]) + (2000 if len(g["y"]) == 2 else 0)
+        try:
+            d = dt.date(y, int(g["m"]), int(g["d"]))
+        except ValueError:
+            return None
+        return ("DATE", *day_interval(d), d.isoformat(), DAY, None)
+
+    def _read_month_year(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        month, year = _month(g["mon"]), int(g["y"])
+        return ("DATE", *_month_interval(year, month), f"{year}-{month:02d}", TimePrecision.MONTH, None)
+
+    def _read_month(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        month = _month(g["mon"])
+        lead = (text[: m.start()].split() or [""])[-1].lower()
+        if lead == "last":
+            year = dct.year - (month >= dct.month)
+        elif lead == "next":
+            year = dct.year + (month <= dct.month)
+        elif lead == "this":
+            year = dct.year
+        else:
+            year = self._infer_year(month, 15 if month != dct.month else dct.day, dct,
+                                    tense_direction(text, m.start(), m.end()))
+        return ("DATE", *_month_interval(year, month), f"{year}-{month:02d}", TimePrecision.MONTH, None)
+
+    def _read_quarter(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}[g["q"].lower()]
+        year_text = g.get("yr") or g.get("y")
+        current_q = (dct.month - 1) // 3 + 1
+        year = int(year_text) if year_text else (
+            dct.year if q <= current_q or tense_direction(text, m.start(), m.end()) > 0 else dct.year - 1)
+        return self._quarter(year, q)
+
+    def _read_rel_quarter(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        mod = (g.get("mod") or "").lower()
+        current_q = (dct.month - 1) // 3 + 1
+        year, q = dct.year, current_q
+        if mod != "current":  # "the quarter" in a results story is the one just reported
+            year, q = (year, q - 1) if q > 1 else (year - 1, 4)
+        if mod in {"year-ago", "year-earlier", "prior-year", "comparable", "same"}:
+            year -= 1
+        return self._quarter(year, q)
+
+    def _read_fiscal_year(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        year = int(g["y"])
+        return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
+
+    def _read_year_earlier(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        unit = "year" if "year" in m.group(0).lower() else ("month" if "month" in m.group(0).lower() else "week")
+        target = self._shift(anchor, unit, -1)
+        precision = {"year": TimePrecision.YEAR, "month": TimePrecision.MONTH, "week": TimePrecision.WEEK}[unit]
+        return ("DATE", *self._interval_for(target, precision), self._value_for(target, precision), precision, None)
+
+    def _read_century(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        n = int(g["n"])
+        if not 1 <= n <= 21:
+            return None
+        start_year = (n - 1) * 100
+        return ("DATE", None, None, f"{n - 1:02d}", TimePrecision.YEAR, None) if start_year < 1 else (
+            "DATE", dt.datetime(start_year, 1, 1), dt.datetime(start_year + 100, 1, 1), f"{n - 1:02d}",
+            TimePrecision.YEAR, None)
+
+    def _read_spelled_year(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        year = _spelled_year(m.group(0))
+        if year is None:
+            return None
+        return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
+
+    def _read_bare_year(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        year = int(g["y"])
+        return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
+
+    def _read_year(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        year = int(g["y"])
+        return ("DATE", dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1), str(year), TimePrecision.YEAR, None)
+
+    def _read_decade(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        dec = int(g["dec"])
+        return ("DATE", dt.datetime(dec, 1, 1), dt.datetime(dec + 10, 1, 1), str(dec)[:3], TimePrecision.YEAR, None)
+
+    def _read_ago(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        n = _num(g["n"])
+        unit = g["unit"].lower().rstrip("s")
+        if unit.startswith("centur"):
+            unit = "century"
+        q = (g.get("q") or "").lower()
+        if n is None:
+            return ("DATE", None, None, "PAST_REF", None, None)
+        target = self._shift(dct, unit, -n)
+        bound = "before" if q in {"more than", "over"} else ("after" if q in {"less than", "fewer than"} else None)
+        precision = {"D": DAY, "W": TimePrecision.WEEK, "M": TimePrecision.MONTH}.get(UNIT.get(unit, "Y"), TimePrecision.YEAR)
+        if unit in {"hour", "minute", "second"}:
+            precision = DAY
+        value = self._value_for(target, precision)
+        start, end = self._interval_for(target, precision)
+        if bound == "before":
+            start = None  # open towards the past
+        elif bound == "after":
+            end = day_interval(dct)[1]
+        return ("DATE", start, end, value, precision, bound)
+
+    def _read_rel_unit(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        unit = g["unit"].lower()
+        mod = g["mod"].lower()
+        step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(mod, 0)
+        if unit in {"week", "weekend"}:
+            s, e, value = _week(dct + dt.timedelta(weeks=step))
+            if unit == "weekend":
+                s = s + dt.timedelta(days=5)
+                e = s + dt.timedelta(days=2)
+                value += "-WE"
+            return ("DATE", s, e, value, TimePrecision.WEEK, None)
+        if unit == "month":
+            y, mo = dct.year, dct.month + step
+            y, mo = (y - 1, 12) if mo == 0 else ((y + 1, 1) if mo == 13 else (y, mo))
+            return ("DATE", *_month_interval(y, mo), f"{y}-{mo:02d}", TimePrecision.MONTH, None)
+        if unit == "year":
+            y = dct.year + step
+            return ("DATE", dt.datetime(y, 1, 1), dt.datetime(y + 1, 1, 1), str(y), TimePrecision.YEAR, None)
+        season = SEASONS[unit]
+        first_month = SEASON_FIRST_MONTH[season]
+        y = dct.year
+        if mod == "last":  # "last spring" is last year's; "this past spring" the one just gone
+            y -= 1
+        elif step < 0 and first_month + 3 > dct.month:
+            y -= 1
+        elif step > 0 and first_month <= dct.month:
+            y += 1
+        return ("DATE", None, None, f"{y}-{season}", TimePrecision.MONTH, None)
+
+    def _read_rel_day(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        word = g["word"].lower()
+        delta = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
+                 "the day after tomorrow": 2}[word]
+        d = dct + dt.timedelta(days=delta)
+        part = (g.get("part") or ("night" if word == "tonight" else "")).lower()
+        return self._day_part(d, part)
+
+    def _read_rel_anchor(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        if g.get("n"):
             n = _num(g["n"])
-            unit = g["unit"].lower().rstrip("s")
-            if unit.startswith("centur"):
-                unit = "century"
-            q = (g.get("q") or "").lower()
             if n is None:
-                return ("DATE", None, None, "PAST_REF", None, None)
-            target = self._shift(dct, unit, -n)
-            bound = "before" if q in {"more than", "over"} else ("after" if q in {"less than", "fewer than"} else None)
-            precision = {"D": day, "W": TimePrecision.WEEK, "M": TimePrecision.MONTH}.get(UNIT.get(unit, "Y"), TimePrecision.YEAR)
-            if unit in {"hour", "minute", "second"}:
-                precision = day
-            value = self._value_for(target, precision)
-            start, end = self._interval_for(target, precision)
-            if bound == "before":
-                start = None  # open towards the past
-            elif bound == "after":
-                end = day_interval(dct)[1]
-            return ("DATE", start, end, value, precision, bound)
-        if name == "rel_unit":
-            unit = g["unit"].lower()
-            mod = g["mod"].lower()
-            step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(mod, 0)
-            if unit in {"week", "weekend"}:
-                s, e, value = _week(dct + dt.timedelta(weeks=step))
-                if unit == "weekend":
-                    s = s + dt.timedelta(days=5)
-                    e = s + dt.timedelta(days=2)
-                    value += "-WE"
-                return ("DATE", s, e, value, TimePrecision.WEEK, None)
-            if unit == "month":
-                y, mo = dct.year, dct.month + step
-                y, mo = (y - 1, 12) if mo == 0 else ((y + 1, 1) if mo == 13 else (y, mo))
-                return ("DATE", *_month_interval(y, mo), f"{y}-{mo:02d}", TimePrecision.MONTH, None)
-            if unit == "year":
-                y = dct.year + step
-                return ("DATE", dt.datetime(y, 1, 1), dt.datetime(y + 1, 1, 1), str(y), TimePrecision.YEAR, None)
-            season = SEASONS[unit]
-            first_month = SEASON_FIRST_MONTH[season]
-            y = dct.year
-            if mod == "last":  # "last spring" is last year's; "this past spring" the one just gone
-                y -= 1
-            elif step < 0 and first_month + 3 > dct.month:
-                y -= 1
-            elif step > 0 and first_month <= dct.month:
-                y += 1
-            return ("DATE", None, None, f"{y}-{season}", TimePrecision.MONTH, None)
-        if name == "rel_day":
-            word = g["word"].lower()
-            delta = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
-                     "the day after tomorrow": 2}[word]
+                return None  # "several days later": no day to name
+            n *= 7 if g["unit"].lower().startswith("week") else 1
+            back = g["dir"].lower() in {"earlier", "before"}
+            return self._day_part(anchor + dt.timedelta(days=-n if back else n), "")
+        back = bool(g.get("before")) or (g.get("order") or "").lower() in {"previous", "preceding"}
+        part = (g.get("part") or g.get("part2") or "").lower()
+        return self._day_part(anchor + dt.timedelta(days=-1 if back else 1), "" if part == "day" else part)
+
+    def _read_this_part(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        part = g["part"].lower()
+        d = dct - dt.timedelta(days=1) if g["mod"].lower() == "last" and part == "night" else dct
+        return self._day_part(d, part)
+
+    def _read_weekday(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        wd_text = g["wd"].lower()
+        wd = _weekday(wd_text)
+        mod = (g.get("mod") or "").lower()
+        if len(wd_text) <= 4 and not m.group(0)[:1].isupper():
+            return None  # "sat", "wed" in lower case are words, not days
+        forward = mod in {"next", "coming"} or (mod not in {"last", "previous"}
+                                                  and tense_direction(text, m.start(), m.end(), deadline=False) > 0)
+        if forward:
+            # A weekday in a future clause is the next such day, the publication day included ("services
+            # resume by Saturday evening" in a Saturday story is that evening); "next Saturday" is a week on.
+            delta = (wd - dct.weekday()) % 7
+            if delta == 0 and mod in {"next", "coming"}:
+                delta = 7
             d = dct + dt.timedelta(days=delta)
-            part = (g.get("part") or ("night" if word == "tonight" else "")).lower()
-            return self._day_part(d, part)
-        if name == "rel_anchor":
-            if g.get("n"):
-                n = _num(g["n"])
-                if n is None:
-                    return None  # "several days later": no day to name
-                n *= 7 if g["unit"].lower().startswith("week") else 1
-                back = g["dir"].lower() in {"earlier", "before"}
-                return self._day_part(anchor + dt.timedelta(days=-n if back else n), "")
-            back = bool(g.get("before")) or (g.get("order") or "").lower() in {"previous", "preceding"}
-            part = (g.get("part") or g.get("part2") or "").lower()
-            return self._day_part(anchor + dt.timedelta(days=-1 if back else 1), "" if part == "day" else part)
-        if name == "this_part":
-            part = g["part"].lower()
-            d = dct - dt.timedelta(days=1) if g["mod"].lower() == "last" and part == "night" else dct
-            return self._day_part(d, part)
-        if name == "weekday":
-            wd_text = g["wd"].lower()
-            wd = _weekday(wd_text)
-            mod = (g.get("mod") or "").lower()
-            if len(wd_text) <= 4 and not m.group(0)[:1].isupper():
-                return None  # "sat", "wed" in lower case are words, not days
-            forward = mod in {"next", "coming"} or (mod not in {"last", "previous"}
-                                                      and tense_direction(text, m.start(), m.end(), deadline=False) > 0)
-            if forward:
-                # A weekday in a future clause is the next such day, the publication day included ("services
-                # resume by Saturday evening" in a Saturday story is that evening); "next Saturday" is a week on.
-                delta = (wd - dct.weekday()) % 7
-                if delta == 0 and mod in {"next", "coming"}:
-                    delta = 7
-                d = dct + dt.timedelta(days=delta)
-            else:
-                delta = (dct.weekday() - wd) % 7
-                if mod in {"last", "previous"} and delta == 0:
-                    delta = 7
-                d = dct - dt.timedelta(days=delta)
-            return self._day_part(d, (g.get("part") or "").lower())
-        if name == "clock":
-            return self._clock(m, anchor)
-        if name in {"duration", "vague_duration"}:
-            unit = g["unit"].lower().rstrip("s")
-            if unit.startswith("centur"):
-                unit = "century"
-            code = UNIT.get(unit, "Y")
-            n = _num(g["n"]) if g.get("n") else None
-            q = (g.get("q") or "").lower() if "q" in g else ""
-            if q in {"the past", "the last"} and n is not None:
-                start = self._shift(dct, unit, -n)
-                return ("DURATION", dt.datetime.combine(start, dt.time()), day_interval(dct)[1],
-                        self._duration_value(n, code), None, None)
-            return ("DURATION", None, None, self._duration_value(n, code), None, None)
-        if name == "present":
-            word = g["word"].lower()
-            if word == "soon" or any(k in word for k in ("future", "coming", "term")):
-                return ("DATE", None, None, "FUTURE_REF", None, None)
-            if word in {"recently", "recent", "lately"} or "past" in word or "last" in word or word.startswith("in recent"):
-                return ("DATE", None, None, "PAST_REF", None, None)
-            return ("DATE", *day_interval(dct), "PRESENT_REF", None, None)
-        if name == "weekend":  # the last weekend, or the coming one when the text looks ahead
-            ahead = bool(g.get("ahead")) or tense_direction(text, m.start(), m.end(), deadline=False) > 0
-            saturday = dct + dt.timedelta(days=(5 - dct.weekday()) % 7 if ahead else -((dct.weekday() - 5) % 7 or 7))
-            if not ahead and dct.weekday() == 6:
-                saturday = dct - dt.timedelta(days=1)
-            _, _, week = _week(saturday)
-            return ("DATE", dt.datetime.combine(saturday, dt.time()), dt.datetime.combine(saturday, dt.time())
-                    + dt.timedelta(days=2), f"{week}-WE", TimePrecision.WEEK, None)
-        if name == "season":
-            code = SEASONS[g["season"].lower()]
-            if g.get("y"):
-                return ("DATE", None, None, f"{g['y']}-{code}", TimePrecision.MONTH, None)
-            first_month = SEASON_FIRST_MONTH[code]
-            ahead = tense_direction(text, m.start(), m.end(), deadline=False) > 0
-            y = dct.year + (1 if ahead and first_month < dct.month else 0) - (0 if ahead or first_month <= dct.month else 1)
-            return ("DATE", None, None, f"{y}-{code}", TimePrecision.MONTH, None)
-        if name == "this_year":
-            return ("DATE", dt.datetime(dct.year, 1, 1), dt.datetime(dct.year + 1, 1, 1), str(dct.year),
-                    TimePrecision.YEAR, None)
-        if name == "set":
-            return ("SET", None, None, self._set_value(g["word"].lower()), None, None)
-        return None
+        else:
+            delta = (dct.weekday() - wd) % 7
+            if mod in {"last", "previous"} and delta == 0:
+                delta = 7
+            d = dct - dt.timedelta(days=delta)
+        return self._day_part(d, (g.get("part") or "").lower())
+
+    def _read_clock(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        return self._clock(m, anchor)
+
+    def _read_duration(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        unit = g["unit"].lower().rstrip("s")
+        if unit.startswith("centur"):
+            unit = "century"
+        code = UNIT.get(unit, "Y")
+        n = _num(g["n"]) if g.get("n") else None
+        q = (g.get("q") or "").lower() if "q" in g else ""
+        if q in {"the past", "the last"} and n is not None:
+            start = self._shift(dct, unit, -n)
+            return ("DURATION", dt.datetime.combine(start, dt.time()), day_interval(dct)[1],
+                    self._duration_value(n, code), None, None)
+        return ("DURATION", None, None, self._duration_value(n, code), None, None)
+
+    def _read_present(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        word = g["word"].lower()
+        if word == "soon" or any(k in word for k in ("future", "coming", "term")):
+            return ("DATE", None, None, "FUTURE_REF", None, None)
+        if word in {"recently", "recent", "lately"} or "past" in word or "last" in word or word.startswith("in recent"):
+            return ("DATE", None, None, "PAST_REF", None, None)
+        return ("DATE", *day_interval(dct), "PRESENT_REF", None, None)
+
+    def _read_weekend(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        # the last weekend, or the coming one when the text looks ahead
+        ahead = bool(g.get("ahead")) or tense_direction(text, m.start(), m.end(), deadline=False) > 0
+        saturday = dct + dt.timedelta(days=(5 - dct.weekday()) % 7 if ahead else -((dct.weekday() - 5) % 7 or 7))
+        if not ahead and dct.weekday() == 6:
+            saturday = dct - dt.timedelta(days=1)
+        _, _, week = _week(saturday)
+        return ("DATE", dt.datetime.combine(saturday, dt.time()), dt.datetime.combine(saturday, dt.time())
+                + dt.timedelta(days=2), f"{week}-WE", TimePrecision.WEEK, None)
+
+    def _read_season(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        code = SEASONS[g["season"].lower()]
+        if g.get("y"):
+            return ("DATE", None, None, f"{g['y']}-{code}", TimePrecision.MONTH, None)
+        first_month = SEASON_FIRST_MONTH[code]
+        ahead = tense_direction(text, m.start(), m.end(), deadline=False) > 0
+        y = dct.year + (1 if ahead and first_month < dct.month else 0) - (0 if ahead or first_month <= dct.month else 1)
+        return ("DATE", None, None, f"{y}-{code}", TimePrecision.MONTH, None)
+
+    def _read_this_year(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        return ("DATE", dt.datetime(dct.year, 1, 1), dt.datetime(dct.year + 1, 1, 1), str(dct.year),
+                TimePrecision.YEAR, None)
+
+    def _read_set(self, m: Match, g: Groups, text: str, dct: dt.date, anchor: dt.date) -> _Norm | None:
+        return ("SET", None, None, self._set_value(g["word"].lower()), None, None)
 
     def _day_part(self, d: dt.date, part: str
                   ) -> tuple[str, dt.datetime, dt.datetime, str, TimePrecision, str | None]:
@@ -764,3 +798,40 @@ def describe_value(value: str | None, kind: str = "DATE") -> str:
         if m and (words := say(m)):
             return words
     return value
+
+
+#: Each time rule's normaliser, by rule id: the rule's match (and its named groups), the sentence, the publication day
+#: and the day the story is at, to the expression's type, interval, TIMEX3 value, precision and bound.
+NORMALISERS: dict[str, Callable[..., _Norm | None]] = {
+    "iso": TimeTagger._read_iso,
+    "mdy": TimeTagger._read_mdy,
+    "dmy": TimeTagger._read_mdy,
+    "mdy_range": TimeTagger._read_mdy_range,
+    "numeric": TimeTagger._read_numeric,
+    "month_year": TimeTagger._read_month_year,
+    "month": TimeTagger._read_month,
+    "bare_month": TimeTagger._read_month,
+    "quarter": TimeTagger._read_quarter,
+    "rel_quarter": TimeTagger._read_rel_quarter,
+    "fiscal_year": TimeTagger._read_fiscal_year,
+    "year_earlier": TimeTagger._read_year_earlier,
+    "century": TimeTagger._read_century,
+    "spelled_year": TimeTagger._read_spelled_year,
+    "bare_year": TimeTagger._read_bare_year,
+    "year": TimeTagger._read_year,
+    "decade": TimeTagger._read_decade,
+    "ago": TimeTagger._read_ago,
+    "rel_unit": TimeTagger._read_rel_unit,
+    "rel_day": TimeTagger._read_rel_day,
+    "rel_anchor": TimeTagger._read_rel_anchor,
+    "this_part": TimeTagger._read_this_part,
+    "weekday": TimeTagger._read_weekday,
+    "clock": TimeTagger._read_clock,
+    "duration": TimeTagger._read_duration,
+    "vague_duration": TimeTagger._read_duration,
+    "present": TimeTagger._read_present,
+    "weekend": TimeTagger._read_weekend,
+    "season": TimeTagger._read_season,
+    "this_year": TimeTagger._read_this_year,
+    "set": TimeTagger._read_set,
+}

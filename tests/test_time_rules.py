@@ -32,3 +32,10 @@ def test_every_rule_has_an_example_and_can_be_switched_off():
     text = "The mayor spoke on Monday."
     assert [t.rule for t in TimeTagger().tag_text(text, dt.date(2022, 4, 19))] == ["weekday"]
     assert TimeTagger(disabled=frozenset({"weekday"})).tag_text(text, dt.date(2022, 4, 19)) == []
+
+
+def test_every_rule_has_its_own_normaliser_and_every_normaliser_a_rule():
+    from geo.timex import NORMALISERS
+
+    assert set(NORMALISERS) == {r.name for r in RULES}
+    assert all(callable(f) for f in NORMALISERS.values())
