@@ -85,6 +85,19 @@ def safe_html(text: object) -> str:
             .replace("\\", "&#92;").replace("\n", " "))
 
 
+_INNER_QUOTES = str.maketrans({"“": "‘", "”": "’"})
+
+
+def in_quotes(sentence: object) -> str:
+    """A sentence set in quotation marks, its own quotations turned to single marks ("“‘We rebuild,’ she said.”"
+    rather than "““We rebuild,” she said.”"), escaped by ``safe_html``."""
+    text = str(sentence).strip().translate(_INNER_QUOTES)
+    parts = text.split('"')
+    if len(parts) > 1:  # straight quotes: opening and closing by turns
+        text = parts[0] + "".join(("‘" if k % 2 else "’") + part for k, part in enumerate(parts[1:], start=1))
+    return safe_html(f"“{text}”")
+
+
 # -- assets ------------------------------------------------------------------------------------
 VENDOR_JS = [("leaflet", "leaflet/leaflet.js"), ("jquery", "jquery/jquery.min.js"),
              ("markercluster", "leaflet.markercluster/leaflet.markercluster.js")]
@@ -408,7 +421,7 @@ def popup_fields(row: pd.Series) -> list[str]:
     return [safe_html(row["event_type"]), safe_html(row["sub_event_type"]), _fmt_interval(row),
             safe_html(row["time_precision"]), safe_html(row["time_text"]), safe_html(row["place_name"]),
             safe_html(row["place_text"]), str(row["geo_precision"]), _extent(row), actors,
-            fatalities, f"{row['confidence']:.2f}", safe_html(row["sentence"]) + _more_tellings(row),
+            fatalities, f"{row['confidence']:.2f}", in_quotes(row["sentence"]) + _more_tellings(row),
             review_text(row), safe_html(row["trigger"]), _why(row, "why_typed"), _why(row, "why_placed"),
             _why(row, "why_dated")]
 
@@ -589,7 +602,7 @@ class EventStore(MacroElement):
         (p[15] || p[16] || p[17] ? "<details class='sm-why'><summary>Why this type, place and date</summary>" +
           (p[15] ? "<b>Type:</b> " + p[15] + "<br>" : "") + (p[16] ? "<b>Place:</b> " + p[16] + "<br>" : "") +
           (p[17] ? "<b>Date:</b> " + p[17] : "") + "</details>" : "") +
-        "<hr style='margin:4px 0'><span class='sm-sentence'>“" + p[12] + "”</span>" + smEventLink(e) + "</div>";
+        "<hr style='margin:4px 0'><span class='sm-sentence'>" + p[12] + "</span>" + smEventLink(e) + "</div>";
     };
     // In the app (the map in a frame of the same origin): a link that opens the app on this event (to keep or
     // send on).
@@ -1019,7 +1032,7 @@ def story_steps(events: gpd.GeoDataFrame, titles: dict[str, str] | None = None) 
     return [{"id": str(row["event_id"]), "lat": round(row.geometry.y, 5), "lon": round(row.geometry.x, 5),
              "zoom": step_zoom(row["place_kind"]), "when": _fmt_interval(row),
              "what": safe_html(row["sub_event_type"]), "type": safe_html(row["event_type"]),
-             "where": safe_html(row["place_name"] or "an unknown place"), "sentence": safe_html(row["sentence"]),
+             "where": safe_html(row["place_name"] or "an unknown place"), "sentence": in_quotes(row["sentence"]),
              "source": safe_html((titles or {}).get(row["article_id"]) or row["article_id"] or "")}
             for _, row in order.iterrows() if row.geometry is not None]
 
@@ -1112,7 +1125,7 @@ class StoryControl(MacroElement):
         box.querySelector(".sm-story-progress div").style.width = (100 * (at + 1) / steps.length) + "%";
         box.querySelector(".sm-story-when").innerHTML = s.when;
         box.querySelector(".sm-story-what").innerHTML = s.what + " — " + s.where;
-        box.querySelector(".sm-story-sentence").innerHTML = "“" + s.sentence + "”";
+        box.querySelector(".sm-story-sentence").innerHTML = s.sentence;
         box.querySelector(".sm-story-source").innerHTML = s.source ? "From: " + s.source : "";
         box.querySelector(".sm-prev").disabled = at === 0;
         box.querySelector(".sm-next").disabled = at === steps.length - 1;

@@ -105,3 +105,17 @@ def test_popup_fields_carry_the_why_escaped_and_empty_where_a_workspace_has_none
     row["why_dated"] = pd.NA
     fields = popup_fields(row)
     assert "<img" not in fields[16] and "&lt;img" in fields[16] and fields[17] == ""
+
+
+def test_a_sentence_that_holds_a_quotation_is_quoted_once_in_popups_and_slides(pipeline):
+    from geo.mapview import in_quotes, story_steps
+
+    assert in_quotes("“We will rebuild,” the mayor said.") == "“‘We will rebuild,’ the mayor said.”"
+    assert in_quotes('He said "no" twice.') == "“He said ‘no’ twice.”"
+    assert in_quotes("<b>Bold</b> text.") == "“&lt;b&gt;Bold&lt;/b&gt; text.”"
+    analysis = analyze_text(pipeline, "“It was terrible,” a witness said after troops shelled the market in Kharkiv "
+                                      "on Monday.")
+    assert analysis.events
+    records, steps = event_records(analysis.events_gdf), story_steps(analysis.events_gdf)
+    for sentence in [r["p"][12] for r in records] + [s["sentence"] for s in steps]:
+        assert sentence.startswith("“‘It was terrible,’ a witness") and "““" not in sentence, sentence
