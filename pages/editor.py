@@ -135,7 +135,7 @@ def event_panel(store: WorkspaceStore, row: pd.Series, can_edit: bool) -> None:
     st.session_state[base_key] = version
     where = row["place_name"] if isinstance(row["place_name"], str) else "an unknown place"
     st.markdown(f"**Selected event:** {html.escape(str(row['sub_event_type']))} at {html.escape(where)} — "
-                "its sentence is highlighted below.")
+                "its sentence is quoted under the map and highlighted in the article.")
     st.caption(state_line(row))
     conflict_box(store)
     if not can_edit:

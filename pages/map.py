@@ -23,6 +23,8 @@ from geo.mapview import (
     ensure_event_store,
     event_key_html,
     events_layer,
+    in_quotes,
+    safe_html,
     sides_present,
     timeline_days,
 )
@@ -177,6 +179,17 @@ def select_by_sentence(view: WorkspaceView, article_id: str, sentence: int) -> N
     st.rerun()
 
 
+def selected_sentence(row: pd.Series | None) -> None:
+    """The selected event's sentence, right under the map: on a narrow screen the article, where it is highlighted,
+    comes after the timeline and the event list."""
+    if row is None or not isinstance(row["sentence"], str):
+        return
+    where = row["place_name"] if isinstance(row["place_name"], str) else "an unknown place"
+    st.html(f"<div class='sm-selected-sentence' style='border-left:3px solid #e8a400;padding:0 0 0 8px;"
+            f"margin:0 0 4px'><b>{safe_html(row['sub_event_type'])}</b> at {safe_html(where)}: "
+            f"<i>{in_quotes(row['sentence'])}</i></div>")
+
+
 def scroll_to_selected(key: str) -> None:
     """Bring the highlighted sentence into view inside the article's own scroll box (not the whole page)."""
     st.iframe(f"""<!-- {html.escape(key)} --><script>
@@ -291,6 +304,7 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
                                use_container_width=True,
                                returned_objects=["last_object_clicked_tooltip", "last_object_clicked", "center",
                                                  "zoom", "last_clicked", "bounds"])
+            selected_sentence(selected_row(workspace))
             st.caption(f"{len(shown)} of {len(workspace.events_gdf)} events{narrowed} between {lo:%d %b %Y} and "
                        f"{hi:%d %b %Y}{hidden}. "
                        "Click a marker for its details; its sentence is highlighted in the text.")

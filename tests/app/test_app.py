@@ -238,3 +238,15 @@ def test_play_steps_from_the_first_day_to_the_last_and_a_stale_slider_value_does
     assert app.button(key="sm_play").label == "▶ Play"
     assert app.slider(key="sm_range").value[1] == hi
     assert not app.slider(key="sm_range").disabled
+
+
+def test_the_selected_event_shows_its_sentence_beside_the_map(app):
+    from geo.settings import Settings
+    from geo.workspace import WorkspaceFolder
+
+    store = WorkspaceFolder(Settings.from_env().workspaces_dir).open(app.session_state["sm_ws"])
+    event = store.events().iloc[0]
+    app.session_state.sm_selected = event.event_id
+    app.run()
+    quoted = [h.proto.body for h in app.get("html") if "sm-selected-sentence" in h.proto.body]
+    assert len(quoted) == 1 and event["sentence"][:40].replace("'", "&#x27;") in quoted[0]

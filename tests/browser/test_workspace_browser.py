@@ -5,6 +5,7 @@ not a lost edit."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -116,6 +117,16 @@ def test_reload_keeps_the_workspace_and_the_view(browser, app_url, size):
     context, page = _open(browser, app_url, size)
     try:
         event = _click_marker(page)
+        # The clicked event's sentence is shown just under the map, at every size (the article's highlight may be a
+        # long scroll below on a narrow screen), and it is the sentence highlighted in the article.
+        quote = page.locator(".sm-selected-sentence")
+        assert quote.is_visible()
+        def words(text: str) -> list[str]:
+            return re.sub(r"[“”‘’\"]", "", text).split()
+
+        assert words(quote.locator("i").inner_text()) == words(page.locator(".sm-article .sm-selected").first.inner_text())
+        frame = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
+        assert quote.bounding_box()["y"] - (frame["y"] + frame["height"]) < 500, "the sentence is far below the map"
         thumbs = page.locator('[data-testid="stSlider"] input[type="range"]')
         thumbs.nth(1).focus()
         before_to = _params(page).get("to")
