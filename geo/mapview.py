@@ -415,6 +415,7 @@ def add_base_layers(m: folium.Map, layers: BaseLayers, world_url: str | None = N
 def popup_fields(row: pd.Series) -> list[str]:
     """The popup's parts, each escaped; ``window.smPopup`` (EventStore) lays them out in the browser."""
     actors = " → ".join(safe_html(a) for a in (row["actor1"], row["actor2"]) if a)
+    whys = [_why(row, "why_typed"), _why(row, "why_placed"), _why(row, "why_dated")]
     fatalities = ""
     if pd.notna(row["fatalities"]):
         fatalities = f"{safe_html(row['fatalities_qualifier'])} {int(row['fatalities']):,}".strip()
@@ -422,14 +423,20 @@ def popup_fields(row: pd.Series) -> list[str]:
             safe_html(row["time_precision"]), safe_html(row["time_text"]), safe_html(row["place_name"]),
             safe_html(row["place_text"]), str(row["geo_precision"]), _extent(row), actors,
             fatalities, f"{row['confidence']:.2f}", in_quotes(row["sentence"]) + _more_tellings(row),
-            review_text(row), safe_html(row["trigger"]), _why(row, "why_typed"), _why(row, "why_placed"),
-            _why(row, "why_dated")]
+            review_text(row), safe_html(row["trigger"]), *whys, _unrecorded(row, whys)]
 
 
 def _why(row: pd.Series, column: str) -> str:
     """A provenance column, escaped ('' where a workspace made before it has none)."""
     value = row.get(column)
     return "" if value is None or pd.isna(value) else safe_html(value)
+
+
+def _unrecorded(row: pd.Series, whys: list[str]) -> str:
+    """"1" for an event the machine found before the reasons were kept (a workspace from an older version), so
+    the popup says how to get them; "" otherwise (a person's event has no machine reasons to give)."""
+    origin = row.get("origin")
+    return "1" if not any(whys) and (origin is None or pd.isna(origin) or origin == "machine") else ""
 
 
 def review_text(row: pd.Series) -> str:
@@ -601,7 +608,10 @@ class EventStore(MacroElement):
         "<b>Confidence:</b> " + p[11] + (p[13] ? "<br><b>Checked:</b> " + p[13] : "") +
         (p[15] || p[16] || p[17] ? "<details class='sm-why'><summary>Why this type, place and date</summary>" +
           (p[15] ? "<b>Type:</b> " + p[15] + "<br>" : "") + (p[16] ? "<b>Place:</b> " + p[16] + "<br>" : "") +
-          (p[17] ? "<b>Date:</b> " + p[17] : "") + "</details>" : "") +
+          (p[17] ? "<b>Date:</b> " + p[17] : "") + "</details>" :
+          // a workspace analysed before the reasons were kept
+          (!p[18] ? "" : "<div class='sm-why-missing'>Why this type, place and date: not recorded (found by an " +
+           "older version; “Analyse all again”, under Articles in the sidebar, records it)</div>")) +
         "<hr style='margin:4px 0'><span class='sm-sentence'>" + p[12] + "</span>" + smEventLink(e) + "</div>";
     };
     // In the app (the map in a frame of the same origin): a link that opens the app on this event (to keep or
@@ -827,6 +837,7 @@ class Legend(MacroElement):
       .sm-popup { font: 13px/1.4 system-ui, sans-serif; }
       .sm-why { margin-top: 3px; } .sm-why summary { cursor: pointer; color: #444; }
       .sm-sentence { color: #333; font-style: italic; }
+      .sm-why-missing { color: #666; font-size: 12px; margin-top: 2px; }
     </style>
     {% endmacro %}
     """)

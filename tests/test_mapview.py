@@ -99,12 +99,17 @@ def test_popup_fields_carry_the_why_escaped_and_empty_where_a_workspace_has_none
     from geo.mapview import popup_fields
 
     row = events_frame(sample.events).iloc[0].copy()
-    assert popup_fields(row)[15:] == [safe_html(row[c]) for c in ("why_typed", "why_placed", "why_dated")]
-    assert all(popup_fields(row)[15:])
+    assert popup_fields(row)[15:18] == [safe_html(row[c]) for c in ("why_typed", "why_placed", "why_dated")]
+    assert all(popup_fields(row)[15:18])
     row["why_placed"] = "<img src=x onerror=alert(1)>"
     row["why_dated"] = pd.NA
     fields = popup_fields(row)
     assert "<img" not in fields[16] and "&lt;img" in fields[16] and fields[17] == ""
+    assert fields[18] == ""  # some reasons: nothing to say
+    row["why_typed"] = row["why_placed"] = pd.NA  # a workspace from before the reasons were kept
+    assert popup_fields(row)[18] == "1"
+    row["origin"] = "person"  # a person's own event has no machine reasons
+    assert popup_fields(row)[18] == ""
 
 
 def test_a_sentence_that_holds_a_quotation_is_quoted_once_in_popups_and_slides(pipeline):
