@@ -26,11 +26,13 @@ CSS = """<style>
   [data-testid="stMainBlockContainer"], .block-container { padding: .6rem 1rem !important; max-width: 100% !important; }
   header[data-testid="stHeader"] { display: none; }
   .st-key-sm_present_map iframe { height: calc(100vh - 70px) !important; min-height: 420px; }
-  .sm-present-title { font: 600 20px/1.3 system-ui, sans-serif; }
+  /* one line above the map (the map takes the rest of the window): what does not fit ends in "…" */
+  .sm-present-title { font: 600 20px/1.3 system-ui, sans-serif; white-space: nowrap; overflow: hidden;
+    text-overflow: ellipsis; }
   .sm-present-hint, .sm-present-filter { font-weight: 400; color: #666; font-size: 15px; }
   @media (max-width: 640px) {  /* a phone: the title and the way out take two lines; no hint about keys */
     .sm-present-hint { display: none; }
-    .sm-present-title { font-size: 17px; }
+    .sm-present-title { font-size: 17px; white-space: normal; }
     .st-key-sm_present_map iframe { height: calc(100vh - 120px) !important; min-height: 360px; }
   }
 </style>"""
@@ -48,11 +50,12 @@ def main() -> None:
     steps = story_steps(events)
     filtered = sum(bool(st.session_state.get(k)) for k in URL_FILTERS)
     top = st.columns([6, 2], vertical_alignment="center")
-    top[0].html(f"<div class='sm-present-title'>{html.escape(view.name)} — presentation "
-                "<span class='sm-present-hint'>→ next · ← previous · for a room without "
-                "internet: Events & places → “Story (HTML, offline)”</span>"
-                + (f"<div class='sm-present-filter'>Filtered as on the map: {len(events)} of {len(view.events_gdf)} "
-                   "events.</div>" if filtered else "") + "</div>")
+    hint = "→ next · ← previous · for a room without internet: Events & places → “Story (HTML, offline)”"
+    # One line (the map takes the rest of the window); the whole of it shows on hover.
+    top[0].html(f"<div class='sm-present-title' title='{html.escape(hint)}'>{html.escape(view.name)} — presentation "
+                + (f"<span class='sm-present-filter'>· filtered as on the map: {len(events)} of "
+                   f"{len(view.events_gdf)} events </span>" if filtered else "")
+                + f"<span class='sm-present-hint'>{html.escape(hint)}</span></div>")
     top[1].page_link("pages/map.py", label="✕ Leave the presentation")
     if not steps:
         st.info("No events that happened to step through" + (" with the map's filters" if filtered else "") +
