@@ -1093,6 +1093,8 @@ class StoryControl(MacroElement):
       .sm-story-what { font-weight: 600; }
       .sm-story-sentence { font: italic 19px/1.4 Georgia, serif; margin-top: 4px; max-height: 5.6em;
         overflow-y: auto; }
+      .sm-story-sentence.sm-more { -webkit-mask-image: linear-gradient(to bottom, #000 65%, transparent);
+        mask-image: linear-gradient(to bottom, #000 65%, transparent); }
       .sm-story-source { color: #666; font-size: 14px; margin-top: 2px; }
       .sm-time { display: none; }
       .sm-legend { bottom: auto; top: 64px; }
@@ -1128,6 +1130,14 @@ class StoryControl(MacroElement):
           window.parent.history.replaceState(window.parent.history.state, "", u.href);
         } catch (err) { /* not the app's own page */ }
       }
+      // A sentence longer than its box scrolls; until its end is in view its last line fades out (a touch screen
+      // shows no scroll bar).
+      var sentence = box.querySelector(".sm-story-sentence");
+      function more() {
+        sentence.classList.toggle("sm-more", sentence.scrollHeight - sentence.scrollTop - sentence.clientHeight > 2);
+      }
+      sentence.addEventListener("scroll", more);
+      window.addEventListener("resize", more);
       function show(i) {
         if (!steps.length) { box.querySelector(".sm-step").textContent = "No events"; return; }
         at = Math.max(0, Math.min(steps.length - 1, i));
@@ -1136,7 +1146,9 @@ class StoryControl(MacroElement):
         box.querySelector(".sm-story-progress div").style.width = (100 * (at + 1) / steps.length) + "%";
         box.querySelector(".sm-story-when").innerHTML = s.when;
         box.querySelector(".sm-story-what").innerHTML = s.what + " — " + s.where;
-        box.querySelector(".sm-story-sentence").innerHTML = s.sentence;
+        sentence.innerHTML = s.sentence;
+        sentence.scrollTop = 0;
+        more();
         box.querySelector(".sm-story-source").innerHTML = s.source ? "From: " + s.source : "";
         box.querySelector(".sm-prev").disabled = at === 0;
         box.querySelector(".sm-next").disabled = at === steps.length - 1;

@@ -70,6 +70,15 @@ def test_present_steps_with_keys_and_buttons(browser, app_url, sample, size):
         _labelled_above_the_caption(page, story)  # (the first slide's place sat under the caption: walkthrough)
         main = page.locator('[data-testid="stMain"]')  # the slide fills the window, no scrolling (was 15 px over)
         assert main.evaluate("m => m.scrollHeight - m.clientHeight") <= 1
+        sentence = story.locator(".sm-story-sentence")
+        if sentence.evaluate("s => s.scrollHeight > s.clientHeight + 2"):  # (a phone): a cue that there is more
+            assert "sm-more" in sentence.get_attribute("class")
+            box = sentence.bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.mouse.wheel(0, 400)
+            _wait_for(page, lambda: "sm-more" not in sentence.get_attribute("class"), 5, "the cue gone at the end")
+        else:
+            assert "sm-more" not in sentence.get_attribute("class")
         page.locator(".sm-present-title").click()  # the presenter's page has the focus (not the map)
         page.keyboard.press("ArrowRight")
         _wait_for(page, lambda: _step(page) == f"2 / {total}", 5, "step 2 by the arrow key")
