@@ -209,7 +209,10 @@ REFERENCE_BEFORE = re.compile(r"\b(?:in connection with|after|following|over|in 
                               # what someone is charged with or suspected of is named, not told: "arrested on
                               # suspicion of murder", "charged with arson"
                               r"\b(?:charged with|accused of|suspected of|convicted of|on suspicion of|guilty of|"
-                              r"counts? of|charges? of)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+                              r"counts? of|charges? of)\s+(?:[\w-]+\s+){0,3}$|"
+                              # what someone is arrested or jailed for: "police arrested two men for looting shops"
+                              r"\b(?:arrest\w*|detain\w*|held|jailed|convicted|sentenced|fined)\s+(?:[\w-]+\s+){0,4}?"
+                              r"(?:for|over)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 FATALITIES = re.compile(
     r"(?:(?:death|deaths|killing|lives|bodies)\s(?:of\s)?(?P<q1>more than|over|at least|nearly|almost|about|some|around)?\s?"
     r"(?P<n1>\d[\d,]*)|(?P<q2>more than|over|at least|nearly|almost|about|some|around)?\s?(?P<n2>\d[\d,]*)\s(?:\w+\s){0,3}?"
@@ -356,7 +359,16 @@ def _default_actors(event_type: EventType, actor1: str, actor2: str, country: tu
     return actor1, actor2
 
 
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50, "a dozen": 12}
+_SPELLED = re.compile(rf"\b({'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})\b", re.IGNORECASE)
+
+
 def _fatalities(text: str) -> tuple[int | None, str]:
+    """The number killed the sentence states ("killed 4 people", "the deaths of more than 20", "killing three
+    civilians": numbers in words too), and its qualifier ("at least", "more than")."""
+    text = _SPELLED.sub(lambda m: str(_NUMBER_WORDS[m.group(1).lower()]), text)
     match = FATALITIES.search(text)
     if not match:
         return None, ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,19 @@ class ArticleInput:
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer and the language model…")
+def count(n: int, word: str) -> str:
+    """"1 event", "3 events": a number and its noun."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def markdown_text(text: object, limit: int = 80) -> str:
+    """Text to set inside markdown, cut to ``limit`` characters first, with markdown's own signs escaped (a title
+    holding "*" or "_" must not turn bold or italic, nor leave a stray "**")."""
+    cut = str(text).strip()
+    cut = cut if len(cut) <= limit else cut[: limit - 1].rstrip() + "…"
+    return re.sub(r"([\\`*_{}\[\]()#+\-!<>|~])", r"\\\1", cut)
+
+
 def get_pipeline() -> Pipeline:
     return Pipeline(Settings.from_env())
 

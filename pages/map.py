@@ -36,6 +36,7 @@ from pages.common import (
     WorkspaceView,
     author,
     base_layers,
+    count,
     current_view,
     filtered_events,
     get_pipeline,
@@ -72,15 +73,16 @@ def header(view: WorkspaceView, analysis: Analysis | None) -> None:
         told = sum(1 for s in view.events_gdf["sources"] if len({t["article_id"] for t in json.loads(s or "[]")}) > 1)
     states = view.events_gdf["state"].value_counts().to_dict() if len(view.events_gdf) else {}
     reviewed = ", ".join(f"{states[k]} {k}" for k in ("edited", "verified") if states.get(k))
-    st.caption(f"{n} article{'s' if n != 1 else ''} · {len(view.events_gdf)} events"
+    st.caption(f"{count(n, 'article')} · {count(len(view.events_gdf), 'event')}"
                + (f" ({told} told in more than one article)" if told else "")
                + (f" · {reviewed}" if reviewed else " · all as the machine found them")
-               + f" · {len(view.places)} places")
+               + f" · {count(len(view.places), 'place')}")
     if analysis is not None:
         article = analysis.article
         published = article.published.isoformat() if article.published else "unknown date"
         st.caption(f"Shown: “{article.title or 'Untitled article'}” · Published {published} · "
-                   f"{len(article.sentences)} sentences · {len(analysis.places)} places · {len(analysis.events)} events"
+                   f"{count(len(article.sentences), 'sentence')} · {count(len(analysis.places), 'place')} · "
+                   f"{count(len(analysis.events), 'event')}"
                    f" · article id `{article.article_id}`")
     note = st.session_state.get("sm_date_note")
     if note and analysis is not None and st.session_state.get("sm_shown_article") == analysis.article.article_id:
@@ -305,7 +307,7 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
                                returned_objects=["last_object_clicked_tooltip", "last_object_clicked", "center",
                                                  "zoom", "last_clicked", "bounds"])
             selected_sentence(selected_row(workspace))
-            st.caption(f"{len(shown)} of {len(workspace.events_gdf)} events{narrowed} between {lo:%d %b %Y} and "
+            st.caption(f"{len(shown)} of {count(len(workspace.events_gdf), 'event')}{narrowed} between {lo:%d %b %Y} and "
                        f"{hi:%d %b %Y}{hidden}. "
                        "Click a marker for its details; its sentence is highlighted in the text.")
             st.html(event_key_html(layers.event_types, layers.sides, color_by))
@@ -364,7 +366,7 @@ def pictures(workspace: WorkspaceView, shown: pd.DataFrame, chosen: pd.DataFrame
     from geo.picture import map_png, playback_gif
 
     pipeline = get_pipeline()
-    subtitle = f"{len(shown)} events · {lo:%d %b %Y} – {hi:%d %b %Y}"
+    subtitle = f"{count(len(shown), 'event')} · {lo:%d %b %Y} – {hi:%d %b %Y}"
     on_screen = st.session_state.get("sm_live_bounds")  # (south, west, north, east) of the map as it is now
     with st.expander("Pictures for slides (PNG, animated GIF)"):
         st.caption("Made offline from what the map shows now (its area, time range, filters, colours); the GIF "

@@ -24,9 +24,11 @@ from pages.common import (
     author,
     back,
     can_edit,
+    count,
     current_store,
     get_folder,
     get_pipeline,
+    markdown_text,
     open_workspace,
     reset_view,
     sample_input,
@@ -148,7 +150,8 @@ def _try(candidate: ArticleInput, keep: bool = False) -> None:
             st.session_state.sm_error = (f"Something went wrong while mapping this article ({type(err).__name__}: "
                                          f"{err}). Your text is kept; the previous map is still shown.")
             return
-        status.update(label=f"Mapped {len(analysis.events)} events and {len(analysis.places)} places "
+        status.update(label=f"Mapped {count(len(analysis.events), 'event')} and "
+                            f"{count(len(analysis.places), 'place')} "
                             f"in {time.perf_counter() - started:.1f} s", state="complete")
     st.session_state.sm_error = None
     st.session_state.sm_date_note = candidate.date_note
@@ -206,13 +209,13 @@ def _workspace_section(slug: str, store: WorkspaceStore, editable: bool) -> None
         st.rerun()
     articles = store.articles()
     events = int(articles["n_events"].sum()) if len(articles) else 0
-    st.caption(f"{len(articles)} article{'s' if len(articles) != 1 else ''} · {events} events found · saved in "
+    st.caption(f"{count(len(articles), 'article')} · {count(events, 'event')} found · saved in "
                f"`{store.path.name}`" + ("" if editable else " · **view only**"))
     with st.expander(f"Articles ({len(articles)})"):
         for row in articles.itertuples():
             cols = st.columns([5, 2])
-            cols[0].markdown(f"**{html.escape(str(row.title or row.filename))[:80]}**  \n"
-                             f"{row.published or 'undated'} · {row.n_events} events")
+            cols[0].markdown(f"**{markdown_text(row.title or row.filename)}**  \n"
+                             f"{row.published or 'undated'} · {count(int(row.n_events), 'event')}")
             if cols[1].button("Remove", key=f"sm_rm_{row.article_id}", disabled=not editable or len(articles) < 2,
                               help="Remove this article and its events from the workspace"):
                 store.remove_article(str(row.article_id))

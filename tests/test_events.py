@@ -209,6 +209,8 @@ def test_who_tells_of_an_event_is_its_source_not_its_actor(pipeline):
     ("Air defences shot down two drones over the city.", "Strategic developments", "Disrupted weapons use"),
     ("Gunmen struck in three coordinated attacks on cafes in the capital.", "Violence against civilians", "Attack"),
     ("US aircraft gave air support to the militias in the town.", "Explosions/Remote violence", "Air/drone strike"),
+    ("On Monday, police arrested two men for looting shops in the high street.", "Strategic developments",
+     "Arrests"),
 ])
 def test_violence_crowds_and_arrests_get_acleds_types(sentence, event_type, sub_event_type):
     from geo.events import ACLED_SUB_EVENT_TYPES, classify
@@ -360,3 +362,11 @@ def test_a_direction_of_a_town_the_story_names_is_part_of_that_town(pipeline):
     b = analyze_text(pipeline, "Floods hit western Ukraine on Monday.")  # no town of the name: the country's part
     west = b.resolutions[0].place
     assert west.kind == "area" and west.lon < 30
+
+
+def test_deaths_told_in_words_are_counted():
+    from geo.events import _fatalities
+
+    assert _fatalities("Shells hit the market on Monday, killing three civilians.") == (3, "")
+    assert _fatalities("At least twelve people were killed in the blast.") == (12, "at least")
+    assert _fatalities("One of the two towers was hit.") == (None, "")

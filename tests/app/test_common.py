@@ -25,3 +25,11 @@ def test_a_click_on_a_group_at_one_point_selects_none_of_its_events():
     assert clicked_event(group, layers) is None
     assert clicked_event({"last_object_clicked": {"lat": 48.6, "lng": 38.0}}, layers) == "x-e003"  # one alone
     assert clicked_event({"last_object_clicked_tooltip": "Battles · 1 May · X[x-e002]"}, layers) == "x-e002"
+
+
+def test_counts_and_titles_read_right_in_markdown():
+    from pages.common import count, markdown_text
+
+    assert (count(1, "event"), count(0, "place"), count(1200, "sentence")) == ("1 event", "0 places", "1,200 sentences")
+    cut = markdown_text("A title with *stars* and a 'quote' that runs on " + "and on " * 12)
+    assert len(cut) < 100 and cut.endswith("…") and "\\*stars\\*" in cut and not cut.endswith(" …")
