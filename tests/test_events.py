@@ -204,7 +204,7 @@ def test_who_tells_of_an_event_is_its_source_not_its_actor(pipeline):
     ("The government has purged state institutions of suspected supporters.", "Strategic developments", "Arrests"),
     ("The blogger disappeared in a 2016 police sweep.", "Violence against civilians",
      "Abduction/forced disappearance"),
-    ("The president survived a coup attempt in July.", "Strategic developments", "Other"),
+    ("Colonels tried a coup at dawn, but the guard held the palace.", "Strategic developments", "Other"),
     ("The navy shot down a fighter jet near the border.", "Battles", "Armed clash"),
     ("Air defences shot down two drones over the city.", "Strategic developments", "Disrupted weapons use"),
     ("Gunmen struck in three coordinated attacks on cafes in the capital.", "Violence against civilians", "Attack"),
@@ -338,8 +338,8 @@ def test_a_town_changing_hands_told_twice_is_one_event_a_battle_when_fighting_is
 
 
 def test_a_country_named_as_the_owner_of_an_office_is_no_scene(pipeline):
-    a = analyze_text(pipeline, "He was a hacker whom U.S. and European officials regarded as a leader of the group in "
-                               "Yemen, before he was killed in a 2015 U.S. drone strike.")
+    a = analyze_text(pipeline, "The courier, whom Japan's ambassador had named as a leader of the cell in Yemen, "
+                               "was killed last year in an Italian drone strike.")
     assert [e.place.name for e in a.events if e.sub_event_type == "Air/drone strike"] == ["Yemen"]
     b = analyze_text(pipeline, "Troops shelled Marib on Friday. Later, the militia detained Norway's prime minister "
                                "at a checkpoint.")
