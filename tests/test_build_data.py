@@ -65,6 +65,21 @@ def test_tables_give_pids_in_order_and_write_one_database(tmp_path):
     assert con.execute("SELECT name FROM sqlite_master WHERE type='index' AND name='names_norm'").fetchone()
 
 
+def test_an_admin1_area_without_towns_by_code_takes_the_towns_inside_it():
+    db = build_data._Tables()
+    county = db.add(build_data._place(["Shire"], name="Shire", kind="admin1", lat=1, lon=1, country="AA", admin1="X1"))
+    counted = db.add(build_data._place(["Vale"], name="Vale", kind="admin1", lat=5, lon=5, country="AA", admin1="V",
+                                       population=900))
+    with ThreadPoolExecutor(2) as pool:
+        db.add_areas([county, counted], [shapely.box(0, 0, 2, 2), shapely.box(4, 4, 6, 6)], pool)
+    towns = build_data.TownPoints(country=["AA", "AA", "BB", "AA"], lon=[0.5, 1.5, 1.0, 5.0], lat=[0.5, 1.5, 1.0, 5.0],
+                                  population=[100, 20, 5000, 7])
+    build_data._fill_area_populations(db, towns)
+    population = 1 + build_data._COL["population"]
+    # The two towns of its country inside it, not the other country's town on the same spot; a counted area kept.
+    assert [row[population] for row in db.places] == [120, 900]
+
+
 def test_in_halves_keeps_the_order():
     geoms = [shapely.Point(i, i).buffer(1) for i in range(7)]
     with ThreadPoolExecutor(2) as pool:

@@ -152,6 +152,14 @@ def test_region_named_like_small_towns_elsewhere_is_the_region_but_a_namesake_ca
     assert washington.kind == "city" and km(washington.lat, washington.lon, 38.895, -77.036) < 20
 
 
+def test_english_county_is_the_county_not_a_town_abroad_bearing_its_name_as_an_alternate(pipeline):
+    # Natural Earth's English counties are GeoNames' admin-2 level: their towns carry no code of theirs, so the
+    # county had no population and lost to a small American town holding the county's name as an alternate one.
+    a = analyze_text(pipeline, "Heavy snow closed schools across Cumbria on Tuesday, the council said.")
+    cumbria = _place(a, "Cumbria")
+    assert cumbria.country == "GB" and cumbria.kind in {"admin1", "admin2"}
+
+
 def test_style_book_state_abbreviation_qualifies_the_town(pipeline):
     a = analyze_text(pipeline, "LONDON, Ky. (AP) - Police arrested two people. Traffic stopped in Louisville, Ky.")
     assert _place(a, "Ky.").name == "Kentucky"
