@@ -184,7 +184,16 @@ def cmd_workspace(args: argparse.Namespace) -> int:
         store = _store(args.workspace)
         for article_id in args.items:
             store.remove_article(article_id)
-            print(f"removed {article_id} and its events from {store.name}")
+            print(f"removed {article_id} and its events from {store.name} ('workspace restore' brings it back)")
+        return 0
+    if args.action == "restore":
+        store = _store(args.workspace)
+        if not args.items:
+            for gone in store.removed_articles():
+                print(f"  {gone['article_id']}	removed {gone['removed_at']}	{gone['title'] or gone['filename']}")
+            return 0
+        for article_id in args.items:
+            print(f"restored {store.restore_article(article_id)} ({article_id}) with its events in {store.name}")
         return 0
     from geo.pipeline import Pipeline
 
@@ -272,9 +281,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="only rewrite data/geonames_points.csv from GeoNames' tables in DIR "
                             "(../shared/data/geonames)")
     ws = sub.add_parser("workspace", help="add, list or remove the articles of a workspace (a GeoPackage)")
-    ws.add_argument("action", choices=["add", "list", "remove"])
+    ws.add_argument("action", choices=["add", "list", "remove", "restore"])
     ws.add_argument("workspace", help="a workspace file (*.gpkg) or a workspace id in SITMAP_WORKSPACES")
-    ws.add_argument("items", nargs="*", help="add: files or links; remove: article ids")
+    ws.add_argument("items", nargs="*", help="add: files or links; remove, restore: article ids (restore without any: list the removed ones)")
     ws.add_argument("--date", type=_date, default=None, help="publication date, YYYY-MM-DD")
     ws.add_argument("--article-id", default=None)
     ws.add_argument("--author", default="", help="who adds them (kept with the articles)")

@@ -131,6 +131,9 @@ TOKENS_SCHEMA: dict[str, tuple[str, str]] = {
     "created_at": ("string", ""), "created_by": ("string", ""),
 }
 META_SCHEMA: dict[str, tuple[str, str]] = {"key": ("string", ""), "value": ("string", "")}
+#: Key prefix in the meta table of a removed article kept for ``restore_article`` (JSON: the article's row, its
+#: mentions, when and by whom it was removed).
+_REMOVED = "removed:"
 _TABLES = {"articles": ARTICLES_SCHEMA, "mentions": MENTIONS_SCHEMA, "edits": EDITS_SCHEMA,
            "tokens": TOKENS_SCHEMA, "meta": META_SCHEMA}
 
@@ -415,14 +418,56 @@ class WorkspaceStore:
             _insert(conn, "mentions", mentions)
             self._materialise(conn, {p.place_id: p.geometry for p in places.values() if p.geometry is not None})
 
-    def remove_article(self, article_id: str) -> None:
-        """Remove an article with its events (events it shares with other articles keep their other tellings)."""
+    def remove_article(self, article_id: str, author: str = "") -> None:
+        """Remove an article with its events (events it shares with other articles keep their other tellings).
+        The article and its mentions are kept aside in the file: ``restore_article`` brings them back, edits
+        included (edits are anchored to the article's text and replayed)."""
         with self._write() as conn:
-            gone = conn.execute("DELETE FROM articles WHERE article_id = ?", (article_id,)).rowcount
-            if not gone:
+            row = conn.execute("SELECT * FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+            if row is None:
                 raise WorkspaceError(f"No article {article_id!r} in the workspace {self.name!r}.")
+            mentions = [dict(m) for m in conn.execute("SELECT * FROM mentions WHERE article_id = ?", (article_id,))]
+            ids = [p["place_id"] for p in json.loads(row["analysis"])["places"]]
+            outlines = {r["place_id"]: shapely.to_wkb(_from_gpkg_blob(r["geom"]), hex=True) for r in conn.execute(
+                f"SELECT place_id, geom FROM places WHERE is_area AND place_id IN ({_marks(ids)})", ids) if r["geom"]}
+            kept = {"article": {k: row[k] for k in row.keys() if k != "fid"},
+                    "mentions": [{k: v for k, v in m.items() if k != "fid"} for m in mentions],
+                    "outlines": outlines, "removed_at": now_iso(), "removed_by": author}
+            conn.execute("DELETE FROM meta WHERE key = ?", (_REMOVED + article_id,))
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (_REMOVED + article_id, json.dumps(kept)))
+            conn.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
             conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
             self._materialise(conn)
+
+    def removed_articles(self) -> list[dict[str, Any]]:
+        """The articles removed and not restored, newest first: article_id, title, filename, removed_at,
+        removed_by."""
+        with self._read() as conn:
+            rows = conn.execute("SELECT key, value FROM meta WHERE key LIKE ? ORDER BY fid DESC",
+                                (_REMOVED + "%",)).fetchall()
+        out = []
+        for row in rows:
+            kept = json.loads(row["value"])
+            article = kept["article"]
+            out.append({"article_id": article["article_id"], "title": article.get("title") or "",
+                        "filename": article.get("filename") or "", "removed_at": kept["removed_at"],
+                        "removed_by": kept["removed_by"]})
+        return out
+
+    def restore_article(self, article_id: str) -> str:
+        """Bring back a removed article with its events; returns its title. If the same article was added again
+        meanwhile, that one stays and the removed copy is dropped."""
+        with self._write() as conn:
+            found = conn.execute("SELECT value FROM meta WHERE key = ?", (_REMOVED + article_id,)).fetchone()
+            if found is None:
+                raise WorkspaceError(f"No removed article {article_id!r} in the workspace {self.name!r}.")
+            kept = json.loads(found["value"])
+            conn.execute("DELETE FROM meta WHERE key = ?", (_REMOVED + article_id,))
+            if not conn.execute("SELECT 1 FROM articles WHERE article_id = ?", (article_id,)).fetchone():
+                _insert(conn, "articles", [kept["article"]])
+                _insert(conn, "mentions", kept["mentions"])
+                self._materialise(conn, {k: shapely.from_wkb(v) for k, v in kept.get("outlines", {}).items()})
+        return kept["article"].get("title") or kept["article"].get("filename") or article_id
 
     # frames ----------------------------------------------------------------------------------------------------------
     def events(self) -> gpd.GeoDataFrame:

@@ -224,9 +224,24 @@ def base_layers(_workspace: WorkspaceView, key: str) -> tuple[BaseLayers, str]:
 
 
 def reset_view() -> None:
+    """The workspace's whole time and extent on the next run (a new, removed or restored article): the time range's
+    kept copy goes too, or the next run would put the old range back and hide a new article's events."""
     st.session_state.sm_selected = None
-    for key in ("sm_range", "sm_view", "sm_shown_article", "sm_live_view"):
+    for key in ("sm_range", "sm_view", "sm_shown_article", "sm_live_view", "sm_kept_sm_range"):
         st.session_state.pop(key, None)
+
+
+def previous_workspace() -> tuple[str, str] | None:
+    """The workspace shown before this one that still exists (slug, name), if any."""
+    folder = get_folder()
+    current = st.session_state.get("sm_ws")
+    for slug in reversed(st.session_state.get("sm_history", [])):
+        if slug != current and folder.exists(slug):
+            try:
+                return slug, folder.open(slug).name
+            except WorkspaceError:  # deleted meanwhile
+                continue
+    return None
 
 
 def back() -> None:
@@ -234,7 +249,7 @@ def back() -> None:
     history = st.session_state.get("sm_history", [])
     while history:
         slug = history.pop()
-        if get_folder().exists(slug):
+        if slug != st.session_state.get("sm_ws") and get_folder().exists(slug):
             st.session_state.sm_ws = slug
             reset_view()
             return
@@ -246,7 +261,7 @@ def back() -> None:
 #: another page runs (the name set on the map was gone on the Events page, and the time range with it), so each
 #: is shadowed under a plain key at the end of a run and put back when the next run is another page's.
 KEPT_WIDGETS = ("sm_author", "sm_range", "sm_statements", "sm_speed", "sm_play_mode", "sm_source", "sm_paste",
-                "sm_link", "sm_date_known", "sm_date", "sm_keep", "sm_f_types", "sm_f_sides", "sm_f_articles",
+                "sm_link", "sm_title", "sm_date_known", "sm_date", "sm_keep", "sm_f_types", "sm_f_sides", "sm_f_articles",
                 "sm_f_states", "sm_color_by")
 #: Filters of the map as URL parameters (lists, comma-separated).
 URL_FILTERS = {"sm_f_types": "ft", "sm_f_sides": "fs", "sm_f_articles": "fa", "sm_f_states": "fst"}

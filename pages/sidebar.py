@@ -30,6 +30,7 @@ from pages.common import (
     get_pipeline,
     markdown_text,
     open_workspace,
+    previous_workspace,
     reset_view,
     sample_input,
     shadow_widget_values,
@@ -78,7 +79,7 @@ def _fetch(url: str) -> tuple[bytes, str, str] | None:
 
 
 def _submit(source: str, pasted: str, upload: object, link: str, date_known: bool, published: dt.date,
-            keep: bool = False) -> None:
+            keep: bool = False, title: str = "") -> None:
     if source == "Sample article":
         candidate = sample_input()
     else:
@@ -111,7 +112,7 @@ def _submit(source: str, pasted: str, upload: object, link: str, date_known: boo
             note = _older_than_today(content)
         raw = content.encode("utf-8", "replace") if isinstance(content, str) else content
         candidate = ArticleInput(content, filename, date, article_id_for(raw.decode("utf-8", "replace")), note,
-                                 source=origin)
+                                 title=" ".join(title.split()), source=origin)
     _try(candidate, keep)
 
 
@@ -211,16 +212,31 @@ def _workspace_section(slug: str, store: WorkspaceStore, editable: bool) -> None
     events = int(articles["n_events"].sum()) if len(articles) else 0
     st.caption(f"{count(len(articles), 'article')} · {count(events, 'event')} found · saved in "
                f"`{store.path.name}`" + ("" if editable else " · **view only**"))
+    removed = store.removed_articles()
+    just = next((r for r in removed if r["article_id"] == st.session_state.get("sm_just_removed")), None)
+    if just and st.button(f"↶ Restore “{short_name(just['title'] or just['filename'], 40)}”", width="stretch",
+                          key="sm_restore_now", disabled=not editable, help="Bring back the article just removed"):
+        _restore(store, just["article_id"])
     with st.expander(f"Articles ({len(articles)})"):
         for row in articles.itertuples():
             cols = st.columns([5, 2])
             cols[0].markdown(f"**{markdown_text(row.title or row.filename)}**  \n"
                              f"{row.published or 'undated'} · {count(int(row.n_events), 'event')}")
             if cols[1].button("Remove", key=f"sm_rm_{row.article_id}", disabled=not editable or len(articles) < 2,
-                              help="Remove this article and its events from the workspace"):
-                store.remove_article(str(row.article_id))
+                              help="Remove this article and its events from the workspace (Restore brings them "
+                                   "back)"):
+                store.remove_article(str(row.article_id), author=author())
+                st.session_state.sm_notice = f"“{short_name(row.title or row.filename)}” removed with its events."
+                st.session_state.sm_just_removed = str(row.article_id)
                 reset_view()
                 st.rerun()
+        for gone in removed[:5]:  # the last ones removed, by anyone: brought back with their edits
+            cols = st.columns([5, 2])
+            cols[0].markdown(f"~~{markdown_text(short_name(gone['title'] or gone['filename']))}~~  \n"
+                             f"removed{' by ' + markdown_text(gone['removed_by']) if gone['removed_by'] else ''}")
+            if cols[1].button("Restore", key=f"sm_restore_{gone['article_id']}", disabled=not editable,
+                              help="Bring this article and its events back"):
+                _restore(store, gone["article_id"])
         if st.button("Analyse all again with the current pipeline", disabled=not editable, width="stretch",
                      help="Your edits are kept: they win over the machine."):
             _reanalyse(store)
@@ -250,6 +266,14 @@ def _workspace_section(slug: str, store: WorkspaceStore, editable: bool) -> None
             st.session_state.sm_ws = None
             reset_view()
             st.rerun()
+
+
+def _restore(store: WorkspaceStore, article_id: str) -> None:
+    title = store.restore_article(article_id)
+    st.session_state.sm_notice = f"“{short_name(title)}” is back with its events."
+    st.session_state.sm_just_removed = None
+    reset_view()
+    st.rerun()
 
 
 def _reanalyse(store: WorkspaceStore) -> None:
@@ -350,13 +374,18 @@ def sidebar(page: str) -> None:
         source = st.radio("Source", ["Sample article", "Paste text", "Upload a file", "From a link"],
                           key="sm_source", horizontal=True)
         with st.form("article_form", border=False):
-            pasted, upload, link = "", None, ""
+            pasted, upload, link, title = "", None, "", ""
             if source == "Paste text":
                 pasted = st.text_area("Article text (or HTML)", key="sm_paste", height=160,
                                       placeholder="Paste a news article here…")
             elif source == "Upload a file":
                 upload = st.file_uploader("File (.txt, .md, .html; up to 10 MB)",
                                           type=["txt", "md", "markdown", "html", "htm"], key="sm_upload")
+            if source in {"Paste text", "Upload a file"}:
+                title = st.text_input("Title (optional)", key="sm_title", max_chars=200,
+                                      placeholder="Else the page's title or the first sentence",
+                                      help="Names the article in the workspace, its sources and exports, and a "
+                                           "new workspace made for it.")
             elif source == "From a link":
                 link = st.text_input("Link to a news page (when this server is online)", key="sm_link",
                                      placeholder="https://…")
@@ -370,7 +399,7 @@ def sidebar(page: str) -> None:
             submitted = st.form_submit_button("Map this article", type="primary", width="stretch")
         shadow_widget_values()  # what was typed here is there on the next page too
         if submitted:
-            _submit(source, pasted, upload, link, date_known, published, keep)
+            _submit(source, pasted, upload, link, date_known, published, keep, title)
             if not st.session_state.get("sm_error"):
                 st.rerun()
         if st.session_state.get("sm_error"):
@@ -382,8 +411,10 @@ def sidebar(page: str) -> None:
                 _try(ArticleInput(candidate.content, candidate.filename, candidate.published,
                                   candidate.article_id + "-head", candidate.date_note, max_chars=limit))
                 st.rerun()
-        if st.session_state.get("sm_history"):
-            if st.button("↶ Back to the previous workspace", width="stretch"):
+        previous = previous_workspace()
+        if previous:
+            if st.button(f"↶ Back to “{short_name(previous[1], 40)}”", width="stretch",
+                         help="The workspace you had open before this one"):
                 back()
                 st.rerun()
         if found:

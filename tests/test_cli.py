@@ -209,5 +209,10 @@ def test_workspace_add_list_remove_and_every_export_opens_again(tmp_path):
     removed = _run("workspace", "remove", str(ws), lyon_id)
     assert removed.returncode == 0, removed.stderr
     assert "Lyon" not in set(gpd.read_file(ws, layer="events")["sentence"].str.extract(r"(Lyon)")[0].dropna())
+    listed = _run("workspace", "restore", str(ws))  # without an id: what can be restored
+    assert listed.returncode == 0 and lyon_id in listed.stdout
+    back = _run("workspace", "restore", str(ws), lyon_id)
+    assert back.returncode == 0 and "Lyon" in set(
+        gpd.read_file(ws, layer="events")["sentence"].str.extract(r"(Lyon)")[0].dropna())
     missing = _run("workspace", "remove", str(ws), "no-such-article")
     assert missing.returncode == 2 and "No article 'no-such-article'" in missing.stderr and "Traceback" not in missing.stderr

@@ -241,6 +241,38 @@ def test_two_articles_and_removing_one(store: WorkspaceStore, pipeline: Pipeline
         store.remove_article("lyon")
 
 
+FARMERS = ("Farmers blocked roads across Brittany, France, on Monday, 14 March 2022, and police detained four of "
+           "them near the regional parliament.")
+
+
+def test_a_removed_article_comes_back_with_its_events_edits_and_outlines(store: WorkspaceStore, pipeline: Pipeline,
+                                                                         sample: Analysis) -> None:
+    other = pipeline.analyze(pipeline.load(FARMERS, article_id="farmers"))
+    store.put_analysis(other, FARMERS, "farmers.txt", author="bob")
+    before = store.events().query("article_id == 'farmers'")
+    store.edit_event(before.iloc[0].event_id, {"fatalities": 7}, "bob")
+    outlines = store.places().query("is_area").set_index("place_id").geometry
+    store.remove_article("farmers", author="ann")
+    assert len(store.places().query("is_area")) < len(outlines)  # the outlines only this article named went
+    assert [(r["article_id"], r["removed_by"]) for r in store.removed_articles()] == [("farmers", "ann")]
+    assert store.restore_article("farmers") == (other.article.title or "farmers.txt")
+    assert store.removed_articles() == []
+    after = store.events().query("article_id == 'farmers'")
+    assert sorted(after["event_id"]) == sorted(before["event_id"])
+    assert after.set_index("event_id").loc[before.iloc[0].event_id, "fatalities"] == 7  # the edit replayed
+    restored = store.places().query("is_area").set_index("place_id").geometry
+    assert sorted(restored.index) == sorted(outlines.index)
+    assert all(restored[k].equals(outlines[k]) for k in outlines.index)  # drawn as before, not as points
+    assert store.articles()["article_id"].tolist() == [sample.article.article_id, "farmers"]
+    with pytest.raises(WorkspaceError, match="No removed article"):
+        store.restore_article("farmers")
+    # Removed, then added again before anyone restored it: the new copy stays, the old one is dropped.
+    store.remove_article("farmers")
+    store.put_analysis(other, FARMERS, "farmers.txt", author="bob")
+    store.restore_article("farmers")
+    assert store.articles()["article_id"].tolist().count("farmers") == 1
+
+
 def test_links_view_only_and_edit(store: WorkspaceStore) -> None:
     assert store.access(None) == "edit"  # a workspace nobody shared is the owner's
     view, edit = store.token("view", "ann"), store.token("edit", "ann")

@@ -62,7 +62,7 @@ def test_pasted_article_is_mapped_and_undo_restores(app):
     captions = " ".join(c.value for c in app.caption)
     assert ("1 event " in captions or "2 events" in captions) and "1 events" not in captions
     assert "Mariupol" not in app.subheader[0].value  # a new workspace, named after the article
-    back = [b for b in app.sidebar.button if "previous workspace" in str(b.label)]
+    back = [b for b in app.sidebar.button if str(b.label).startswith("↶ Back to “Sample: Mariupol")]  # named
     back[0].click().run()
     assert "Mariupol" in app.subheader[0].value
 
@@ -117,6 +117,10 @@ def test_workspace_maps_two_articles_and_one_event_told_in_both_is_one_marker(ap
     remove = [b for b in app.sidebar.button if b.label == "Remove"]
     remove[-1].click().run()  # the second article goes, with its events
     assert "1 article ·" in " ".join(c.value for c in app.caption)
+    restore = [b for b in app.sidebar.button if str(b.label).startswith("↶ Restore “Artillery shelling hit Kharkiv")]
+    restore[0].click().run()  # and comes back
+    assert "2 articles" in " ".join(c.value for c in app.caption)
+    assert not [b for b in app.sidebar.button if str(b.label).startswith("↶ Restore")]
 
 
 def test_an_edit_is_saved_in_the_workspace_and_undone(app):
