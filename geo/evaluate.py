@@ -461,6 +461,53 @@ def run_types(paths: Sequence[Path], pipeline=None) -> dict[str, dict]:  # type:
     return out
 
 
+SENTENCES_GOLD = ROOT / "data" / "eval" / "sentences" / "acled_sentences.jsonl"
+
+
+def run_sentences(path: Path = SENTENCES_GOLD) -> dict[str, dict]:  # type: ignore[type-arg]
+    """ACLED type and sub-event type of hand-written single sentences (``data/eval/sentences``), by
+    ``geo.events.classify``, per split. "Statement" is right when a statement is found, "None" when no ACLED
+    event is."""
+    from geo.events import ACLED_SUB_EVENT_TYPES, EventType, classify
+
+    family = {sub: t.value for t, subs in ACLED_SUB_EVENT_TYPES.items() for sub in subs}
+    out: dict[str, dict] = {}  # type: ignore[type-arg]
+    for row in read_jsonl(path):
+        found = classify(row["text"])
+        label = row["label"]
+        found_type = found[0] if found else None
+        if label == "None":
+            type_ok = sub_ok = found_type is None or found_type is EventType.STATEMENT
+        elif label == "Statement":
+            type_ok = sub_ok = found_type is EventType.STATEMENT
+        else:
+            type_ok = found_type is not None and found_type.value == family[label]
+            sub_ok = type_ok and found is not None and found[1] == label
+        split = out.setdefault(row["split"], {"sentences": 0, "type_right": 0, "sub_right": 0,
+                                              "by_label": Counter(), "right_by_label": Counter()})
+        split["sentences"] += 1
+        split["type_right"] += type_ok
+        split["sub_right"] += sub_ok
+        split["by_label"][label] += 1
+        split["right_by_label"][label] += sub_ok
+    return out
+
+
+def print_sentences(results: dict[str, dict], commit: str) -> None:  # type: ignore[type-arg]
+    print(f"\n## ACLED type of hand-written sentences, one event each (data/eval/sentences; commit {commit})")
+    print("| split | sentences | type accuracy | sub-event type accuracy |\n|---|---|---|---|")
+    for split in ("study", "heldout"):
+        m = results.get(split)
+        if m:
+            print(f"| {split} | {m['sentences']} | {m['type_right'] / m['sentences']:.3f} | "
+                  f"{m['sub_right'] / m['sentences']:.3f} |")
+    study = results.get("study")
+    if study:  # (the held-out half's errors are not shown)
+        worst = sorted(study["by_label"], key=lambda k: study["right_by_label"][k] / study["by_label"][k])[:8]
+        print("study half, weakest labels: " + ", ".join(
+            f"{k} {study['right_by_label'][k]}/{study['by_label'][k]}" for k in worst))
+
+
 def print_types(results: dict[str, dict], commit: str) -> None:  # type: ignore[type-arg]
     print(f"\n## ACLED type of a sentence that tells one event (commit {commit})")
     print("| split | sentences | type accuracy | with a gold sub-type | sub-event type accuracy |")
@@ -541,11 +588,14 @@ def main(argv: list[str] | None = None) -> int:
                             with_halves("Situation Map", run_time(gold_path, None, types)), TIME_COLUMNS)
         print_events(run_events(sorted(EVENTS_GOLD_DIR.rglob("*.json")), pipeline), commit)
         print_types(run_types(sorted(EVENTS_GOLD_DIR.rglob("*.json")), pipeline), commit)
+        print_sentences(run_sentences(), commit)
         return 0
     if args.task == "events":
         paths = args.gold or sorted(EVENTS_GOLD_DIR.rglob("*.json"))
         print_events(run_events(paths), commit)
         print_types(run_types(paths), commit)
+        if not args.gold:
+            print_sentences(run_sentences(), commit)
         return 0
     if len(args.gold) != 1 or not args.gold[0].exists():
         print(f"error: give one gold file that exists (got {', '.join(map(str, args.gold)) or 'none'})", file=sys.stderr)

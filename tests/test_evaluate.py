@@ -30,3 +30,19 @@ def test_each_corpus_is_split_once_into_a_study_half_and_a_held_out_half():
     assert [split_of(i) for i in ids] == halves  # fixed: the same every run
     counted = by_split([{"id": i} for i in ids], len)
     assert counted == {"study": halves.count("study"), "heldout": halves.count("heldout")}
+
+
+def test_hand_written_sentences_are_scored_by_label_and_half(tmp_path):
+    from geo.evaluate import run_sentences
+
+    gold = tmp_path / "s.jsonl"
+    rows = [{"text": "Artillery shelled the village of Dolna overnight, officials said.",
+             "label": "Shelling/artillery/missile attack", "split": "study"},
+            {"text": "The minister warned that talks could collapse next week.", "label": "Statement", "split": "study"},
+            {"text": "The team won the cup final on penalties.", "label": "None", "split": "heldout"},
+            {"text": "The team won the cup final on penalties.", "label": "Armed clash", "split": "heldout"}]
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = run_sentences(gold)
+    assert (result["study"]["sentences"], result["study"]["type_right"], result["study"]["sub_right"]) == (2, 2, 2)
+    assert (result["heldout"]["sentences"], result["heldout"]["sub_right"]) == (2, 1)  # no event: right for "None"
+    assert result["heldout"]["right_by_label"]["Armed clash"] == 0
