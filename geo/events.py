@@ -77,7 +77,8 @@ def _t(pattern: str, event_type: EventType, sub: str, rank: int, violent: bool =
 
 
 TRIGGERS: list[Trigger] = [
-    _t(r"\bsuicide (?:car |truck |vest )?(?:bomb\w*|attack\w*)", EventType.EXPLOSIONS, "Suicide bomb", 90),
+    _t(r"\b(?:suicide (?:car |truck |vest |vehicle )?(?:bomb\w*|attack\w*)|blew (?:himself|herself|themselves) up|"
+       r"(?:explosives?|suicide) (?:vests?|belts?))", EventType.EXPLOSIONS, "Suicide bomb", 90),
     # ACLED's codebook, sub-types that need their own words: a weapon stopped before it hits (defused, intercepted,
     # shot down) is strategic, not an explosion; a grenade is its own kind of explosion.
     _t(r"\b(?:defus(?:e|ed|ing)|bomb disposal|(?:intercept(?:ed|s|ing)?|shot down|downed|neutrali[sz]ed) (?:\w+ ){0,3}?"
@@ -85,7 +86,16 @@ TRIGGERS: list[Trigger] = [
        r"(?:intercepted|shot down|downed)|(?:weapons?|arms|ammunition|explosives) (?:cache|depot|stockpile)s? "
        r"(?:was |were )?(?:seized|found|discovered|uncovered)|(?:seized|found|discovered|uncovered) (?:a |an )?"
        r"(?:weapons?|arms|ammunition|explosives) (?:cache|depot|stockpile)s?|foiled (?:a|an|the) (?:\w+ ){0,2}?"
-       r"(?:attack|bombing|plot))", EventType.STRATEGIC, "Disrupted weapons use", 92, violent=False),
+       r"(?:attack|bombing|plot)|"
+       # made safe: "disabled a car bomb", "destroyed 15 landmines", "safely detonated a shell"
+       r"(?:disabled|dismantled|defused|destroyed|cleared|removed|neutrali[sz]ed|safely detonated|controlled explosion of)"
+       r" (?:[\w-]+ ){0,4}?(?:landmines?|mines|bombs?|IEDs?|explosive devices?|explosives|munitions|ordnance|"
+       r"shells?|grenades?)|unexploded (?:ordnance|munitions|bombs?|shells?)|"
+       # seized before use: "seized 200 rifles", "intercepted a car packed with explosives"
+       r"(?:seized|confiscated|recovered|intercepted|captured|found) (?!no\b)(?:[\w-]+ ){0,4}?(?:rifles|guns|firearms|"
+       r"weapons|arms|ammunition|explosives|grenades|rocket launchers|weapons depot)|"
+       r"(?:intercept(?:ed|s|ing)?|shot down|downed|neutrali[sz]ed) (?:[\w-]+ ){0,3}?(?:drones?|missiles?|rockets?|"
+       r"projectiles?|UAVs?))", EventType.STRATEGIC, "Disrupted weapons use", 92, violent=False),
     _t(r"\b(?<!stun )(?<!rocket-propelled )(?<!smoke )grenades?\b(?!\s+launchers?)", EventType.EXPLOSIONS, "Grenade", 88),
     # Protesters killed, shot or beaten by the forces facing them (``_refine`` tells intervention from this).
     _t(r"\b(?:(?:killed|shot(?: dead)?|beat(?:en)?|wounded|injured|opened fire on|fired (?:live (?:rounds|ammunition) )?"
@@ -93,20 +103,26 @@ TRIGGERS: list[Trigger] = [
        r"marchers|protestors) (?:\w+ ){0,2}?(?:were|was|had been|have been) (?:killed|shot|beaten|wounded))\b",
        EventType.PROTESTS, "Excessive force against protesters", 84),
     # Territory that changes hands without fighting.
-    _t(r"\b(?:without (?:a fight|a shot|firing a shot|resistance|fighting)|handed (?:over )?control|handover of|"
-       r"handed over (?:the )?(?:town|city|village|area|territory|region|base|checkpoint)s?|ceded)\b",
+    _t(r"\b(?:without (?:a fight|a shot|firing a shot|(?:any )?resistance|(?:any )?fighting|any clashes)|"
+       r"handed (?:over )?control|handover|handed (?:[\w-]+ ){0,4}?(?:over|back) to|handed (?:the|it|them) "
+       r"(?:[\w-]+ ){0,3}?to|transferred control|gave control|ceded)\b",
        EventType.STRATEGIC, "Non-violent transfer of territory", 73, violent=False),
     # Deaths on both sides are a clash between two armed sides.
     _t(r"\b(?:killed|dead|deaths|casualties|losses|wounded|injured)\b(?: \w+){0,3} on both sides\b", EventType.BATTLES,
        "Armed clash", 69),
-    _t(r"\bchemical (?:weapon|attack)s?\b", EventType.EXPLOSIONS, "Chemical weapon", 90),
+    _t(r"\b(?:chemical (?:weapons?|attacks?|munitions?|agents?|substances?|shells?)|chlorine|sarin|"
+       r"mustard (?:gas|agent)|nerve agents?|toxic (?:gas|chemicals?|smoke)|poison(?:ous)? gas|chloropicrin|"
+       r"(?:gas|chemical) (?:grenades?|shells?|bombs?|munitions?))\b", EventType.EXPLOSIONS, "Chemical weapon", 90),
     # A manned aircraft brought down is a clash between two armed sides (a drone or missile stopped is not: above).
     _t(r"\b(?:(?:shot|shoot|shoots|shooting) down|downed|downing of|brought down) (?:a|an|the|two|three|its|their) "
        r"(?:[\w-]+ ){0,2}?(?:warplanes?|fighter jets?|jets?|aircraft|helicopters?|planes?|bombers?)\b",
        EventType.BATTLES, "Armed clash", 93),
     _t(r"\b(?:air ?strikes?|air raids?|air campaign|bombard\w*|bunker-busters?|(?:dropp\w+|dropped) (?:\w+[- ])?bombs?|"
        r"bombing\w*|bombed|(?:incendiary|cluster|barrel|napalm) bombs?|drone (?:strike|attack)s?|"
-       r"warplanes? (?:struck|hit|bombed|attacked|pounded|raided)|missile strikes?|air support|close air support)\b",
+       r"warplanes? (?:struck|hit|bombed|attacked|pounded|raided)|missile strikes?|air support|close air support|"
+       r"(?:guided|glide|aerial) bombs?|(?:kamikaze|attack|one-way|armed|suicide|combat) drones?|"
+       r"drones? (?:[\w-]+ ){0,4}?(?:hit|struck|attacked|targeted|bombed|slammed into|dropped)|"
+       r"(?:helicopters?|gunships?|aircraft|warplanes?|jets?) (?:[\w-]+ ){0,2}?(?:attacked|fired on|strafed|struck|hit))\b",
        EventType.EXPLOSIONS,
        "Air/drone strike", 85),
     _t(r"\b(?:shell(?:ing|ed|s)?|artillery|rockets?|missiles?|mortars?|barrage)\b", EventType.EXPLOSIONS,
@@ -123,17 +139,25 @@ TRIGGERS: list[Trigger] = [
     _t(r"\b(?:troops|forces|soldiers|units|army|servicem[ae]n|fighters|rebels|militants)\b(?:\s+[\w-]+){0,3}?\s+"
        r"(?:entered|moved into|rolled into|marched into|returned to)\b", EventType.STRATEGIC,
        "Non-violent transfer of territory", 74, violent=False),
-    _t(r"\b(?:explosions?|blasts?|landmines?|IEDs?|car bombs?|roadside bombs?|exploded)\b", EventType.EXPLOSIONS,
-       "Remote explosive/landmine/IED", 75),
-    _t(r"\b(?:massacre\w*|executed|execution|shot dead|killed (?:\w+ )?civilians|civilians (?:were )?killed)\b",
+    _t(r"\b(?:explosions?|blasts?|landmines?|IEDs?|car bombs?|roadside bombs?|exploded|explosive devices?|"
+       r"(?:anti-personnel|anti-tank|anti-vehicle) mines?|(?:stepped on|hit|struck|planted|laid) (?:a |an )?(?:[\w-]+ )?"
+       r"mines?\b|detonated (?:[\w-]+ ){0,2}?explosives|booby[- ]trap\w*|went off)\b", EventType.EXPLOSIONS,
+       "Remote explosive/landmine/IED", 80),
+    _t(r"\b(?:massacre\w*|executed|execution|shot dead|killed (?:\w+ )?civilians|civilians (?:were )?killed|"
+       r"hacked (?:[\w-]+ ){0,3}?to death|hacked|"
+       r"killed (?:at least |some |about |nearly )?(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|"
+       r"dozens of|scores of|several|a|an|the)? ?(?:[\w-]+ )?(?:civilians|villagers|farmers|labou?rers|workers|"
+       r"woodcutters|worshippers|passengers|residents|herders|traders|miners|students|teachers|children|women|"
+       r"driver|man|woman|boy|girl|family|fishermen|pilgrims|mourners|shoppers)|"
+       r"fired (?:[\w-]+ ){0,3}?(?:on|at|into) (?:a |an |the )?(?:civilian|car|bus|minibus|vehicle|homes?|houses?))\b",
        EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack", 82),
     # Violence on people by one side (a crime story's stabbing or shooting too); aimed at armed or security
     # forces it is a clash (``_refine``).
     _t(r"\b(?:stabb(?:ed|ing)|stabs?|fatally (?:shot|stabbed|wounded|injured)|shot (?:and (?:killed|wounded)|to death)|"
        r"gunned down|opened fire|(?:was|were|been|being|got) shot|shot (?:at|him|her|them|a|an|the|his|her|two|three|"
-       r"\d+)|shootings?|beat(?:en)? (?:to death|up)|bludgeon\w*|murder(?:ed|s|ing)?|attacked|"
+       r"\d+)|shootings?|beat(?:en)? (?:[\w'’-]+ ){0,4}?to death|beat(?:en)? up|stoned|bludgeon\w*|murder(?:ed|s|ing)?|attacked|"
        r"assault(?:ed|ing|s)?(?!\s(?:rifles?|weapons?|vehicles?|boats?|craft|teams?|troops|forces|course))|"
-       r"lynch\w*|tortur\w+|set (?:\w+ ){0,3}(?:ablaze|on fire)|rampage|punch(?:ed|ing) (?:him|her|them|me|us)\b|"
+       r"lynch\w*|tortur\w+|set (?:[\w'’-]+ ){0,4}(?:ablaze|on fire)|rampage|punch(?:ed|ing) (?:him|her|them|me|us)\b|"
        r"pistol-whipped|tasered|beat (?:him|her|them|the \w+)|"
        # force on a person's body, or a weapon brandished at people
        r"(?:pinned|pushed|shoved|dragged|kicked|tackled|slammed|choked|strangled|throttled|slapped) (?:him|her|them|"
@@ -144,7 +168,9 @@ TRIGGERS: list[Trigger] = [
     _t(r"\b(?:rap(?:e|es|ed|ing)|sexual(?:ly)? (?:assault\w*|abus\w*|violence)|molest\w*)\b",
        EventType.VIOLENCE_AGAINST_CIVILIANS, "Sexual violence", 83),
     _t(r"\b(?:abduct\w*|kidnapp?\w*|hostages?|forced disappearance|forcibly disappeared|snatched|"
-       r"seized (?:\w+ ){0,2}?(?:civilians|villagers|residents|people|children|women|men|students|workers)|"
+       r"seized (?:[\w-]+ ){0,3}?(?:civilians|villagers|residents|people|children|women|men|students|workers|"
+       r"fishermen|staff members?|journalists?|aid workers?|tourists?|priests?|passengers|farmers)|"
+       r"(?:fate|whereabouts) (?:remains?|is|are) unknown|vanished|"
        r"held incommunicado|incommunicado detention|disappeared (?:in|into|after|during) (?:a |an |the )?(?:[\w-]+ ){0,2}?"
        r"(?:police|security|military|army) (?:sweep|raid|custody|crackdown|operation)s?)\b",
        EventType.VIOLENCE_AGAINST_CIVILIANS,
@@ -152,7 +178,9 @@ TRIGGERS: list[Trigger] = [
     _t(r"\b(?:recaptur\w+|retook|retak\w+|regain(?:s|ed|ing)?|liberat\w+)\b", EventType.BATTLES,
        "Government regains territory", 72),
     _t(r"\b(?:captur(?:e|ed|es|ing)(?!\s+on\s+(?:video|camera|film|tape))|seiz(?:e|ed|es|ing)|overr[au]n|"
-       r"took control|take control|fell to)\b", EventType.BATTLES, "Non-state actor overtakes territory", 70),
+       r"took control|take control|fell to|took over|overtook|occupied|now control|raised (?:their|its|the) flag over|"
+       r"re-?established control|pushed (?:[\w-]+ ){0,4}?out of|drove (?:[\w-]+ ){0,4}?out of|"
+       r"chased (?:[\w-]+ ){0,3}?out)\b", EventType.BATTLES, "Non-state actor overtakes territory", 70),
     _t(r"\b(?:fighting|fought|clash\w*|battles?|battling|firefights?|gunfights?|gun ?battles?|shoot-?outs?|"
        r"exchanges? of fire|exchanged fire|combat|gunfire|ambush\w*|skirmish\w*|contested)\b", EventType.BATTLES,
        "Armed clash", 68),
@@ -179,10 +207,21 @@ TRIGGERS: list[Trigger] = [
        r"crack(?:ed|ing|s)? down on|crackdown on|rounded up|round-ups? of|purg(?:e|ed|es|ing) (?:[\w-]+ ){0,3}?"
        r"(?:institutions|ranks|opponents|officers|judges|teachers|officials|critics|dissidents|suspects))\b",
        EventType.STRATEGIC, "Arrests", 55, violent=False),
-    _t(r"\b(?:set up|sets up|setting up|established?|establish(?:es|ing)|built|opened) (?:a |an |its |their |his )?"
-       r"(?:new )?(?:military |army |rebel |militia |forward |operating |command )?(?:bases?|headquarters|outposts?|"
-       r"command posts?|garrisons?)\b", EventType.STRATEGIC, "Headquarters or base established", 53, violent=False),
-    _t(r"\b(?:ceasefire|cease-fire|truce|peace (?:deal|agreement|talks)|agreement|signed a deal|prisoner exchange)\b",
+    _t(r"\b(?:set up|sets up|setting up|established?|establish(?:es|ing)|built|opened|installed) (?:a |an |its |their |"
+       r"his )?(?:new )?(?:[\w-]+ )?(?:bases?|headquarters|outposts?|command posts?|command cent(?:re|er)s?|garrisons?|"
+       r"camps?)\b|(?:turned|converted) (?:[\w-]+ ){1,4}?into (?:a |an |its )?(?:[\w-]+ )?(?:base|headquarters|"
+       r"barracks|command cent(?:re|er))\b", EventType.STRATEGIC, "Headquarters or base established", 53, violent=False),
+    _t(r"\b(?:bann?(?:ed|s|ing)? (?:all |any )?(?:[\w-]+ ){0,2}?(?:demonstrations|protests|rallies|gatherings|marches|"
+       r"motorcycles|travel\w*)|imposed (?:a |an )?(?:new )?(?:ban|curfew|lockdown)|state of emergency|"
+       r"(?:appointed|named|elected|chose) (?:a |its |their )?new (?:leader|commander|chief|head|emir)|split into|"
+       r"merged|formed (?:a |an )?(?:new )?(?:coalition|alliance|militia|unit|group|faction)|recruitment drive|"
+       r"recruit(?:ed|ing|ment)|renamed|reshuffled|demobili[sz]\w+|disarmament|new (?:[\w-]+ )?unit)\b",
+       EventType.STRATEGIC, "Change to group/activity", 59, violent=False),
+    _t(r"\b(?:ceasefire|cease-fire|truce|peace (?:deal|agreement|talks)|agreement|signed a deal|prisoner exchange|"
+       r"accord|(?:a |the )deal (?:brokered|reached|struck)|under a (?:[\w-]+ )?deal|(?:reached|signed) (?:a |an )?"
+       r"(?:[\w-]+ ){0,2}?(?:deal|pact|annex|accord)|agreed to (?:a |an )?(?:ceasefire|truce|exchange|swap|release|"
+       r"reopen|withdraw|end|hand|return|free)|exchanged? (?:\d+ )?(?:prisoners|captives|bodies)|"
+       r"(?:released|freed) (?:[\w-]+ ){0,4}?(?:after negotiations|under|as part of))\b",
        EventType.STRATEGIC, "Agreement", 50, violent=False),
     _t(r"\b(?:deadline|ultimatum|surrender\w*|evacuat\w+|blockade\w*|besieg\w+|siege|offensive|second phase|"
        r"mobili[sz]\w+|deploy\w*|reinforc\w+|withdr[ae]w\w*|retreat\w*|curfew|martial law|safe passage|"
@@ -190,8 +229,19 @@ TRIGGERS: list[Trigger] = [
        EventType.STRATEGIC, "Change to group/activity", 45, violent=False),
     # A coup, tried or done, has no sub-type of its own in ACLED's codebook: "Other" strategic development.
     _t(r"\b(?:coup(?: d['’]état)?(?: attempt)?|putsch)\b", EventType.STRATEGIC, "Other", 42, violent=False),
+    _t(r"\b(?:mass graves?|exhum\w+|(?:internet|mobile|phone|communications?|telecoms?) (?:[\w-]+ )?(?:blackout|"
+       r"shutdown|shut down|cut)|shut down (?:[\w-]+ )?internet|defect(?:ed|ors?|ions?)|deserted)\b",
+       EventType.STRATEGIC, "Other", 43, violent=False),
+    # A military aircraft lost without an enemy's fire (above the deaths it caused).
+    _t(r"\b(?:military|army|air force|fighter|warplanes?|drones?|reconnaissance|transport) (?:[\w-]+ ){0,2}?"
+       r"(?:crashed|came down|went down)\b", EventType.STRATEGIC, "Other", 71, violent=False),
     _t(r"\b(?:destroy\w*|destruction|burn(?:ed|t)|demolish\w*)\b", EventType.STRATEGIC,
        "Looting/property destruction", 40, violent=False),
+    _t(r"\b(?:torch(?:ed|ing)|set fire to (?:a |an |the |their |his |her )?(?:[\w'’-]+ ){0,2}?(?:homes?|houses?|huts?|"
+       r"schools?|shops?|trucks?|cars?|vehicles?|buildings?|offices?|churches|church|mosques?|hospitals?|markets?|"
+       r"villages?|plants?|crops|fields)|razed|burned down|burnt down|plunder\w*|pillag\w+|stripped (?:[\w-]+ ){0,4}?"
+       r"of|made off with|uprooted|cattle raid\w*)\b", EventType.STRATEGIC, "Looting/property destruction", 54,
+       violent=False),
     _t(r"\b(?:pledg\w+|vow\w*|promis\w+)\b", EventType.STATEMENT, "Pledge", 20, violent=False),
     _t(r"\b(?:warn\w*|threat\w*)\b", EventType.STATEMENT, "Warning", 18, violent=False),
     _t(r"\b(?:announc\w+|declar\w+)\b", EventType.STATEMENT, "Announcement", 17, violent=False),
@@ -275,8 +325,37 @@ def _names_whose(r: Resolution, sentence: Sentence) -> bool:
     return bool(_OFFICE_AFTER.match(sentence.text, r.mention.end - sentence.start))
 
 
+#: A capitalised word beside a trigger's: the trigger is part of a name ("National Liberation Army", "the Government
+#: of National Accord"), not an event.
+_IN_NAME_BEFORE = re.compile(r"\b[A-Z][\w'’-]*\s+(?:(?:of|for|the|and)\s+)?$")
+_IN_NAME_AFTER = re.compile(r"^\s+(?:(?:of|for)\s+(?:the\s+)?)?[A-Z]")
+#: What is asked for, feared or made conditional is no event that happened: "called for demonstrations", "urged
+#: an inquiry into killings", "if the strikes continue", "to prevent clashes".
+_NOT_HAPPENED_BEFORE = re.compile(r"\b(?:call(?:ed|s|ing)? (?:for|on)|urg(?:ed|es|ing)|demand(?:ed|s|ing)|"
+                                  r"appeal(?:ed|s|ing) for|investigat(?:e|ing|ions? into)|if|unless|ends?|prevent\w*|"
+                                  r"avoid\w*|response (?:for|to)|(?:film|documentary|book|play|exhibition|series) about|anniversary of|"
+                                  r"memory of|memorial (?:to|for))"
+                                  r"\b(?:\s+[\w'’-]+){0,6}\s*$", re.IGNORECASE)
+#: A natural disaster or an accident, with no weapon or armed side in the sentence: its deaths, blasts and
+#: "struck" are no political violence.
+_MISHAP = re.compile(r"\b(?:earthquake|quake|tremor|lightning|storms?|cyclone|hurricane|typhoon|tornado|floods?|"
+                     r"flooding|wildfires?|landslides?|tsunami|avalanche|crash(?:ed)?|plunged|collision|collided|"
+                     r"derail\w*|capsiz\w*|accident\w*|brake failure|factory|refinery|boiler|gas (?:leak|cylinder)|short circuit|"
+                     r"unsafe|"
+                     r"satellites?|astronauts?|launch pad|orbit)\b", re.IGNORECASE)
+_ARMED = re.compile(r"\b(?:bombs?|IEDs?|devices?|mines?|attack\w*|suicide|militants?|rebels?|gunmen|soldiers?|troops|"
+                    r"army|military|missiles?|drones?|shell\w*|artillery|fighters?|insurgents?|"
+                    r"jihadists?|militia\w*|guns?|rifles?|shot|terror\w*)\b", re.IGNORECASE)
+#: "battle" and "fight" of words, courts and budgets.
+_FIGURATIVE = re.compile(r"^\s+(?:over|against (?:cancer|illness|the (?:bill|law|ruling))|for (?:custody|votes|the "
+                         r"(?:title|cup|lead|presidency|nomination)))\b", re.IGNORECASE)
+_FIGURATIVE_BEFORE = re.compile(r"\b(?:legal|court|courtroom|political|bitter|custody|uphill|budget|election|verbal|"
+                                r"public relations|PR|ratings|bidding|takeover|title|relegation)\s+$", re.IGNORECASE)
+
+
 def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
     best: tuple[Trigger, re.Match[str]] | None = None
+    mishap = bool(_MISHAP.search(text)) and not _ARMED.search(text)
     for trigger in TRIGGERS:
         for match in trigger.pattern.finditer(text):
             if trigger.violent and (MODAL.search(text[: match.start()]) or (
@@ -284,6 +363,15 @@ def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
                 continue
             if REFERENCE_BEFORE.search(text[: match.start()]):
                 continue  # "held over the explosion": the explosion is another event, named
+            if trigger.event_type is not EventType.STATEMENT and (
+                    _NOT_HAPPENED_BEFORE.search(text[: match.start()])
+                    or match.group(0)[0].isupper() and match.start() > 0
+                    and (_IN_NAME_BEFORE.search(text[: match.start()]) or _IN_NAME_AFTER.match(text[match.end():]))
+                    or mishap and (trigger.event_type in (EventType.EXPLOSIONS, EventType.BATTLES)
+                                   or trigger.sub_event_type in ("Attack", "Change to group/activity"))
+                    or re.match(r"battles?\b", match.group(0), re.IGNORECASE)
+                    and (_FIGURATIVE.match(text[match.end():]) or _FIGURATIVE_BEFORE.search(text[: match.start()]))):
+                continue
             if best is None or trigger.rank > best[0].rank:
                 best = (trigger, match)
             break
@@ -310,6 +398,47 @@ _FROM_THE_AIR = re.compile(r"\b(?:air|aerial|warplanes?|jets?|aircraft|planes?|b
                            r"air force|sorties?|dropped)\b", re.IGNORECASE)
 _PROTEST_WORDS = re.compile(r"\b(?:protest(?:s|ed|ing|ers?|ors?)?|demonstrat\w+|rall(?:y|ies|ied)|march\w*)\b",
                             re.IGNORECASE)
+# Crowds and unorganised people (ACLED: rioters; violence by them without a protest is mob violence), and the
+# organised armed or security forces whose violence is not a crowd's.
+_CROWD = re.compile(r"\b(?:villagers|residents|locals|mobs?|crowds?|youths|fans|supporters|neighbou?rs|"
+                    r"community members|slum dwellers|onlookers|vigilantes|rioters|protesters|demonstrators|"
+                    r"(?:angry|irate|enraged) (?:[\w-]+ )?(?:people|men|women|youths|residents|villagers))\b", re.IGNORECASE)
+_ORGANISED = re.compile(r"\b(?:soldiers|troops|police(?:m[ae]n)?|officers|security forces|army|military|gunmen|"
+                        r"militants|rebels|insurgents|fighters|militia\w*|gangs?|gang members|jihadists|bandits|"
+                        r"assailants|attackers|forces)\b", re.IGNORECASE)
+# Who took a place: a government's forces regain it from a non-state side (ACLED: "Government regains territory");
+# anyone else, a foreign state's forces too, overtakes it.
+_GOVERNMENT = re.compile(r"\b(?:government|army|soldiers|troops|military|junta\w*|security forces|armed forces|"
+                         r"national guard)\b", re.IGNORECASE)
+_NON_STATE = re.compile(r"\b(?:rebels?|militants?|insurgents?|jihadists?|militia\w*|guerrillas?|separatists?|"
+                        r"fighters|gangs?|bandits|Islamic State|al-Shabaab|Taliban|RSF)\b", re.IGNORECASE)
+_TERRITORY_SUBS = ("Government regains territory", "Non-state actor overtakes territory")
+# Forces' violence on a crowd: shooting, killing or maiming (with a protest in the sentence, excessive force).
+_FORCE_ON_PEOPLE = re.compile(r"\b(?:kill\w*|dead|died|deaths?|shot (?:dead|and|at|into|in)|opened fire|"
+                              r"fired (?:live |pellets )?(?:[\w-]+ )?(?:on|into) |blind\w*|maim\w*|"
+                              r"live (?:ammunition|rounds|bullets)|(?<!rubber )bullets?|pellets?)", re.IGNORECASE)
+_FORCES = re.compile(r"\b(?:police(?:m[ae]n)?|officers|security forces|soldiers|troops|army|military|gendarmes|"
+                     r"riot police|uniformed men|national guard|forces)\b", re.IGNORECASE)
+# Arrests, kettling or a charge at a protest: the authorities intervened.
+_PROTEST_ARRESTS = re.compile(r"\b(?:arrest\w*|detain\w*|kettled|baton[- ]charg\w*|charged (?:a |the )?(?:group of )?"
+                              r"(?:protesters|demonstrators|crowds?|marchers))\b", re.IGNORECASE)
+_AT_PROTEST = re.compile(r"^(?:\s+(?!(?:for|over|after|following|before|since)\b)[\w'’-]+){0,8}?\s+(?:at|during|in)\s+"
+                         r"(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:protests?|rall(?:y|ies)|demonstrations?|march(?:es)?|"
+                         r"sit-ins?)\b|^(?:\s+(?!(?:for|over|after|following)\b)[\w'’-]+){0,4}?\s+(?:protesters|"
+                         r"demonstrators|marchers|protestors|activists|(?:\w+\s+)?supporters)\s+(?:who|taking part|"
+                         r"gathered|marching|demonstrating|rallying|protesting)\b", re.IGNORECASE)
+# Damage done by a crowd: what makes a protest a riot.
+_CROWD_DAMAGE = re.compile(r"\b(?:smash\w*|ransack\w*|torch\w*|set fire|set ablaze|burn(?:ed|t|ing)|vandali\w+|"
+                           r"loot\w*|stormed|hurl\w*|threw|throwing|pelt\w*|stones|rocks|bricks|petrol bombs|"
+                           r"broke windows|damaged|attacked|blocked (?:[\w-]+ ){0,3}?with (?:burning|felled))\b",
+                           re.IGNORECASE)
+# An army that leaves and another side that moves in: territory changing hands (without fighting told).
+_LEFT = re.compile(r"\b(?:withdr[ae]w\w*|pulled out|pulling out|left|leaving|vacated|abandoned|evacuated|departed|"
+                   r"retreat\w*|crossed into)\b", re.IGNORECASE)
+_MOVED_IN = re.compile(r"\b(?:took over|moved in(?:to)?|occupied|took control|raised (?:their|its|the) flag|"
+                       r"deployed (?:there|in|to)|entered|took (?:up )?positions)\b", re.IGNORECASE)
+_NEGATED_FIGHT = re.compile(r"\bwithout (?:a |any )?(?:fight|fighting|clashes|resistance|battle|shot)\w*",
+                            re.IGNORECASE)
 
 
 def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventType, str]:
@@ -317,6 +446,52 @@ def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventTyp
     between two armed sides (Battles), not violence against civilians; a crowd's violence without a protest is
     mob violence, with one a violent demonstration; a protest that police disperse (tear gas, water cannon,
     batons) is a protest with intervention; a bombing with no aircraft in the sentence is a remote explosive."""
+    before = text[: match.start()]
+    fights = _FIGHT_WORDS.search(_NEGATED_FIGHT.sub(" ", text))
+    protest = _PROTEST_WORDS.search(text)
+    # Forces shooting or killing people at a protest: excessive force; arresting or charging them: intervention.
+    if protest and _FORCES.search(text) and (
+            trigger.event_type in (EventType.VIOLENCE_AGAINST_CIVILIANS, EventType.BATTLES, EventType.PROTESTS)
+            and trigger.sub_event_type != "Sexual violence") and _FORCE_ON_PEOPLE.search(text) \
+            and not _CROWD_DAMAGE.search(before):
+        return EventType.PROTESTS, "Excessive force against protesters"
+    # (people arrested at the protest, told next to it: "detained 40 activists who sat down on a road", "arrested
+    # dozens at a rally"; an arrest for a protest held before is an arrest)
+    if trigger.event_type is EventType.PROTESTS and trigger.sub_event_type == "Peaceful protest" \
+            and _PROTEST_ARRESTS.search(text) or trigger.sub_event_type == "Arrests" and _AT_PROTEST.match(
+                text[match.end():]):
+        return EventType.PROTESTS, "Protest with intervention"
+    # A crowd's own violence: with a protest a violent demonstration, without one mob violence (unless an organised
+    # armed side is named as who did it).
+    crowd = _CROWD.search(before)
+    if crowd and not _ORGANISED.search(before) and trigger.sub_event_type in (
+            "Attack", "Armed clash", "Violent demonstration", "Mob violence", "Looting/property destruction"):
+        return EventType.RIOTS, "Violent demonstration" if protest or crowd.group(0).lower() in (
+            "rioters", "protesters", "demonstrators") else "Mob violence"
+    if trigger.event_type is EventType.PROTESTS and trigger.sub_event_type == "Peaceful protest" \
+            and _CROWD_DAMAGE.search(text[match.end():]) and not _FORCES.search(text[match.end():]):
+        return EventType.RIOTS, "Violent demonstration"  # "protesters ransacked an office"
+    # Looting and burning by an organised armed side are its own strategic development, not a riot.
+    if trigger.event_type is EventType.RIOTS and _ORGANISED.search(before) and not protest \
+            and not _CROWD.search(before):
+        return EventType.STRATEGIC, "Looting/property destruction"
+    if not fights and _LEFT.search(text) and _MOVED_IN.search(text) and trigger.sub_event_type in (
+            "Change to group/activity", "Non-state actor overtakes territory", "Government regains territory",
+            "Agreement", "Non-violent transfer of territory"):
+        return EventType.STRATEGIC, "Non-violent transfer of territory"
+    if trigger.sub_event_type in ("Armed clash", "Attack"):  # a place taken in the fighting: the taking is the event
+        taking = next((t for t in TRIGGERS if t.sub_event_type in _TERRITORY_SUBS and t.pattern.search(text)), None)
+        if taking is not None:
+            trigger, match = taking, taking.pattern.search(text)  # type: ignore[assignment]
+            before = text[: match.start()]
+    if trigger.sub_event_type in _TERRITORY_SUBS:
+        # (a foreign state's forces taking a place overtake it, as a non-state actor does: only a government's
+        # forces taking it back from a non-state side regain it)
+        if _GOVERNMENT.search(before) and not _NON_STATE.search(before) and _NON_STATE.search(text[match.end():]):
+            return EventType.BATTLES, "Government regains territory"
+        if _NON_STATE.search(before) and not _GOVERNMENT.search(before):
+            return EventType.BATTLES, "Non-state actor overtakes territory"
+        return trigger.event_type, trigger.sub_event_type
     if trigger.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS and trigger.sub_event_type == "Attack" \
             and _AT_FORCES.match(text[match.end():]):
         return EventType.BATTLES, "Armed clash"
@@ -325,7 +500,7 @@ def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventTyp
     if trigger.event_type is EventType.PROTESTS and trigger.sub_event_type == "Peaceful protest" \
             and _INTERVENTION.search(text):
         return EventType.PROTESTS, "Protest with intervention"
-    if trigger.sub_event_type == "Non-violent transfer of territory" and _FIGHT_WORDS.search(text):
+    if trigger.sub_event_type == "Non-violent transfer of territory" and fights:
         return EventType.BATTLES, "Government regains territory"  # "entered the town after heavy fighting"
     if trigger.sub_event_type == "Air/drone strike" and match.group(0).lower().startswith("bomb") \
             and not match.group(0).lower().startswith("bombard") and not _FROM_THE_AIR.search(text):

@@ -211,6 +211,38 @@ def test_who_tells_of_an_event_is_its_source_not_its_actor(pipeline):
     ("US aircraft gave air support to the militias in the town.", "Explosions/Remote violence", "Air/drone strike"),
     ("On Monday, police arrested two men for looting shops in the high street.", "Strategic developments",
      "Arrests"),
+    # session 12: the codebook's sub-types by their means and by who acted (my own sentences)
+    ("Shells filled with chlorine landed on the hillside trenches, medics said.", "Explosions/Remote violence",
+     "Chemical weapon"),
+    ("A man blew himself up at the gate of the barracks on Sunday.", "Explosions/Remote violence", "Suicide bomb"),
+    ("Two attack drones hit a fuel depot outside the port overnight.", "Explosions/Remote violence",
+     "Air/drone strike"),
+    ("A tractor struck an anti-tank mine on the edge of the field.", "Explosions/Remote violence",
+     "Remote explosive/landmine/IED"),
+    ("Deminers destroyed forty landmines left along the river path.", "Strategic developments",
+     "Disrupted weapons use"),
+    ("Customs officers seized 300 rifles hidden in a lorry at the border.", "Strategic developments",
+     "Disrupted weapons use"),
+    ("Gunmen killed six farmers in their fields south of the town.", "Violence against civilians", "Attack"),
+    ("Villagers beat a suspected goat thief to death on Tuesday.", "Riots", "Mob violence"),
+    ("Protesters ransacked the tax office and set fire to two cars.", "Riots", "Violent demonstration"),
+    ("Troops fired live ammunition into a crowd of marchers, killing four.", "Protests",
+     "Excessive force against protesters"),
+    ("Police detained 30 students at a sit-in outside the ministry.", "Protests", "Protest with intervention"),
+    ("Police arrested the organiser for a protest held last month.", "Strategic developments", "Arrests"),
+    ("The army retook the river town from the rebels after a week of fighting.", "Battles",
+     "Government regains territory"),
+    ("Militants overtook the district centre after clashes with the police.", "Battles",
+     "Non-state actor overtakes territory"),
+    ("The council banned all rallies in the city centre for a month.", "Strategic developments",
+     "Change to group/activity"),
+    ("The two militias signed a pact to share the checkpoint revenues.", "Strategic developments", "Agreement"),
+    ("Soldiers set fire to homes and shops in the hamlet before leaving.", "Strategic developments",
+     "Looting/property destruction"),
+    ("Police found a mass grave with 14 bodies near the quarry.", "Strategic developments", "Other"),
+    ("A military transport plane crashed on landing, killing the crew.", "Strategic developments", "Other"),
+    ("The rebels turned a school into a base for their fighters.", "Strategic developments",
+     "Headquarters or base established"),
 ])
 def test_violence_crowds_and_arrests_get_acleds_types(sentence, event_type, sub_event_type):
     from geo.events import ACLED_SUB_EVENT_TYPES, classify
@@ -218,6 +250,23 @@ def test_violence_crowds_and_arrests_get_acleds_types(sentence, event_type, sub_
     found_type, sub, trigger = classify(sentence)
     assert (found_type, sub) == (EventType(event_type), sub_event_type), trigger
     assert sub in ACLED_SUB_EVENT_TYPES[found_type] and trigger.lower() in sentence.lower()
+
+
+@pytest.mark.parametrize("sentence", [
+    # my own sentences: no political violence happened in them
+    "A storm struck the coast overnight and three fishermen were killed.",
+    "An explosion at the paint factory killed two workers, the fire service blamed a gas leak.",
+    "The union called for demonstrations across the country next week.",
+    "The senator is locked in a bitter battle over the transport bill.",
+    "Lawyers urged the court to investigate killings in the border district.",
+    "The Liberation Front elected a new spokesman, the Front said.",
+    "The capsized ferry was towed to port; nine passengers were killed.",
+])
+def test_mishaps_calls_and_names_are_no_violent_event(sentence):
+    from geo.events import classify
+
+    found = classify(sentence)
+    assert found is None or found[0] in (EventType.STATEMENT, EventType.STRATEGIC), found
 
 
 @pytest.mark.parametrize("sentence", [
