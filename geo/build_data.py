@@ -505,10 +505,11 @@ def _build_areas_and_points(db: _Tables, settings: Settings, pool: Executor, dow
     with _step("continents, countries, admin-1 areas, regions, seas, demonyms"):
         basemap = _build_areas(db, pool, files, continents, countries, info, aliases, points)
         del files
-        region_pid = _build_regions(db, settings, pool)
+        region_pid = _build_regions(db, settings, pool, points)
         for row in csv.DictReader((settings.data_dir / "water.csv").open(encoding="utf-8")):  # seas: points
+            lat, lon = points.get(("sea", row["name"]), (float(row["lat"]), float(row["lon"])))  # GeoNames' first
             db.add(_place([row["name"], *row["alternate_names"].split("|")],
-                          name=row["name"], kind="sea", lat=float(row["lat"]), lon=float(row["lon"])))
+                          name=row["name"], kind="sea", lat=lat, lon=lon))
         _build_demonyms(db, settings, region_pid)
     with _step("basemaps"):
         return _basemaps(basemap, pool)
@@ -650,18 +651,48 @@ def _point_fits(geom: shapely.Geometry, lat: float, lon: float) -> bool:
 
 
 def geonames_points(path: Path) -> dict[tuple[str, str], tuple[float, float]]:
-    """GeoNames' points of countries ((iso2, "")) and admin-1 areas ((iso2, admin1 code)), from our committed
-    ``data/geonames_points.csv`` (see ``derive_geonames_points``)."""
+    """GeoNames' points of countries ((iso2, "")) and admin-1 areas ((iso2, admin1 code)), and of our named
+    regions and seas (("region" or "sea", our name)), from our committed ``data/geonames_points.csv`` (see
+    ``derive_geonames_points``)."""
     if not path.exists():
         return {}
     with path.open(encoding="utf-8", newline="") as f:
-        return {(r["iso2"], r["admin1_code"]): (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(f)}
+        return {(r["kind"], r["name"]) if r["kind"] in ("region", "sea") else (r["iso2"], r["admin1_code"]):
+                (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(f)}
+
+
+#: GeoNames' feature codes of a world region (class L) and of a sea (class H), for our regions and seas.
+REGION_CODES = {"RGN", "RGNH", "CONT", "PEN"}
+SEA_CODES = {"OCN", "SEA", "GULF", "STRT", "CHN", "BAY"}
+
+
+def _named_features(shared: Path, data_dir: Path) -> list[dict[str, str]]:
+    """Rows for the regions of ``regions.csv`` and the seas of ``water.csv`` that GeoNames has a feature for (its
+    name, or one of its alternate names, is our name or one of ours; its own name first)."""
+    with (shared / "physical.csv").open(encoding="utf-8", newline="") as f:
+        features = [r for r in csv.DictReader(f) if r["lat"] and r["lon"]]
+    rows = []
+    for kind, table, codes in (("region", "regions.csv", REGION_CODES), ("sea", "water.csv", SEA_CODES)):
+        with (data_dir / table).open(encoding="utf-8", newline="") as f:
+            ours = list(csv.DictReader(f))
+        candidates = [r for r in features if r["feature_code"] in codes]
+        for row in ours:
+            names = {normalize_name(n) for n in [row["name"], *row["alternate_names"].split("|")] if n}
+            own = [r for r in candidates if normalize_name(r["name"]) == normalize_name(row["name"])]
+            alternate = [r for r in candidates if names & {normalize_name(a) for a in
+                                                           [r["name"], *r["alternatenames"].split(",")] if a}]
+            found = (own or alternate or [None])[0]
+            if found is not None:
+                rows.append({"kind": kind, "iso2": "", "admin1_code": "", "geonameid": found["geonameid"],
+                             "name": row["name"], "lat": found["lat"], "lon": found["lon"],
+                             "source": f"{found['name']} ({found['feature_code']}); {found['source']}"})
+    return rows
 
 
 def derive_geonames_points(shared: Path, out: Path) -> int:
     """Write ``data/geonames_points.csv`` from the GeoNames tables in ``shared`` (``../shared/data/geonames``:
-    countries.csv and admin1.csv, GeoNames CC BY 4.0, provenance in their README): one row per country or admin-1
-    area that has a point. Run once by hand (``python -m geo build --derive-geonames DIR``); the output is
+    countries.csv, admin1.csv and physical.csv, GeoNames CC BY 4.0, provenance in their README): one row per country or
+    admin-1 area that has a point, and one per region of ``regions.csv`` and sea of ``water.csv`` that GeoNames has. Run once by hand (``python -m geo build --derive-geonames DIR``); the output is
     committed, because that folder is not on a user's machine."""
     rows: list[dict[str, str]] = []
     with (shared / "countries.csv").open(encoding="utf-8", newline="") as f:
@@ -672,6 +703,7 @@ def derive_geonames_points(shared: Path, out: Path) -> int:
         rows += [{"kind": "admin1", "iso2": r["iso2"], "admin1_code": r["admin1_code"], "geonameid": r["geonameid"],
                   "name": r["asciiname"] or r["name"], "lat": r["lat"], "lon": r["lon"], "source": r["coord_source"]}
                  for r in csv.DictReader(f) if r["lat"] and r["lon"]]
+    rows += _named_features(shared, out.parent)
     table = io.StringIO(newline="")
     writer = csv.DictWriter(table, fieldnames=["kind", "iso2", "admin1_code", "geonameid", "name", "lat", "lon",
                                                "source"])
@@ -724,8 +756,10 @@ def _build_demonyms(db: _Tables, settings: Settings, region_pid: dict[str, int])
         db.demonyms[norm] = (pid, row["demonym"])
 
 
-def _build_regions(db: _Tables, settings: Settings, pool: Executor) -> dict[str, int]:
-    """Well-known regions (data/regions.csv) as unions of countries or admin-1 areas."""
+def _build_regions(db: _Tables, settings: Settings, pool: Executor,
+                   points: dict[tuple[str, str], tuple[float, float]] | None = None) -> dict[str, int]:
+    """Well-known regions (data/regions.csv) as unions of countries or admin-1 areas; each on GeoNames' point for
+    it when GeoNames has one inside the area drawn, else on a point inside the area."""
     region_pid: dict[str, int] = {}
     pids, geoms = [], []
     for row in csv.DictReader((settings.data_dir / "regions.csv").open(encoding="utf-8")):
@@ -742,6 +776,9 @@ def _build_regions(db: _Tables, settings: Settings, pool: Executor) -> dict[str,
             continue
         geom = shapely.union_all(parts)
         point = geom.representative_point()
+        known = (points or {}).get(("region", row["name"]))
+        if known and _point_fits(geom, *known):
+            point = shapely.Point(known[1], known[0])
         codes = row["members"].split("|")
         countries = {c.split("-")[0] for c in codes}
         pid = db.add(_place(

@@ -80,6 +80,26 @@ def test_an_admin1_area_without_towns_by_code_takes_the_towns_inside_it():
     assert [row[population] for row in db.places] == [120, 900]
 
 
+def test_regions_and_seas_take_geonames_feature_by_own_name_then_alternate(tmp_path):
+    shared, data = tmp_path / "shared", tmp_path / "data"
+    shared.mkdir()
+    data.mkdir()
+    (shared / "physical.csv").write_text(
+        "geonameid,name,asciiname,alternatenames,lat,lon,feature_class,feature_code,country_code,cc2,population,"
+        "modification_date,source\n"
+        "1,Upland Region,Upland Region,\"Uplands,High Country\",10,20,L,RGN,,,0,,t\n"
+        "2,Uplands,Uplands,,11,21,T,MT,,,0,,t\n"  # a mountain of that name: not a region
+        "3,Sea of Calm,Sea of Calm,Calm Sea,5,6,H,SEA,,,0,,t\n"
+        "4,Calm Sea,Calm Sea,,7,8,H,SEA,,,0,,t\n")
+    (data / "regions.csv").write_text("name,alternate_names,members,source\nUplands,the Uplands,AA,x\n"
+                                      "Nowhere Land,,AA,x\n")
+    (data / "water.csv").write_text("name,alternate_names,lat,lon,source\nCalm Sea,Sea of Calm,0,0,x\n")
+    rows = build_data._named_features(shared, data)
+    # The region by an alternate name of a region feature; the sea by its own name over an alternate's match.
+    assert [(r["kind"], r["name"], r["lat"], r["geonameid"]) for r in rows] == [
+        ("region", "Uplands", "10", "1"), ("sea", "Calm Sea", "7", "4")]
+
+
 def test_in_halves_keeps_the_order():
     geoms = [shapely.Point(i, i).buffer(1) for i in range(7)]
     with ThreadPoolExecutor(2) as pool:

@@ -160,6 +160,16 @@ def test_english_county_is_the_county_not_a_town_abroad_bearing_its_name_as_an_a
     assert cumbria.country == "GB" and cumbria.kind in {"admin1", "admin2"}
 
 
+def test_world_regions_sit_on_geonames_points_inside_their_outline(pipeline):
+    # GeoNames' point for the Middle East (the convention of gazetteers and gold corpora), not an arbitrary point of
+    # the union of its countries; a GeoNames point outside the outline drawn is not used.
+    a = analyze_text(pipeline, "Oil prices rose as tensions grew across the Middle East. Drought spread across the "
+                               "Horn of Africa.")
+    middle_east, horn = _place(a, "Middle East"), _place(a, "Horn of Africa")
+    assert km(middle_east.lat, middle_east.lon, 33.14, 35.86) < 5 and km(horn.lat, horn.lon, 9.0, 48.0) < 5
+    assert middle_east.is_area
+
+
 def test_style_book_state_abbreviation_qualifies_the_town(pipeline):
     a = analyze_text(pipeline, "LONDON, Ky. (AP) - Police arrested two people. Traffic stopped in Louisville, Ky.")
     assert _place(a, "Ky.").name == "Kentucky"
