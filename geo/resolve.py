@@ -653,8 +653,24 @@ def _facility_at(mention: Mention, base: Place, reason: str) -> tuple[Place, str
     return place, reason + f"; {name} is not in the gazetteer: placed at {base.name}, which it is named after"
 
 
+#: How far (degrees) a part of an area may lie from its largest part and still be part of its body when a direction
+#: is taken: Britain beside the continent is, Réunion for Europe or Alaska for the United States is not.
+CORE_GAP_DEG = 2.0
+
+
+def core(geometry: shapely.Geometry) -> shapely.Geometry:
+    """An area's body: its largest part and the parts within ``CORE_GAP_DEG`` of it (overseas parts dropped)."""
+    parts = [q for g in shapely.get_parts(geometry) for q in shapely.get_parts(g) if q.area > 0]  # collections too
+    if len(parts) <= 1:
+        return geometry
+    main = max(parts, key=lambda g: g.area)
+    return shapely.union_all([g for g in parts if g is main or g.distance(main) <= CORE_GAP_DEG])
+
+
 def directional_part(geometry: shapely.Geometry, direction: str) -> shapely.Geometry:
-    """The part of an area lying in a direction: the outer 40% of its extent that way."""
+    """The part of an area lying in a direction: the outer 40% of its body's extent that way ("southern Europe" is
+    not France's island in the Indian Ocean, "northern United States" not Alaska)."""
+    geometry = core(geometry)
     minx, miny, maxx, maxy = geometry.bounds
     w, h = maxx - minx, maxy - miny
     x0, x1, y0, y1 = minx, maxx, miny, maxy

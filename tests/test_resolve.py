@@ -6,7 +6,7 @@ import time
 import pytest
 import shapely
 
-from geo.resolve import GeocoderChain, Resolver, directional_part, recording_failures
+from geo.resolve import GeocoderChain, Resolver, core, directional_part, recording_failures
 from geo.settings import Settings
 from tests.conftest import analyze_text, km
 
@@ -168,6 +168,21 @@ def test_world_regions_sit_on_geonames_points_inside_their_outline(pipeline):
     middle_east, horn = _place(a, "Middle East"), _place(a, "Horn of Africa")
     assert km(middle_east.lat, middle_east.lon, 33.14, 35.86) < 5 and km(horn.lat, horn.lon, 9.0, 48.0) < 5
     assert middle_east.is_area
+
+
+def test_a_direction_of_an_area_is_taken_of_its_body_not_of_its_overseas_parts(pipeline):
+    import shapely
+
+    body, island = shapely.box(0, 0, 10, 10), shapely.box(40, -30, 41, -29)  # an island far to the south-east
+    near = shapely.box(10.5, 2, 12, 4)  # an island just off the coast belongs to the body
+    area = shapely.GeometryCollection([shapely.MultiPolygon([body, island]), near])
+    assert core(area).equals(shapely.union_all([body, near]))
+    south = directional_part(area, "south")
+    assert south.bounds[1] >= 0 and south.bounds[3] <= 4.0 + 1e-9  # the body's south, not the island
+    a = analyze_text(pipeline, "Heatwaves hit southern Europe in July. Blizzards swept the northern United States.")
+    europe, states = _place(a, "southern Europe"), _place(a, "northern United States")
+    assert 35 < europe.lat < 50 and -10 < europe.lon < 30  # (was a French island in the Indian Ocean)
+    assert 40 < states.lat < 50 and states.lon > -125  # not Alaska
 
 
 def test_style_book_state_abbreviation_qualifies_the_town(pipeline):
