@@ -170,6 +170,28 @@ def _generic_word(m: Match) -> bool | None:
     return False if m.size == 1 and m.first in GENERIC_WORDS or m.text in NOT_PLACES else None
 
 
+#: Words after a name that make it a street's or a road's ("Elm Street", "Oak and Maple streets").
+STREET_WORDS = frozenset({"street", "streets", "st", "avenue", "avenues", "ave", "road", "roads", "rd", "boulevard",
+                          "blvd", "lane", "drive", "place", "parkway", "highway", "expressway", "square", "terrace"})
+
+
+@_rule("street-name", "words", "a town's name before a street word names the street (\"Hubbard Street\", \"Oak and "
+                               "Hubbard streets\"), not the town")
+def _street_name(m: Match) -> bool | None:
+    j = m.i + m.size
+    tokens = m.tokens
+    if j < len(tokens) and tokens[j].text[:1].isupper() and tokens[j].text.lower().rstrip(".") in STREET_WORDS:
+        return False if not m.big_kind else None
+    # the first of two joined names before a plural street word: "Grand and Oak streets"
+    if j + 2 < len(tokens) and tokens[j].text in {"and", "&"} and tokens[j + 1].text[:1].isupper() \
+            and tokens[j + 2].text.lower() in {"streets", "avenues", "roads", "boulevards", "lanes", "drives"}:
+        return False if not m.big_kind else None
+    if j < len(tokens) and tokens[j].text.lower() in {"streets", "avenues", "roads", "boulevards"} and m.i > 1 \
+            and tokens[m.i - 1].text in {"and", "&"}:
+        return False if not m.big_kind else None
+    return None
+
+
 @_rule("person-word", "words", "a word of a person the story names in full is the person when alone")
 def _person_word(m: Match) -> bool | None:
     return False if m.size == 1 and not m.big_kind and m.a_person_word else None
