@@ -104,7 +104,7 @@ RULES: list[_Rule] = [
     _r("clock", rf"\b{_CLOCK}{_ZONE}"),
     _r("month", r"(?=january|february|march|april|june|july|august|september|october|november|december|may)"
                 r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bduring )|(?<=\bof )|(?<=\bearly )|"
-                r"(?<=\bmid-)|(?<=\blate )|(?<=\blast )|(?<=\bnext )|(?<=\bthis ))(?P<mon>january|february|march|april|june|july|"
+                r"(?<=\bmid-)|(?<=\blate )|(?<=\blast )|(?<=\bnext )|(?<=\bthis ))(?-i:(?![a-z]))(?P<mon>january|february|march|april|june|july|"
                 r"august|september|october|november|december|may)\b(?!\s\d)"),
     _r("year", r"(?=(?:19|20)\d\d)(?:(?<=\bin )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bduring )|(?<=\bof )|(?<=\bfrom )|(?<=\bearly )|"
                r"(?<=\bmid-)|(?<=\blate )|(?<=\bend of )|(?<=\bbefore )|(?<=\bafter )|(?<=\byear )|(?<=\bsummer )|"
@@ -115,7 +115,9 @@ RULES: list[_Rule] = [
     _r("year_earlier", r"\b(?:a|one)\s(?:year|month|week)\s(?:earlier|before|ago)\b|\b(?:year|month)[- ](?:earlier|ago)\b"),
     _r("century", r"\b(?:the\s)?(?P<n>\d{1,2})(?:st|nd|rd|th)\scentury\b"),
     _r("spelled_year", r"\b(?:nineteen|twenty)\s(?:hundred\s)?(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)\b|\bthe\syear\stwo\sthousand(?:\sand\s\w+)?\b"),
-    _r("bare_month", r"\b(?P<mon>January|February|March|April|June|July|August|September|October|November|December)\b(?!\s\d)"),
+    # A month's name is capitalised: "on a march", "the march on the capital" are walks, not March.
+    _r("bare_month", r"\b(?-i:(?![a-z]))(?P<mon>January|February|March|April|June|July|August|September|October|November|"
+                     r"December)\b(?!\s\d)"),
     _r("bare_year", r"(?<![\d,.$#-])(?P<y>(?:19[0-9]|20[0-4])\d)(?![\d,%-]|\s?(?:percent|people|troops|km|miles|tons|barrels|shares|units|votes|cases|acres|feet|pounds|dollars))"),
     _r("decade", r"\b(?:the\s)?(?:early\s|mid-?|late\s)?(?P<dec>(?:19|20)\d0)s\b"),
     _r("duration", rf"\b(?:for\s|(?P<q>more than|over|nearly|almost|about|some|the past|the last|the next|in)\s)?(?P<n>{_NUM}|\d+)[\s-](?P<unit>{_UNIT})(?:\s(?:long|old))?\b"),
