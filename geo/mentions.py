@@ -41,6 +41,18 @@ from geo.settings import disabled_rules
 log = logging.getLogger(__name__)
 
 PEOPLE_NOUNS = words("people_nouns")
+#: A plural noun after a demonym names people ("British tourists", "Polish nuns") unless it is one of places or
+#: things ("Syrian towns", "Russian positions", "Ukrainian waters"), which stay the country's.
+_PLURAL_NOUN = re.compile(r"[a-z]{3,}(?<!ss)(?<!us)(?<!is)s")
+PLACE_PLURALS = frozenset({"cities", "towns", "villages", "regions", "provinces", "districts", "areas", "territories",
+                           "ports", "airports", "airfields", "bases", "positions", "lines", "borders", "waters",
+                           "skies", "islands", "coasts", "shores", "streets", "roads", "highways", "railways",
+                           "settlements", "suburbs", "farms", "fields", "forests", "mountains", "hills", "rivers",
+                           "lands", "soils", "targets", "sites", "facilities", "plants", "refineries", "mines",
+                           "oilfields", "gasfields", "ships", "vessels", "tankers", "planes", "jets", "aircraft",
+                           "drones", "missiles", "tanks", "warships", "trains", "trucks", "schools", "hospitals",
+                           "embassies", "consulates", "prisons", "camps", "markets", "stations", "bridges", "dams",
+                           "news", "media", "elections", "talks", "troops", "forces"})
 ORG_HEADS = words("org_heads")
 _PLACE_PREFIXED = re.compile(rf"^([A-Z][\w.]*)-(?:{'|'.join(sorted(PLACE_PARTICIPLES))})$")
 NAME_OPENERS = words("name_openers")
@@ -518,7 +530,8 @@ class _DocumentScan:
         nxt2 = tokens[i + 2].text.lower() if i + 2 < len(tokens) else ""  # type: ignore[attr-defined]
         plural = text.endswith("s") and not text.endswith("ss")
         actor = plural or nxt in PEOPLE_NOUNS or nxt == "-" and nxt2 in {"backed", "led", "controlled", "allied"} \
-            or nxt2 in PEOPLE_NOUNS and tokens[i + 1].text[:1].isupper()  # type: ignore[attr-defined]
+            or nxt2 in PEOPLE_NOUNS and tokens[i + 1].text[:1].isupper() \
+            or _PLURAL_NOUN.fullmatch(nxt) is not None and nxt not in PLACE_PLURALS  # "British tourists", "Polish nuns"
         kind = MentionKind.ACTOR if actor else MentionKind.ADJECTIVAL
         mention = Mention(text, start, start + len(text), sentence_of(start), kind, place_id,
                           feature_hint="demonym", source="demonym")

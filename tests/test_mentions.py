@@ -20,6 +20,16 @@ def test_demonyms_of_people_are_actors_not_places(sample):
     assert ukrainian and ukrainian[0].kind is MentionKind.ACTOR and not ukrainian[0].is_place
 
 
+def test_a_demonym_before_a_plural_of_people_names_people_not_the_scene(pipeline):
+    a = analyze_text(pipeline, "Police in Bangkok detained two British tourists on Friday.")
+    british = [r for r in a.resolutions if r.mention.text == "British"]
+    assert british and british[0].mention.kind is MentionKind.ACTOR
+    assert all(e.place is None or e.place.country == "TH" for e in a.events)
+    b = analyze_text(pipeline, "Shells hit Syrian towns near the border on Monday.")  # towns: places, the country's
+    syrian = [r for r in b.resolutions if r.mention.text == "Syrian"]
+    assert syrian and syrian[0].mention.kind is MentionKind.ADJECTIVAL
+
+
 def test_adjectival_toponym_names_the_country(pipeline):
     analysis = analyze_text(pipeline, "Troops massed near the Syrian border on Monday, officials said.")
     syrian = [r for r in analysis.resolutions if r.mention.text == "Syrian"]
