@@ -201,6 +201,8 @@ TRIGGERS: list[Trigger] = [
     _t(r"\b(?:protest(?:s|ed|ing|ers?|ors?)?|demonstrat(?:ion|ors|ed|ing)s?|rall(?:y|ies|ied)|marched|marches|"
        r"(?:a|the|their|his|her|protest) march\b|"
        r"sit-ins?|strikers|went on strike|took to the streets|take to the streets|picket(?:s|ed|ing|ers)?|"
+       r"striking (?:[\w-]+ )?(?:workers|dockers|dock workers|miners|teachers|nurses|doctors|drivers|employees|staff|"
+       r"farmers|students|truckers)|"
        r"walk-?outs?)\b", EventType.PROTESTS, "Peaceful protest", 58),
     _t(r"\b(?:arrest\w*|detain\w*|detention|taken into custody|in custody|apprehend\w*|handcuff\w*|"
        r"raid(?:s|ed)?|turned (?:himself|herself|themselves) in|surrendered to (?:the )?(?:police|authorities)|"
@@ -254,7 +256,8 @@ MODAL = re.compile(r"\b(?:will|would|could|can|may|might|shall|threaten\w*|vow\w
 HYPOTHETICAL_AFTER = re.compile(r"(?:\s+[\w-]+){0,7}?\s+(?:would|could|will|might|may|should)\b", re.IGNORECASE)
 # A trigger that names an event told elsewhere, as the cause or occasion of this one.
 REFERENCE_BEFORE = re.compile(r"\b(?:in connection with|after|following|over|in response to|in retaliation for|"
-                              r"linked to|responsib\w+ for|blamed for|suspected of|charged (?:with|over))\s+"
+                              r"linked to|responsib\w+ for|blam(?:ed|es|ing)(?:\s+[\w'’-]+){0,4}?\s+for|suspected of|"
+                              r"charged (?:with|over))\s+"
                               r"(?:the|a|an|this|that|these|those|last\s\w+['’]s)\s+(?:[\w-]+\s+){0,2}$|"
                               # what someone is charged with or suspected of is named, not told: "arrested on
                               # suspicion of murder", "charged with arson"
@@ -427,6 +430,7 @@ _AT_PROTEST = re.compile(r"^(?:\s+(?!(?:for|over|after|following|before|since)\b
                          r"sit-ins?)\b|^(?:\s+(?!(?:for|over|after|following)\b)[\w'’-]+){0,4}?\s+(?:protesters|"
                          r"demonstrators|marchers|protestors|activists|(?:\w+\s+)?supporters)\s+(?:who|taking part|"
                          r"gathered|marching|demonstrating|rallying|protesting)\b", re.IGNORECASE)
+_PROTESTERS = re.compile(r"\b(?:protesters|protestors|demonstrators|marchers|rioters)\b", re.IGNORECASE)
 # Damage done by a crowd: what makes a protest a riot.
 _CROWD_DAMAGE = re.compile(r"\b(?:smash\w*|ransack\w*|torch\w*|set fire|set ablaze|burn(?:ed|t|ing)|vandali\w+|"
                            r"loot\w*|stormed|hurl\w*|threw|throwing|pelt\w*|stones|rocks|bricks|petrol bombs|"
@@ -468,6 +472,8 @@ def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventTyp
             "Attack", "Armed clash", "Violent demonstration", "Mob violence", "Looting/property destruction"):
         return EventType.RIOTS, "Violent demonstration" if protest or crowd.group(0).lower() in (
             "rioters", "protesters", "demonstrators") else "Mob violence"
+    if trigger.sub_event_type == "Armed clash" and _PROTESTERS.search(text):
+        return EventType.RIOTS, "Violent demonstration"  # "police clashed with protesters" (ACLED: rioters)
     if trigger.event_type is EventType.PROTESTS and trigger.sub_event_type == "Peaceful protest" \
             and _CROWD_DAMAGE.search(text[match.end():]) and not _FORCES.search(text[match.end():]):
         return EventType.RIOTS, "Violent demonstration"  # "protesters ransacked an office"
@@ -525,10 +531,14 @@ def _default_actors(event_type: EventType, actor1: str, actor2: str, country: tu
     riot's rioters, the civilians that violence against civilians is against."""
     if not country[1]:
         return actor1, actor2
-    if event_type is EventType.PROTESTS and not actor1:
-        actor1 = acled_name("protesters", country[1], country[0])
-    elif event_type is EventType.RIOTS and not actor1:
-        actor1 = acled_name("rioters", country[1], country[0])
+    crowd = {EventType.PROTESTS: "protesters", EventType.RIOTS: "rioters"}.get(event_type)
+    if crowd:
+        # The protesters or rioters are actor 1 (ACLED), the police or forces facing them actor 2: "police
+        # baton-charged the demonstrators" is the demonstrators' protest, with an intervention by the police.
+        name = acled_name(crowd, country[1], country[0])
+        others = [a for a in (actor1, actor2) if a and a != name and not a.startswith(("Protesters", "Rioters"))]
+        actor1 = name
+        actor2 = others[0] if others else ""
     elif event_type is EventType.VIOLENCE_AGAINST_CIVILIANS and not actor2:  # (``_actors`` never makes them actor 1)
         actor2 = acled_name("civilians", country[1], country[0])
     return actor1, actor2
@@ -943,8 +953,11 @@ class EventExtractor:
             overlaps_place = any(start < e and s < _end for s, e in place_spans)
             quoted = bool(unquoted) and sentence.start <= start < sentence.end and \
                 not unquoted[start - sentence.start: _end - sentence.start].strip()
+            # (a word before a group's noun qualifies the group: "Riot police", "Border guards" are the police)
+            qualifies = re.match(r"\s+(?:police|policem[ae]n|forces|troops|officers|soldiers|guards)\b",
+                                 text[_end - sentence.start:]) if sentence.start <= start < sentence.end else None
             if label in {"PERSON", "ORG", "NORP"} and sentence.start <= start < sentence.end and not overlaps_place \
-                    and not quoted:
+                    and not quoted and not (qualifies and len(text_.split()) == 1):
                 rel = start - sentence.start
                 phrases.append((rel, _end - sentence.start, " ".join(text_.split())))
         for at, end, kind in groups_in(unquoted or text):  # bare groups: "police", "civilians", "protesters"
@@ -958,8 +971,13 @@ class EventExtractor:
         # Civilians are who violence is done to, never who does it (ACLED): they are the second actor, if any.
         victims = acled_name("civilians", country[1], country[0]) or None
         actors = [p for p in before if p != victims]
-        actor1 = actors[-1] if actors else (after.pop(0) if after and after[0] != victims else "")
-        actor2 = after[0] if after else (victims if victims in before else "")
+        # Nobody named before the act: who is named after it is its agent only when the sentence says "by" ("was
+        # attacked by gunmen"); otherwise it is what the act hit ("a bomb exploded near a police checkpoint").
+        by_agent = [p for pos, _, p in phrases if pos > trigger_at and re.search(r"\bby\s+(?:the\s+|an?\s+)?$",
+                                                                                   text[max(0, pos - 8):pos])]
+        actor1 = actors[-1] if actors else (by_agent[0] if by_agent else "")
+        after = [p for p in after if p != actor1]  # one actor is never both sides
+        actor2 = after[0] if after else (victims if victims in before and victims != actor1 else "")
         return actor1, actor2
 
 

@@ -419,3 +419,21 @@ def test_deaths_told_in_words_are_counted():
     assert _fatalities("Shells hit the market on Monday, killing three civilians.") == (3, "")
     assert _fatalities("At least twelve people were killed in the blast.") == (12, "at least")
     assert _fatalities("One of the two towers was hit.") == (None, "")
+
+
+def test_a_target_is_no_actor_one_actor_is_never_both_sides_and_a_protest_is_its_protesters(pipeline):
+    # my own sentences (walkthrough of session 12: bomb victims were recorded as the attacker)
+    a = analyze_text(pipeline, "A car bomb exploded outside a police post in Mosul on Tuesday, wounding three officers. "
+                               "Officials blamed the militants for the attack.")
+    bombs = [e for e in a.events if e.event_type is not EventType.STATEMENT]
+    assert len(bombs) == 1, [(e.sub_event_type, e.trigger) for e in bombs]  # the blamed attack is the same one
+    assert bombs[0].actor1 == "" and bombs[0].actor2.startswith("Police Forces of Iraq")
+    b = analyze_text(pipeline, "Riot police clashed with protesters in Valencia on Saturday.")
+    riot = [e for e in b.events if e.event_type is EventType.RIOTS]
+    assert riot and riot[0].actor1.startswith("Rioters") and riot[0].actor2.startswith("Police Forces")
+    c = analyze_text(pipeline, "Police fired tear gas at striking bus drivers in Nairobi on Friday.")
+    protest = [e for e in c.events if e.event_type is EventType.PROTESTS]
+    assert protest and protest[0].sub_event_type == "Protest with intervention"
+    assert protest[0].actor1.startswith("Protesters") and protest[0].actor2.startswith("Police Forces")
+    d = analyze_text(pipeline, "Gunmen were driven off by soldiers near Gao after a raid on the market on Monday.")
+    assert all(e.actor1 != e.actor2 or not e.actor1 for e in d.events)
