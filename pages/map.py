@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import json
 import re
+import time
 from collections.abc import Mapping
 
 import pandas as pd
@@ -192,6 +193,20 @@ def selected_sentence(row: pd.Series | None) -> None:
             f"<i>{in_quotes(row['sentence'])}</i></div>")
 
 
+def map_into_view(key: str) -> None:
+    """Scroll the page so that the map is on screen (Play is pressed below it: at 1024x768 and on a phone the map
+    was off screen while it played). ``key``: new for each Play, so the script runs again."""
+    st.iframe(f"""<!-- {html.escape(key)} --><script>
+      let tries = 0;
+      function go() {{
+        const map = window.parent.document.querySelector('iframe[src*="streamlit_folium"]');
+        if (!map) {{ if (tries++ < 20) setTimeout(go, 100); return; }}
+        map.scrollIntoView({{block: "start", behavior: "smooth"}});
+      }}
+      go();
+    </script>""", height=1)
+
+
 def scroll_to_selected(key: str) -> None:
     """Bring the highlighted sentence into view inside the article's own scroll box (not the whole page)."""
     st.iframe(f"""<!-- {html.escape(key)} --><script>
@@ -266,6 +281,7 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
                         st.session_state.sm_range = (lo, hi)
                     st.session_state.sm_play_from, st.session_state.sm_play_at = lo, at
                     st.session_state.sm_playing = True
+                    st.session_state.sm_play_scroll = time.time()  # the map into view, once (the button is below it)
                 else:
                     st.session_state.sm_playing = False
                 st.rerun(scope="app")
@@ -311,6 +327,8 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
                        f"{hi:%d %b %Y}{hidden}. "
                        "Click a marker for its details; its sentence is highlighted in the text.")
             st.html(event_key_html(layers.event_types, layers.sides, color_by))
+            if st.session_state.get("sm_play_scroll"):
+                map_into_view(str(st.session_state.pop("sm_play_scroll")))
         remember_view(result or {})
         clicked = clicked_event(result or {}, layers)
         if clicked and clicked != st.session_state.get("sm_clicked"):

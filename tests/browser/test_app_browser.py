@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.browser.conftest import record_timing, sized_page
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -356,6 +357,8 @@ def test_play_skips_empty_days(page, app_url, sample):
     page.get_by_text("Play settings").click()
     page.get_by_text("fast").click()
     page.get_by_role("button", name="▶ Play").click()
+    # (until the click's rerun is back, the button still reads Play: wait for it to turn into Pause first)
+    _wait_for(page, lambda: page.get_by_role("button", name="❚❚ Pause").count() == 1, 10, "Play started")
     days = {e.date_start.date() for e in sample.events if e.date_start}
     seen: set[str] = set()
     started = time.perf_counter()
@@ -554,3 +557,31 @@ def test_a_popup_says_why_its_event_has_its_type_place_and_date(browser, app_url
         top, bottom, height = frame.locator(".leaflet-popup").evaluate(
             "p => { const r = p.getBoundingClientRect(); return [r.top, r.bottom, innerHeight]; }")
         assert top >= 0 and bottom <= height - 40, (top, bottom, height)  # and down, clear of the scale and key
+
+
+@pytest.mark.parametrize("size", [(1400, 950), (1024, 768), (390, 844)], ids=["1400x950", "1024x768", "390x844"])
+def test_play_brings_the_map_on_screen(browser, app_url, size):
+    """Play sits below the map: pressing it scrolls the map into view, so the steps can be watched (walkthrough:
+    at 1024x768 and on a phone only a strip of sea was on screen while it played)."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    try:
+        _load(page, app_url)
+        _settled(page)
+        play = page.get_by_role("button", name="▶ Play")
+        play.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        play.click()  # a real click (Playwright scrolls to it first, as a person would)
+
+        def map_top() -> float:
+            box = page.locator('iframe[src*="streamlit_folium"]').first.bounding_box()
+            return box["y"] if box else -9999.0
+
+        _wait_for(page, lambda: -10 <= map_top() <= size[1] * 0.25, 10, "the map scrolled to the top of the window")
+        _wait_for(page, lambda: page.get_by_role("button", name="❚❚ Pause").count() == 1
+                  or page.get_by_role("button", name="▶ Play").count() == 1, 10, "Play running or done")
+    except AssertionError:
+        page.screenshot(path=str(ROOT / "build" / f"play-{size[0]}.png"))
+        raise
+    finally:
+        context.close()
