@@ -1104,10 +1104,13 @@ class WorkspaceFolder:
         """A new workspace named ``name``; its id is ``slug`` or made from the name (unique in the folder)."""
         self._ensure()
         name = name.strip() or "Workspace"
+        slug_given = slug is not None
         base = slug or slug_for(name)
         slug, n = base, 2
         while (self.path / f"{slug}{SUFFIX}").exists():
             slug, n = f"{base}-{n}", n + 1
+        if slug != base and not slug_given:  # the same name again: told apart in the list ("Lyon (2)")
+            name = f"{name} ({n - 1})"
         create_file(self.path / f"{slug}{SUFFIX}", name)
         return slug, WorkspaceStore(self.path / f"{slug}{SUFFIX}")
 

@@ -218,24 +218,23 @@ def _workspace_section(slug: str, store: WorkspaceStore, editable: bool) -> None
                           key="sm_restore_now", disabled=not editable, help="Bring back the article just removed"):
         _restore(store, just["article_id"])
     with st.expander(f"Articles ({len(articles)})"):
+        # (each title over a button of its own width: beside it, in a column of the narrow sidebar, the button's
+        # label was cut to "R…")
         for row in articles.itertuples():
-            cols = st.columns([5, 2])
-            cols[0].markdown(f"**{markdown_text(row.title or row.filename)}**  \n"
-                             f"{row.published or 'undated'} · {count(int(row.n_events), 'event')}")
-            if cols[1].button("Remove", key=f"sm_rm_{row.article_id}", disabled=not editable or len(articles) < 2,
-                              help="Remove this article and its events from the workspace (Restore brings them "
-                                   "back)"):
+            st.markdown(f"**{markdown_text(row.title or row.filename)}**  \n"
+                        f"{row.published or 'undated'} · {count(int(row.n_events), 'event')}")
+            if st.button("Remove", key=f"sm_rm_{row.article_id}", disabled=not editable or len(articles) < 2,
+                         help="Remove this article and its events from the workspace (Restore brings them back)"):
                 store.remove_article(str(row.article_id), author=author())
                 st.session_state.sm_notice = f"“{short_name(row.title or row.filename)}” removed with its events."
                 st.session_state.sm_just_removed = str(row.article_id)
                 reset_view()
                 st.rerun()
         for gone in removed[:5]:  # the last ones removed, by anyone: brought back with their edits
-            cols = st.columns([5, 2])
-            cols[0].markdown(f"~~{markdown_text(short_name(gone['title'] or gone['filename']))}~~  \n"
-                             f"removed{' by ' + markdown_text(gone['removed_by']) if gone['removed_by'] else ''}")
-            if cols[1].button("Restore", key=f"sm_restore_{gone['article_id']}", disabled=not editable,
-                              help="Bring this article and its events back"):
+            st.markdown(f"~~{markdown_text(short_name(gone['title'] or gone['filename']))}~~  \n"
+                        f"removed{' by ' + markdown_text(gone['removed_by']) if gone['removed_by'] else ''}")
+            if st.button("Restore", key=f"sm_restore_{gone['article_id']}", disabled=not editable,
+                         help="Bring this article and its events back"):
                 _restore(store, gone["article_id"])
         if st.button("Analyse all again with the current pipeline", disabled=not editable, width="stretch",
                      help="Your edits are kept: they win over the machine."):

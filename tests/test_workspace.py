@@ -53,8 +53,8 @@ def _first_event(store: WorkspaceStore) -> pd.Series:
 def test_folder_create_list_rename_delete(folder: WorkspaceFolder) -> None:
     slug, store = folder.create("Mariupol, April 2022")
     assert slug == "mariupol-april-2022"
-    again, _ = folder.create("Mariupol, April 2022")
-    assert again == "mariupol-april-2022-2"
+    again, second = folder.create("Mariupol, April 2022")
+    assert again == "mariupol-april-2022-2" and second.name == "Mariupol, April 2022 (2)"  # told apart in the list
     revision = store.revision()
     store.rename("Siege of Mariupol")
     assert folder.open(slug).name == "Siege of Mariupol"  # the id in links does not change
