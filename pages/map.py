@@ -441,7 +441,11 @@ def timeline_spec(events: pd.DataFrame, height: int = 110):  # type: ignore[no-u
     if counts.empty:  # (a brush needs bars to drag across: an empty day row keeps the chart brushable)
         counts = pd.DataFrame({"day": spans["start"].min(), "type": kinds[:1], "events": [0]})
     bars = alt.Chart(counts).mark_bar().encode(
-        x=alt.X("day:T", title=None, axis=alt.Axis(format="%d %b")),
+        # (ticks on whole days only: on a few days' span Vega put ticks every few hours, each labelled with its
+        # day, "13 Oct" eight times)
+        # (and room at each end: the last day's bar sat half outside the chart, on a phone wholly)
+        x=alt.X("day:T", title=None, scale=alt.Scale(padding=14),
+                axis=alt.Axis(format="%d %b", tickCount={"interval": "day", "step": 1}, labelOverlap=True)),
         y=alt.Y("sum(events):Q", title="events", axis=alt.Axis(tickMinStep=1)),
         color=color,
         opacity=alt.condition(brush, alt.value(1.0), alt.value(0.35)),

@@ -33,3 +33,15 @@ def test_counts_and_titles_read_right_in_markdown():
     assert (count(1, "event"), count(0, "place"), count(1200, "sentence")) == ("1 event", "0 places", "1,200 sentences")
     cut = markdown_text("A title with *stars* and a 'quote' that runs on " + "and on " * 12)
     assert len(cut) < 100 and cut.endswith("…") and "\\*stars\\*" in cut and not cut.endswith(" …")
+
+
+def test_the_timeline_ticks_whole_days_and_leaves_room_for_the_last_days_bar(sample):
+    from pages.map import timeline_spec
+
+    spec = timeline_spec(sample.events_gdf).to_dict()
+    bars = spec["vconcat"][0] if "vconcat" in spec else spec
+    x = bars["encoding"]["x"]
+    # walkthrough: a few days' span had ticks every few hours, each labelled with its day ("13 Oct" eight times),
+    # and the last day's bar sat outside the chart on a phone
+    assert x["axis"]["tickCount"] == {"interval": "day", "step": 1} and x["axis"]["format"] == "%d %b"
+    assert x["scale"]["padding"] > 0
