@@ -358,18 +358,25 @@ _FIGURATIVE_BEFORE = re.compile(r"\b(?:legal|court|courtroom|political|bitter|cu
 
 def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
     best: tuple[Trigger, re.Match[str]] | None = None
-    mishap = bool(_MISHAP.search(text)) and not _ARMED.search(text)
+    mishap = None  # (read once, when a violent trigger needs it)
     for trigger in TRIGGERS:
+        if best is not None and trigger.rank <= best[0].rank:
+            continue  # (a trigger of lower rank cannot win)
         for match in trigger.pattern.finditer(text):
             if trigger.violent and (MODAL.search(text[: match.start()]) or (
                     match.group(0).lower().endswith("ing") and HYPOTHETICAL_AFTER.match(text[match.end():]))):
                 continue
             if REFERENCE_BEFORE.search(text[: match.start()]):
                 continue  # "held over the explosion": the explosion is another event, named
+            near = text[max(0, match.start() - 100): match.start()]  # (the cues lie just before the trigger)
+            if trigger.event_type in (EventType.EXPLOSIONS, EventType.BATTLES) \
+                    or trigger.sub_event_type in ("Attack", "Change to group/activity"):
+                if mishap is None:
+                    mishap = bool(_MISHAP.search(text)) and not _ARMED.search(text)
             if trigger.event_type is not EventType.STATEMENT and (
-                    _NOT_HAPPENED_BEFORE.search(text[: match.start()])
+                    _NOT_HAPPENED_BEFORE.search(near)
                     or match.group(0)[0].isupper() and match.start() > 0
-                    and (_IN_NAME_BEFORE.search(text[: match.start()]) or _IN_NAME_AFTER.match(text[match.end():]))
+                    and (_IN_NAME_BEFORE.search(near) or _IN_NAME_AFTER.match(text[match.end():]))
                     or mishap and (trigger.event_type in (EventType.EXPLOSIONS, EventType.BATTLES)
                                    or trigger.sub_event_type in ("Attack", "Change to group/activity"))
                     or re.match(r"battles?\b", match.group(0), re.IGNORECASE)
