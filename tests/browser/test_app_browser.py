@@ -421,15 +421,16 @@ def test_filters_and_colours_change_the_map_and_the_link(page, app_url, sample):
     page.get_by_text("Filters and colours").click()
     box = page.get_by_role("combobox", name="Type of event")
     option = page.get_by_role("option", name="Battles", exact=True)
-    for attempt in range(3):  # a rerun redrawing the box may close the list it opened: open it again, as a person would
-        box.click()
+    for attempt in range(4):  # a rerun redrawing the box may close the list it opened (even between its showing
+        box.click()           # and the click on it: CI saw that): open it again and pick again, as a person would
         try:
             option.wait_for(timeout=3000)
+            option.click(timeout=5000)  # from the list the click opened
             break
         except Exception:  # noqa: BLE001
-            if attempt == 2:
+            if attempt == 3:
                 raise
-    option.click()  # from the list the click opened
+            _settled(page)
     page.keyboard.press("Escape")
     battles = sum(e.event_type.value == "Battles" for e in sample.events)
     assert 0 < battles < happened
