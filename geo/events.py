@@ -356,6 +356,12 @@ _FIGURATIVE_BEFORE = re.compile(r"\b(?:legal|court|courtroom|political|bitter|cu
                                 r"public relations|PR|ratings|bidding|takeover|title|relegation)\s+$", re.IGNORECASE)
 
 
+def _mishap_prone(trigger: Trigger) -> bool:
+    """Triggers a disaster or an accident also fits: deaths, blasts, "struck", an attack, an evacuation."""
+    return trigger.event_type in (EventType.EXPLOSIONS, EventType.BATTLES) \
+        or trigger.sub_event_type in ("Attack", "Change to group/activity")
+
+
 def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
     best: tuple[Trigger, re.Match[str]] | None = None
     mishap = None  # (read once, when a violent trigger needs it)
@@ -369,16 +375,13 @@ def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
             if REFERENCE_BEFORE.search(text[: match.start()]):
                 continue  # "held over the explosion": the explosion is another event, named
             near = text[max(0, match.start() - 100): match.start()]  # (the cues lie just before the trigger)
-            if trigger.event_type in (EventType.EXPLOSIONS, EventType.BATTLES) \
-                    or trigger.sub_event_type in ("Attack", "Change to group/activity"):
-                if mishap is None:
-                    mishap = bool(_MISHAP.search(text)) and not _ARMED.search(text)
+            if mishap is None and _mishap_prone(trigger):
+                mishap = bool(_MISHAP.search(text)) and not _ARMED.search(text)
             if trigger.event_type is not EventType.STATEMENT and (
                     _NOT_HAPPENED_BEFORE.search(near)
                     or match.group(0)[0].isupper() and match.start() > 0
                     and (_IN_NAME_BEFORE.search(near) or _IN_NAME_AFTER.match(text[match.end():]))
-                    or mishap and (trigger.event_type in (EventType.EXPLOSIONS, EventType.BATTLES)
-                                   or trigger.sub_event_type in ("Attack", "Change to group/activity"))
+                    or mishap and _mishap_prone(trigger)
                     or re.match(r"battles?\b", match.group(0), re.IGNORECASE)
                     and (_FIGURATIVE.match(text[match.end():]) or _FIGURATIVE_BEFORE.search(text[: match.start()]))):
                 continue
@@ -493,9 +496,10 @@ def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventTyp
             "Agreement", "Non-violent transfer of territory"):
         return EventType.STRATEGIC, "Non-violent transfer of territory"
     if trigger.sub_event_type in ("Armed clash", "Attack"):  # a place taken in the fighting: the taking is the event
-        taking = next((t for t in TRIGGERS if t.sub_event_type in _TERRITORY_SUBS and t.pattern.search(text)), None)
+        taking = next(((t, m) for t in TRIGGERS if t.sub_event_type in _TERRITORY_SUBS
+                       and (m := t.pattern.search(text))), None)
         if taking is not None:
-            trigger, match = taking, taking.pattern.search(text)  # type: ignore[assignment]
+            trigger, match = taking
             before = text[: match.start()]
     if trigger.sub_event_type in _TERRITORY_SUBS:
         # (a foreign state's forces taking a place overtake it, as a non-state actor does: only a government's

@@ -654,7 +654,7 @@ def _facility_at(mention: Mention, base: Place, reason: str) -> tuple[Place, str
 
 
 #: How far (degrees) a part of an area may lie from its largest part and still be part of its body when a direction
-#: is taken: Britain beside the continent is, Réunion for Europe or Alaska for the United States is not.
+#: is taken: Britain beside the continent is, Réunion for France or Alaska for the United States is not.
 CORE_GAP_DEG = 2.0
 
 
@@ -668,8 +668,8 @@ def core(geometry: shapely.Geometry) -> shapely.Geometry:
 
 
 def directional_part(geometry: shapely.Geometry, direction: str) -> shapely.Geometry:
-    """The part of an area lying in a direction: the outer 40% of its body's extent that way ("southern Europe" is
-    not France's island in the Indian Ocean, "northern United States" not Alaska)."""
+    """The part of an area lying in a direction: the outer 40% of its body's extent that way ("southern France" is
+    not its island in the Indian Ocean, "northern United States" not Alaska)."""
     geometry = core(geometry)
     minx, miny, maxx, maxy = geometry.bounds
     w, h = maxx - minx, maxy - miny

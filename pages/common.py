@@ -245,14 +245,14 @@ def previous_workspace() -> tuple[str, str] | None:
 
 
 def back() -> None:
-    """Back to the workspace shown before."""
+    """Back to the workspace shown before (``previous_workspace``); the history after it is dropped."""
+    found = previous_workspace()
+    if found is None:
+        return
     history = st.session_state.get("sm_history", [])
-    while history:
-        slug = history.pop()
-        if slug != st.session_state.get("sm_ws") and get_folder().exists(slug):
-            st.session_state.sm_ws = slug
-            reset_view()
-            return
+    del history[len(history) - 1 - history[::-1].index(found[0]):]
+    st.session_state.sm_ws = found[0]
+    reset_view()
 
 
 # --- the URL -----------------------------------------------------------------------------------------------------------
