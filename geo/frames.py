@@ -175,9 +175,10 @@ def filter_events(events: pd.DataFrame, sides: tuple[Side, ...], types: Collecti
     return events[keep]
 
 
-def event_spans(events: pd.DataFrame, max_rows: int = 6) -> pd.DataFrame:
+def event_spans(events: pd.DataFrame, max_rows: int = 6, key: pd.Series | None = None) -> pd.DataFrame:
     """Events lasting more than a day, as spans from their first day to the day after their last, each given a
-    row so that spans in one row never overlap (up to ``max_rows``; later ones share the last row)."""
+    row so that spans in one row never overlap (up to ``max_rows``; later ones share the last row). ``type`` is
+    the event type, or ``key`` (one value per event, such as its side) when given."""
     columns = ["start", "end", "last", "type", "label", "row"]
     if not len(events):
         return pd.DataFrame(columns=columns)
@@ -188,7 +189,7 @@ def event_spans(events: pd.DataFrame, max_rows: int = 6) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     rows, ends = [], []  # greedy: each span in the first row free at its start
     frame = pd.DataFrame({"start": start[long].dt.normalize(), "end": end[long].dt.ceil("D"),
-                          "type": events.loc[long, "event_type"].to_numpy(),
+                          "type": (events["event_type"] if key is None else key)[long].to_numpy(),
                           "label": (events.loc[long, "sub_event_type"].astype(str) + " — "
                                     + events.loc[long, "place_name"].astype(str)).to_numpy()}).sort_values("start")
     for s, e in zip(frame["start"], frame["end"], strict=True):
@@ -204,16 +205,18 @@ def event_spans(events: pd.DataFrame, max_rows: int = 6) -> pd.DataFrame:
     return frame[columns]
 
 
-def daily_counts(events: pd.DataFrame) -> pd.DataFrame:
+def daily_counts(events: pd.DataFrame, key: pd.Series | None = None) -> pd.DataFrame:
     """One row per (day, event type) with how many events of a day or less happened that day (longer ones are
-    spans, ``event_spans``; an undated start with a known end is the day before that end)."""
+    spans, ``event_spans``; an undated start with a known end is the day before that end). ``key`` (one value per
+    event, such as its side) replaces the event type when given."""
     if not len(events):
         return pd.DataFrame(columns=["day", "type", "events"])
     start = pd.to_datetime(events["date_start"])
     end = pd.to_datetime(events["date_end"])
     day = start.fillna(end - pd.Timedelta(days=1))
     short = ~((end - start) > pd.Timedelta(days=1))
-    frame = pd.DataFrame({"day": day[short].dt.normalize(), "type": events.loc[short, "event_type"].to_numpy()}).dropna()
+    kinds = events["event_type"] if key is None else key
+    frame = pd.DataFrame({"day": day[short].dt.normalize(), "type": kinds[short].to_numpy()}).dropna()
     return frame.groupby(["day", "type"]).size().reset_index(name="events")
 
 

@@ -204,6 +204,10 @@ def admin_lines_geojson(gazetteer: OfflineGazetteer, countries: Sequence[str], b
     return {"type": "FeatureCollection", "features": features}
 
 
+#: pixels from an article town's point to the start of its name: past a group count's circle (34 px across)
+LABEL_CLEAR = 20
+
+
 def town_labels(gazetteer: OfflineGazetteer, bounds: tuple[float, float, float, float],
                 places: gpd.GeoDataFrame) -> list[tuple[str, float, float, bool]]:
     """Names of the article's towns, sites and counties (strong) and of the larger towns in view, not overprinting
@@ -362,6 +366,44 @@ class StoredBase(MacroElement):
         self.admin = ADMIN_LINE_STYLE
 
 
+class AreaInfo(MacroElement):
+    """What a named area is, shown in a box in the map's lower left corner while the pointer is over the area (a
+    tap on a touch screen), instead of a tooltip that follows the pointer and covered the markers beside it."""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    (function (map, groups) {
+      var box = L.control({position: "bottomleft"});
+      box.onAdd = function () {
+        var div = L.DomUtil.create("div", "sm-area-info");
+        div.style.display = "none";
+        return div;
+      };
+      box.addTo(map);
+      var div = box.getContainer();
+      var show = function (tip) { div.innerHTML = tip; div.style.display = ""; };  // (escaped in Python)
+      var hide = function () { div.style.display = "none"; };
+      Object.keys(groups).forEach(function (k) {
+        groups[k].eachLayer(function (layer) {
+          var t = layer.getTooltip && layer.getTooltip();
+          if (!t) { return; }
+          var tip = t.getContent();
+          layer.unbindTooltip();
+          layer.on("mouseover click", function () { show(tip); });
+          layer.on("mouseout", hide);
+        });
+      });
+      map.on("zoomstart movestart", hide);
+    })({{ this._parent.get_name() }}, {{ this.groups }});
+    {% endmacro %}
+    """)
+
+    def __init__(self, groups: dict[str, folium.FeatureGroup]) -> None:
+        super().__init__()
+        self._name = "AreaInfo"
+        self.groups = "{" + ", ".join(f'"{k}": {g.get_name()}' for k, g in groups.items()) + "}"
+
+
 def add_base_layers(m: folium.Map, layers: BaseLayers, world_url: str | None = None, stored: bool = False) -> None:
     """The coarse world in its own low pane (fetched or inline); over it, around the story, a sea-coloured
     box and the detailed land, so coarse coastlines never show where the detail is drawn. ``stored``: the
@@ -388,8 +430,9 @@ def add_base_layers(m: folium.Map, layers: BaseLayers, world_url: str | None = N
     labels = folium.FeatureGroup(name="Town names")
     for name, lat, lon, strong in layers.labels:
         css = "sm-label sm-strong" if strong else "sm-label"
+        # (the article's towns carry markers: their names start past a group's count, which had hidden the start)
         folium.Marker([lat, lon], icon=folium.DivIcon(html=f'<div class="{css}">{safe_html(name)}</div>',
-                                                      icon_size=(120, 14), icon_anchor=(-4, 7),
+                                                      icon_size=(120, 14), icon_anchor=(-LABEL_CLEAR if strong else -4, 7),
                                                       class_name="sm-label-icon"),
                       interactive=False, pane="labels").add_to(labels)
     labels.add_to(m)
@@ -410,6 +453,7 @@ def add_base_layers(m: folium.Map, layers: BaseLayers, world_url: str | None = N
         group.add_to(m)
     if stored:
         StoredBase(groups).add_to(m)
+    AreaInfo(groups).add_to(m)
 
 
 def popup_fields(row: pd.Series) -> list[str]:
@@ -831,6 +875,8 @@ class Legend(MacroElement):
       .sm-area { display: inline-block; width: 14px; height: 10px; margin-right: 4px; vertical-align: -1px;
         background: rgba(106,81,163,.25); border: 2px solid #6a51a3; }
       .sm-country { background: rgba(84,39,143,.06); border: 1px dotted #54278f; }
+      .sm-area-info { background: rgba(255,255,255,.92); padding: 4px 8px; border-radius: 4px; max-width: 260px;
+        font: 12px/1.35 system-ui, sans-serif; color: #333; box-shadow: 0 1px 3px #0003; pointer-events: none; }
       .sm-label { font: 11px/1.1 system-ui, sans-serif; color: #555; white-space: nowrap;
         text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
       .sm-strong { font-weight: 700; color: #222; font-size: 12px; }

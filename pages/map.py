@@ -30,7 +30,7 @@ from geo.mapview import (
     timeline_days,
 )
 from geo.pipeline import Analysis
-from geo.sides import UNKNOWN, event_sides, load_sides
+from geo.sides import UNKNOWN, Side, event_sides, load_sides
 from geo.workspace import STATES, WorkspaceStore
 from pages.common import (
     URL_FILTERS,
@@ -340,7 +340,7 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
             with map_area, st.expander(f"Add a place at the point you clicked ({point[0]:.4f}, {point[1]:.4f})"):
                 add_place_form(store, point, "map")
         with timeline_area:
-            timeline_chart(chosen, lo, hi)
+            timeline_chart(chosen, lo, hi, color_by)
         pictures(workspace, shown, chosen, color_by, lo, hi, with_statements)
         event_table(shown)
 
@@ -411,33 +411,45 @@ def event_days(events: pd.DataFrame) -> list[dt.date]:
     return sorted({d.date() for d in start.dropna()})
 
 
-def timeline_chart(events: pd.DataFrame, lo: dt.date, hi: dt.date) -> None:
-    """Events per day under the map (an event lasting several days counts on each, up to 60), coloured by type;
-    drag across it to choose the range."""
-    chart = timeline_spec(events)
+def timeline_chart(events: pd.DataFrame, lo: dt.date, hi: dt.date, color_by: str = "type") -> None:
+    """Events per day under the map (an event lasting several days counts on each, up to 60), coloured as the
+    markers are (by side or by type); drag across it to choose the range."""
+    chart = timeline_spec(events, color_by=color_by, sides=load_sides(get_pipeline().settings.sides_path))
     if chart is None:
         return
-    st.caption(f"Events per day (bars) and events lasting longer (spans below them); {lo:%d %b %Y} – {hi:%d %b %Y} "
+    st.caption(f"Events per day (bars) and events lasting longer (spans below them), coloured as the markers; "
+               f"{lo:%d %b %Y} – {hi:%d %b %Y} "
                "shown. Drag across the bars to choose a range (on a touch screen: the slider); the mouse wheel "
                "zooms the days; a double click clears the range and zooms out.")
     st.altair_chart(chart, on_select="rerun", key="sm_timeline", width="stretch")  # (read by map_panel)
 
 
-def timeline_spec(events: pd.DataFrame, height: int = 110):  # type: ignore[no-untyped-def]
+def timeline_spec(events: pd.DataFrame, height: int = 110, color_by: str = "type",  # type: ignore[no-untyped-def]
+                  sides: tuple[Side, ...] = ()):
     """The Altair timeline: bars of events per day (events of a day or less), over a lane of spans (events that
     last longer, from their first to their last day); an x-brush named ``brush`` on the bars; the mouse wheel
-    zooms the days, a double click zooms back out. None without events."""
+    zooms the days, a double click zooms back out. Coloured as the markers: by type, or by the side of the acting
+    force (``color_by="side"``, by the table ``sides``), with a key under the bars. None without events."""
     import altair as alt
 
-    counts = daily_counts(events)
-    spans = event_spans(events)
+    if color_by == "side" and len(events):
+        key = event_sides(events, sides)
+        palette = dict(sides_present(set(key), sides))
+        title = "Side"
+    else:
+        key, palette, title = None, EVENT_COLORS, "Type"
+    counts = daily_counts(events, key)
+    spans = event_spans(events, key=key)
     if counts.empty and spans.empty:
         return None
     brush = alt.selection_interval(encodings=["x"], name="brush", zoom=False)  # (the wheel zooms the days only)
     zoom = alt.selection_interval(encodings=["x"], bind="scales", zoom="wheel!", translate=False, name="zoom")
-    kinds = sorted(set(counts["type"]) | set(spans["type"]))
-    color = alt.Color("type:N", scale=alt.Scale(domain=kinds, range=[EVENT_COLORS.get(t, "#333") for t in kinds]),
-                      legend=None)
+    present = set(counts["type"]) | set(spans["type"])
+    kinds = [k for k in palette if k in present] + sorted(present - set(palette))  # (in the map key's order)
+    color = alt.Color("type:N", title=title,
+                      scale=alt.Scale(domain=kinds, range=[palette.get(t, "#333") for t in kinds]),
+                      legend=alt.Legend(orient="bottom", direction="horizontal", columns=3, labelLimit=170,
+                                        symbolType="circle", titleOrient="left"))
     if counts.empty:  # (a brush needs bars to drag across: an empty day row keeps the chart brushable)
         counts = pd.DataFrame({"day": spans["start"].min(), "type": kinds[:1], "events": [0]})
     bars = alt.Chart(counts).mark_bar().encode(
@@ -449,7 +461,8 @@ def timeline_spec(events: pd.DataFrame, height: int = 110):  # type: ignore[no-u
         y=alt.Y("sum(events):Q", title="events", axis=alt.Axis(tickMinStep=1)),
         color=color,
         opacity=alt.condition(brush, alt.value(1.0), alt.value(0.35)),
-        tooltip=[alt.Tooltip("day:T", title="day"), alt.Tooltip("type:N"), alt.Tooltip("sum(events):Q", title="events")],
+        tooltip=[alt.Tooltip("day:T", title="day"), alt.Tooltip("type:N", title=title.lower()),
+                 alt.Tooltip("sum(events):Q", title="events")],
     ).add_params(brush, zoom).properties(height=height)
     if spans.empty:
         return bars

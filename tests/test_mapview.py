@@ -124,3 +124,14 @@ def test_a_sentence_that_holds_a_quotation_is_quoted_once_in_popups_and_slides(p
     records, steps = event_records(analysis.events_gdf), story_steps(analysis.events_gdf)
     for sentence in [r["p"][12] for r in records] + [s["sentence"] for s in steps]:
         assert sentence.startswith("“‘It was terrible,’ a witness") and "““" not in sentence, sentence
+
+
+
+def test_the_names_of_the_articles_towns_start_past_a_group_count(sample, pipeline):
+    html = standalone_map(sample.places, sample.events_gdf, pipeline.gazetteer, pipeline.settings).get_root().render()
+    labels = re.findall(r'"html": "\\u003cdiv class=\\"([a-z -]+)\\"\\u003e([^\\]+)\\u003c/div\\u003e",\s*'
+                        r'"iconSize": \[\d+, \d+\],\s*"iconAnchor": \[(-?\d+), \d+\]', html)
+    anchor = {name: (css, -int(x)) for css, name, x in labels}
+    # walkthrough: the "7" of Mariupol's group (a circle 34 px across, on the town) covered the start of its name
+    assert anchor["Mariupol"][0] == "sm-label sm-strong" and anchor["Mariupol"][1] > 34 / 2
+    assert anchor["Pokrovsk"] == ("sm-label", 4)  # a town of the map only: its name close to its point

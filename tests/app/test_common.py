@@ -45,3 +45,24 @@ def test_the_timeline_ticks_whole_days_and_leaves_room_for_the_last_days_bar(sam
     # and the last day's bar sat outside the chart on a phone
     assert x["axis"]["tickCount"] == {"interval": "day", "step": 1} and x["axis"]["format"] == "%d %b"
     assert x["scale"]["padding"] > 0
+
+
+def test_the_timeline_is_coloured_as_the_markers_and_carries_their_key(sample):
+    from geo.mapview import EVENT_COLORS
+    from geo.sides import event_sides, load_sides
+    from pages.map import get_pipeline, timeline_spec
+
+    table = load_sides(get_pipeline().settings.sides_path)
+    # walkthrough: the map was coloured by side and the chart by type, and the chart had no key
+    for color_by in ("side", "type"):
+        spec = timeline_spec(sample.events_gdf, color_by=color_by, sides=table).to_dict()
+        bars = spec["vconcat"][0] if "vconcat" in spec else spec
+        color = bars["encoding"]["color"]
+        assert color["legend"]["orient"] == "bottom"
+        scale = dict(zip(color["scale"]["domain"], color["scale"]["range"], strict=True))
+        if color_by == "side":
+            sides = set(event_sides(sample.events_gdf, table))
+            assert set(scale) <= sides and len(scale) >= 2
+            assert all(scale[s.name] == s.color for s in table if s.name in scale)
+        else:
+            assert set(scale) <= set(EVENT_COLORS) and all(scale[t] == EVENT_COLORS[t] for t in scale)

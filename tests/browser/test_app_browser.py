@@ -586,3 +586,33 @@ def test_play_brings_the_map_on_screen(browser, app_url, size):
         raise
     finally:
         context.close()
+
+
+def test_a_named_area_is_told_in_the_corner_not_over_the_markers(page, app_url, sample):
+    """Pointing at a named area tells its name in a box in the map's lower left corner (walkthrough: a tooltip that
+    followed the pointer covered the markers beside it)."""
+    _load(page, app_url)
+    _settled(page)
+    frame = _map_frame(page)
+    frame.locator(".leaflet-container").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    # a point of the map whose topmost element is a named area's shape (not a marker, not a label)
+    spot = frame.evaluate("""() => { const r = document.querySelector('.leaflet-container').getBoundingClientRect();
+        for (let y = r.top + 60; y < r.bottom - 60; y += 15) for (let x = r.left + 60; x < r.right - 60; x += 15) {
+            const at = document.elementFromPoint(x, y);
+            if (at && at.matches('.leaflet-overlay-pane path.leaflet-interactive')) return [x, y]; }
+        return null; }""")
+    assert spot, "no named area to point at"
+    box = page.locator('iframe[src*="streamlit_folium"]').first.bounding_box()
+    info = frame.locator(".sm-area-info")
+    assert not info.is_visible()
+    page.mouse.move(box["x"] + spot[0], box["y"] + spot[1], steps=5)
+    _wait_for(page, info.is_visible, 5, "the area's box")
+    named = {str(n) for n in sample.places.loc[sample.places["is_area"], "name"]}
+    assert any(n in info.inner_text() for n in named), info.inner_text()
+    assert frame.locator(".leaflet-tooltip").count() == 0  # no tooltip over the map
+    corner = info.bounding_box()
+    whole = frame.locator(".leaflet-container").bounding_box()
+    assert corner["x"] - whole["x"] < 20 and whole["y"] + whole["height"] - (corner["y"] + corner["height"]) < 90
+    page.mouse.move(box["x"] - 30, box["y"] + spot[1], steps=5)  # off the map: the box goes
+    _wait_for(page, lambda: not info.is_visible(), 5, "the box hidden")
