@@ -1114,7 +1114,7 @@ class StoryControl(MacroElement):
     <div class="sm-story" id="{{ this.get_name() }}">
       <div class="sm-story-bar">
         <button type="button" class="sm-prev" title="Previous event (←)">◀ Previous</button>
-        <span class="sm-step"></span>
+        <span class="sm-step-box"><span class="sm-step"></span><span class="sm-keys">or the ← → keys</span></span>
         <button type="button" class="sm-next" title="Next event (→)">Next ▶</button>
       </div>
       <div class="sm-story-progress"><div></div></div>
@@ -1132,7 +1132,9 @@ class StoryControl(MacroElement):
       .sm-story-bar button { font: inherit; font-size: 18px; padding: 4px 14px; border-radius: 6px;
         border: 1px solid #999; background: #fff; cursor: pointer; min-height: 40px; }
       .sm-story-bar button:disabled { opacity: .4; cursor: default; }
-      .sm-step { flex: 1; text-align: center; font-weight: 600; }
+      .sm-step-box { flex: 1; display: flex; flex-direction: column; align-items: center; line-height: 1.15; }
+      .sm-step { font-weight: 600; }
+      .sm-keys { font-size: 12px; color: #777; }
       .sm-story-progress { height: 4px; background: #e5e5e5; border-radius: 2px; margin-top: 6px; }
       .sm-story-progress div { height: 4px; background: #c62828; border-radius: 2px; width: 0; }
       .sm-story-when { color: #555; font-size: 17px; margin-top: 6px; }
@@ -1147,6 +1149,7 @@ class StoryControl(MacroElement):
       @media (max-width: 640px) {
         .sm-story { left: 6px; right: 6px; bottom: 6px; padding: 6px 10px; font-size: 16px; }
         .sm-story-bar button { font-size: 15px; padding: 4px 8px; }
+        .sm-keys { display: none; }  /* (a phone has no arrow keys) */
         .sm-story-when { font-size: 14px; } .sm-story-sentence { font-size: 15px; max-height: 4.2em; }
       }
     </style>

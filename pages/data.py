@@ -132,15 +132,23 @@ def main() -> None:
     elif not can_edit:
         st.caption("This link is view-only.")
     table = _table(events)
+    st.caption("Scroll the table sideways for the actors, fatalities, the sentence and why each event was typed, "
+               "placed and dated so; the type stays in view.")
     st.data_editor(table, hide_index=True, width="stretch", key="sm_events_editor",
                    disabled=not editing or [c for c in table.columns if c not in EDITABLE],
                    on_change=_apply_table_edits, args=(store, table),
                    column_config={
+                       # (the type stays in view while the rest scrolls sideways, as it must on a phone; the
+                       # widths fit type, days, place and actor 1 at 1024, which by the defaults cut the place)
                        "type": st.column_config.SelectboxColumn("type", options=[_type_label(c) for c in TYPE_CHOICES],
-                                                                width="medium"),
-                       "first day": st.column_config.DateColumn("first day"),
-                       "last day": st.column_config.DateColumn("last day"),
-                       "fatalities": st.column_config.NumberColumn("fatalities", min_value=0, step=1),
+                                                                width=170, pinned=True),
+                       "first day": st.column_config.DateColumn("first day", width=90),
+                       "last day": st.column_config.DateColumn("last day", width=90),
+                       "place": st.column_config.TextColumn("place", width=120),
+                       "actor 1": st.column_config.TextColumn("actor 1", width=150),
+                       "actor 2": st.column_config.TextColumn("actor 2", width=150),
+                       "fatalities": st.column_config.NumberColumn("fatalities", min_value=0, step=1, width=70),
+                       "state": st.column_config.TextColumn("state", width=70),
                        "delete": st.column_config.CheckboxColumn("delete", help="Delete a wrong event (Undo brings "
                                                                  "it back)"),
                        "event_id": None, "version": None,

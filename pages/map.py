@@ -536,10 +536,19 @@ def event_table(shown: pd.DataFrame) -> None:
         "event_id": shown["event_id"].to_numpy(),
     })
     st.markdown("**Events** — choose one to centre the map on it")
+    # (widths in pixels: the table is ~530 px wide beside the text at 1400 and ~560 at 1024, where all fit; on a
+    # phone (~360) the rest scrolls sideways under the pinned type. By Streamlit's default widths the place and
+    # the state were cut off at 1024.)
+    text = st.column_config.TextColumn
     selection = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row",
                              key="sm_table", width="stretch",
-                             column_config={"event_id": None, "confidence": st.column_config.ProgressColumn(
-                                 "confidence", min_value=0.0, max_value=1.0, format="%.2f")})
+                             column_config={"event_id": None, "date": text("date", width=82),
+                                            "type": text("type", width=140, pinned=True),
+                                            "place": text("place", width=95), "what": text("what", width=68),
+                                            "state": text("state", width=58),
+                                            "confidence": st.column_config.ProgressColumn(
+                                                "confidence", min_value=0.0, max_value=1.0, format="%.2f",
+                                                width=55)})
     rows = selection.selection.rows if selection else []
     if rows:
         row = shown.iloc[rows[0]]

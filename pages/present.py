@@ -30,8 +30,8 @@ CSS = """<style>
   .sm-present-title { font: 600 20px/1.3 system-ui, sans-serif; white-space: nowrap; overflow: hidden;
     text-overflow: ellipsis; }
   .sm-present-hint, .sm-present-filter { font-weight: 400; color: #666; font-size: 15px; }
-  @media (max-width: 640px) {  /* a phone: the title and the way out take two lines; no hint about keys */
-    .sm-present-hint { display: none; }
+  @media (max-width: 1300px) { .sm-present-hint { display: none; } }  /* (the whole of it shows on hover) */
+  @media (max-width: 640px) {  /* a phone: the title and the way out take two lines */
     .sm-present-title { font-size: 17px; white-space: normal; }
     .st-key-sm_present_map iframe { height: calc(100vh - 120px) !important; min-height: 360px; }
   }
@@ -50,7 +50,8 @@ def main() -> None:
     steps = story_steps(events)
     filtered = sum(bool(st.session_state.get(k)) for k in URL_FILTERS)
     top = st.columns([6, 2], vertical_alignment="center")
-    hint = "→ next · ← previous · for a room without internet: Events & places → “Story (HTML, offline)”"
+    # (the arrow keys are told under the step count, beside the buttons they stand for)
+    hint = "· without internet: Events & places → “Story (HTML, offline)”"
     # One line (the map takes the rest of the window); the whole of it shows on hover.
     top[0].html(f"<div class='sm-present-title' title='{html.escape(hint)}'>{html.escape(view.name)} — presentation "
                 + (f"<span class='sm-present-filter'>· filtered as on the map: {len(events)} of "

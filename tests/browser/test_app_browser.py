@@ -514,6 +514,12 @@ def test_nothing_on_the_map_page_is_cut_off_and_a_page_link_clears_the_phones_si
         for line in parts["key"].evaluate("""el => [...el.querySelectorAll('span')].map(s => {
                                       const r = s.getBoundingClientRect(); return [r.left, r.right]; })"""):
             assert line[0] >= 0 and line[1] <= width + 1, (line, width)  # every item of the key
+        # the events table shows all its columns beside the map (walkthrough: place and state were cut off at
+        # 1024); on a phone the rest scrolls sideways under the type, which stays
+        table = page.locator('[data-testid="stDataFrame"] .dvn-scroller').first
+        table.scroll_into_view_if_needed()
+        wide, shown = table.evaluate("s => [s.scrollWidth, s.clientWidth]")
+        assert wide <= shown + 1 or width < 700, (wide, shown)
         article = parts["article"]
         assert article.evaluate("el => el.scrollHeight <= el.clientHeight + 2") or width > 700, \
             "a scroll box inside the phone's page"  # no nested scroll trap on a phone

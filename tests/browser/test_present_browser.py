@@ -67,6 +67,15 @@ def test_present_steps_with_keys_and_buttons(browser, app_url, sample, size):
         for part in (story.locator(".sm-story-what"), story.locator(".sm-story-sentence"),
                      story.get_by_role("button", name="Next ▶"), story.get_by_role("button", name="◀ Previous")):
             _inside(page, part)  # nothing cut off at this size
+        # the keys are told beside the buttons (walkthrough: the hint in the title line was cut to "for a …" at
+        # 1024); a phone has none
+        keys = story.locator(".sm-keys")
+        if size[0] > 640:
+            assert keys.is_visible() and "← →" in keys.inner_text()
+            _inside(page, keys)
+        else:
+            assert not keys.is_visible()
+        assert page.locator(".sm-present-title").evaluate("t => t.scrollWidth <= t.clientWidth + 1")
         _labelled_above_the_caption(page, story)  # (the first slide's place sat under the caption: walkthrough)
         main = page.locator('[data-testid="stMain"]')  # the slide fills the window, no scrolling (was 15 px over)
         assert main.evaluate("m => m.scrollHeight - m.clientHeight") <= 1
