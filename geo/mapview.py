@@ -817,6 +817,43 @@ class FocusWithoutScroll(MacroElement):
     """)
 
 
+class TwoFingerPan(MacroElement):
+    """On a touch screen, a map inside a longer page: one finger scrolls the page, two fingers move and zoom the
+    map (Leaflet's pinch zoom follows the fingers), and a one-finger swipe over the map says so for a moment.
+    (Walkthrough: on a phone the map fills the width, so every swipe that began on it panned it, and the text and
+    the table under it could hardly be scrolled to.)"""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    (function (map) {
+      if (!window.matchMedia || !window.matchMedia("(pointer: coarse)").matches) { return; }
+      map.dragging.disable();  // (Leaflet then lets the browser scroll on one finger: touch-action pan-x pan-y)
+      var box = map.getContainer();
+      var hint = L.DomUtil.create("div", "sm-two-fingers", box);
+      hint.textContent = "Two fingers move the map";
+      var timer = null;
+      box.addEventListener("touchmove", function (e) {
+        if (e.touches.length !== 1) { hint.style.opacity = 0; return; }
+        hint.style.opacity = 1;
+        clearTimeout(timer);
+        timer = setTimeout(function () { hint.style.opacity = 0; }, 1200);
+      }, {passive: true});
+    })({{ this._parent.get_name() }});
+    {% endmacro %}
+    {% macro header(this, kwargs) %}
+    <style>
+      .sm-two-fingers { position: absolute; inset: 0; z-index: 1200; display: flex; align-items: center;
+        justify-content: center; background: rgba(0,0,0,.35); color: #fff; font: 600 18px system-ui, sans-serif;
+        opacity: 0; transition: opacity .2s; pointer-events: none; }
+    </style>
+    {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "TwoFingerPan"
+
+
 class Legend(MacroElement):
     """A fixed legend explaining every colour and symbol of the map."""
 
@@ -1048,6 +1085,8 @@ def build_base_map(layers: BaseLayers, settings: Settings, mode: AssetMode = Ass
     EventStore(layers.events, url=events_url).add_to(m)  # (first: the base layers may be in its file)
     add_base_layers(m, layers, world_url, stored=events_url is not None)
     FocusWithoutScroll().add_to(m)
+    if compact:
+        TwoFingerPan().add_to(m)
     if online_tiles and settings.online_tiles:
         # Optional, off by default: only requested when the user ticks it in the layer control.
         folium.TileLayer(settings.online_tiles, name=f"{settings.online_tiles} tiles (online)", overlay=True,

@@ -464,8 +464,8 @@ def timeline_spec(events: pd.DataFrame, height: int = 110, color_by: str = "type
         tooltip=[alt.Tooltip("day:T", title="day"), alt.Tooltip("type:N", title=title.lower()),
                  alt.Tooltip("sum(events):Q", title="events")],
     ).add_params(brush, zoom).properties(height=height)
-    if spans.empty:
-        return bars
+    if spans.empty:  # (in a concat even alone: a single view is fitted into its height, and the key under the
+        return alt.vconcat(bars)  # bars squeezed them to nothing)
     lane = alt.Chart(spans).mark_bar(height=6, cornerRadius=2).encode(
         x=alt.X("start:T", title=None, axis=None),
         x2="end:T",

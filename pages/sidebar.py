@@ -155,6 +155,7 @@ def _try(candidate: ArticleInput, keep: bool = False) -> None:
                             f"{count(len(analysis.places), 'place')} "
                             f"in {time.perf_counter() - started:.1f} s", state="complete")
     st.session_state.sm_error = None
+    st.session_state.sm_mapped_count = st.session_state.get("sm_mapped_count", 0) + 1  # (a phone's sidebar closes)
     st.session_state.sm_date_note = candidate.date_note
     if slug != st.session_state.get("sm_ws"):
         open_workspace(slug)
@@ -326,24 +327,32 @@ def _edits_section(store: WorkspaceStore, editable: bool) -> None:
 
 
 #: On a phone the sidebar covers the page; Streamlit closes it after a choice in its own page list, not after
-#: our page links (which the automatic list is hidden for). This closes it after one of ours, when it covers the page.
+#: our page links (which the automatic list is hidden for), nor after an article is mapped. This closes it after
+#: one of our links, and when ``data["close"]`` (a count of the articles mapped in this session) has grown, when it
+#: covers the page: the new map is what the person wants to see.
 SIDEBAR_CLOSER = st.components.v2.component(
     "sm_sidebar_closer",
     html="<span hidden></span>",
     js="""
-    export default function () {
+    function closeIfCovering() {
+      const bar = document.querySelector('[data-testid="stSidebar"]');
+      if (!bar || bar.getBoundingClientRect().width < window.innerWidth * 0.6) { return; }  // beside the page
+      const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (close) { close.click(); }
+    }
+    export default function (component) {
       if (window.smSidebarCloser) { document.removeEventListener("click", window.smSidebarCloser, true); }
       window.smSidebarCloser = (ev) => {
         const link = ev.target instanceof Element ? ev.target.closest('[data-testid="stSidebar"] a') : null;
-        const bar = document.querySelector('[data-testid="stSidebar"]');
-        if (!link || !bar || !link.closest('[data-testid="stPageLink"], [data-testid="stPageLink-NavLink"]')) { return; }
-        if (bar.getBoundingClientRect().width < window.innerWidth * 0.6) { return; }  // beside the page, not over it
-        setTimeout(() => {
-          const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-          if (close) { close.click(); }
-        }, 50);
+        if (!link || !link.closest('[data-testid="stPageLink"], [data-testid="stPageLink-NavLink"]')) { return; }
+        setTimeout(closeIfCovering, 50);
       };
       document.addEventListener("click", window.smSidebarCloser, true);
+      const mapped = (component.data && component.data.close) || 0;
+      if (mapped > (window.smSidebarMapped || 0)) {
+        window.smSidebarMapped = mapped;
+        setTimeout(closeIfCovering, 300);  // (after the rerun has drawn the page)
+      }
     }
     """,
 )
@@ -354,7 +363,7 @@ def sidebar(page: str) -> None:
     sync_from_url(page)
     found = current_store()
     with st.sidebar:
-        SIDEBAR_CLOSER(key="sm_sidebar_closer")
+        SIDEBAR_CLOSER(key="sm_sidebar_closer", data={"close": st.session_state.get("sm_mapped_count", 0)})
         st.page_link("pages/map.py", label="Map")
         st.page_link("pages/data.py", label="Events & places")
         st.page_link("pages/present.py", label="Present (step through, for a class)")

@@ -622,3 +622,71 @@ def test_a_named_area_is_told_in_the_corner_not_over_the_markers(page, app_url, 
     assert corner["x"] - whole["x"] < 20 and whole["y"] + whole["height"] - (corner["y"] + corner["height"]) < 90
     page.mouse.move(box["x"] - 30, box["y"] + spot[1], steps=5)  # off the map: the box goes
     _wait_for(page, lambda: not info.is_visible(), 5, "the box hidden")
+
+
+@pytest.mark.parametrize("size", [(1400, 950), (390, 844)], ids=["1400x950", "390x844"])
+def test_mapping_an_article_on_a_phone_closes_the_sidebar_over_the_map(browser, app_url, size):
+    """On a phone the sidebar covers the page: once the article is mapped it closes, so that the new map shows
+    (walkthrough: it stayed open over it); beside a wide page it stays."""
+    with sized_page(browser, size) as page:
+        _load(page, app_url)
+        _settled(page)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        if size[0] < 700:
+            page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
+                         ).first.click()
+            page.wait_for_timeout(600)
+        page.get_by_text("Paste text").click()
+        page.get_by_label("Article text (or HTML)").fill("Russian forces shelled Kharkiv on Monday, officials said.")
+        button = page.get_by_role("button", name="Map this article")
+        button.scroll_into_view_if_needed()
+        box = button.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        _wait_for(page, lambda: "Kharkiv" in page.locator(".sm-article").inner_text(), 60, "the article mapped")
+        page.wait_for_timeout(1200)
+        bar = sidebar.bounding_box()
+        showing = bar is not None and bar["width"] > 0 and bar["x"] + bar["width"] > 0
+        assert showing == (size[0] >= 700), (bar, size)
+
+
+def _swipe(page, x: float, y0: float, y1: float, fingers: int = 1) -> None:
+    """A finger (or two, side by side) drawn up the screen from y0 to y1, as the touch screen reports it."""
+    cdp = page.context.new_cdp_session(page)
+
+    def points(y: float) -> list[dict[str, float]]:
+        return [{"x": x + 60 * n, "y": y, "id": n} for n in range(fingers)]
+
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points(y0)})
+    for k in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points(y0 + (y1 - y0) * k / 10)})
+        page.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def test_on_a_phone_one_finger_scrolls_the_page_over_the_map_and_two_move_the_map(browser, app_url):
+    """Walkthrough: on a phone the map fills the width, and a swipe that began on it panned the map instead of
+    scrolling the page to the text under it."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        _load(page, app_url)
+        _settled(page)
+        frame = _map_frame(page)
+        iframe = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+        iframe.scroll_into_view_if_needed()
+        page.wait_for_timeout(400)
+        box = iframe.bounding_box()
+        center = frame.evaluate("() => map_div.getCenter()")
+        _swipe(page, box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.7, box["y"] + box["height"] * 0.2)
+        page.wait_for_timeout(800)
+        assert iframe.bounding_box()["y"] < box["y"] - 100, "the page did not scroll"
+        assert frame.evaluate("() => map_div.getCenter()") == center, "one finger moved the map"
+        iframe.scroll_into_view_if_needed()
+        page.wait_for_timeout(400)
+        box = iframe.bounding_box()
+        _swipe(page, box["x"] + box["width"] / 3, box["y"] + box["height"] * 0.7, box["y"] + box["height"] * 0.3,
+               fingers=2)
+        _wait_for(page, lambda: frame.evaluate("() => map_div.getCenter()") != center, 5, "two fingers moved the map")
+    finally:
+        context.close()
