@@ -36,6 +36,7 @@ import struct
 import tempfile
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -1056,10 +1057,20 @@ def _describe(edit: dict[str, Any]) -> str:
 # --- the folder of workspaces -------------------------------------------------------------------------------------------
 
 _SLUG = re.compile(r"[^a-z0-9]+")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def slug_for(name: str) -> str:
-    return _SLUG.sub("-", name.lower()).strip("-")[:60] or "workspace"
+    """The id of a workspace named ``name``, for addresses and file names on any system: ASCII, its accents taken
+    off ("Kraków" is "krakow", not "krak-w")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
+    return _SLUG.sub("-", plain).strip("-")[:60] or "workspace"
+
+
+def file_stem(name: str) -> str:
+    """A name for a file downloaded from the workspace ``name``: its words as written, accents and scripts kept
+    ("Kraków, Poland" is "Kraków-Poland", "Київ" stays), without what a file system or a shell would trip on."""
+    return _NOT_WORD.sub("-", unicodedata.normalize("NFC", name)).strip("-")[:80] or "workspace"
 
 
 class WorkspaceFolder:

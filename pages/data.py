@@ -12,7 +12,7 @@ from geo.export import export_workspace
 from geo.frames import PLACES_SCHEMA
 from geo.model import TimeExpression
 from geo.timex import describe_value
-from geo.workspace import EVENT_LAYER_SCHEMA, EditConflict, WorkspaceError, WorkspaceStore
+from geo.workspace import EVENT_LAYER_SCHEMA, EditConflict, WorkspaceError, WorkspaceStore, file_stem
 from pages.common import author, current_view, get_pipeline, stored_analysis, write_url
 from pages.editor import (
     TYPE_CHOICES,
@@ -174,7 +174,7 @@ def main() -> None:
         ("gif", "Playback (animated GIF)", "image/gif"),
     ]):
         cols[n % 3].download_button(label, lambda fmt=fmt: export_workspace(store, fmt, pipeline.gazetteer, pipeline.settings),
-                            f"{view.slug}{'-story' if fmt == 'story' else ''}.{'html' if fmt == 'story' else fmt}", mime, key=f"sm_export_{fmt}", width="stretch")
+                            f"{file_stem(view.name)}{'-story' if fmt == 'story' else ''}.{'html' if fmt == 'story' else fmt}", mime, key=f"sm_export_{fmt}", width="stretch")
 
     st.subheader("Places")
     st.dataframe(pd.DataFrame(view.places.drop(columns="geometry")), hide_index=True, width="stretch")

@@ -31,7 +31,7 @@ from geo.mapview import (
 )
 from geo.pipeline import Analysis
 from geo.sides import UNKNOWN, Side, event_sides, load_sides
-from geo.workspace import STATES, WorkspaceStore
+from geo.workspace import STATES, WorkspaceStore, file_stem
 from pages.common import (
     URL_FILTERS,
     WorkspaceView,
@@ -395,12 +395,12 @@ def pictures(workspace: WorkspaceView, shown: pd.DataFrame, chosen: pd.DataFrame
                                                title=workspace.name, subtitle=subtitle, color_by=color_by,
                                                with_statements=with_statements,
                                                bounds=on_screen),
-            f"{workspace.slug}-{lo}-{hi}.png", "image/png", key="sm_png", width="stretch")
+            f"{file_stem(workspace.name)}-{lo}-{hi}.png", "image/png", key="sm_png", width="stretch")
         cols[1].download_button(
             "The playback (GIF)", lambda: playback_gif(workspace.places, chosen, pipeline.gazetteer,
                                                        pipeline.settings, title=workspace.name, color_by=color_by,
                                                        with_statements=with_statements),
-            f"{workspace.slug}-playback.gif", "image/gif", key="sm_gif", width="stretch")
+            f"{file_stem(workspace.name)}-playback.gif", "image/gif", key="sm_gif", width="stretch")
 
 
 def event_days(events: pd.DataFrame) -> list[dt.date]:

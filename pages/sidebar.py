@@ -14,7 +14,7 @@ import streamlit as st
 from geo.errors import ArticleTooLargeError, SituationMapError
 from geo.ingest import article_id_for, decode_bytes, propose_publication_date
 from geo.settings import Settings
-from geo.workspace import WorkspaceError, WorkspaceStore
+from geo.workspace import WorkspaceError, WorkspaceStore, file_stem
 from pages.common import (
     LAST_COOKIE,
     ArticleInput,
@@ -256,7 +256,7 @@ def _workspace_section(slug: str, store: WorkspaceStore, editable: bool) -> None
         if renamed.strip() and renamed.strip() != store.name and editable:
             store.rename(renamed)
             st.rerun()
-        st.download_button("Download (GeoPackage, opens in QGIS)", store.to_bytes, f"{slug}.gpkg",
+        st.download_button("Download (GeoPackage, opens in QGIS)", store.to_bytes, f"{file_stem(store.name)}.gpkg",
                            "application/geopackage+sqlite3", width="stretch", key="sm_download_ws")
         sure = st.checkbox("I want to delete this workspace", key=f"sm_sure_{slug}", disabled=not editable)
         if st.button("Delete this workspace", disabled=not (sure and editable), width="stretch"):

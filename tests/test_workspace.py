@@ -372,3 +372,15 @@ def test_a_workspace_made_before_the_why_columns_gets_them_and_keeps_its_edits(s
     row = reopened.event(event.event_id)
     assert row["actor1"] == "Mayor's office" and row["why_placed"] == event.why_placed
     assert "why_placed" in gpd.read_file(store.path, layer="events").columns  # GDAL reads the added column
+
+
+def test_ids_drop_accents_to_plain_letters_and_file_names_keep_them() -> None:
+    from geo.workspace import file_stem, slug_for
+
+    # walkthrough: a downloaded file was named "krak-w-..." for a workspace called "Kraków"
+    assert slug_for("Kraków, Poland") == "krakow-poland"
+    assert slug_for("São Tomé") == "sao-tome"
+    assert slug_for("Київ") == "workspace"  # no Latin letters: the generic id (the name stays the name)
+    assert file_stem("Kraków, Poland") == "Kraków-Poland"
+    assert file_stem("Київ / Kyiv: 24 Feb") == "Київ-Kyiv-24-Feb"
+    assert file_stem("../../etc") == "etc" and file_stem("***") == "workspace"

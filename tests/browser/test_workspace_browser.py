@@ -368,11 +368,15 @@ def test_create_rename_and_delete_a_workspace(browser, own_server):
         # (while the page reruns, the previous workspace's field may still be there for a moment)
         rename = page.locator('input[aria-label="Rename this workspace"][value="Kharkiv, May 2022"]').element_handle()
         rename.click()
-        rename.fill("Kharkiv, spring 2022")
+        rename.fill("Kharkiv, printemps été 2022")
         rename.press("Enter")
-        _wait_for(page, lambda: page.get_by_role("heading", name="Kharkiv, spring 2022").count() == 1, 20,
+        _wait_for(page, lambda: page.get_by_role("heading", name="Kharkiv, printemps été 2022").count() == 1, 20,
                   "the heading renamed")
-        assert WorkspaceFolder(folder).open("kharkiv-may-2022").name == "Kharkiv, spring 2022"
+        assert WorkspaceFolder(folder).open("kharkiv-may-2022").name == "Kharkiv, printemps été 2022"
+        # the file downloaded is named as the workspace, accents kept (walkthrough: they were dropped)
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_role("button", name="Download (GeoPackage, opens in QGIS)").click()
+        assert download.value.suggested_filename == "Kharkiv-printemps-été-2022.gpkg"
         _expand(page, "Manage workspaces", "I want to delete this workspace")
         page.get_by_text("I want to delete this workspace").click()
         page.get_by_role("button", name="Delete this workspace").click()
