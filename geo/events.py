@@ -187,8 +187,14 @@ TRIGGERS: list[Trigger] = [
     # An attack told as a noun ("the attack killed 20"): on civilians unless it is aimed at forces (``_refine``).
     _t(r"\battacks?\b", EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack", 67),
     _t(r"\b(?:military|ground) operations?\b", EventType.BATTLES, "Armed clash", 67),
+    # People killed by someone, told without the means ("gunmen killed five people"): an attack on civilians, below
+    # every trigger that tells the means (shelling, a bomb, clashes).
+    _t(r"\bkilled (?:at least |more than |some |about |nearly |over )?(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|"
+       r"eleven|twelve|dozens of|scores of|several) (?:[\w-]+ )?(?:people|persons)\b",
+       EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack", 65),
     # Deaths told without their means ("the offensive has killed 1,600 civilians") are fighting.
-    _t(r"\b(?:(?:were|was|been|have|has|had) killed|killed (?:more than |at least |over |some |about )?\d[\d,]*|"
+    _t(r"\b(?:(?:were|was|been|have|has|had) killed|killed (?:more than |at least |over |some |about )?\d[\d,]*"
+       r"(?! (?:[\w-]+ )?(?:people|persons)\b)|"
        r"killings?)\b", EventType.BATTLES, "Armed clash", 66),
     # Riot police and riot gear are no riot. Without a protest in the sentence, violence by a crowd is mob
     # violence (``_refine``).
@@ -404,6 +410,9 @@ _FIGHT_WORDS = re.compile(r"\b(?:fighting|fought|battles?|clash\w*|heavy resista
                           re.IGNORECASE)
 # Between a country named as the subject and the verb of what it did: "Russia struck", "Ukraine has again shelled".
 _SUBJECT_GAP = re.compile(r"\s+(?:(?:has|have|had|again|also|reportedly|then|later|repeatedly)\s+){0,3}")
+#: After an act, only where it happened, then a list of who: "… fighting in <place>, including …".
+_MEMBERS_AFTER_SCENE = re.compile(r"(?:\s+(?:still|again|there|on))?(?:\s+(?:in|near|at|around|outside|inside|across)"
+                                  r"\s+[^,;.]{1,60})?,?\s+(?:including|among them|among whom|such as)\b")
 # Where a sentence's clauses part: "the city was shelled; fighting went on", "..., and troops entered ...".
 _CLAUSE_BREAK = re.compile(r";\s+|,\s+(?:and|while|but|whereas)\s+|\s+while\s+")
 # Bombs from the air: without these words a "bombing" is a bomb set off on the ground (an IED).
@@ -987,6 +996,15 @@ class EventExtractor:
         by_agent = [p for pos, _, p in phrases if pos > trigger_at and re.search(r"\bby\s+(?:the\s+|an?\s+)?$",
                                                                                    text[max(0, pos - 8):pos])]
         actor1 = actors[-1] if actors else (by_agent[0] if by_agent else "")
+        # A list the act is followed by only where it took place ("units were fighting in the town, including the
+        # 1st Brigade and the police") names who acted, not whom they fought; after an object ("killed five people,
+        # including two policemen") it names who was hit, and stays the second actor.
+        word = re.match(r"[\w'-]+", text[trigger_at:])
+        members = _MEMBERS_AFTER_SCENE.match(text, trigger_at + (word.end() if word else 0))
+        if members:
+            listed = [p for pos, _, p in phrases if pos >= members.end()]
+            after = [p for p in after if p not in listed]
+            actor1 = actor1 or (listed[0] if listed else "")
         after = [p for p in after if p != actor1]  # one actor is never both sides
         actor2 = after[0] if after else (victims if victims in before and victims != actor1 else "")
         return actor1, actor2

@@ -243,6 +243,13 @@ def test_who_tells_of_an_event_is_its_source_not_its_actor(pipeline):
     ("A military transport plane crashed on landing, killing the crew.", "Strategic developments", "Other"),
     ("The rebels turned a school into a base for their fighters.", "Strategic developments",
      "Headquarters or base established"),
+    # people killed without the means told: an attack; the means, where told, still decides
+    ("Gunmen killed five people at a wedding on Sunday.", "Violence against civilians", "Attack"),
+    ("Raiders killed 7 people in the hamlet overnight.", "Violence against civilians", "Attack"),
+    ("Heavy shelling killed four people in the suburbs.", "Explosions/Remote violence",
+     "Shelling/artillery/missile attack"),
+    ("A roadside bomb killed six people near the market.", "Explosions/Remote violence",
+     "Remote explosive/landmine/IED"),
 ])
 def test_violence_crowds_and_arrests_get_acleds_types(sentence, event_type, sub_event_type):
     from geo.events import ACLED_SUB_EVENT_TYPES, classify
@@ -437,3 +444,15 @@ def test_a_target_is_no_actor_one_actor_is_never_both_sides_and_a_protest_is_its
     assert protest[0].actor1.startswith("Protesters") and protest[0].actor2.startswith("Police Forces")
     d = analyze_text(pipeline, "Gunmen were driven off by soldiers near Gao after a raid on the market on Monday.")
     assert all(e.actor1 != e.actor2 or not e.actor1 for e in d.events)
+
+
+def test_a_list_after_the_scene_names_who_fought_and_after_an_object_who_was_hit(pipeline):
+    # my own sentences (walkthrough: the sample's "units were still fighting in Mariupol, including the 36th Marine
+    # Brigade, …" made the brigade the enemy of nobody, as the second actor)
+    a = analyze_text(pipeline, "Several battalions were still fighting in Sievierodonetsk, including the Aidar "
+                               "Battalion and border guards, the governor said on Monday.")
+    clash = [e for e in a.events if e.event_type is EventType.BATTLES]
+    assert clash and clash[0].actor1 == "the Aidar Battalion" and clash[0].actor2 != "the Aidar Battalion"
+    b = analyze_text(pipeline, "Gunmen killed five people in Kidal on Sunday, including two policemen.")
+    hit = [e for e in b.events if e.event_type is not EventType.STATEMENT]
+    assert hit and hit[0].actor1 == "" and hit[0].actor2.startswith("Police Forces of Mali")
