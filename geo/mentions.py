@@ -77,6 +77,14 @@ _DIR_ALT = "|".join(sorted(DIRECTIONS, key=len, reverse=True))
 _REGION_RULE = re.compile(
     rf"\b(?P<name>[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+){{0,2}})\s(?P<word>{REGION_WORDS})\b(?!\s+of\b)",
 )
+#: Names listed before one plural word of their kind: "the Donetsk and Luhansk regions", "Kent, Essex and Surrey
+#: counties": the word is each name's.
+_NAME = r"[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+)?"
+_REGIONS_LIST_RULE = re.compile(
+    rf"\b(?P<names>{_NAME}(?:,\s{_NAME})*,?\s(?:and|or)\s{_NAME})\s"
+    rf"(?P<word>regions|oblasts|provinces|districts|governorates|prefectures|counties|states|territories|raions)\b"
+    r"(?!\s+of\b)")
+_LIST_SPLIT = re.compile(r",?\s(?:and|or)\s|,\s")
 _REGION_OF_RULE = re.compile(rf"\bthe\s(?P<word>{REGION_WORDS})\sof\s(?P<name>[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+){{0,2}})")
 _DIRECTION_AREA = re.compile(
     rf"\b(?:(?i:the)\s)?(?P<dir>(?i:{_DIR_ALT}))\s(?i:(?:regions?|parts?|areas?|provinces|territories|front|flank))"
@@ -306,6 +314,16 @@ class _DocumentScan:
                 mention = Mention(article.text[start:end], start, end, sentence_of(start), MentionKind.TOPONYM,
                                   name, feature_hint=hint, source="region-rule")
                 out.append(_Candidate(mention, PRIORITY["region-rule"]))
+        for match in _REGIONS_LIST_RULE.finditer(article.text):
+            hint = "admin1" if match.group("word").lower() not in {"counties", "districts", "raions"} else None
+            at = match.start("names")
+            for name in _LIST_SPLIT.split(match.group("names")):
+                start = article.text.index(name, at)
+                at = start + len(name)
+                if self.gazetteer.candidates(name):
+                    mention = Mention(name, start, at, sentence_of(start), MentionKind.TOPONYM, name,
+                                      feature_hint=hint, source="region-rule")
+                    out.append(_Candidate(mention, PRIORITY["region-rule"]))
         return out
 
     def _from_directions(self, article: Article, sentence_of: SentenceIndex) -> list[_Candidate]:

@@ -265,6 +265,8 @@ class Resolver:
     RULES = {
         "named-kind": "the text names the kind (\"Donetsk region\", \"flights at Heathrow\"): that kind only",
         "named-after": "a name the gazetteer lacks is placed at the place it is named after (\"Orange County\")",
+        "area-own-town": "an area named bare after its own main town is the town (\"Barcelona\", \"Liverpool\"), "
+                         "unless the text names the area's kind",
     }
 
     def __init__(self, gazetteer: OfflineGazetteer, chain: GeocoderChain | None = None,
@@ -438,6 +440,11 @@ class Resolver:
                 rival = cands[order[1]]
                 reason += (f", ahead of {rival.name} ({_what(rival)}) for "
                            + ", ".join(f"{FEATURE_WORDS.get(n, n)} ({g:+.1f})" for n, g in why))
+        town = _own_town(best, cands) if "area-own-town" not in self.disabled and not mention.feature_hint else None
+        if town is not None:
+            reason = (f"{_what(town)}, the main town of {best.name} ({_what(best)}) that the ranker chose; named bare, "
+                      f"the name is the town's")
+            best = town
         by = [q for q in qualifiers if q.country == best.country and (q.kind == "country" or q.admin1 == best.admin1)]
         if by:
             reason += f", qualified by {by[0].name}"
@@ -495,7 +502,10 @@ class Resolver:
             sibling = context.candidates.get(other)
             if sibling is None:
                 sibling = self.gazetteer.candidates(other.query)
-            kind = max(sibling, key=self.gazetteer.prior).kind if sibling else None
+            likeliest = max(sibling, key=self.gazetteer.prior) if sibling else None
+            kind = likeliest.kind if likeliest else None
+            if likeliest is not None and _own_town(likeliest, sibling, by_code=True) is not None:
+                kind = "city"  # (an area named after its own main town is that town when named bare)
             if kind in {"country", "admin1", "city"} and kind in kinds and len(kinds) > 1:
                 bucket = out.setdefault(kind, {})
                 bucket["list_kind"] = bucket.get("list_kind", 0.0) + 1.0
@@ -627,6 +637,26 @@ _ADJECTIVE = {"north": "northern", "south": "southern", "east": "eastern", "west
 _KIND_WORDS = {"city": "a town", "admin1": "a region (admin-1)", "admin2": "a district (admin-2)",
                "country": "a country", "continent": "a continent", "region": "a world region", "sea": "a sea",
                "facility": "a facility", "landmark": "a landmark", "area": "an area"}
+
+
+#: An area's own town (for ``area-own-town``): at least this share of the area's population.
+OWN_TOWN_SHARE = 0.1
+
+
+def _own_town(area: Place, cands: Sequence[Place], by_code: bool = False) -> Place | None:
+    """The biggest town of ``cands`` (the towns of the area's name) in the outline of the admin-1 ``area`` (or on its
+    simplified coast) that holds a tenth of its people or more, when the area's code is not the town's; else
+    None. Such an area (a province or borough whose code GeoNames' towns do not carry: Barcelona, Rome, Liverpool)
+    takes the sum of its towns' populations and had won over its own town; the ranker's ``town_named_area``
+    feature sees only areas whose code the town carries (a state named like its main town: New York).
+    ``by_code``: a town carrying the area's code counts too (the kind a list's other names are read as)."""
+    if area.kind != "admin1" or area.geometry is None:
+        return None
+    inside = [t for t in cands if t.kind == "city" and t.country == area.country
+              and t.population >= OWN_TOWN_SHARE * area.population
+              and (by_code and t.admin1 == area.admin1 or t.admin1 != area.admin1
+                   and area.geometry.distance(shapely.Point(t.lon, t.lat)) <= 0.05)]
+    return max(inside, key=lambda t: t.population, default=None)
 
 
 def _what(place: Place) -> str:

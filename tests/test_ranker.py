@@ -75,4 +75,11 @@ def test_rules_beside_the_ranker_can_be_switched_off_one_by_one(pipeline):
         pipeline.resolver = resolver
     # Without the rule the ranker alone decides, and the story's Florida makes Heathrow the Florida town.
     assert next(r for r in without.resolutions if r.mention.text == "Heathrow").place.admin1 == "FL"
-    assert set(Resolver.RULES) == {"named-kind", "named-after"}
+    assert set(Resolver.RULES) == {"named-kind", "named-after", "area-own-town"}
+    town = analyze_text(pipeline, "He moved to Barcelona last year.")
+    try:
+        pipeline.resolver = Resolver(pipeline.gazetteer, pipeline.chain, disabled=frozenset({"area-own-town"}))
+        province = analyze_text(pipeline, "He moved to Barcelona last year.")
+    finally:
+        pipeline.resolver = resolver
+    assert (town.resolutions[0].place.kind, province.resolutions[0].place.kind) == ("city", "admin1")

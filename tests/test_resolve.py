@@ -310,3 +310,26 @@ def test_a_facility_named_after_a_town_is_placed_at_the_town_never_at_a_region_n
     airport = _place(a, "Kharkiv airport")  # the gazetteer has this one: the airport itself, exact
     assert airport.source == "OurAirports" and airport.geo_precision == 1
     assert _place(a, "Dzhankoi railway station").kind == "facility"
+
+
+def test_a_province_or_borough_named_after_its_main_town_is_the_town_when_named_bare(pipeline):
+    # my own sentences. Natural Earth's Spanish and Italian provinces and English boroughs carry codes their towns
+    # do not, so since their population became the sum of their towns' they won over the town itself
+    a = analyze_text(pipeline, "He moved from Rome to Barcelona, then played for Liverpool and lived in Manchester.")
+    for name, country in (("Rome", "IT"), ("Barcelona", "ES"), ("Liverpool", "GB"), ("Manchester", "GB")):
+        place = _place(a, name)
+        assert (place.kind, place.country) == ("city", country), (name, place)
+    assert "main town of" in next(r.reason for r in a.resolutions if r.mention.text == "Barcelona")
+    # the text naming the area keeps it; a state with a small namesake town inside keeps its name
+    b = analyze_text(pipeline, "Floods hit the province of Barcelona. Ranchers moved to Montana and Wyoming.")
+    assert _place(b, "the province of Barcelona").kind == "admin1"
+    assert _place(b, "Wyoming").kind == "admin1"
+
+
+def test_names_listed_before_one_plural_kind_word_are_each_of_that_kind(pipeline):
+    # my own sentence: "the Kharkiv, Sumy and Chernihiv regions" are three regions, not their towns
+    a = analyze_text(pipeline, "Troops left the Kharkiv, Sumy and Chernihiv regions in April.")
+    for name in ("Kharkiv", "Sumy", "Chernihiv"):
+        assert _place(a, name).kind == "admin1", name
+    b = analyze_text(pipeline, "Troops left Kharkiv, Sumy and Chernihiv in April.")
+    assert {_place(b, n).kind for n in ("Kharkiv", "Sumy", "Chernihiv")} == {"city"}
