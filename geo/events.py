@@ -961,6 +961,11 @@ class EventExtractor:
                 # "Russia struck the port": a country that strikes, shells or attacks does it with its forces
                 phrases.append((rel, rel + len(r.mention.text), acled_name("force", r.place.name, r.place.country)
                                 or r.mention.text))
+            if r.mention.kind is MentionKind.ADJECTIVAL and r.place is not None and r.place.kind == "country" \
+                    and not text[rel + len(r.mention.text):trigger_at].strip() and not sources_act:
+                # "Russian artillery shelled", "Russian missiles struck": the country's weapon is its forces' act
+                phrases.append((rel, rel + len(r.mention.text), acled_name("force", r.place.name, r.place.country)
+                                or r.mention.text))
             if r.mention.kind is MentionKind.ACTOR:
                 tail = re.match(r"[\s-]*(?:backed\s|led\s)?(?:[\w-]+\s)?(forces|troops|fighters|soldiers|army|military|"
                                 r"president|officials|government|separatist forces|separatists|police|policem[ae]n|"

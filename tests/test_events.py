@@ -456,3 +456,11 @@ def test_a_list_after_the_scene_names_who_fought_and_after_an_object_who_was_hit
     b = analyze_text(pipeline, "Gunmen killed five people in Kidal on Sunday, including two policemen.")
     hit = [e for e in b.events if e.event_type is not EventType.STATEMENT]
     assert hit and hit[0].actor1 == "" and hit[0].actor2.startswith("Police Forces of Mali")
+
+
+def test_a_countrys_weapon_named_as_the_act_is_its_forces_act(pipeline):
+    # my own sentences (walkthrough: "Russian artillery shelled …" had no actor, so its side was "not stated")
+    for text, actor in (("Russian artillery shelled Izium on Friday.", "Military Forces of Russia (2000-)"),
+                        ("Ukrainian drones hit a fuel depot in Belgorod on Friday.", "Military Forces of Ukraine (2019-)")):
+        events = [e for e in analyze_text(pipeline, text).events if e.event_type is not EventType.STATEMENT]
+        assert events and events[0].actor1 == actor, (text, [(e.trigger, e.actor1) for e in events])
