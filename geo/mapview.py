@@ -230,6 +230,8 @@ def town_labels(gazetteer: OfflineGazetteer, bounds: tuple[float, float, float, 
 def area_shapes(places: gpd.GeoDataFrame, box: shapely.Polygon | None = None) -> list[tuple[str, dict[str, object], str]]:
     """(kind, GeoJSON geometry, tooltip HTML) of the areas named in the article, at a resolution fit for the view."""
     areas = places[places["is_area"]] if len(places) else places
+    if len(areas):  # the largest first, so that a smaller area inside it is drawn over it and can be pointed at
+        areas = areas.iloc[shapely.area(areas.geometry.to_numpy()).argsort()[::-1]]  # (degrees²: an order only)
     out = []
     for _, row in areas.iterrows():
         geom = row.geometry if box is None else row.geometry.intersection(box)
@@ -367,13 +369,14 @@ class StoredBase(MacroElement):
 
 
 class AreaInfo(MacroElement):
-    """What a named area is, shown in a box in the map's lower left corner while the pointer is over the area (a
-    tap on a touch screen), instead of a tooltip that follows the pointer and covered the markers beside it."""
+    """What a named area is, shown in a box in the map's upper left corner, under the zoom buttons, while the
+    pointer is over the area (a tap on a touch screen), instead of a tooltip that follows the pointer and covered
+    the markers beside it. (In the lower left corner, the Present page's caption hid it.)"""
 
     _template = Template("""
     {% macro script(this, kwargs) %}
     (function (map, groups) {
-      var box = L.control({position: "bottomleft"});
+      var box = L.control({position: "topleft"});  // (under the zoom buttons: clear of the key and captions)
       box.onAdd = function () {
         var div = L.DomUtil.create("div", "sm-area-info");
         div.style.display = "none";

@@ -168,7 +168,8 @@ class Pipeline:
         unresolved = sorted({r.mention.text for r in resolutions if r.place is None and r.mention.is_place})
         if unresolved:
             warnings.append("Not placed on the map (no gazetteer entry): " + ", ".join(unresolved) +
-                            ". Add them to data/places.csv to map them.")
+                            ". Add a missing place on the “Events & places” page (or, on the map, click "
+                            "where it is first), or list it in data/places.csv.")
         return Analysis(article, tuple(mentions), tuple(resolutions), tuple(timexes), tuple(events),
                         tuple(warnings), timings)
 

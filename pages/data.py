@@ -34,8 +34,9 @@ def _table(events: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "type": [_type_label((t, s)) for t, s in zip(events["event_type"], events["sub_event_type"], strict=True)],
         "first day": start.dt.date, "last day": last.dt.date,
-        "place": events["place_name"].to_numpy(), "actor 1": events["actor1"].to_numpy(),
-        "actor 2": events["actor2"].to_numpy(), "fatalities": events["fatalities"].to_numpy(),
+        # (an empty cell, not Streamlit's grey "None")
+        "place": events["place_name"].fillna("").to_numpy(), "actor 1": events["actor1"].fillna("").to_numpy(),
+        "actor 2": events["actor2"].fillna("").to_numpy(), "fatalities": events["fatalities"].to_numpy(),
         "state": events["state"].to_numpy(), "by": events["edited_by"].fillna("").to_numpy(),
         "sentence": events["sentence"].to_numpy(), "delete": False,
         # Why the machine typed, placed and dated it so ('' for a workspace made before these were kept).
@@ -133,15 +134,15 @@ def main() -> None:
         st.caption("This link is view-only.")
     table = _table(events)
     st.caption("Scroll the table sideways for the actors, fatalities, the sentence and why each event was typed, "
-               "placed and dated so; the type stays in view.")
+               "placed and dated so.")
     st.data_editor(table, hide_index=True, width="stretch", key="sm_events_editor",
                    disabled=not editing or [c for c in table.columns if c not in EDITABLE],
                    on_change=_apply_table_edits, args=(store, table),
                    column_config={
-                       # (the type stays in view while the rest scrolls sideways, as it must on a phone; the
-                       # widths fit type, days, place and actor 1 at 1024, which by the defaults cut the place)
+                       # (widths that fit type, days, place and actor 1 at 1024, which by the defaults cut the
+                       # place; not pinned: Streamlit greys a pinned column, which read as disabled)
                        "type": st.column_config.SelectboxColumn("type", options=[_type_label(c) for c in TYPE_CHOICES],
-                                                                width=170, pinned=True),
+                                                                width=170),
                        "first day": st.column_config.DateColumn("first day", width=90),
                        "last day": st.column_config.DateColumn("last day", width=90),
                        "place": st.column_config.TextColumn("place", width=120),

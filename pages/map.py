@@ -86,8 +86,8 @@ def header(view: WorkspaceView, analysis: Analysis | None) -> None:
                    f"{count(len(analysis.events), 'event')}"
                    f" · article id `{article.article_id}`")
     note = st.session_state.get("sm_date_note")
-    if note and analysis is not None and st.session_state.get("sm_shown_article") == analysis.article.article_id:
-        st.info(note)
+    if isinstance(note, tuple) and analysis is not None and note[0] == analysis.article.article_id:
+        st.info(note[1])
     if analysis is not None:
         for warning in analysis.warnings:
             st.warning(warning)
@@ -275,8 +275,9 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
                 if not st.session_state.get("sm_playing"):
                     lo, hi = st.session_state.sm_range
                     at = hi
-                    if hi >= last:  # from the start: the first step is the first day with an event (it was
-                        lo = hi = steps[0] if steps else first  # skipped at once)
+                    if hi >= last:  # from the range's start (walkthrough: a range brushed on the chart was
+                        # ignored and Play began at the first day): the first step is its first day with an event
+                        lo = hi = next((d for d in steps if d >= lo), steps[0]) if steps else first
                         at = lo - dt.timedelta(days=1)
                         st.session_state.sm_range = (lo, hi)
                     st.session_state.sm_play_from, st.session_state.sm_play_at = lo, at
@@ -448,7 +449,8 @@ def timeline_spec(events: pd.DataFrame, height: int = 110, color_by: str = "type
     kinds = [k for k in palette if k in present] + sorted(present - set(palette))  # (in the map key's order)
     color = alt.Color("type:N", title=title,
                       scale=alt.Scale(domain=kinds, range=[palette.get(t, "#333") for t in kinds]),
-                      legend=alt.Legend(orient="bottom", direction="horizontal", columns=3, labelLimit=170,
+                      # (two columns: three ran past a phone's width, "● Si…")
+                      legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=150,
                                         symbolType="circle", titleOrient="left"))
     if counts.empty:  # (a brush needs bars to drag across: an empty day row keeps the chart brushable)
         counts = pd.DataFrame({"day": spans["start"].min(), "type": kinds[:1], "events": [0]})
@@ -537,13 +539,13 @@ def event_table(shown: pd.DataFrame) -> None:
     })
     st.markdown("**Events** — choose one to centre the map on it")
     # (widths in pixels: the table is ~530 px wide beside the text at 1400 and ~560 at 1024, where all fit; on a
-    # phone (~360) the rest scrolls sideways under the pinned type. By Streamlit's default widths the place and
-    # the state were cut off at 1024.)
+    # phone (~360) it scrolls sideways. By Streamlit's default widths the place and the state were cut off at 1024.
+    # Not pinned: Streamlit greys a pinned column, which read as disabled.)
     text = st.column_config.TextColumn
     selection = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row",
                              key="sm_table", width="stretch",
                              column_config={"event_id": None, "date": text("date", width=82),
-                                            "type": text("type", width=140, pinned=True),
+                                            "type": text("type", width=140),
                                             "place": text("place", width=95), "what": text("what", width=68),
                                             "state": text("state", width=58),
                                             "confidence": st.column_config.ProgressColumn(
@@ -584,6 +586,9 @@ def main() -> None:
     with right, st.container(key="sm_map_column"):
         if len(view.events_gdf):
             map_panel(view, store, can_edit)
+        elif not len(view.articles):
+            st.info("This workspace has no articles yet: add one in the sidebar (“Add an article”, then tick “Add "
+                    "to this workspace”), and its places and events are mapped here.")
         else:
             st.info("No events were found in this workspace's articles, so there is nothing on the timeline. "
                     "The places they name are listed on the “Events & places” page.")

@@ -156,7 +156,8 @@ def _try(candidate: ArticleInput, keep: bool = False) -> None:
                             f"in {time.perf_counter() - started:.1f} s", state="complete")
     st.session_state.sm_error = None
     st.session_state.sm_mapped_count = st.session_state.get("sm_mapped_count", 0) + 1  # (a phone's sidebar closes)
-    st.session_state.sm_date_note = candidate.date_note
+    # (with the article it is about: another workspace's article must not show it)
+    st.session_state.sm_date_note = (analysis.article.article_id, candidate.date_note) if candidate.date_note else None
     if slug != st.session_state.get("sm_ws"):
         open_workspace(slug)
     else:

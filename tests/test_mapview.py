@@ -135,3 +135,14 @@ def test_the_names_of_the_articles_towns_start_past_a_group_count(sample, pipeli
     # walkthrough: the "7" of Mariupol's group (a circle 34 px across, on the town) covered the start of its name
     assert anchor["Mariupol"][0] == "sm-label sm-strong" and anchor["Mariupol"][1] > 34 / 2
     assert anchor["Pokrovsk"] == ("sm-label", 4)  # a town of the map only: its name close to its point
+
+
+def test_areas_are_drawn_largest_first_so_a_smaller_one_inside_can_be_pointed_at(sample):
+    import shapely
+
+    from geo.mapview import area_shapes
+
+    shapes = area_shapes(sample.places)
+    sizes = [shapely.geometry.shape(geometry).area for _, geometry, _ in shapes]
+    # walkthrough: pointing anywhere in the Donetsk region told "eastern Ukraine", drawn over it
+    assert len(sizes) >= 2 and sizes == sorted(sizes, reverse=True)

@@ -254,3 +254,18 @@ def test_the_selected_event_shows_its_sentence_beside_the_map(app):
     app.run()
     quoted = [h.proto.body for h in app.get("html") if "sm-selected-sentence" in h.proto.body]
     assert len(quoted) == 1 and event["sentence"][:40].replace("'", "&#x27;") in quoted[0]
+
+
+def test_play_of_a_range_that_ends_on_the_last_day_starts_at_the_ranges_first_day(app):
+    from geo.settings import Settings
+    from geo.workspace import WorkspaceFolder
+    from pages.map import event_days
+
+    store = WorkspaceFolder(Settings.from_env().workspaces_dir).open(app.session_state["sm_ws"])
+    lo, hi = app.slider(key="sm_range").value
+    days = [d for d in event_days(store.events()) if d > lo]
+    later = days[len(days) // 2]
+    # walkthrough: a range brushed from a later day to the end was ignored, and Play began at the first day
+    app.slider(key="sm_range").set_value((later, hi)).run()
+    app.button(key="sm_play").click().run()
+    assert app.slider(key="sm_range").value == (later, later)
