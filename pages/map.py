@@ -87,7 +87,8 @@ def header(view: WorkspaceView, analysis: Analysis | None) -> None:
                    f" · article id `{article.article_id}`")
     note = st.session_state.get("sm_date_note")
     if isinstance(note, tuple) and analysis is not None and note[0] == analysis.article.article_id:
-        st.info(note[1])
+        # (a date left at today on an older article puts its "on Monday" in the wrong year: it must stand out)
+        (st.warning if "was left at today" in note[1] else st.info)(note[1])
     if analysis is not None:
         for warning in analysis.warnings:
             st.warning(warning)

@@ -87,7 +87,7 @@ def test_a_date_left_at_today_on_an_older_article_is_questioned(app):
 
     text = "ODESA, March 14, 2022 — Shelling hit Odesa on Monday, officials said."
     _paste(app, text)  # the publication date left at its default, today
-    assert any("was left at today" in i.value and "14 March 2022" in i.value for i in app.info)
+    assert any("was left at today" in i.value and "14 March 2022" in i.value for i in app.warning)
     _paste(app, text, sm_date=dt.date(2022, 3, 14))  # set: nothing to question
     assert not any("was left at today" in i.value for i in app.info)
 
