@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 import shapely
 
 from geo.actors import acled_name, group_kind, groups_in
-from geo.lexicon import alternation
+from geo.lexicon import alternation, pattern
 from geo.model import (
     Article,
     Event,
@@ -347,14 +347,8 @@ _NOT_HAPPENED_BEFORE = re.compile(r"\b(?:call(?:ed|s|ing)? (?:for|on)|urg(?:ed|e
                                   r"\b(?:\s+[\w'’-]+){0,6}\s*$", re.IGNORECASE)
 #: A natural disaster or an accident, with no weapon or armed side in the sentence: its deaths, blasts and
 #: "struck" are no political violence.
-_MISHAP = re.compile(r"\b(?:earthquake|quake|tremor|lightning|storms?|cyclone|hurricane|typhoon|tornado|floods?|"
-                     r"flooding|wildfires?|landslides?|tsunami|avalanche|crash(?:ed)?|plunged|collision|collided|"
-                     r"derail\w*|capsiz\w*|accident\w*|brake failure|factory|refinery|boiler|gas (?:leak|cylinder)|short circuit|"
-                     r"unsafe|"
-                     r"satellites?|astronauts?|launch pad|orbit)\b", re.IGNORECASE)
-_ARMED = re.compile(r"\b(?:bombs?|IEDs?|devices?|mines?|attack\w*|suicide|militants?|rebels?|gunmen|soldiers?|troops|"
-                    r"army|military|missiles?|drones?|shell\w*|artillery|fighters?|insurgents?|"
-                    r"jihadists?|militia\w*|guns?|rifles?|shot|terror\w*)\b", re.IGNORECASE)
+_MISHAP = pattern("event_mishaps")
+_ARMED = pattern("event_armed")
 #: "battle" and "fight" of words, courts and budgets.
 _FIGURATIVE = re.compile(r"^\s+(?:over|against (?:cancer|illness|the (?:bill|law|ruling))|for (?:custody|votes|the "
                          r"(?:title|cup|lead|presidency|nomination)))\b", re.IGNORECASE)
@@ -422,25 +416,18 @@ _PROTEST_WORDS = re.compile(r"\b(?:protest(?:s|ed|ing|ers?|ors?)?|demonstrat\w+|
                             re.IGNORECASE)
 # Crowds and unorganised people (ACLED: rioters; violence by them without a protest is mob violence), and the
 # organised armed or security forces whose violence is not a crowd's.
-_CROWD = re.compile(r"\b(?:villagers|residents|locals|mobs?|crowds?|youths|fans|supporters|neighbou?rs|"
-                    r"community members|slum dwellers|onlookers|vigilantes|rioters|protesters|demonstrators|"
-                    r"(?:angry|irate|enraged) (?:[\w-]+ )?(?:people|men|women|youths|residents|villagers))\b", re.IGNORECASE)
-_ORGANISED = re.compile(r"\b(?:soldiers|troops|police(?:m[ae]n)?|officers|security forces|army|military|gunmen|"
-                        r"militants|rebels|insurgents|fighters|militia\w*|gangs?|gang members|jihadists|bandits|"
-                        r"assailants|attackers|forces)\b", re.IGNORECASE)
+_CROWD = pattern("event_crowds")
+_ORGANISED = pattern("event_organised")
 # Who took a place: a government's forces regain it from a non-state side (ACLED: "Government regains territory");
 # anyone else, a foreign state's forces too, overtakes it.
-_GOVERNMENT = re.compile(r"\b(?:government|army|soldiers|troops|military|junta\w*|security forces|armed forces|"
-                         r"national guard)\b", re.IGNORECASE)
-_NON_STATE = re.compile(r"\b(?:rebels?|militants?|insurgents?|jihadists?|militia\w*|guerrillas?|separatists?|"
-                        r"fighters|gangs?|bandits|Islamic State|al-Shabaab|Taliban|RSF)\b", re.IGNORECASE)
+_GOVERNMENT = pattern("event_government")
+_NON_STATE = pattern("event_non_state")
 _TERRITORY_SUBS = ("Government regains territory", "Non-state actor overtakes territory")
 # Forces' violence on a crowd: shooting, killing or maiming (with a protest in the sentence, excessive force).
 _FORCE_ON_PEOPLE = re.compile(r"\b(?:kill\w*|dead|died|deaths?|shot (?:dead|and|at|into|in)|opened fire|"
                               r"fired (?:live |pellets )?(?:[\w-]+ )?(?:on|into) |blind\w*|maim\w*|"
                               r"live (?:ammunition|rounds|bullets)|(?<!rubber )bullets?|pellets?)", re.IGNORECASE)
-_FORCES = re.compile(r"\b(?:police(?:m[ae]n)?|officers|security forces|soldiers|troops|army|military|gendarmes|"
-                     r"riot police|uniformed men|national guard|forces)\b", re.IGNORECASE)
+_FORCES = pattern("event_forces")
 # Arrests, kettling or a charge at a protest: the authorities intervened.
 _PROTEST_ARRESTS = re.compile(r"\b(?:arrest\w*|detain\w*|kettled|baton[- ]charg\w*|charged (?:a |the )?(?:group of )?"
                               r"(?:protesters|demonstrators|crowds?|marchers))\b", re.IGNORECASE)

@@ -464,3 +464,16 @@ def test_a_countrys_weapon_named_as_the_act_is_its_forces_act(pipeline):
                         ("Ukrainian drones hit a fuel depot in Belgorod on Friday.", "Military Forces of Ukraine (2019-)")):
         events = [e for e in analyze_text(pipeline, text).events if e.event_type is not EventType.STATEMENT]
         assert events and events[0].actor1 == actor, (text, [(e.trigger, e.actor1) for e in events])
+
+
+def test_the_events_word_lists_are_data_read_in_order_case_blind_as_whole_words():
+    from geo import events
+    from geo.lexicon import LEXICON, pattern
+
+    crowds = pattern("event_crowds")
+    assert events._CROWD is crowds and crowds.search("Angry VILLAGERS stormed the post")
+    assert not crowds.search("the residential block")  # whole words only
+    for name in ("event_mishaps", "event_armed", "event_crowds", "event_organised", "event_government",
+                 "event_non_state", "event_forces"):
+        lines = (LEXICON / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+        assert lines[0].startswith("# ") and len(lines) > 5  # each file says what its words do
