@@ -84,6 +84,8 @@ _REGIONS_LIST_RULE = re.compile(
     rf"\b(?P<names>{_NAME}(?:,\s{_NAME})*,?\s(?:and|or)\s{_NAME})\s"
     rf"(?P<word>regions|oblasts|provinces|districts|governorates|prefectures|counties|states|territories|raions)\b"
     r"(?!\s+of\b)")
+#: A word of letters, with an apostrophe or a hyphen inside ("Rus'ka", of a Ukrainian village's name).
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _LIST_SPLIT = re.compile(r",?\s(?:and|or)\s|,\s")
 _REGION_OF_RULE = re.compile(rf"\bthe\s(?P<word>{REGION_WORDS})\sof\s(?P<name>[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+){{0,2}})")
 _DIRECTION_AREA = re.compile(
@@ -435,7 +437,7 @@ class _DocumentScan:
                                               MentionKind.TOPONYM, name, source="gazetteer"), PRIORITY["gazetteer"]))
                 i += 1
                 continue
-            if not (tok.text[:1].isupper() and tok.text.isalpha() or tok.text in NAME_OPENERS
+            if not (tok.text[:1].isupper() and _WORD.fullmatch(tok.text) or tok.text in NAME_OPENERS
                     or ABBREVIATION.match(tok.text) and i > 0 and tokens[i - 1].text == ","):
                 i += 1
                 continue

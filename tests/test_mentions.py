@@ -247,3 +247,12 @@ def test_a_name_said_by_someone_is_no_place_there(pipeline):
     text = a.article.text
     starts = sorted(r.mention.start for r in a.resolutions if r.mention.text == "Sumner")
     assert len(starts) == 3 and text.index("Sumner said") not in starts  # the town thrice, then a person speaking
+
+
+def test_a_name_with_an_apostrophe_inside_is_read_whole(pipeline):
+    from tests.conftest import analyze_text
+
+    # walkthrough (my own sentence): "Rus'ka Lozova" was cut into an unknown "Rus'ka" and Lozova, a town 130 km away
+    a = analyze_text(pipeline, "Ukrainian troops entered Rus'ka Lozova north of Kharkiv on Saturday.")
+    found = {r.mention.text: r.place for r in a.resolutions}
+    assert "Lozova" not in found and found["Rus'ka Lozova"].name == "Ruska Lozova"
