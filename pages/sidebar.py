@@ -13,8 +13,9 @@ import streamlit as st
 
 from geo.errors import ArticleTooLargeError, SituationMapError
 from geo.ingest import article_id_for, decode_bytes, propose_publication_date
+from geo.pipeline import Analysis
 from geo.settings import Settings
-from geo.workspace import WorkspaceError, WorkspaceStore, file_stem
+from geo.workspace import WorkspaceError, WorkspaceStore, content_hash, file_stem
 from pages.common import (
     LAST_COOKIE,
     ArticleInput,
@@ -130,12 +131,17 @@ def _try(candidate: ArticleInput, keep: bool = False) -> None:
             analysis = analyze(candidate.content, candidate.filename, candidate.published, candidate.article_id,
                                candidate.max_chars, candidate.title)
             found = current_store()
-            if keep and found and access() == "edit":
+            title = candidate.title or analysis.article.title or candidate.filename
+            same = None if keep else _same_mapping(short_name(title), analysis)
+            if same is not None:  # (walkthrough: mapping an article again made "… (2)", "… (3)" of one map)
+                slug = same
+                st.session_state.sm_notice = "This article was mapped already, with the same date: its workspace is open."
+            elif keep and found and access() == "edit":
                 slug, store = found
+                add_to_store(store, candidate, analysis)
             else:
-                title = candidate.title or analysis.article.title or candidate.filename
                 slug, store = get_folder().create(short_name(title))
-            add_to_store(store, candidate, analysis)
+                add_to_store(store, candidate, analysis)
         except ArticleTooLargeError as err:
             status.update(label="The article is too large", state="error")
             st.session_state.sm_error = str(err)
@@ -163,6 +169,24 @@ def _try(candidate: ArticleInput, keep: bool = False) -> None:
     else:
         reset_view()
     st.session_state.sm_shown_article = analysis.article.article_id
+
+
+def _same_mapping(name: str, analysis: Analysis) -> str | None:
+    """The workspace named ``name`` (or "name (2)"…) that holds this article alone, with the same text and date
+    (mapping it again would give the same map), if there is one."""
+    folder = get_folder()
+    wanted = (analysis.article.article_id, content_hash(analysis.article.text),
+              analysis.article.published.isoformat() if analysis.article.published else None)
+    for slug, shown in folder.list():
+        if shown != name and not (shown.startswith(f"{name} (") and shown.endswith(")")):
+            continue
+        articles = folder.open(slug).articles()
+        if len(articles) == 1:
+            row = articles.iloc[0]
+            published = str(row["published"])[:10] if row["published"] else None
+            if (row["article_id"], row["content_hash"], published) == wanted:
+                return slug
+    return None
 
 
 def short_name(title: str, limit: int = 60) -> str:

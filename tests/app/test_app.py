@@ -269,3 +269,22 @@ def test_play_of_a_range_that_ends_on_the_last_day_starts_at_the_ranges_first_da
     app.slider(key="sm_range").set_value((later, hi)).run()
     app.button(key="sm_play").click().run()
     assert app.slider(key="sm_range").value == (later, later)
+
+
+def test_mapping_the_same_article_again_opens_its_workspace_and_another_date_makes_a_new_one(app):
+    import datetime as dt
+
+    from geo.settings import Settings
+    from geo.workspace import WorkspaceFolder
+
+    text = "LVIV, May 3, 2022 — Shelling hit Lviv on Monday, officials said."
+    folder = WorkspaceFolder(Settings.from_env().workspaces_dir)
+    _paste(app, text, sm_date=dt.date(2022, 5, 3))
+    first = app.session_state["sm_ws"]
+    count = len(folder.list())
+    _paste(app, text, sm_date=dt.date(2022, 5, 3))  # walkthrough: this made "… (2)" of the same map
+    assert app.session_state["sm_ws"] == first and len(folder.list()) == count
+    assert any("mapped already" in str(t.value) for t in app.toast) or "mapped already" in " ".join(
+        str(s.value) for s in [*app.success, *app.info, *app.caption])
+    _paste(app, text, sm_date=dt.date(2022, 5, 4))  # another date: another map
+    assert app.session_state["sm_ws"] != first and len(folder.list()) == count + 1
