@@ -768,7 +768,16 @@ class EventMarkers(MacroElement):
           marker.on("popupclose", function () { if (marker._map) { window.smClosedSelected = id; } });
           marker.on("popupopen", function () { window.smClosedSelected = null; });
           setTimeout(function () {
-            if (marker._map && window.smClosedSelected !== id) { marker.openPopup(); }
+            if (!marker._map || window.smClosedSelected === id) { return; }
+            marker.openPopup();
+            // The view chosen for the selection (centred on it) may be set after the popup opened, whose top then
+            // sat above the map (walkthrough, after a click on a sentence or a table row): fit it again after
+            // the next move, and once more a moment later.
+            var map = marker._map;
+            // (Leaflet 1.9's own autopan; update() would also redraw the content and close an opened "Why…")
+            var refit = function () { if (marker.isPopupOpen()) { marker.getPopup()._adjustPan(); } };
+            map.once("moveend", refit);
+            setTimeout(function () { map.off("moveend", refit); refit(); }, 700);
           }, 0);
         } else {
           markers.push(marker);

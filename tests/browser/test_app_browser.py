@@ -484,6 +484,16 @@ def test_a_click_on_a_sentence_selects_its_event_on_the_map(page, app_url, sampl
     _wait_for(page, lambda: _map_frame(page) is not None and
               _map_frame(page).locator(".leaflet-popup-content").count() >= 1, 15, "the event's popup open on the map")
 
+    def popup_inside() -> bool:  # the whole popup inside the map, its title too (walkthrough: cut off at the top)
+        try:
+            top, bottom, height = _map_frame(page).locator(".leaflet-popup").first.evaluate(
+                "p => { const r = p.getBoundingClientRect(); return [r.top, r.bottom, innerHeight]; }")
+        except Exception:  # noqa: BLE001 - the frame replaced by a rerun: try again
+            return False
+        return top >= 0 and bottom <= height
+
+    _wait_for(page, popup_inside, 10, "the popup inside the map")
+
 
 def _on_screen_across(box, width: int) -> bool:
     return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
