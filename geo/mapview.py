@@ -956,8 +956,9 @@ def shape_svg(shape: str, fill: str, size: int = 13) -> str:
             f'<path d="{SHAPE_PATHS[shape]}" fill="{fill}" stroke="#555" stroke-width="1.2"/></svg>')
 
 
-#: The shapes as characters, for keys written in text (the app's line under the map).
-SHAPE_SYMBOLS = {"circle": "●", "ring": "○", "square": "■", "diamond": "◆", "triangle": "▼", "hexagon": "⬢",
+#: The shapes as characters, for keys written in text (the app's line under the map); a statement's "ring" is drawn
+#: as a small filled dot (SHAPE_PATHS), so its character is one too (the key said "○": walkthrough).
+SHAPE_SYMBOLS = {"circle": "●", "ring": "•", "square": "■", "diamond": "◆", "triangle": "▼", "hexagon": "⬢",
                  "star": "★"}
 
 
