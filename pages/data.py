@@ -178,7 +178,15 @@ def main() -> None:
                             f"{file_stem(view.name)}{'-story' if fmt == 'story' else ''}.{'html' if fmt == 'story' else fmt}", mime, key=f"sm_export_{fmt}", width="stretch")
 
     st.subheader("Places")
-    st.dataframe(pd.DataFrame(view.places.drop(columns="geometry")), hide_index=True, width="stretch")
+    # Words a reader uses, the schema's meaning on hover; the ids and offsets stay in the downloads (walkthrough:
+    # the table showed place_id, geonameid, admin1, first_start)
+    labels = {"name": "place", "kind": "kind", "country": "country", "mentions": "named in the text as",
+              "mention_count": "times named", "confidence": "confidence", "uncertainty_km": "uncertainty (km)",
+              "population": "population", "source": "from"}
+    places = pd.DataFrame(view.places.drop(columns="geometry"))
+    st.dataframe(places[[c for c in labels if c in places.columns]], hide_index=True, width="stretch",
+                 column_config={c: st.column_config.Column(label, help=PLACES_SCHEMA[c][1])
+                                for c, label in labels.items() if c in places.columns})
     shown = st.session_state.get("sm_shown_article")
     if shown not in set(view.articles["article_id"]):
         shown = view.articles["article_id"].iloc[-1] if len(view.articles) else None

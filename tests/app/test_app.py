@@ -100,6 +100,10 @@ def test_data_page_lists_events_and_places(app):
     assert table["why this type"].str.contains("trigger rules").all() and table["why here"].str.len().min() > 0
     assert table["why then"].str.len().min() > 0
     assert {"Events (GeoJSON)", "Workspace (GeoPackage)", "Events (ACLED CSV)", "Events (KML)"} <= {str(b.proto.label) for b in app.get("download_button")}
+    places = next(d.value for d in app.dataframe if "mentions" in d.value.columns)
+    # the places as a reader reads them: no ids or offsets (walkthrough), Mariupol among them
+    assert not {"place_id", "geonameid", "admin1", "first_start"} & set(places.columns)
+    assert "Mariupol" in set(places["name"])
 
 
 def test_workspace_maps_two_articles_and_one_event_told_in_both_is_one_marker(app):
