@@ -41,8 +41,22 @@ def _article_text(page) -> str:
         return ""
 
 
+def _in_map(page, script: str):  # type: ignore[no-untyped-def]
+    """``script``'s value in the map's frame; while a late rerun replaces the frame (a loaded CI machine), again."""
+    from playwright.sync_api import Error
+
+    for attempt in range(30):
+        try:
+            return _map_frame(page).evaluate(script)
+        except (Error, AttributeError):  # the frame detached, or not there yet
+            if attempt == 29:
+                raise
+            page.wait_for_timeout(300)
+    return None
+
+
 def _popup_texts(page) -> list[str]:
-    return _map_frame(page).evaluate("() => { const out = []; " + ALL_MARKERS_JS + """.forEach(l => {
+    return _in_map(page, "() => { const out = []; " + ALL_MARKERS_JS + """.forEach(l => {
         if (l.options && l.options.smId && l.getPopup && l.getPopup()) {
             let c = l.getPopup().getContent();
             if (typeof c === 'function') { c = c(l); }  // the popup is built when opened
@@ -51,7 +65,7 @@ def _popup_texts(page) -> list[str]:
 
 
 def _marker_points(page) -> list[tuple[float, float]]:
-    return _map_frame(page).evaluate("() => { const out = []; " + ALL_MARKERS_JS + """.forEach(l => {
+    return _in_map(page, "() => { const out = []; " + ALL_MARKERS_JS + """.forEach(l => {
         if (l.options && l.options.smId && l.getLatLng) { const p = l.getLatLng(); out.push([p.lat, p.lng]); } });
         return out; }""")
 

@@ -187,7 +187,17 @@ def test_a_view_only_link_refuses_edits(browser, app_url):
                                    "near the city hall, and three people were arrested in Lyon.")
         _set_name(page, "Teacher")
         page.get_by_text("Share", exact=True).click()
-        page.get_by_role("button", name="Make a view-only link and an editing link").click()
+        make = page.get_by_role("button", name="Make a view-only link and an editing link")
+        made = page.locator("iframe[srcdoc*='Copy view-only link']")
+        for _ in range(3):  # (a click landing while the page still reruns after the name is lost: click again)
+            if made.count():
+                break
+            if make.count():
+                make.click()
+            try:
+                made.first.wait_for(timeout=15_000)
+            except Exception:  # noqa: BLE001 - not made yet: look again
+                continue
         copy = page.frame_locator("iframe[srcdoc*='Copy view-only link']").get_by_role(
             "button", name="Copy view-only link")
         page.evaluate("navigator.clipboard.writeText('')")
