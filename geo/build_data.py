@@ -617,8 +617,8 @@ def _build_areas(db: _Tables, pool: Executor, files: dict[str, bytes], continent
         lat, lon = points["GB", code] if ("GB", code) in points and _point_fits(geom, *points["GB", code]) \
             else main_part_centre(geom)
         pid = db.add(_place([nation], name=nation, kind="admin1", lat=lat, lon=lon, country="GB",
-                            admin1=UK_NATIONS[nation], code=f"GB-{UK_NATIONS[nation]}"))
-        db.admin1_pid[f"GB-{UK_NATIONS[nation]}"] = pid
+                            admin1=code, code=f"GB-{code}"))
+        db.admin1_pid[f"GB-{code}"] = pid
         area_pids.append(pid)
         area_geoms.append(geom)
     db.add_areas(area_pids, area_geoms, pool)

@@ -330,6 +330,12 @@ def _area_group(kind: str) -> str:
 ADMIN_LINE_STYLE = {"color": "#c9c2b1", "weight": 0.7, "dashArray": "3 3"}
 
 
+def _groups_js(groups: dict[str, folium.FeatureGroup]) -> str:
+    """The map's area groups as a JavaScript object of their variables, by kind (for the scripts that draw or read
+    them)."""
+    return "{" + ", ".join(f'"{k}": {g.get_name()}' for k, g in groups.items()) + "}"
+
+
 class StoredBase(MacroElement):
     """Draws the base map's shapes from the file the events came in (window.smBase), so a rerun of the page does
     not send them again (with a workspace's areas they were ~0.6 MB each time)."""
@@ -361,7 +367,7 @@ class StoredBase(MacroElement):
     def __init__(self, groups: dict[str, folium.FeatureGroup]) -> None:
         super().__init__()
         self._name = "StoredBase"
-        self.groups = "{" + ", ".join(f'"{k}": {g.get_name()}' for k, g in groups.items()) + "}"
+        self.groups = _groups_js(groups)
         self.sea = {"fillColor": SEA, "fillOpacity": 1, "weight": 0}
         self.border = _detail_style({"properties": {"part": "border"}})
         self.fill = _detail_style({"properties": {}})
@@ -404,7 +410,7 @@ class AreaInfo(MacroElement):
     def __init__(self, groups: dict[str, folium.FeatureGroup]) -> None:
         super().__init__()
         self._name = "AreaInfo"
-        self.groups = "{" + ", ".join(f'"{k}": {g.get_name()}' for k, g in groups.items()) + "}"
+        self.groups = _groups_js(groups)
 
 
 def add_base_layers(m: folium.Map, layers: BaseLayers, world_url: str | None = None, stored: bool = False) -> None:
