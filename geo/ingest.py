@@ -404,3 +404,50 @@ def propose_publication_date(text: str, today: dt.date | None = None) -> dt.date
             if day <= today:
                 found.append(day)
     return max(found) if found else None
+
+
+# A byline or dateline line at the head of an article: "Published 3 March 2022", "Updated: Mar 3, 2022 10:15 GMT".
+_BYLINE_WORD = re.compile(r"^\W*(?:first\s+)?(?:published|posted|updated|last\s+updated|date|dated|filed|issued)\b"
+                          r"|\b(?:published|posted)\s+(?:on\s+)?", re.IGNORECASE)
+_CLOCK_WORDS = {"at", "on", "am", "pm", "gmt", "utc", "bst", "cet", "cest", "eet", "eest", "msk", "est", "edt", "pst",
+                "pdt", "ist", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon",
+                "tue", "wed", "thu", "fri", "sat", "sun"}
+BYLINE_HEAD_LINES = 8  # the lines of the head searched for a byline date (title, standfirst, byline, dateline)
+BYLINE_LINE_CHARS = 160  # longer lines are the story's body, whose dates are the events'
+
+
+def stated_publication_date(content: str | bytes, filename: str = "",
+                            today: dt.date | None = None) -> tuple[dt.date, str] | None:
+    """The publication date the article states of itself, and where it was read: a web page's metadata, else a
+    byline line at its head (a short line that is a full date, or says "Published"/"Updated" before one; of
+    several, the earliest: the date of first publication). None when it states none (the body's dates are not
+    its own)."""
+    from geo.timex import TimeTagger
+
+    today = today or dt.date.today()
+    text = decode_bytes(content).text if isinstance(content, bytes) else content
+    lower_name = filename.lower()
+    if lower_name.endswith((".html", ".htm")) or (not lower_name.endswith((".txt", ".md")) and looks_like_html(text)):
+        text, meta = html_to_text(text[:2_000_000])
+        try:
+            day = dt.date.fromisoformat(meta.get("date", "")[:10])
+            if dt.date(1900, 1, 1) <= day <= today:
+                return day, "the page's metadata"
+        except ValueError:
+            pass
+    lines = [line.strip() for line in _clean(text[:20_000]).splitlines() if line.strip()][:BYLINE_HEAD_LINES]
+    found = []
+    tagger = TimeTagger()
+    for line in lines:
+        if len(line) > BYLINE_LINE_CHARS:
+            continue
+        for timex in tagger.tag_text(line, today):
+            if timex.type != "DATE" or len(timex.value) != 10 or not re.search(r"\d{4}", timex.text):
+                continue
+            rest = [w for w in re.findall(r"[^\W\d_]{2,}", line[:timex.start] + " " + line[timex.end:])
+                    if w.lower() not in _CLOCK_WORDS]
+            if _BYLINE_WORD.search(line) or not rest or line.startswith("By "):  # a byline, or only the date
+                day = dt.date.fromisoformat(timex.value)
+                if dt.date(1900, 1, 1) <= day <= today:
+                    found.append(day)
+    return (min(found), "the byline") if found else None

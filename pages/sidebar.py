@@ -12,7 +12,7 @@ import time
 import streamlit as st
 
 from geo.errors import ArticleTooLargeError, SituationMapError
-from geo.ingest import article_id_for, decode_bytes, propose_publication_date
+from geo.ingest import article_id_for, decode_bytes, propose_publication_date, stated_publication_date
 from geo.pipeline import Analysis
 from geo.settings import Settings
 from geo.workspace import WorkspaceError, WorkspaceStore, content_hash, file_stem
@@ -67,6 +67,30 @@ def _older_than_today(content: str | bytes) -> str:
             "untick “I know the publication date” (it is then taken from the text) or set it, and map it again.")
 
 
+def _publication_date(content: str | bytes, filename: str, chosen: dt.date | None) -> tuple[dt.date | None, str]:
+    """The date to count the article's "on Monday" from, and a note saying where it came from. A date left at
+    today (the form's default) gives way to the one the article states of itself (its page's metadata, its
+    byline); without either, the date chosen, else the latest full date the text names."""
+    today = dt.date.today()
+    if chosen is not None and chosen != today:
+        return chosen, ""
+    try:
+        stated = stated_publication_date(content, filename, today)
+    except SituationMapError:
+        stated = None
+    if stated is not None and stated[0] != today:
+        day, where = stated
+        left = " (the date in the sidebar still read today)" if chosen is not None else ""
+        return day, (f"Published {day:%d %B %Y}, as {where} says{left}: its “on Monday” and “yesterday” are "
+                     "counted from that day. If it is wrong, set the date in the sidebar and map it again.")
+    if chosen is not None:
+        return chosen, _older_than_today(content)
+    try:
+        return _propose_date(content)
+    except SituationMapError:
+        return None, ""
+
+
 def _fetch(url: str) -> tuple[bytes, str, str] | None:
     from geo.fetch import fetch_page
 
@@ -102,15 +126,7 @@ def _submit(source: str, pasted: str, upload: object, link: str, date_known: boo
                 return
             content = upload.getvalue()  # type: ignore[attr-defined]
             filename = upload.name  # type: ignore[attr-defined]
-        note = ""
-        date: dt.date | None = published if date_known else None
-        if date is None:
-            try:
-                date, note = _propose_date(content)
-            except SituationMapError:
-                date, note = None, ""
-        elif date == dt.date.today():
-            note = _older_than_today(content)
+        date, note = _publication_date(content, filename, published if date_known else None)
         raw = content.encode("utf-8", "replace") if isinstance(content, str) else content
         candidate = ArticleInput(content, filename, date, article_id_for(raw.decode("utf-8", "replace")), note,
                                  title=" ".join(title.split()), source=origin)

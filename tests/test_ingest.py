@@ -12,7 +12,14 @@ from geo.errors import (
     PublicationDateError,
     SituationMapError,
 )
-from geo.ingest import classify_line, decode_bytes, load_article, propose_publication_date, split_sentences
+from geo.ingest import (
+    classify_line,
+    decode_bytes,
+    load_article,
+    propose_publication_date,
+    split_sentences,
+    stated_publication_date,
+)
 from geo.model import SentenceKind
 from tests.conftest import SAMPLE
 
@@ -164,3 +171,25 @@ def test_publication_dates_at_the_bounds_are_accepted(published):
 def test_pipeline_load_refuses_an_out_of_range_date_with_a_message(pipeline):
     with pytest.raises(SituationMapError, match="out of range"):
         pipeline.load("Russian forces shelled Kharkiv on Monday.", published=dt.date(3000, 1, 1))
+
+
+@pytest.mark.parametrize(("head", "expected"), [
+    ("Storm floods the harbour\nPublished 3 March 2022\nBy Ann Lee\n\nWater rose on Monday.", dt.date(2022, 3, 3)),
+    ("Storm floods the harbour\nThursday, March 3, 2022 10:15 GMT\nWater rose on Monday.", dt.date(2022, 3, 3)),
+    ("Storm floods the harbour\nUpdated: 5 Mar 2022 · Published: 3 Mar 2022\nWater rose.", dt.date(2022, 3, 3)),
+    ("Storm floods the harbour\nBy Ann Lee, 2022-03-03\nWater rose.", dt.date(2022, 3, 3)),
+    # the body's dates are the events', not the article's
+    ("Storm floods the harbour\nOn 24 February 2022 the river burst its banks.\nWater rose.", None),
+    ("Storm floods the harbour\nWater rose on 3 March 2022, officials said, the worst flood in years.", None),
+    ("Storm floods the harbour\nPublished 3 March 2031\nWater rose.", None),  # not after today
+])
+def test_the_date_an_article_states_of_itself(head, expected):
+    stated = stated_publication_date(head, "pasted.txt", today=dt.date(2026, 1, 1))
+    assert (stated[0] if stated else None) == expected
+
+
+def test_a_pages_metadata_date_is_its_stated_date():
+    page = ("<html><head><meta property='article:published_time' content='2021-05-02T10:00:00Z'>"
+            "<title>Flood</title></head><body><p>Water rose on Monday.</p></body></html>")
+    assert stated_publication_date(page, "page.html", today=dt.date(2026, 1, 1)) == (dt.date(2021, 5, 2),
+                                                                                     "the page's metadata")

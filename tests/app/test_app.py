@@ -92,6 +92,17 @@ def test_a_date_left_at_today_on_an_older_article_is_questioned(app):
     assert not any("was left at today" in i.value for i in app.info)
 
 
+def test_a_date_left_at_today_gives_way_to_the_byline(app):
+    import datetime as dt
+
+    text = "Port city shelled again\nPublished: 3 March 2022, 10:15 GMT\n\nShelling hit Odesa on Monday, officials said."
+    _paste(app, text)  # the publication date left at its default, today
+    assert "Published 2022-03-03" in " ".join(c.value for c in app.caption)
+    assert any("as the byline says" in i.value for i in app.info)
+    _paste(app, text, sm_date=dt.date(2022, 3, 5))  # a date set by hand wins
+    assert "Published 2022-03-05" in " ".join(c.value for c in app.caption)
+
+
 def test_data_page_lists_events_and_places(app):
     app.switch_page("pages/data.py").run()
     assert not app.exception
