@@ -575,7 +575,9 @@ def main() -> None:
                 "Ask whoever shared it for the editing link to correct events.", icon="👁")
     # On a phone, and on a projector's 1024 px beside the sidebar (where the map was 313 px wide), the columns
     # stack: the map first, full width, the text below it.
-    st.html("<style>@media (max-width: 1180px) {"
+    # Streamlit's 6rem above the title pushed the map below the fold of a 1024×768 projector.
+    st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 3.2rem; }"
+            " @media (max-width: 1180px) {"
             " [data-testid='stHorizontalBlock']:has(> [data-testid='stColumn'] .st-key-sm_map_column)"
             " { flex-wrap: wrap; }"
             " [data-testid='stColumn']:has(.st-key-sm_map_column) { order: -1; }"
