@@ -184,8 +184,8 @@ def basemap_geojson(settings: Settings, box: shapely.Polygon) -> tuple[dict[str,
     detail = []
     for n, g in _basemap_features(settings.basemap_path):
         if g.intersects(box):
-            land = shapely.set_precision(g.intersection(box), 0.01)
-            border = shapely.set_precision(g.boundary.intersection(box), 0.01)
+            land = shapely.set_precision(g.intersection(box), DETAIL_PRECISION)
+            border = shapely.set_precision(g.boundary.intersection(box), DETAIL_PRECISION)
             for geom, part in ((land, "land"), (border, "border")):
                 if not geom.is_empty:  # Leaflet stops the whole script on an empty geometry
                     detail.append(_feature(geom, name=n, part=part))
@@ -193,15 +193,29 @@ def basemap_geojson(settings: Settings, box: shapely.Polygon) -> tuple[dict[str,
 
 
 def admin_lines_geojson(gazetteer: OfflineGazetteer, countries: Sequence[str], box: shapely.Polygon) -> dict[str, object]:
-    """Faint admin-1 boundaries of the story's countries (context for oblast names), within the box."""
+    """Faint admin-1 boundaries of the story's countries (context for oblast names), within the box: only where two
+    areas meet. (An area's coast, at the admin-1 data's coarser scale, ran as straight lines across the sea.)"""
     features = []
+    minx, _, maxx, _ = box.bounds
+    tolerance = max(0.01, (maxx - minx) / 3000)  # (a world-wide view needs no 1 km detail)
     for country in countries:
-        for place in gazetteer.admin1_areas(country):
-            if place.geometry is None or not place.geometry.intersects(box):
-                continue
-            line = shapely.set_precision(shapely.simplify(place.geometry.boundary.intersection(box), 0.01), 0.005)
-            features.append(_feature(line, name=place.name))
+        parts = [(place.name, shapely.simplify(place.geometry.intersection(box), tolerance))
+                 for place in gazetteer.admin1_areas(country)
+                 if place.geometry is not None and place.geometry.intersects(box)]
+        if not parts:
+            continue
+        outline = shapely.union_all([g for _, g in parts], grid_size=tolerance / 2).boundary
+        shapely.prepare(outline)
+        near = outline.buffer(max(ADMIN_COAST_KM / 111, tolerance), quad_segs=1)
+        for name, geom in parts:
+            line = shapely.set_precision(geom.boundary.difference(near), tolerance / 2)
+            if not line.is_empty:
+                features.append(_feature(line, name=name))
     return {"type": "FeatureCollection", "features": features}
+
+
+#: how far (km) from the outline of a country's areas together an area's boundary is taken for the outline
+ADMIN_COAST_KM = 2.0
 
 
 #: pixels from an article town's point to the start of its name: past a group count's circle (34 px across)
@@ -227,8 +241,11 @@ def town_labels(gazetteer: OfflineGazetteer, bounds: tuple[float, float, float, 
     return kept
 
 
-def area_shapes(places: gpd.GeoDataFrame, box: shapely.Polygon | None = None) -> list[tuple[str, dict[str, object], str]]:
-    """(kind, GeoJSON geometry, tooltip HTML) of the areas named in the article, at a resolution fit for the view."""
+def area_shapes(places: gpd.GeoDataFrame, box: shapely.Polygon | None = None,
+                detail: shapely.Polygon | None = None) -> list[tuple[str, dict[str, object], str]]:
+    """(kind, GeoJSON geometry, tooltip HTML) of the areas named in the article, at a resolution fit for the view.
+    Within ``detail`` (the part of the base map drawn in detail) an area keeps the base map's precision: simplified
+    by its whole extent, a country's coast had run as straight lines 7 km out into the sea beside the base map's."""
     areas = places[places["is_area"]] if len(places) else places
     if len(areas):  # the largest first, so that a smaller area inside it is drawn over it and can be pointed at
         areas = areas.iloc[shapely.area(areas.geometry.to_numpy()).argsort()[::-1]]  # (degrees²: an order only)
@@ -239,11 +256,24 @@ def area_shapes(places: gpd.GeoDataFrame, box: shapely.Polygon | None = None) ->
             continue
         minx, miny, maxx, maxy = geom.bounds
         tolerance = max(0.005, max(maxx - minx, maxy - miny) / 400)
-        geom = shapely.set_precision(shapely.simplify(geom, tolerance, preserve_topology=True), tolerance / 2)
+        if detail is not None and tolerance > DETAIL_PRECISION and geom.intersects(detail):
+            parts = [_simplified(geom.intersection(detail), DETAIL_PRECISION),
+                     _simplified(geom.difference(detail), tolerance)]
+            geom = shapely.union_all([p for p in parts if not p.is_empty], grid_size=DETAIL_PRECISION / 2)
+        else:
+            geom = _simplified(geom, tolerance)
         tip = (f"<b>{safe_html(row['name'])}</b> ({safe_html(row['kind'])})<br>named as: {safe_html(row['mentions'])}"
                f"<br>confidence {row['confidence']:.2f}")
         out.append((str(row["kind"]), shapely.geometry.mapping(geom), tip))
     return out
+
+
+#: degrees: the precision of the base map's detailed part (``basemap_geojson``), and of the areas drawn over it
+DETAIL_PRECISION = 0.01
+
+
+def _simplified(geom: shapely.Geometry, tolerance: float) -> shapely.Geometry:
+    return shapely.set_precision(shapely.simplify(geom, tolerance, preserve_topology=True), tolerance / 2)
 
 
 @dataclass(frozen=True)
@@ -279,7 +309,7 @@ def prepare_base_layers(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gaze
         bounds=bounds, world=world, detail=detail, detail_box=tuple(box.bounds),
         admin_lines=admin_lines_geojson(gazetteer, focus_countries(places, events), box),
         labels=town_labels(gazetteer, bounds, places),
-        areas=area_shapes(places, box.buffer(10)),
+        areas=area_shapes(places, box.buffer(10), box),
         event_types=sorted(set(events["event_type"])) if len(events) else [],
         events=records,
         sides=sides_present({html.unescape(str(r["side"])) for r in records}, table),

@@ -146,3 +146,33 @@ def test_areas_are_drawn_largest_first_so_a_smaller_one_inside_can_be_pointed_at
     sizes = [shapely.geometry.shape(geometry).area for _, geometry, _ in shapes]
     # walkthrough: pointing anywhere in the Donetsk region told "eastern Ukraine", drawn over it
     assert len(sizes) >= 2 and sizes == sorted(sizes, reverse=True)
+
+
+def test_an_areas_coast_keeps_the_base_maps_precision_where_the_map_is_drawn_in_detail(sample, pipeline):
+    import shapely
+
+    from geo.mapview import area_shapes, clip_box, view_bounds
+
+    detail = clip_box(view_bounds(sample.places, sample.events_gdf))
+    drawn = {tip.split("</b>")[0][3:]: shapely.geometry.shape(g)
+             for _, g, tip in area_shapes(sample.places, detail.buffer(10), detail)}
+    ukraine = sample.places[sample.places["name"] == "Ukraine"].geometry.iloc[0]
+    # walkthrough: simplified by the whole country's extent, its coast ran ~7 km out into the Sea of Azov
+    assert drawn["Ukraine"].intersection(detail).hausdorff_distance(ukraine.intersection(detail)) < 0.02
+    assert shapely.get_num_coordinates(drawn["Ukraine"]) < shapely.get_num_coordinates(ukraine)  # still simplified
+
+
+def test_admin_lines_are_drawn_only_where_two_areas_meet(pipeline):
+    import shapely
+
+    from geo.mapview import admin_lines_geojson
+
+    box = shapely.box(33, 45, 41, 50)  # around the Sea of Azov
+    areas = {p.name: p.geometry for p in pipeline.gazetteer.admin1_areas("UA") if p.geometry is not None}
+    lines = admin_lines_geojson(pipeline.gazetteer, ["UA"], box)["features"]
+    assert lines
+    for feature in lines:
+        others = shapely.union_all([g for n, g in areas.items() if n != feature["properties"]["name"]])
+        for x, y in shapely.get_coordinates(shapely.geometry.shape(feature["geometry"])):
+            # (a coast, met by no other area, is the base map's to draw: the admin data's coarse one cut the sea)
+            assert others.distance(shapely.Point(x, y)) < 0.05, (feature["properties"]["name"], x, y)
