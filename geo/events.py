@@ -729,6 +729,7 @@ class EventExtractor:
                     own_place = scene
                     placed = f"the place “{match.group(0)}” governs in the sentence (its syntax)"
                 place_choice = own_place
+                named_here = own_place is not None
                 recent = previous_place is not None and sentence.index - previous_place[0] <= INHERIT_WITHIN
                 if place_choice is None and previous_place and recent:
                     place_choice = (previous_place[1], previous_place[2], previous_place[3] * 0.7)
@@ -790,6 +791,12 @@ class EventExtractor:
                                          len(sentence_times)),
                 ))
                 main = events[-1]
+                told = None if named_here or any(t.interval_end is not None for t in own_times) \
+                    else _told_before(events, unquoted, match)
+                if told is not None:  # "He gave no motive for the attack": the attack told before, once more
+                    events.pop()
+                    events[told] = _another_telling(events[told], main)
+                    continue
                 for k, other in enumerate(also if scene is not None and place is scene[0] else []):
                     # "fighting near A, B and C": a clash at each
                     events.append(replace(main, event_id=f"{main.event_id}-{k + 2}", place=other.place,
@@ -1080,6 +1087,42 @@ def _stated_onset(article: Article, timexes: Sequence[TimeExpression]) -> dt.dat
 
 
 # -- the same event told twice ---------------------------------------------------------------------
+#: A determiner before a trigger noun that points back to an event already told ("the attack", "this killing").
+_BACK_REFERENCE = re.compile(r"\b(?:the|this|that|these|those|its|their|his|her)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+_POLITICAL_VIOLENCE = frozenset({EventType.BATTLES, EventType.EXPLOSIONS, EventType.VIOLENCE_AGAINST_CIVILIANS})
+_NOT_A_MODIFIER = frozenset({"was", "were", "is", "are", "be", "been", "being", "has", "have", "had", "who", "which",
+                             "that", "and", "or", "to", "not", "would", "will", "could", "can", "may", "might"})
+
+
+def _told_before(events: list[Event], text: str, match: re.Match[str]) -> int | None:
+    """The index of the event a definite mention refers back to ("the attack", "the police shootout"), in a
+    sentence naming neither place nor time of its own: the latest event of its type told before it."""
+    before = _BACK_REFERENCE.search(text[:match.start()])
+    if before is None or len(events) < 2 or match.group(0).lower().endswith("ed") \
+            or _NOT_A_MODIFIER & set(before.group(0).lower().split()[1:]):
+        return None  # "the man was arrested": a verb, a new act
+    new = events[-1]
+    if new.event_type is EventType.STATEMENT:
+        return None
+    for i in range(len(events) - 2, -1, -1):
+        # (the same type; or political violence both: "gunmen attacked a checkpoint", a clash, then "the attack")
+        if events[i].event_type is new.event_type or {events[i].event_type, new.event_type} <= _POLITICAL_VIOLENCE:
+            return i
+    return None
+
+
+def _another_telling(event: Event, telling: Event) -> Event:
+    """The event with one more sentence that tells it (and the higher toll either gives)."""
+    counted = [e for e in (event, telling) if e.fatalities is not None]
+    most = max(counted, key=lambda e: e.fatalities or 0) if counted else None
+    return replace(event, sources=tuple(sorted(set(event.tellings + telling.tellings),
+                                               key=lambda s: (s.article_id, s.sentence_index))),
+                   fatalities=most.fatalities if most else None,
+                   fatalities_qualifier=most.fatalities_qualifier if most else "")
+
+
 _VIOLENT_TYPES = {EventType.BATTLES, EventType.EXPLOSIONS, EventType.VIOLENCE_AGAINST_CIVILIANS, EventType.RIOTS,
                   EventType.PROTESTS}
 

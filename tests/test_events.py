@@ -477,3 +477,18 @@ def test_the_events_word_lists_are_data_read_in_order_case_blind_as_whole_words(
                  "event_non_state", "event_forces"):
         lines = (LEXICON / f"{name}.txt").read_text(encoding="utf-8").splitlines()
         assert lines[0].startswith("# ") and len(lines) > 5  # each file says what its words do
+
+
+def test_an_event_named_again_without_place_or_time_is_one_more_telling_of_it(pipeline):
+    a = pipeline.analyze(pipeline.load(
+        "Gunmen attacked a checkpoint in Kirkuk on Monday, killing two guards, police said.\n"
+        "Investigators gave no motive for the attack.\n"
+        "On Wednesday an attack on a market in Mosul killed five shoppers.",
+        published=dt.date(2021, 6, 10)))
+    attacks = sorted((e for e in a.events if e.event_type in {EventType.BATTLES, EventType.VIOLENCE_AGAINST_CIVILIANS}),
+                     key=lambda e: e.sentence_index)
+    # "the attack" with no place or day of its own points back to Monday's; Wednesday's, in Mosul, is another
+    assert [e.place.name for e in attacks] == ["Kirkuk", "Mosul"]
+    assert [len(e.tellings) for e in attacks] == [2, 1]
+    assert attacks[0].tellings[1].sentence.startswith("Investigators")
+
