@@ -24,7 +24,7 @@ from geo.ingest import load_article
 from geo.mentions import ToponymRecognizer
 from geo.model import Article, Event, Mention, Resolution, TimeExpression
 from geo.nlp import load_pipeline, load_syntax, parse
-from geo.resolve import GeocoderChain, Resolver, focus_country, online_members, recording_failures
+from geo.resolve import BY_CONTEXT, GeocoderChain, Resolver, focus_country, online_members, recording_failures
 from geo.settings import Settings
 from geo.timex import TimeTagger
 
@@ -51,7 +51,12 @@ class Analysis:
 
     @property
     def unresolved(self) -> list[Resolution]:
-        return [r for r in self.resolutions if r.place is None and r.mention.is_place]
+        """The names no gazetteer entry places (left off the map, or put only near their context)."""
+        return [r for r in self.resolutions if _to_add(r)]
+
+
+def _to_add(r: Resolution) -> bool:
+    return r.mention.is_place and (r.place is None or r.place.source == BY_CONTEXT)
 
 
 @dataclass(frozen=True)
@@ -166,9 +171,14 @@ class Pipeline:
         events = self.extractor.extract(article, resolutions, timexes, entities)
         timings["events"] = time.perf_counter() - t0
         unresolved = sorted({r.mention.text for r in resolutions if r.place is None and r.mention.is_place})
-        if unresolved:
-            warnings.append("Not placed on the map (no gazetteer entry): " + ", ".join(unresolved) +
-                            ". Add a missing place on the “Events & places” page (or, on the map, click "
+        near = sorted({f"{r.mention.text} (near {r.reason.split('placed near ')[1].split(',')[0]})"
+                       for r in resolutions if r.place is not None and r.place.source == BY_CONTEXT})
+        if unresolved or near:
+            warnings.append(("Not placed on the map (no gazetteer entry): " + ", ".join(unresolved) + ". "
+                             if unresolved else "") +
+                            ("Placed only near the places named around them (no gazetteer entry): " + ", ".join(near)
+                             + ". " if near else "") +
+                            "Add a missing place on the “Events & places” page (or, on the map, click "
                             "where it is first), or list it in data/places.csv.")
         return Analysis(article, tuple(mentions), tuple(resolutions), tuple(timexes), tuple(events),
                         tuple(warnings), timings)

@@ -267,6 +267,8 @@ class Resolver:
         "named-after": "a name the gazetteer lacks is placed at the place it is named after (\"Orange County\")",
         "area-own-town": "an area named bare after its own main town is the town (\"Barcelona\", \"Liverpool\"), "
                          "unless the text names the area's kind",
+        "placed-by-context": "a name nothing places is placed near the nearest town its sentence names, else the "
+                             "town the story is about, with a wide uncertainty (\"the Old Mill in Kendal\")",
     }
 
     def __init__(self, gazetteer: OfflineGazetteer, chain: GeocoderChain | None = None,
@@ -312,6 +314,9 @@ class Resolver:
         resolved: dict[Mention, Resolution] = {}
         for mention, cands in candidates.items():
             resolved[mention] = self._choose(mention, cands, context, by_sentence[mention.sentence])
+        if "placed-by-context" not in self.disabled:
+            for mention, found in _by_context(resolved).items():
+                resolved[mention] = found
         # Anaphors and direction phrases lean on what the named mentions resolved to.
         ordered = sorted(mentions, key=lambda m: m.start)
         for mention in ordered:
@@ -723,3 +728,40 @@ def focus_country(resolutions: Sequence[Resolution]) -> str | None:
     counts = Counter(r.place.country for r in resolutions if r.place and r.place.country and r.mention.is_scene
                      and r.place.kind in {"city", "facility", "admin1", "area"})
     return counts.most_common(1)[0][0] if counts else None
+
+
+#: The kinds of place a name nothing places may be put near (a town or site, a county or a region; no country).
+_CONTEXT_KINDS = frozenset({"city", "facility", "landmark", "admin2", "admin1"})
+#: km of uncertainty of a name placed near its sentence's town, or near the story's town
+NEAR_SENTENCE_KM, NEAR_STORY_KM = 50.0, 100.0
+#: the source of a place put by context: still a name to add on the Events & places page
+BY_CONTEXT = "placed by context"
+
+
+def _by_context(resolved: dict[Mention, Resolution]) -> dict[Mention, Resolution]:
+    """Places for the names nothing placed (no gazetteer entry, nothing it is named after): near the nearest
+    town, site or region its sentence names, else near the town the story names most (twice at least), with a
+    wide uncertainty and a low confidence; the name stays on the list of places to add."""
+    placed = [(m, r.place) for m, r in resolved.items()
+              if r.place is not None and r.place.kind in _CONTEXT_KINDS and r.place.source != BY_CONTEXT
+              and m.is_scene]
+    counts = Counter(p.place_id for _, p in placed)
+    main = next((p for m, p in placed if p.place_id == counts.most_common(1)[0][0]), None) \
+        if counts and counts.most_common(1)[0][1] >= 2 else None
+    out = {}
+    for mention, found in resolved.items():
+        if found.place is not None or mention.kind not in {MentionKind.TOPONYM, MentionKind.FACILITY}:
+            continue
+        near = [(abs(m.start - mention.start), p) for m, p in placed if m.sentence == mention.sentence]
+        if near:
+            anchor, km, where = min(near, key=lambda t: t[0])[1], NEAR_SENTENCE_KM, "the nearest place its sentence names"
+        elif main is not None:
+            anchor, km, where = main, NEAR_STORY_KM, "the place the story names most"
+        else:
+            continue
+        place = replace(anchor, place_id=f"{anchor.place_id}:near:{normalize_name(mention.query)}",
+                        name=mention.query, kind="area", population=0, capital=False, geometry=None,
+                        uncertainty_km=max(anchor.uncertainty_km, km), source=BY_CONTEXT)
+        out[mention] = Resolution(mention, place, 0.2, f"not in the gazetteer; placed near {anchor.name}, {where} "
+                                  f"(within about {km:.0f} km): add it on the Events & places page to place it", 0)
+    return out

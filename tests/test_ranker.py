@@ -6,7 +6,7 @@ import pytest
 
 from geo import ranker
 from geo.ranker import FEATURES, HAND, Example, Ranker, fit, load_ranker, top1
-from geo.resolve import Resolver
+from geo.resolve import BY_CONTEXT, Resolver
 from tests.conftest import analyze_text
 
 
@@ -75,7 +75,7 @@ def test_rules_beside_the_ranker_can_be_switched_off_one_by_one(pipeline):
         pipeline.resolver = resolver
     # Without the rule the ranker alone decides, and the story's Florida makes Heathrow the Florida town.
     assert next(r for r in without.resolutions if r.mention.text == "Heathrow").place.admin1 == "FL"
-    assert set(Resolver.RULES) == {"named-kind", "named-after", "area-own-town"}
+    assert set(Resolver.RULES) == {"named-kind", "named-after", "area-own-town", "placed-by-context"}
     town = analyze_text(pipeline, "He moved to Barcelona last year.")
     try:
         pipeline.resolver = Resolver(pipeline.gazetteer, pipeline.chain, disabled=frozenset({"area-own-town"}))
@@ -83,3 +83,24 @@ def test_rules_beside_the_ranker_can_be_switched_off_one_by_one(pipeline):
     finally:
         pipeline.resolver = resolver
     assert (town.resolutions[0].place.kind, province.resolutions[0].place.kind) == ("city", "admin1")
+
+
+def test_a_name_nothing_places_is_put_near_its_context_and_still_listed_to_add(pipeline):
+    text = ("Hikers were rescued from Mount Zarvanek near Kasserine on Monday. The governor of Kasserine thanked them. "
+            "Each spring thousands of walkers climb Mount Zarvanek.")
+    a = analyze_text(pipeline, text)
+    kasserine = next(r.place for r in a.resolutions if r.mention.text == "Kasserine")
+    near_sentence, near_story = [r for r in a.resolutions if r.mention.text == "Mount Zarvanek"]
+    for r, km in ((near_sentence, 50), (near_story, 100)):  # its sentence's town, else the story's
+        assert r.place.source == BY_CONTEXT and r.place.kind == "area" and r.place.uncertainty_km == km
+        assert (r.place.lat, r.place.lon) == (kasserine.lat, kasserine.lon)
+        assert "placed near Kasserine" in r.reason and r.confidence <= 0.2
+    assert {r.mention.text for r in a.unresolved} == {"Mount Zarvanek"}  # still a place to add
+    assert any("Placed only near" in w for w in a.warnings)
+    resolver = pipeline.resolver
+    try:
+        pipeline.resolver = Resolver(pipeline.gazetteer, pipeline.chain, disabled=frozenset({"placed-by-context"}))
+        off = analyze_text(pipeline, text)
+    finally:
+        pipeline.resolver = resolver
+    assert all(r.place is None for r in off.resolutions if r.mention.text == "Mount Zarvanek")

@@ -6,7 +6,7 @@ import time
 import pytest
 import shapely
 
-from geo.resolve import GeocoderChain, Resolver, core, directional_part, recording_failures
+from geo.resolve import BY_CONTEXT, GeocoderChain, Resolver, core, directional_part, recording_failures
 from geo.settings import Settings
 from tests.conftest import analyze_text, km
 
@@ -49,8 +49,9 @@ def test_unknown_name_is_kept_and_flagged(pipeline):
     analysis = analyze_text(pipeline, "Fighting continued in the Qwerbinsk region and in Kharkiv on Monday.")
     assert _place(analysis, "Kharkiv").country == "UA"  # one unknown name never drops the others
     unknown = [r for r in analysis.resolutions if "Qwerbinsk" in r.mention.text]
-    assert unknown and unknown[0].place is None and unknown[0].reason
-    assert any("Qwerbinsk" in w for w in analysis.warnings)
+    # kept, placed only near the town its sentence names (placed-by-context), and still flagged as a place to add
+    assert unknown and unknown[0].place.source == BY_CONTEXT and "placed near Kharkiv" in unknown[0].reason
+    assert unknown[0] in analysis.unresolved and any("Qwerbinsk" in w for w in analysis.warnings)
 
 
 def test_directional_part_is_inside_and_east():
@@ -209,7 +210,8 @@ def test_anchor_systems_known_failures_are_not_repeated(pipeline):
     assert _place(b, "Moscow").country == "RU" and _place(b, "Kyiv").country == "UA"
     assert _place(b, "Soviet Union").kind == "region" and _place(b, "Soviet Union").is_area
     unknown = [r for r in b.resolutions if "Ruritania" in r.mention.text]
-    assert unknown and all(r.place is None and r.reason for r in unknown)
+    assert unknown and all((r.place is None or r.place.source == BY_CONTEXT) and r.reason for r in unknown)
+    assert all(r in b.unresolved for r in unknown)
 
 
 def test_a_county_is_an_admin2_area_chosen_by_the_other_places_of_the_story(pipeline):
