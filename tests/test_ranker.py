@@ -62,26 +62,27 @@ def test_the_reason_of_a_place_says_what_put_it_ahead_of_its_namesake(pipeline):
     assert "ahead of Columbus" in columbus.reason and "the story's other places in its" in columbus.reason
 
 
+def _with_rule_off(pipeline, rule: str, text: str):  # type: ignore[no-untyped-def]
+    """The analysis of ``text`` with one resolver rule switched off."""
+    resolver = pipeline.resolver
+    try:
+        pipeline.resolver = Resolver(pipeline.gazetteer, pipeline.chain, disabled=frozenset({rule}))
+        return analyze_text(pipeline, text)
+    finally:
+        pipeline.resolver = resolver
+
+
 def test_rules_beside_the_ranker_can_be_switched_off_one_by_one(pipeline):
     text = ("Flights at Heathrow were cancelled. Flooding closed roads in Collier County, Florida, and in Orlando, "
             "Tampa and Miami.")
     with_rule = analyze_text(pipeline, text)
     assert next(r for r in with_rule.resolutions if r.mention.text == "Heathrow").place.kind == "facility"
-    resolver = pipeline.resolver
-    try:
-        pipeline.resolver = Resolver(pipeline.gazetteer, pipeline.chain, disabled=frozenset({"named-kind"}))
-        without = analyze_text(pipeline, text)
-    finally:
-        pipeline.resolver = resolver
+    without = _with_rule_off(pipeline, "named-kind", text)
     # Without the rule the ranker alone decides, and the story's Florida makes Heathrow the Florida town.
     assert next(r for r in without.resolutions if r.mention.text == "Heathrow").place.admin1 == "FL"
     assert set(Resolver.RULES) == {"named-kind", "named-after", "area-own-town", "placed-by-context"}
     town = analyze_text(pipeline, "He moved to Barcelona last year.")
-    try:
-        pipeline.resolver = Resolver(pipeline.gazetteer, pipeline.chain, disabled=frozenset({"area-own-town"}))
-        province = analyze_text(pipeline, "He moved to Barcelona last year.")
-    finally:
-        pipeline.resolver = resolver
+    province = _with_rule_off(pipeline, "area-own-town", "He moved to Barcelona last year.")
     assert (town.resolutions[0].place.kind, province.resolutions[0].place.kind) == ("city", "admin1")
 
 
@@ -97,10 +98,5 @@ def test_a_name_nothing_places_is_put_near_its_context_and_still_listed_to_add(p
         assert "placed near Kasserine" in r.reason and r.confidence <= 0.2
     assert {r.mention.text for r in a.unresolved} == {"Mount Zarvanek"}  # still a place to add
     assert any("Placed only near" in w for w in a.warnings)
-    resolver = pipeline.resolver
-    try:
-        pipeline.resolver = Resolver(pipeline.gazetteer, pipeline.chain, disabled=frozenset({"placed-by-context"}))
-        off = analyze_text(pipeline, text)
-    finally:
-        pipeline.resolver = resolver
+    off = _with_rule_off(pipeline, "placed-by-context", text)
     assert all(r.place is None for r in off.resolutions if r.mention.text == "Mount Zarvanek")
