@@ -62,6 +62,8 @@ _PLACE_SOURCES = {"ner", "gazetteer", "gazetteer-multi", "dateline", "user-place
 _NOT_PLACE_LABELS = {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "FAC", "NORP"}
 _WORD_BEFORE = re.compile(r"([\w.'’-]+)[ \t]+$")
 _NAME_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
+#: What a person or a company does right after its name (a place, in news, seldom): speaks, has done, acted.
+_ACTS = rf"{alternation('reporting_verbs')}|has|had|have|installed|launched|struck|signed|hired|sued|denied|agreed"
 _SPEAKER_AFTER = re.compile(rf"[ \t]+(?:{alternation('reporting_verbs')})\b")
 CONNECTORS = words("connectors")
 REGION_WORDS = "region|oblast|province|district|governorate|prefecture|county|state|territory|raion|krai"
@@ -130,6 +132,8 @@ class ToponymRecognizer:
     #: Recognition rules that ``SITMAP_DISABLE_RULES`` can switch off (to measure each one's gain).
     RULES = {"one-sense": "a name the story uses as a place is the place wherever it names it again",
              "named-facility": "a place name before a facility's noun names the facility (\"the Kakhovka dam\")",
+             "unknown-speaker": "a name only the model calls a place, unknown to the gazetteer, that speaks or acts "
+                                "somewhere in the story (\"Brightwave said\") is no place anywhere",
              **{r.id: r.says for r in recognition.RULES}}
 
     def __init__(self, gazetteer: OfflineGazetteer, nlp: object, disabled: frozenset[str] | None = None) -> None:
@@ -187,6 +191,8 @@ class _DocumentScan:
         candidates += self._from_gazetteer(doc, ents, sentence_of, article.text)
         candidates += self._from_directions(article, sentence_of)
         chosen = [m for m in _settle_overlaps(candidates) if m.source != "blocked"]
+        if "unknown-speaker" not in self.disabled:
+            chosen = self._without_unknown_speakers(article.text, chosen)
         if "one-sense" not in self.disabled:
             chosen += self._named_again(article, chosen, ents, sentence_of)
         if "named-facility" not in self.disabled:
@@ -194,6 +200,17 @@ class _DocumentScan:
         chosen += self._anaphors(article, chosen, sentence_of)
         chosen = _settle_overlaps([_Candidate(m, PRIORITY.get(m.source, 0)) for m in chosen])
         return sorted((m for m in chosen if m.sentence not in skip), key=lambda m: m.start)
+
+    def _without_unknown_speakers(self, text: str, chosen: list[Mention]) -> list[Mention]:
+        """A name only the model calls a place, that the gazetteer does not hold, and that somewhere in the story
+        speaks or has done something ("Tarvik said", "Brightwave has informed", "Brightwave installed") is a
+        person or a company, at every mention."""
+        unknown = {m.text for m in chosen if m.source == "ner" and m.kind is MentionKind.TOPONYM
+                   and not self.gazetteer.lookup_rows(m.text)}
+        if not unknown:
+            return chosen
+        acting = {n for n in unknown if re.search(rf"(?<![\w-]){re.escape(n)}(?:[ \t]+(?:{_ACTS})\b)", text)}
+        return [m for m in chosen if not (m.source == "ner" and m.text in acting)]
 
     # -- recognisers ------------------------------------------------------------------------
     def _named_again(self, article: Article, chosen: list[Mention], ents: list[object], sentence_of: SentenceIndex

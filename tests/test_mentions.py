@@ -256,3 +256,14 @@ def test_a_name_with_an_apostrophe_inside_is_read_whole(pipeline):
     a = analyze_text(pipeline, "Ukrainian troops entered Rus'ka Lozova north of Kharkiv on Saturday.")
     found = {r.mention.text: r.place for r in a.resolutions}
     assert "Lozova" not in found and found["Rus'ka Lozova"].name == "Ruska Lozova"
+
+
+def test_a_name_only_the_model_calls_a_place_that_acts_is_no_place(pipeline):
+    acts = analyze_text(pipeline, "Photo: Oceanmill. Danish wave energy developer Oceanmill has informed that all "
+                                  "of its shares were sold.")
+    assert "Oceanmill" not in {m.text for m in acts.mentions}  # a company: it "has informed"
+    quiet = analyze_text(pipeline, "Photo: Oceanmill. Danish wave energy developer Oceanmill expects that all of "
+                                   "its shares will be sold.")
+    assert "Oceanmill" in {m.text for m in quiet.mentions}  # (the model's reading stands when nothing says otherwise)
+    town = analyze_text(pipeline, "Kasserine has declared a curfew after clashes, officials said.")
+    assert "Kasserine" in {m.text for m in town.mentions}  # a town the gazetteer holds may well "have" done things
