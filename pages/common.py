@@ -150,6 +150,11 @@ def current_store() -> tuple[str, WorkspaceStore] | None:
         return None
 
 
+def viewer_only() -> bool:
+    """Whether this session came by a view-only link (it sees that workspace alone and changes nothing)."""
+    return bool(st.session_state.get("sm_viewer"))
+
+
 def can_edit(store: WorkspaceStore) -> bool:
     """Whether this session may change ``store`` (links with a token; see ``WorkspaceStore.access``)."""
     return store.access(st.session_state.get("sm_token")) == "edit"
@@ -312,6 +317,9 @@ def sync_from_url(page: str) -> None:
                                           "deleted or renamed on another server). Showing the last workspace instead.")
         return
     st.session_state.sm_ws = slug
+    if params.get("t"):
+        # A view-only link keeps its session to that workspace: no list of the server's others, none made.
+        st.session_state.sm_viewer = get_folder().open(slug).access(params["t"]) == "view"
     if params.get("a"):
         st.session_state.sm_shown_article = params["a"]
     if params.get("ev"):

@@ -4,6 +4,7 @@ article (paste, upload, a link, or the sample), who you are, undo/redo of your e
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
 import logging
@@ -36,6 +37,7 @@ from pages.common import (
     sample_input,
     shadow_widget_values,
     sync_from_url,
+    viewer_only,
 )
 
 log = logging.getLogger(__name__)
@@ -189,14 +191,17 @@ def _try(candidate: ArticleInput, keep: bool = False) -> None:
 
 def _same_mapping(name: str, analysis: Analysis) -> str | None:
     """The workspace named ``name`` (or "name (2)"…) that holds this article alone, with the same text and date
-    (mapping it again would give the same map), if there is one."""
+    (mapping it again would give the same map), if there is one this session may change."""
     folder = get_folder()
     wanted = (analysis.article.article_id, content_hash(analysis.article.text),
               analysis.article.published.isoformat() if analysis.article.published else None)
     for slug, shown in folder.list():
         if shown != name and not (shown.startswith(f"{name} (") and shown.endswith(")")):
             continue
-        articles = folder.open(slug).articles()
+        store = folder.open(slug)
+        if not can_edit(store):  # (a workspace shared with links: another person's, view only for this one)
+            continue
+        articles = store.articles()
         if len(articles) == 1:
             row = articles.iloc[0]
             published = str(row["published"])[:10] if row["published"] else None
@@ -239,14 +244,16 @@ def copy_button(label: str, token: str | None = None) -> None:
 
 def _workspace_section(slug: str, store: WorkspaceStore, editable: bool) -> None:
     folder = get_folder()
-    listed = folder.list()
+    listed = [(slug, store.name)] if viewer_only() else folder.list()  # (a view-only link: its workspace alone)
     slugs = [s for s, _ in listed]
     names = dict(listed)
     if slug not in names:
         slugs.append(slug)
         names[slug] = store.name
+    # (keyed on the names too: after a rename the box kept showing the old name, the widget being the same)
+    shown = hashlib.sha1("\n".join(names[s] for s in slugs).encode()).hexdigest()[:8]
     choice = st.selectbox("Workspace", slugs, index=slugs.index(slug), format_func=names.__getitem__,
-                          key=f"sm_ws_choice_{slug}")
+                          key=f"sm_ws_choice_{slug}_{shown}")
     if choice != slug:
         open_workspace(choice)
         st.rerun()
@@ -282,16 +289,13 @@ def _workspace_section(slug: str, store: WorkspaceStore, editable: bool) -> None
                      help="Your edits are kept: they win over the machine."):
             _reanalyse(store)
             st.rerun()
+    if viewer_only():
+        st.download_button("Download (GeoPackage, opens in QGIS)", store.to_bytes, f"{file_stem(store.name)}.gpkg",
+                           "application/geopackage+sqlite3", width="stretch", key="sm_download_ws")
+        return
     with st.expander("Manage workspaces"):
-        new_name = st.text_input("New workspace", key="sm_new_name", placeholder="Name, e.g. Kharkiv, May 2022")
-        if st.button("Create", width="stretch"):
-            if not new_name.strip():
-                st.session_state.sm_error = "Give the new workspace a name first."
-            else:
-                made, _ = folder.create(new_name)
-                open_workspace(made)
-                st.session_state.sm_notice = f"Workspace “{new_name.strip()}” created."
-            st.rerun()
+        st.text_input("New workspace", key="sm_new_name", placeholder="Name, e.g. Kharkiv, May 2022")
+        st.button("Create", width="stretch", on_click=_create_workspace)
         renamed = st.text_input("Rename this workspace", value=store.name, key=f"sm_rename_{slug}",
                                 disabled=not editable)
         if renamed.strip() and renamed.strip() != store.name and editable:
@@ -307,6 +311,19 @@ def _workspace_section(slug: str, store: WorkspaceStore, editable: bool) -> None
             st.session_state.sm_ws = None
             reset_view()
             st.rerun()
+
+
+def _create_workspace() -> None:
+    """The Create button's callback: a new workspace, opened, and the name box emptied (a second click had made
+    "… (2)" while the notice named the first)."""
+    name = (st.session_state.get("sm_new_name") or "").strip()
+    if not name:
+        st.session_state.sm_error = "Give the new workspace a name first."
+        return
+    made, store = get_folder().create(name)
+    open_workspace(made)
+    st.session_state.sm_new_name = ""
+    st.session_state.sm_notice = f"Workspace “{store.name}” created."
 
 
 def _restore(store: WorkspaceStore, article_id: str) -> None:
@@ -419,59 +436,68 @@ def sidebar(page: str) -> None:
             slug, store = found
             editable = can_edit(store)
             _workspace_section(slug, store, editable)
-        st.header("Add an article")
-        source = st.radio("Source", ["Sample article", "Paste text", "Upload a file", "From a link"],
-                          key="sm_source", horizontal=True)
-        with st.form("article_form", border=False):
-            pasted, upload, link, title = "", None, "", ""
-            if source == "Paste text":
-                pasted = st.text_area("Article text (or HTML)", key="sm_paste", height=160,
-                                      placeholder="Paste a news article here…")
-            elif source == "Upload a file":
-                upload = st.file_uploader("File (.txt, .md, .html; up to 10 MB)",
-                                          type=["txt", "md", "markdown", "html", "htm"], key="sm_upload")
-            if source in {"Paste text", "Upload a file"}:
-                title = st.text_input("Title (optional)", key="sm_title", max_chars=200,
-                                      placeholder="Else the page's title or the first sentence",
-                                      help="Names the article in the workspace, its sources and exports, and a "
-                                           "new workspace made for it.")
-            elif source == "From a link":
-                link = st.text_input("Link to a news page (when this server is online)", key="sm_link",
-                                     placeholder="https://…")
-            date_known = st.checkbox("I know the publication date", value=True, key="sm_date_known")
-            published = st.date_input("Publication date", value=dt.date.today(), key="sm_date",
-                                      min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
-            keep = st.checkbox("Add to this workspace (keep its articles on the map)", key="sm_keep",
-                               disabled=not editable,
-                               help="Map several articles together: an event told in two of them becomes one "
-                                    "event with two sources. Unticked, the article starts a new workspace.")
-            submitted = st.form_submit_button("Map this article", type="primary", width="stretch")
+        if viewer_only():
+            st.caption("You opened a view-only link: you can look, play the timeline, present and download this "
+                       "workspace. To map articles of your own, open the app without the link.")
+        else:
+            _add_article(editable)
         shadow_widget_values()  # what was typed here is there on the next page too
-        if submitted:
-            _submit(source, pasted, upload, link, date_known, published, keep, title)
-            if not st.session_state.get("sm_error"):
-                st.rerun()
-        if st.session_state.get("sm_error"):
-            st.error(st.session_state.sm_error)
-        too_large = st.session_state.get("sm_too_large")
-        if too_large:
-            candidate, limit = too_large
-            if st.button(f"Map the first {limit:,} characters", width="stretch"):
-                _try(ArticleInput(candidate.content, candidate.filename, candidate.published,
-                                  candidate.article_id + "-head", candidate.date_note, max_chars=limit))
-                st.rerun()
-        previous = previous_workspace()
-        if previous:
-            if st.button(f"↶ Back to “{short_name(previous[1], 40)}”", width="stretch",
-                         help="The workspace you had open before this one"):
-                back()
-                st.rerun()
         if found:
             st.divider()
             _edits_section(found[1], editable)
             _share_section(found[1], editable)
         st.caption("Offline: places come from GeoNames and Natural Earth on this machine; nothing is sent out.")
         _remember_in_browser()
+
+
+def _add_article(editable: bool) -> None:
+    """The sidebar's form to map an article (a new workspace, or added to this one)."""
+    st.header("Add an article")
+    source = st.radio("Source", ["Sample article", "Paste text", "Upload a file", "From a link"],
+                      key="sm_source", horizontal=True)
+    with st.form("article_form", border=False):
+        pasted, upload, link, title = "", None, "", ""
+        if source == "Paste text":
+            pasted = st.text_area("Article text (or HTML)", key="sm_paste", height=160,
+                                  placeholder="Paste a news article here…")
+        elif source == "Upload a file":
+            upload = st.file_uploader("File (.txt, .md, .html; up to 10 MB)",
+                                      type=["txt", "md", "markdown", "html", "htm"], key="sm_upload")
+        if source in {"Paste text", "Upload a file"}:
+            title = st.text_input("Title (optional)", key="sm_title", max_chars=200,
+                                  placeholder="Else the page's title or the first sentence",
+                                  help="Names the article in the workspace, its sources and exports, and a "
+                                       "new workspace made for it.")
+        elif source == "From a link":
+            link = st.text_input("Link to a news page (when this server is online)", key="sm_link",
+                                 placeholder="https://…")
+        date_known = st.checkbox("I know the publication date", value=True, key="sm_date_known")
+        published = st.date_input("Publication date", value=dt.date.today(), key="sm_date",
+                                  min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
+        keep = st.checkbox("Add to this workspace (keep its articles on the map)", key="sm_keep",
+                           disabled=not editable,
+                           help="Map several articles together: an event told in two of them becomes one "
+                                "event with two sources. Unticked, the article starts a new workspace.")
+        submitted = st.form_submit_button("Map this article", type="primary", width="stretch")
+    if submitted:
+        _submit(source, pasted, upload, link, date_known, published, keep, title)
+        if not st.session_state.get("sm_error"):
+            st.rerun()
+    if st.session_state.get("sm_error"):
+        st.error(st.session_state.sm_error)
+    too_large = st.session_state.get("sm_too_large")
+    if too_large:
+        candidate, limit = too_large
+        if st.button(f"Map the first {limit:,} characters", width="stretch"):
+            _try(ArticleInput(candidate.content, candidate.filename, candidate.published,
+                              candidate.article_id + "-head", candidate.date_note, max_chars=limit))
+            st.rerun()
+    previous = previous_workspace()
+    if previous:
+        if st.button(f"↶ Back to “{short_name(previous[1], 40)}”", width="stretch",
+                     help="The workspace you had open before this one"):
+            back()
+            st.rerun()
 
 
 def _remember_in_browser() -> None:

@@ -303,3 +303,50 @@ def test_mapping_the_same_article_again_opens_its_workspace_and_another_date_mak
         str(s.value) for s in [*app.success, *app.info, *app.caption])
     _paste(app, text, sm_date=dt.date(2022, 5, 4))  # another date: another map
     assert app.session_state["sm_ws"] != first and len(folder.list()) == count + 1
+
+
+def test_the_same_article_in_a_workspace_shared_with_links_is_not_reopened_for_someone_else(app):
+    import datetime as dt
+
+    from geo.settings import Settings
+    from geo.workspace import WorkspaceFolder
+
+    text = "KHERSON, May 3, 2022 — Shelling hit Kherson on Monday, officials said."
+    folder = WorkspaceFolder(Settings.from_env().workspaces_dir)
+    _paste(app, text, sm_date=dt.date(2022, 5, 3))
+    first = app.session_state["sm_ws"]
+    folder.open(first).token("view")  # its maker shares it: without the editing link it is view only
+    app.session_state["sm_token"] = None  # (another person, who holds no link)
+    _paste(app, text, sm_date=dt.date(2022, 5, 3))
+    # walkthrough: another browser's paste of the same text opened the shared workspace, view only for them
+    assert app.session_state["sm_ws"] != first and not app.exception
+
+
+def test_create_empties_the_name_box_and_names_the_workspace_made(app):
+    app.sidebar.text_input(key="sm_new_name").input("Field notes")
+    next(b for b in app.sidebar.button if b.label == "Create").click().run()
+    assert app.sidebar.text_input(key="sm_new_name").value == ""
+    assert any("Field notes" in str(t.value) for t in app.toast)
+    app.sidebar.text_input(key="sm_new_name").input("Field notes")
+    next(b for b in app.sidebar.button if b.label == "Create").click().run()
+    assert any("“Field notes (2)” created" in str(t.value) for t in app.toast)  # (it said "Field notes" twice)
+
+
+def test_a_view_only_link_shows_its_workspace_alone_and_no_way_to_add(tmp_path, monkeypatch):
+    from geo.settings import Settings
+    from geo.workspace import WorkspaceFolder
+
+    monkeypatch.setenv("SITMAP_WORKSPACES", str(tmp_path / "workspaces"))
+    folder = WorkspaceFolder(Settings.from_env().workspaces_dir)
+    slug, store = folder.create("Shared map")
+    folder.create("Someone else's map")
+    view = store.token("view")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["ws"] = slug
+    at.query_params["t"] = view
+    at.run()
+    assert not at.exception
+    assert at.sidebar.selectbox[0].options == ["Shared map"]
+    assert not [h for h in at.sidebar.header if "Add an article" in h.value]
+    assert any("view-only link" in c.value for c in at.sidebar.caption)
+    assert not [b for b in at.sidebar.button if b.label in {"Create", "Map this article"}]

@@ -206,6 +206,16 @@ def test_a_view_only_link_refuses_edits(browser, app_url):
         assert "t=" in link
         other, student = _open(browser, link)
         _caption(student, "view only")
+        # walkthrough: a view-only link opened every other workspace of the server, editable; now it stays on its own
+        _caption(student, "You opened a view-only link")
+        assert student.get_by_role("heading", name="Add an article").count() == 0
+        assert student.get_by_text("Manage workspaces").count() == 0
+        student.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        options = student.get_by_role("option")
+        options.first.wait_for(timeout=10_000)
+        assert options.count() == 1
+        student.keyboard.press("Escape")
+        assert student.get_by_role("button", name="Download (GeoPackage, opens in QGIS)").count() == 1
         _click_marker(student)
         _caption(student, "This link is view-only")
         assert student.get_by_role("button", name="✔ Accept as correct").count() == 0
