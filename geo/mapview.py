@@ -865,6 +865,39 @@ class FocusWithoutScroll(MacroElement):
     """)
 
 
+class WheelAfterClick(MacroElement):
+    """A map inside a page that scrolls: the mouse wheel scrolls the page until the map is clicked, then zooms the
+    map until the pointer leaves it; a wheel over the map before that says so for a moment. (Walkthrough: one turn
+    of the wheel meant to scroll past the map zoomed it out to the whole of Europe.)"""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    (function (map) {
+      map.scrollWheelZoom.disable();
+      var box = map.getContainer();
+      var hint = L.DomUtil.create("div", "sm-wheel-hint", box);
+      hint.textContent = "Click the map, then the wheel zooms it";
+      var timer = null;
+      box.addEventListener("wheel", function () {
+        if (map.scrollWheelZoom.enabled()) { return; }
+        hint.style.opacity = 1;
+        clearTimeout(timer);
+        timer = setTimeout(function () { hint.style.opacity = 0; }, 1200);
+      }, {passive: true});
+      map.on("mousedown", function () { map.scrollWheelZoom.enable(); hint.style.opacity = 0; });
+      box.addEventListener("mouseleave", function () { map.scrollWheelZoom.disable(); });
+    })({{ this._parent.get_name() }});
+    {% endmacro %}
+    {% macro header(this, kwargs) %}
+    <style>
+      .sm-wheel-hint { position: absolute; left: 50%; top: 12px; transform: translateX(-50%); z-index: 1200;
+        background: rgba(0,0,0,.6); color: #fff; font: 600 14px system-ui, sans-serif; padding: 6px 12px;
+        border-radius: 6px; opacity: 0; transition: opacity .2s; pointer-events: none; }
+    </style>
+    {% endmacro %}
+    """)
+
+
 class TwoFingerPan(MacroElement):
     """On a touch screen, a map inside a longer page: one finger scrolls the page, two fingers move and zoom the
     map (Leaflet's pinch zoom follows the fingers), and a one-finger swipe over the map says so for a moment.
@@ -1121,10 +1154,11 @@ def base_map(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame, gazetteer: Offl
 
 def build_base_map(layers: BaseLayers, settings: Settings, mode: AssetMode = AssetMode.SERVED,
                    online_tiles: bool = True, layer_control: bool = True, compact: bool = False,
-                   events_url: str | None = None) -> folium.Map:
+                   events_url: str | None = None, in_page: bool = False) -> folium.Map:
     """The base map; a layer control lists its layers (pass False to add one later, after more layers).
 
     ``compact`` (a narrow map beside text): the legend starts folded and the view is not padded for it.
+    ``in_page`` (a map in a page that scrolls): the mouse wheel zooms it only once it is clicked.
     """
     south, west, north, east = layers.bounds
     m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=6, tiles=None,
@@ -1136,6 +1170,8 @@ def build_base_map(layers: BaseLayers, settings: Settings, mode: AssetMode = Ass
     FocusWithoutScroll().add_to(m)
     if compact:
         TwoFingerPan().add_to(m)
+    if in_page:
+        WheelAfterClick().add_to(m)
     if online_tiles and settings.online_tiles:
         # Optional, off by default: only requested when the user ticks it in the layer control.
         folium.TileLayer(settings.online_tiles, name=f"{settings.online_tiles} tiles (online)", overlay=True,

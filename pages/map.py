@@ -315,7 +315,7 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
         layers, events_url = base_layers(workspace, workspace.key)
         ensure_event_store(events_url.rsplit("/", 1)[-1], layers.events, get_pipeline().settings.static_derived_dir,
                            base_payload(layers))
-        m = build_base_map(layers, get_pipeline().settings, compact=True, events_url=events_url)
+        m = build_base_map(layers, get_pipeline().settings, compact=True, events_url=events_url, in_page=True)
         layer = events_layer(shown, selected=st.session_state.get("sm_selected"), color_by=color_by)
         view = st.session_state.get("sm_view")
         with map_area:

@@ -31,7 +31,7 @@ def warm() -> None:
         from geo.highlight import article_html
         from geo.mapview import build_base_map, events_layer
 
-        m = build_base_map(layers, common.get_pipeline().settings, compact=True, events_url=events_url)
+        m = build_base_map(layers, common.get_pipeline().settings, compact=True, events_url=events_url, in_page=True)
         events_layer(view.events_gdf).add_to(m)
         m.get_root().render()
         shown = view.articles["article_id"].iloc[-1] if len(view.articles) else None

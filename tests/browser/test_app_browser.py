@@ -700,3 +700,26 @@ def test_on_a_phone_one_finger_scrolls_the_page_over_the_map_and_two_move_the_ma
         _wait_for(page, lambda: frame.evaluate("() => map_div.getCenter()") != center, 5, "two fingers moved the map")
     finally:
         context.close()
+
+
+def test_the_wheel_scrolls_the_page_over_the_map_until_the_map_is_clicked(page, app_url):
+    _load(page, app_url)
+    page.wait_for_timeout(1500)  # the first render settled
+    frame = _map_frame(page)
+    zoom = frame.evaluate("() => map_div.getZoom()")
+    box = frame.frame_element().bounding_box()
+    # walkthrough: one turn of the wheel meant to scroll past the map zoomed it out to the whole of Europe
+    scroller = '[data-testid="stMain"]'
+    top = page.locator(scroller).evaluate("m => m.scrollTop")
+    page.mouse.move(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.3)
+    page.mouse.wheel(0, 300)
+    page.wait_for_timeout(800)
+    assert _map_frame(page).evaluate("() => map_div.getZoom()") == zoom
+    assert page.locator(scroller).evaluate("m => m.scrollTop") > top  # the page moved instead
+    assert _map_frame(page).evaluate("() => getComputedStyle(document.querySelector('.sm-wheel-hint')).opacity") \
+        != "0"  # and the map says how to zoom it
+    # A click on the map (an empty part of it), then the wheel zooms the map.
+    box = _map_frame(page).frame_element().bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.3)
+    page.mouse.wheel(0, 300)
+    _wait_for(page, lambda: _map_frame(page).evaluate("() => map_div.getZoom()") < zoom, 5, "the map zoomed out")
