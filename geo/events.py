@@ -362,6 +362,11 @@ def _mishap_prone(trigger: Trigger) -> bool:
         or trigger.sub_event_type in ("Attack", "Change to group/activity")
 
 
+#: A trigger noun before a noun of its people names them, not an event ("protest leaders", "the strike committee").
+_WHO_OF_IT = re.compile(r"^[ \t]+(?:leaders?|organi[sz]ers?|groups?|movements?|spokes(?:man|woman|person)|"
+                        r"committees?|coalitions?|networks?|campaigners?)\b", re.IGNORECASE)
+
+
 def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
     best: tuple[Trigger, re.Match[str]] | None = None
     mishap = None  # (read once, when a violent trigger needs it)
@@ -374,6 +379,8 @@ def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
                 continue
             if REFERENCE_BEFORE.search(text[: match.start()]):
                 continue  # "held over the explosion": the explosion is another event, named
+            if _WHO_OF_IT.match(text[match.end():]):
+                continue  # "protest leaders said they would block the road": people, not the protest
             near = text[max(0, match.start() - 100): match.start()]  # (the cues lie just before the trigger)
             if mishap is None and _mishap_prone(trigger):
                 mishap = bool(_MISHAP.search(text)) and not _ARMED.search(text)

@@ -492,3 +492,13 @@ def test_an_event_named_again_without_place_or_time_is_one_more_telling_of_it(pi
     assert [len(e.tellings) for e in attacks] == [2, 1]
     assert attacks[0].tellings[1].sentence.startswith("Investigators")
 
+
+
+def test_a_trigger_word_naming_its_people_is_no_event(pipeline):
+    a = pipeline.analyze(pipeline.load(
+        "Farmers marched through Puno on Monday against water cuts. "
+        "Protest leaders said they would block the road to Juliaca on Wednesday.",
+        published=dt.date(2023, 3, 14)))
+    # walkthrough: "Protest leaders … would block" became a protest in Juliaca two days after publication
+    protests = [e for e in a.events if e.event_type is EventType.PROTESTS]
+    assert [(e.place.name, e.date_start.date()) for e in protests] == [("Puno", dt.date(2023, 3, 13))]
