@@ -393,6 +393,11 @@ def test_create_rename_and_delete_a_workspace(browser, own_server):
         _wait_for(page, lambda: page.get_by_role("heading", name="Kharkiv, printemps été 2022").count() == 1, 20,
                   "the heading renamed")
         assert WorkspaceFolder(folder).open("kharkiv-may-2022").name == "Kharkiv, printemps été 2022"
+        # walkthrough: the workspace box went on showing the old name
+        chooser = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
+        shown = "e => e.innerText + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' ')"
+        _wait_for(page, lambda: "printemps" in chooser.evaluate(shown), 20, "the new name in the workspace box")
+        assert page.get_by_label("New workspace").input_value() == ""  # (a second Create made "… (2)")
         # the file downloaded is named as the workspace, accents kept (walkthrough: they were dropped)
         with page.expect_download(timeout=30_000) as download:
             page.get_by_role("button", name="Download (GeoPackage, opens in QGIS)").click()
