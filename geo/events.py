@@ -692,6 +692,8 @@ class EventExtractor:
         reasons = {(r.mention.text, r.place.place_id): r.reason for r in resolutions if r.place is not None}
         dct = article.published or dt.date.today()
         events: list[Event] = []
+        headline = _headline(article)
+        undated_headline: set[str] = set()  # the events a headline tells with no time of its own
         reference: tuple[dt.datetime, dt.datetime, TimePrecision] = (*day_interval(dct), TimePrecision.DAY)
         onset = _stated_onset(article, timexes)
         main_place = _main_place(resolutions, focus)
@@ -804,13 +806,15 @@ class EventExtractor:
                     events.pop()
                     events[told] = _another_telling(events[told], main)
                     continue
+                if sentence.index == headline and not any(t.interval_end is not None for t in own_times):
+                    undated_headline.add(main.event_id)
                 for k, other in enumerate(also if scene is not None and place is scene[0] else []):
                     # "fighting near A, B and C": a clash at each
                     events.append(replace(main, event_id=f"{main.event_id}-{k + 2}", place=other.place,
                                           place_text=other.mention.text, place_confidence=round(other.confidence, 3),
                                           why_placed=f"one of the towns “{match.group(0)}” governs, each an event; "
                                                      f"{other.reason}"))
-        return merge_events(events)
+        return merge_events(_headline_told_below(events, undated_headline))
 
     # -- where ---------------------------------------------------------------------------------
     @staticmethod
@@ -1118,6 +1122,30 @@ def _told_before(events: list[Event], text: str, match: re.Match[str]) -> int | 
         if events[i].event_type is new.event_type or {events[i].event_type, new.event_type} <= _POLITICAL_VIOLENCE:
             return i
     return None
+
+
+def _headline(article: Article) -> int | None:
+    """The index of the article's headline, when its first line is one (short, no full stop, a paragraph alone)."""
+    if not article.sentences:
+        return None
+    first = article.sentences[0]
+    alone = len(article.sentences) == 1 or article.sentences[1].paragraph != first.paragraph
+    text = first.text.strip()
+    return 0 if alone and len(text) <= 120 and not text.endswith(".") else None
+
+
+def _headline_told_below(events: list[Event], undated: set[str]) -> list[Event]:
+    """A headline's event with no time of its own ("Gunmen kill 12 in attack on village") is the story's event of
+    its kind told below, once more: not another event on the publication day."""
+    out = list(events)
+    for event in [e for e in events if e.event_id in undated]:
+        below = next((i for i, e in enumerate(out) if e.sentence_index > event.sentence_index and
+                      (e.event_type is event.event_type or {e.event_type, event.event_type} <= _POLITICAL_VIOLENCE)),
+                     None)
+        if below is not None:
+            out[below] = _another_telling(out[below], event)
+            out.remove(event)
+    return out
 
 
 def _another_telling(event: Event, telling: Event) -> Event:

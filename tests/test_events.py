@@ -502,3 +502,17 @@ def test_a_trigger_word_naming_its_people_is_no_event(pipeline):
     # walkthrough: "Protest leaders … would block" became a protest in Juliaca two days after publication
     protests = [e for e in a.events if e.event_type is EventType.PROTESTS]
     assert [(e.place.name, e.date_start.date()) for e in protests] == [("Puno", dt.date(2023, 3, 13))]
+
+
+def test_a_headline_without_a_time_of_its_own_tells_the_event_below_it(pipeline):
+    text = ("Gunmen kill 12 in attack on village near Zaria\nPublished 12 March 2023\n\n"
+            "Gunmen attacked the village of Dakace near Zaria on Friday night, killing 12 people, police said.")
+    a = pipeline.analyze(pipeline.load(text, published=dt.date(2023, 3, 12)))
+    # walkthrough: the headline made a second attack, on the publication day
+    attacks = [e for e in a.events if e.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS]
+    assert len(attacks) == 1 and attacks[0].date_start.date() == dt.date(2023, 3, 10)
+    assert len(attacks[0].tellings) == 2 and attacks[0].fatalities == 12
+    # a headline line that is a sentence of the story (it ends with a full stop) stays its own event
+    b = pipeline.analyze(pipeline.load("Gunmen attacked a market in Zaria on Monday.\n\nOn Friday gunmen attacked "
+                                       "a school in Kaduna.", published=dt.date(2023, 3, 12)))
+    assert len([e for e in b.events if e.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS]) == 2
