@@ -8,6 +8,7 @@ import hashlib
 import html
 import json
 import logging
+import re
 import time
 
 import streamlit as st
@@ -69,6 +70,11 @@ def _older_than_today(content: str | bytes) -> str:
             "untick “I know the publication date” (it is then taken from the text) or set it, and map it again.")
 
 
+#: Days the text counts from its publication date ("on Monday", "yesterday", "last week").
+_RELATIVE_DAYS = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|tonight|"
+                            r"last (?:week|night|month)|this (?:morning|week))\b")
+
+
 def _publication_date(content: str | bytes, filename: str, chosen: dt.date | None) -> tuple[dt.date | None, str]:
     """The date to count the article's "on Monday" from, and a note saying where it came from. A date left at
     today (the form's default) gives way to the one the article states of itself (its page's metadata, its
@@ -86,7 +92,12 @@ def _publication_date(content: str | bytes, filename: str, chosen: dt.date | Non
         return day, (f"Published {day:%d %B %Y}, as {where} says{left}: its “on Monday” and “yesterday” are "
                      "counted from that day. If it is wrong, set the date in the sidebar and map it again.")
     if chosen is not None:
-        return chosen, _older_than_today(content)
+        older = _older_than_today(content)
+        if older or not _RELATIVE_DAYS.search(content if isinstance(content, str) else decode_bytes(content).text):
+            return chosen, older
+        # (walkthrough: an undated article's "on Monday" was put in this week without a word)
+        return chosen, (f"Dated today, {chosen:%d %B %Y} (the date in the sidebar): its “on Monday” and "
+                        "“yesterday” are counted from today. If the article is older, set its date and map it again.")
     try:
         return _propose_date(content)
     except SituationMapError:

@@ -350,3 +350,10 @@ def test_a_view_only_link_shows_its_workspace_alone_and_no_way_to_add(tmp_path, 
     assert not [h for h in at.sidebar.header if "Add an article" in h.value]
     assert any("view-only link" in c.value for c in at.sidebar.caption)
     assert not [b for b in at.sidebar.button if b.label in {"Create", "Map this article"}]
+
+
+def test_an_article_dated_today_by_default_says_so_when_it_counts_days(app):
+    _paste(app, "Farmers marched through Puno on Monday against water cuts, organisers said.")
+    assert any("Dated today" in i.value and "on Monday" in i.value for i in app.info)
+    _paste(app, "Farmers in Puno grow potatoes and quinoa on the shores of the lake.")  # no day to count
+    assert not any("Dated today" in i.value for i in app.info)
