@@ -720,6 +720,12 @@ class EventExtractor:
             views = self._clauses(sentence, unquoted, sentence_places, focus, found)
             for unquoted, sentence_places, suffix, found in views:  # (one per clause that tells violence of its own)
                 trigger, match = found
+                # "…, Kaduna State police spokesman John Doe said on Saturday": who told it, where and when they
+                # spoke, not the event's actor, place or day
+                tail = _attribution(unquoted, match.end())
+                if tail < len(unquoted):
+                    unquoted = unquoted[:tail] + " " * (len(unquoted) - tail)
+                    sentence_places = [r for r in sentence_places if r.mention.start - sentence.start < tail]
                 # "a U.S. drone strike", "an August 2015 Turkish air raid": the country names whose it was
                 # "U.S. officials said", "detained Norway's prime minister": the country names whose office
                 where = [r for r in sentence_places
@@ -753,7 +759,8 @@ class EventExtractor:
                 if place_choice is None:
                     place_choice = self._actor_country(by_sentence.get(sentence.index, []))
                     placed = "only a country that acts is named: that country"
-                own_times = self._own_times(sentence, match, times.get(sentence.index, []), doc)
+                own_times = [t for t in self._own_times(sentence, match, times.get(sentence.index, []), doc)
+                             if t.start - sentence.start < tail]
                 when = self._time(sentence, own_times, reference, onset)
                 reference = self._advance(reference, sentence_times)
                 if place_choice is None:
@@ -1122,6 +1129,17 @@ def _told_before(events: list[Event], text: str, match: re.Match[str]) -> int | 
         if events[i].event_type is new.event_type or {events[i].event_type, new.event_type} <= _POLITICAL_VIOLENCE:
             return i
     return None
+
+
+#: A sentence's closing attribution: ", <who> said (on <day>)." after the event it reports.
+_ATTRIBUTION = re.compile(rf",[ \t]+(?=[^,;]{{0,100}}?\b(?:{alternation('reporting_verbs')})\b[^,;]{{0,40}}$)",
+                          re.IGNORECASE)
+
+
+def _attribution(text: str, after: int) -> int:
+    """Where the sentence's closing attribution begins, past ``after`` (the trigger's end); its length if none."""
+    found = [m.start() for m in _ATTRIBUTION.finditer(text, after)]
+    return found[-1] if found else len(text)
 
 
 def _headline(article: Article) -> int | None:

@@ -516,3 +516,14 @@ def test_a_headline_without_a_time_of_its_own_tells_the_event_below_it(pipeline)
     b = pipeline.analyze(pipeline.load("Gunmen attacked a market in Zaria on Monday.\n\nOn Friday gunmen attacked "
                                        "a school in Kaduna.", published=dt.date(2023, 3, 12)))
     assert len([e for e in b.events if e.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS]) == 2
+
+
+def test_a_closing_attribution_is_who_told_it_not_the_events_actor_place_or_day(pipeline):
+    a = pipeline.analyze(pipeline.load(
+        "Gunmen attacked the village of Kufena near Zaria on Friday night, killing 12 people. "
+        "The attackers also abducted several women from the village, Kaduna State police spokesman "
+        "Musa Bello said on Saturday.", published=dt.date(2023, 3, 12)))
+    abduction = next(e for e in a.events if e.sub_event_type == "Abduction/forced disappearance")
+    # walkthrough: the police who told it were its actor, Kaduna State its place and the day they spoke its date
+    assert "Police" not in f"{abduction.actor1} {abduction.actor2}"
+    assert abduction.place.name == "Zaria" and abduction.date_start.date() == dt.date(2023, 3, 10)
