@@ -171,12 +171,12 @@ class Pipeline:
         events = self.extractor.extract(article, resolutions, timexes, entities)
         timings["events"] = time.perf_counter() - t0
         unresolved = sorted({r.mention.text for r in resolutions if r.place is None and r.mention.is_place})
-        near = sorted({f"{r.mention.text} (near {r.reason.split('placed near ')[1].split(',')[0]})"
-                       for r in resolutions if r.place is not None and r.place.source == BY_CONTEXT})
+        near = sorted({r.mention.text for r in resolutions if r.place is not None and r.place.source == BY_CONTEXT})
         if unresolved or near:
             warnings.append(("Not placed on the map (no gazetteer entry): " + ", ".join(unresolved) + ". "
                              if unresolved else "") +
-                            ("Placed only near the places named around them (no gazetteer entry): " + ", ".join(near)
+                            ("Placed only near the places named around them, each place's reason says which (no "
+                             "gazetteer entry): " + ", ".join(near)
                              + ". " if near else "") +
                             "Add a missing place on the “Events & places” page (or, on the map, click "
                             "where it is first), or list it in data/places.csv.")
