@@ -693,7 +693,7 @@ class EventExtractor:
         dct = article.published or dt.date.today()
         events: list[Event] = []
         headline = _headline(article)
-        undated_headline: set[str] = set()  # the events a headline tells with no time of its own
+        undated_headline: set[str] = set()  # the events the title line tells with no time of its own
         reference: tuple[dt.datetime, dt.datetime, TimePrecision] = (*day_interval(dct), TimePrecision.DAY)
         onset = _stated_onset(article, timexes)
         main_place = _main_place(resolutions, focus)
@@ -807,13 +807,13 @@ class EventExtractor:
                                          len(sentence_times)),
                 ))
                 main = events[-1]
-                told = None if named_here or any(t.interval_end is not None for t in own_times) \
-                    else _told_before(events, unquoted, match)
+                dated_here = any(t.interval_end is not None for t in own_times)
+                told = None if named_here or dated_here else _told_before(events, unquoted, match)
                 if told is not None:  # "He gave no motive for the attack": the attack told before, once more
                     events.pop()
                     events[told] = _another_telling(events[told], main)
                     continue
-                if sentence.index == headline and not any(t.interval_end is not None for t in own_times):
+                if sentence.index == headline and not dated_here:
                     undated_headline.add(main.event_id)
                 for k, other in enumerate(also if scene is not None and place is scene[0] else []):
                     # "fighting near A, B and C": a clash at each
@@ -1114,6 +1114,12 @@ _NOT_A_MODIFIER = frozenset({"was", "were", "is", "are", "be", "been", "being", 
                              "that", "and", "or", "to", "not", "would", "will", "could", "can", "may", "might"})
 
 
+def _same_kind(a: Event, b: Event) -> bool:
+    """One kind of event for a reference back to it: the same type, or political violence both ("gunmen attacked a
+    checkpoint", a clash, then "the attack")."""
+    return a.event_type is b.event_type or {a.event_type, b.event_type} <= _POLITICAL_VIOLENCE
+
+
 def _told_before(events: list[Event], text: str, match: re.Match[str]) -> int | None:
     """The index of the event a definite mention refers back to ("the attack", "the police shootout"), in a
     sentence naming neither place nor time of its own: the latest event of its type told before it."""
@@ -1125,8 +1131,7 @@ def _told_before(events: list[Event], text: str, match: re.Match[str]) -> int | 
     if new.event_type is EventType.STATEMENT:
         return None
     for i in range(len(events) - 2, -1, -1):
-        # (the same type; or political violence both: "gunmen attacked a checkpoint", a clash, then "the attack")
-        if events[i].event_type is new.event_type or {events[i].event_type, new.event_type} <= _POLITICAL_VIOLENCE:
+        if _same_kind(events[i], new):
             return i
     return None
 
@@ -1153,12 +1158,11 @@ def _headline(article: Article) -> int | None:
 
 
 def _headline_told_below(events: list[Event], undated: set[str]) -> list[Event]:
-    """A headline's event with no time of its own ("Gunmen kill 12 in attack on village") is the story's event of
+    """The title line's event with no time of its own ("Gunmen kill 12 in attack on village") is the story's event of
     its kind told below, once more: not another event on the publication day."""
     out = list(events)
     for event in [e for e in events if e.event_id in undated]:
-        below = next((i for i, e in enumerate(out) if e.sentence_index > event.sentence_index and
-                      (e.event_type is event.event_type or {e.event_type, event.event_type} <= _POLITICAL_VIOLENCE)),
+        below = next((i for i, e in enumerate(out) if e.sentence_index > event.sentence_index and _same_kind(e, event)),
                      None)
         if below is not None:
             out[below] = _another_telling(out[below], event)
@@ -1166,10 +1170,15 @@ def _headline_told_below(events: list[Event], undated: set[str]) -> list[Event]:
     return out
 
 
+def _most_fatal(a: Event, b: Event) -> Event | None:
+    """Of two tellings of one event, the one giving the higher toll (None: neither gives one)."""
+    counted = [e for e in (a, b) if e.fatalities is not None]
+    return max(counted, key=lambda e: e.fatalities or 0) if counted else None
+
+
 def _another_telling(event: Event, telling: Event) -> Event:
     """The event with one more sentence that tells it (and the higher toll either gives)."""
-    counted = [e for e in (event, telling) if e.fatalities is not None]
-    most = max(counted, key=lambda e: e.fatalities or 0) if counted else None
+    most = _most_fatal(event, telling)
     return replace(event, sources=tuple(sorted(set(event.tellings + telling.tellings),
                                                key=lambda s: (s.article_id, s.sentence_index))),
                    fatalities=most.fatalities if most else None,
@@ -1262,8 +1271,7 @@ def _combine(a: Event, b: Event) -> Event:
         time_from = min(explicit, key=lambda e: order.get(e.time_precision, 5) if e.time_precision else 5)
     else:
         time_from = next((e for e in (lead, other) if e.time_value.startswith("P")), lead)
-    counted = [e for e in (lead, other) if e.fatalities is not None]
-    most = max(counted, key=lambda e: e.fatalities or 0) if counted else None
+    most = _most_fatal(lead, other)
     # "A truck bomb", then "the explosion": the telling that says what kind of explosion it was names it.
     sub_type = other.sub_event_type if lead.sub_event_type == GENERIC_EXPLOSION and \
         other.event_type is lead.event_type else lead.sub_event_type
