@@ -214,6 +214,12 @@ def markdown_to_text(md: str) -> str:
     return _MD_MARK.sub("", _MD_LINK.sub(r"\1", md))
 
 
+def _read_as_html(text: str, filename: str) -> bool:
+    """An .html file, or markup in a file not named as text or Markdown."""
+    name = filename.lower()
+    return name.endswith((".html", ".htm")) or (not name.endswith((".txt", ".md")) and looks_like_html(text))
+
+
 def looks_like_html(text: str) -> bool:
     head = text[:2000].lower()
     return "<html" in head or "<body" in head or "<!doctype html" in head or (
@@ -354,12 +360,11 @@ def load_article(
         content = decoded.text
     if not content.strip():
         raise EmptyArticleError("The article is empty: paste or upload some text to map.")
-    lower_name = filename.lower()
     meta: dict[str, str] = {}
-    if lower_name.endswith((".html", ".htm")) or (not lower_name.endswith((".txt", ".md")) and looks_like_html(content)):
+    if _read_as_html(content, filename):
         content, meta = html_to_text(content)
         notes.append("Read as HTML: markup, scripts and page furniture were removed.")
-    elif lower_name.endswith((".md", ".markdown")):
+    elif filename.lower().endswith((".md", ".markdown")):
         content = markdown_to_text(content)
     text = unwrap_lines(_clean(content))
     if not text.strip():
@@ -426,8 +431,7 @@ def stated_publication_date(content: str | bytes, filename: str = "",
 
     today = today or dt.date.today()
     text = decode_bytes(content).text if isinstance(content, bytes) else content
-    lower_name = filename.lower()
-    if lower_name.endswith((".html", ".htm")) or (not lower_name.endswith((".txt", ".md")) and looks_like_html(text)):
+    if _read_as_html(text, filename):
         text, meta = html_to_text(text[:2_000_000])
         try:
             day = dt.date.fromisoformat(meta.get("date", "")[:10])
