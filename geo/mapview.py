@@ -205,7 +205,6 @@ def admin_lines_geojson(gazetteer: OfflineGazetteer, countries: Sequence[str], b
         if not parts:
             continue
         outline = shapely.union_all([g for _, g in parts], grid_size=tolerance / 2).boundary
-        shapely.prepare(outline)
         near = outline.buffer(max(ADMIN_COAST_KM / 111, tolerance), quad_segs=1)
         for name, geom in parts:
             line = shapely.set_precision(geom.boundary.difference(near), tolerance / 2)
