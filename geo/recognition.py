@@ -230,7 +230,7 @@ def _airport_of_flights(m: Match) -> bool | None:
                                  "\"the Pike County Coroner's Office\")")
 def _local_service(m: Match) -> bool | None:
     if m.sentence_initial and m.zipf >= 4.3 or m.size == 1 and len(m.text) <= 2:
-        return None  # "A fire broke out", "The police said": a word, not a town
+        return None  # a one-letter word or a common word opening the sentence ("A fire broke out"): no town
     return True if (m.designated or m.after in LOCAL_SERVICES and m.population >= 1_000) and not m.big_kind else None
 
 

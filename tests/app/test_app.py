@@ -339,7 +339,7 @@ def test_a_view_only_link_shows_its_workspace_alone_and_no_way_to_add(tmp_path, 
     monkeypatch.setenv("SITMAP_WORKSPACES", str(tmp_path / "workspaces"))
     folder = WorkspaceFolder(Settings.from_env().workspaces_dir)
     slug, store = folder.create("Shared map")
-    folder.create("Someone else's map")
+    folder.create("Another team's map")
     view = store.token("view")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.query_params["ws"] = slug

@@ -702,7 +702,17 @@ def test_on_a_phone_one_finger_scrolls_the_page_over_the_map_and_two_move_the_ma
         context.close()
 
 
-def test_the_wheel_scrolls_the_page_over_the_map_until_the_map_is_clicked(page, app_url):
+@pytest.mark.parametrize("size", [(1400, 950), (1024, 768)], ids=["1400x950", "1024x768"])
+def test_the_wheel_scrolls_the_page_over_the_map_until_the_map_is_clicked(browser, app_url, size):
+    # (a phone has no wheel: one finger scrolls the page there, test_on_a_phone_one_finger_scrolls_…)
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    try:
+        _wheel_after_click(context.new_page(), app_url)
+    finally:
+        context.close()
+
+
+def _wheel_after_click(page, app_url) -> None:
     _load(page, app_url)
     page.wait_for_timeout(1500)  # the first render settled
     frame = _map_frame(page)
