@@ -12,6 +12,7 @@ import datetime as dt
 import enum
 import html
 import json
+import math
 import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -156,6 +157,20 @@ def view_bounds(places: gpd.GeoDataFrame, events: gpd.GeoDataFrame) -> tuple[flo
     pad_x = max(1.5 - (maxx - minx) / 2, (maxx - minx) * 0.15)
     pad_y = max(1.0 - (maxy - miny) / 2, (maxy - miny) * 0.15)
     return (max(-85.0, miny - pad_y), max(-180.0, minx - pad_x), min(85.0, maxy + pad_y), min(180.0, maxx + pad_x))
+
+
+def view_zoom(bounds: tuple[float, float, float, float], width: int = 480, height: int = 560) -> int:
+    """The largest web-map zoom (0-18) at which ``bounds`` (south, west, north, east) fits a map of that many
+    pixels: the whole view again, e.g. when Play starts from a map zoomed onto one event."""
+    south, west, north, east = bounds
+
+    def y(lat: float) -> float:  # web Mercator, as a fraction of the world's height
+        lat = max(-85.0, min(85.0, lat))
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
+
+    across = max((east - west) / 360.0, 1e-9)
+    up = max(y(north) - y(south), 1e-9)
+    return max(0, min(18, math.floor(min(math.log2(width / (256 * across)), math.log2(height / (256 * up))))))
 
 
 @lru_cache(maxsize=2)

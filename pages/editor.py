@@ -133,9 +133,6 @@ def event_panel(store: WorkspaceStore, row: pd.Series, can_edit: bool) -> None:
     base_key = f"sm_base_{event_id}"
     seen = st.session_state.get(base_key, version)
     st.session_state[base_key] = version
-    where = row["place_name"] if isinstance(row["place_name"], str) else "an unknown place"
-    st.markdown(f"**Selected event:** {html.escape(str(row['sub_event_type']))} at {html.escape(where)} — "
-                "its sentence is quoted under the map and highlighted in the article.")
     st.caption(state_line(row))
     conflict_box(store)
     if not can_edit:

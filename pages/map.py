@@ -28,6 +28,7 @@ from geo.mapview import (
     safe_html,
     sides_present,
     timeline_days,
+    view_zoom,
 )
 from geo.pipeline import Analysis
 from geo.sides import UNKNOWN, Side, event_sides, load_sides
@@ -123,8 +124,6 @@ def article_panel(view: WorkspaceView, store: WorkspaceStore, analysis: Analysis
     if len(view.articles) > 1:
         titles = {r.article_id: (r.title or r.filename or r.article_id) for r in view.articles.itertuples()}
         st.selectbox("Article shown", list(titles), format_func=lambda a: str(titles[a])[:90], key="sm_shown_article")
-    if row is not None:
-        event_panel(store, row, can_edit)
     if analysis is None:
         return
     here = analysis.article.article_id
@@ -180,28 +179,39 @@ def select_by_sentence(view: WorkspaceView, article_id: str, sentence: int) -> N
     if row.geometry is not None and not row.geometry.is_empty:
         zoom = 11 if row["place_kind"] in {"city", "facility", "landmark"} else 6
         st.session_state.sm_view = ((row.geometry.y, row.geometry.x), zoom)
+    st.session_state.sm_pick_scroll = time.time()  # where the map is above the text (phone, projector): to the map
     st.rerun()
 
 
-def selected_sentence(row: pd.Series | None) -> None:
-    """The selected event's sentence, right under the map: on a narrow screen the article, where it is highlighted,
-    comes after the timeline and the event list."""
-    if row is None or not isinstance(row["sentence"], str):
+def selected_event(store: WorkspaceStore, row: pd.Series | None, can_edit: bool) -> None:
+    """The selected event right under the map: its sentence, what the machine made of it, and (with edit access) its
+    corrections. Under the map, not above the text: a click on a sentence must not move the text it was made in
+    (walkthrough: the panel above the article pushed the clicked sentence down the page)."""
+    if row is None:
         return
     where = row["place_name"] if isinstance(row["place_name"], str) else "an unknown place"
+    quote = f": <i>{in_quotes(row['sentence'])}</i>" if isinstance(row["sentence"], str) else ""
     st.html(f"<div class='sm-selected-sentence' style='border-left:3px solid #e8a400;padding:0 0 0 8px;"
-            f"margin:0 0 4px'><b>{safe_html(row['sub_event_type'])}</b> at {safe_html(where)}: "
-            f"<i>{in_quotes(row['sentence'])}</i></div>")
+            f"margin:0 0 4px'><b>Selected event:</b> {safe_html(row['sub_event_type'])} at {safe_html(where)}"
+            f"{quote}</div>")
+    event_panel(store, row, can_edit)
 
 
-def map_into_view(key: str) -> None:
+def map_into_view(key: str, only_if_stacked: bool = False) -> None:
     """Scroll the page so that the map is on screen (Play is pressed below it: at 1024x768 and on a phone the map
-    was off screen while it played). ``key``: new for each Play, so the script runs again."""
+    was off screen while it played). ``key``: new for each call, so the script runs again. ``only_if_stacked``: only
+    where the map column stands above the text (a sentence tapped on a phone left the map, and its selection, off
+    screen); side by side, the page stays where it is."""
     st.iframe(f"""<!-- {html.escape(key)} --><script>
       let tries = 0;
       function go() {{
-        const map = window.parent.document.querySelector('iframe[src*="streamlit_folium"]');
+        const doc = window.parent.document;
+        const map = doc.querySelector('iframe[src*="streamlit_folium"]');
         if (!map) {{ if (tries++ < 20) setTimeout(go, 100); return; }}
+        const text = doc.querySelector(".st-key-sm_text_column"), column = doc.querySelector(".st-key-sm_map_column");
+        if ({'true' if only_if_stacked else 'false'} && !(text && column &&
+            text.getBoundingClientRect().top >= column.getBoundingClientRect().bottom - 1)) {{ return; }}
+        map.style.scrollMarginTop = "64px";  // (below Streamlit's header bar)
         map.scrollIntoView({{block: "start", behavior: "smooth"}});
       }}
       go();
@@ -283,6 +293,13 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
                         st.session_state.sm_range = (lo, hi)
                     st.session_state.sm_play_from, st.session_state.sm_play_at = lo, at
                     st.session_state.sm_playing = True
+                    # the whole view, not one selected event's (walkthrough: Play kept a zoom onto one town); a
+                    # new centre each time (a hair apart), else the map keeps a zoom made since the last Play
+                    st.session_state.sm_selected = None
+                    south, west, north, east = base_layers(workspace, workspace.key)[0].bounds
+                    nudge = (time.time() % 1) * 1e-7
+                    st.session_state.sm_view = (((south + north) / 2 + nudge, (west + east) / 2),
+                                                view_zoom((south, west, north, east)))
                     st.session_state.sm_play_scroll = time.time()  # the map into view, once (the button is below it)
                 else:
                     st.session_state.sm_playing = False
@@ -324,13 +341,15 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
                                use_container_width=True,
                                returned_objects=["last_object_clicked_tooltip", "last_object_clicked", "center",
                                                  "zoom", "last_clicked", "bounds"])
-            selected_sentence(selected_row(workspace))
+            selected_event(store, selected_row(workspace), can_edit)
             st.caption(f"{len(shown)} of {count(len(workspace.events_gdf), 'event')}{narrowed} between {lo:%d %b %Y} and "
                        f"{hi:%d %b %Y}{hidden}. "
                        "Click a marker for its details; its sentence is highlighted in the text.")
             st.html(event_key_html(layers.event_types, layers.sides, color_by))
             if st.session_state.get("sm_play_scroll"):
                 map_into_view(str(st.session_state.pop("sm_play_scroll")))
+            elif st.session_state.get("sm_pick_scroll"):
+                map_into_view(str(st.session_state.pop("sm_pick_scroll")), only_if_stacked=True)
         remember_view(result or {})
         clicked = clicked_event(result or {}, layers)
         if clicked and clicked != st.session_state.get("sm_clicked"):

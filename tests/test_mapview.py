@@ -176,3 +176,13 @@ def test_admin_lines_are_drawn_only_where_two_areas_meet(pipeline):
         for x, y in shapely.get_coordinates(shapely.geometry.shape(feature["geometry"])):
             # (a coast, met by no other area, is the base map's to draw: the admin data's coarse one cut the sea)
             assert others.distance(shapely.Point(x, y)) < 0.05, (feature["properties"]["name"], x, y)
+
+
+def test_view_zoom_is_the_largest_zoom_at_which_the_bounds_fit():
+    from geo.mapview import view_zoom
+    assert view_zoom((-85, -180, 85, 180), 480, 560) == 0  # the world fits only at zoom 0 in 480 px
+    region = view_zoom((46.0, 36.0, 48.5, 39.0), 480, 560)  # ~3 degrees across: a region
+    town = view_zoom((47.05, 37.5, 47.15, 37.65), 480, 560)  # a town
+    assert 5 <= region < town <= 13
+    assert view_zoom((46.0, 36.0, 48.5, 39.0), 960, 1120) == region + 1  # twice the pixels: one zoom closer
+    assert view_zoom((10, 10, 10, 10)) == 18  # a point: the closest zoom

@@ -495,6 +495,51 @@ def test_a_click_on_a_sentence_selects_its_event_on_the_map(page, app_url, sampl
     _wait_for(page, popup_inside, 10, "the popup inside the map")
 
 
+@pytest.mark.parametrize("size", [(1400, 950), (1024, 768), (390, 844)], ids=["1400x950", "1024x768", "390x844"])
+def test_a_clicked_sentence_stays_put_beside_the_map_and_brings_the_map_where_it_is_above(browser, app_url, size):
+    """Walkthrough: the selected event's panel, inserted above the article, pushed the clicked sentence down the
+    page; on a phone the map, where the selection shows, stayed off screen. Beside the map the sentence stays where
+    it was clicked; where the map stands above the text (1024 px, phone) the page scrolls up to the map."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    try:
+        _load(page, app_url)
+        _settled(page)
+        sentence = page.locator(".sm-article .sm-has-event").nth(2)
+        sentence.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        before = sentence.bounding_box()
+        page.mouse.click(before["x"] + 12, before["y"] + 6)  # a real click on the text
+        _wait_for(page, lambda: "ev=" in page.url, 15, "an event selected")
+        _wait_for(page, lambda: page.get_by_text("Selected event:").count() == 1, 15, "the selected event panel")
+        page.wait_for_timeout(1500)  # (a smooth scroll, if any, is over)
+        frame = page.locator('iframe[src*="streamlit_folium"]').first.bounding_box()
+        if size[0] > 1180:  # side by side
+            after = sentence.bounding_box()
+            assert abs(after["y"] - before["y"]) < 5, (before, after)
+        else:
+            assert frame is not None and 0 <= frame["y"] <= size[1] * 0.25, frame
+    except AssertionError:
+        page.screenshot(path=str(ROOT / "build" / f"sentence-click-{size[0]}.png"))
+        raise
+    finally:
+        context.close()
+
+
+def test_play_shows_the_whole_map_again_after_an_event_was_selected(page, app_url, sample):
+    """Walkthrough: Play kept the zoom made for one selected event, so the steps happened off the map."""
+    _load(page, app_url)
+    _wait_for(page, lambda: "z=" in page.url, 20, "the map settled")
+    _settled(page)
+    whole = int(parse_qs(urlparse(page.url).query)["z"][0])
+    page.locator(".sm-article .sm-has-event").nth(1).click()
+    _wait_for(page, lambda: "ev=" in page.url, 15, "an event selected")
+    _wait_for(page, lambda: int(parse_qs(urlparse(page.url).query)["z"][0]) > whole, 15, "zoomed onto the event")
+    page.get_by_role("button", name="▶ Play").click()
+    _wait_for(page, lambda: "ev=" not in page.url, 15, "the selection cleared")
+    _wait_for(page, lambda: int(parse_qs(urlparse(page.url).query)["z"][0]) <= whole, 15, "the whole map again")
+
+
 def _on_screen_across(box, width: int) -> bool:
     return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
 
