@@ -16,6 +16,7 @@ from shapely.geometry import Point
 
 from geo.model import Event, EventType, Resolution
 from geo.sides import Side, event_sides
+from geo.timex import PARTS_OF_DAY
 
 CRS = "EPSG:4326"
 
@@ -220,12 +221,28 @@ def daily_counts(events: pd.DataFrame, key: pd.Series | None = None) -> pd.DataF
     return frame.groupby(["day", "type"]).size().reset_index(name="events")
 
 
+def hours_label(start: object, end: object) -> str:
+    """A time told to the hour: a clock time (one hour, in UTC) as "2022-04-19 09:00 UTC"; a part of the day (longer,
+    in the story's own local time, which the text does not give) as "2022-04-15 night (20:00–24:00 local time)"
+    (walkthrough: "Friday night" was shown as 20:00 UTC)."""
+    first = pd.Timestamp(start)
+    if end is None or pd.isna(end) or pd.Timestamp(end) - first <= pd.Timedelta(hours=1):
+        return first.strftime("%Y-%m-%d %H:%M") + " UTC"
+    last = pd.Timestamp(end)
+    hours = (first.hour, first.hour + int((last - first) / pd.Timedelta(hours=1)))
+    part = next((name for name, span in PARTS_OF_DAY.items() if span == hours), None)
+    until = "24:00" if last.hour == 0 else last.strftime("%H:%M")
+    return f"{first:%Y-%m-%d} {part + ' ' if part else ''}({first:%H:%M}–{until} local time)"
+
+
 def date_labels(events: pd.DataFrame) -> pd.Series:
     """The dates of the events as the table shows them: a day, a day and hour (UTC), a span for a week, month or year,
     "≤ day" for an open bound (vectorised: the table of thousands of events is drawn at each brush)."""
     start, end = pd.to_datetime(events["date_start"]), pd.to_datetime(events["date_end"])
     first, last = start.dt.strftime("%Y-%m-%d"), (end - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
     precision = events["time_precision"]
-    labels = first.where(precision != "hour", start.dt.strftime("%Y-%m-%d %H:%M") + " UTC")
+    labels = first.copy()
+    hourly = (precision == "hour") & start.notna()
+    labels[hourly] = [hours_label(a, b) for a, b in zip(start[hourly], end[hourly], strict=True)]
     labels = labels.where(~precision.isin(["week", "month", "year"]), first + " – " + last)
     return labels.where(start.notna(), "≤ " + last).fillna("")

@@ -28,6 +28,7 @@ from folium.map import FitBounds
 from jinja2 import Template
 
 from geo.errors import DataNotBuiltError
+from geo.frames import hours_label
 from geo.gazetteer import OfflineGazetteer
 from geo.settings import Settings
 from geo.sides import UNKNOWN, Side, load_sides, side_of
@@ -557,12 +558,12 @@ def _more_tellings(row: pd.Series) -> str:
     return f" [told {more} more time{'s' if more > 1 else ''} in the text]" if more > 0 else ""
 
 
-def _fmt_date(value: object, precision: object) -> str:
+def _fmt_date(value: object, precision: object, end: object = None) -> str:
     if value is None or pd.isna(value):
         return "undated"
     ts = pd.Timestamp(value)
     if precision == "hour":
-        return ts.strftime("%Y-%m-%d %H:%M UTC")
+        return hours_label(ts, end)
     if precision == "week":
         return "week of " + ts.strftime("%Y-%m-%d")
     if precision == "month":
@@ -575,7 +576,7 @@ def _fmt_interval(row: pd.Series) -> str:
     if pd.isna(start) and pd.notna(end):
         return f"on or before {pd.Timestamp(end) - pd.Timedelta(days=1):%Y-%m-%d}"
     if row["time_precision"] in {"day", "hour"} or pd.isna(end):
-        return _fmt_date(start, row["time_precision"])
+        return _fmt_date(start, row["time_precision"], end)
     return f"{pd.Timestamp(start):%Y-%m-%d} – {pd.Timestamp(end) - pd.Timedelta(days=1):%Y-%m-%d}"
 
 

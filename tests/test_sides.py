@@ -25,6 +25,10 @@ SIDES = load_sides(Settings().sides_path)
     ("Protesters (Russia)", "Protesters"),
     ("Police Forces of Russia (2000-)", "Russian forces"),
     ("Police Forces of France (2017-)", "Police and state forces"),
+    ("Military Forces of Kenya (2022-)", "Police and state forces"),  # another country's state forces, by kind
+    ("Chadian troops", "Police and state forces"),  # (walkthrough: a country's forces were "Side not stated")
+    ("Rebel forces", "Armed groups"),  # forces, but no state's: armed groups come first
+    ("Unidentified gunmen", "Armed groups"),
     ("Prussian cavalry", UNKNOWN.name),  # a word that contains "russia" is not Russia
     ("", UNKNOWN.name),
     (None, UNKNOWN.name),
