@@ -1285,6 +1285,12 @@ class StoryControl(MacroElement):
       .sm-story-source { color: #666; font-size: 14px; margin-top: 2px; }
       .sm-time { display: none; }
       .sm-legend { bottom: auto; top: 64px; }
+      /* seen from the back of a classroom: markers half as big again (drawn over the 20 px they are clicked in),
+         their labels clear of them */
+      .sm-event svg { width: 32px; height: 32px; margin: -6px; }
+      .sm-event.sm-selected-event svg { width: 40px; height: 40px; margin: -6px; }
+      .leaflet-tooltip-top { margin-top: -14px; }
+      .leaflet-top.leaflet-left .leaflet-control-scale { margin-top: 10px; }
       @media (max-width: 640px) {
         .sm-story { left: 6px; right: 6px; bottom: 6px; padding: 6px 10px; font-size: 16px; }
         .sm-story-bar button { font-size: 15px; padding: 4px 8px; }
@@ -1302,6 +1308,10 @@ class StoryControl(MacroElement):
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       var at = -1;
+      // the scale beside the zoom buttons: in its corner below, the caption hid it
+      var scale = map.getContainer().querySelector(".leaflet-control-scale");
+      var topLeft = map.getContainer().querySelector(".leaflet-top.leaflet-left");
+      if (scale && topLeft) { topLeft.appendChild(scale); }
       function marker(id) { return window.smLayer ? window.smLayer.markers[id] : null; }
       function soFar(i) {  // the events up to this step on the map; the others (and statements) not yet
         if (!window.smLayer) { return; }

@@ -500,9 +500,7 @@ def test_a_clicked_sentence_stays_put_beside_the_map_and_brings_the_map_where_it
     """Walkthrough: the selected event's panel, inserted above the article, pushed the clicked sentence down the
     page; on a phone the map, where the selection shows, stayed off screen. Beside the map the sentence stays where
     it was clicked; where the map stands above the text (1024 px, phone) the page scrolls up to the map."""
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    try:
+    with sized_page(browser, size) as page:
         _load(page, app_url)
         _settled(page)
         sentence = page.locator(".sm-article .sm-has-event").nth(2)
@@ -519,11 +517,6 @@ def test_a_clicked_sentence_stays_put_beside_the_map_and_brings_the_map_where_it
             assert abs(after["y"] - before["y"]) < 5, (before, after)
         else:
             assert frame is not None and 0 <= frame["y"] <= size[1] * 0.25, frame
-    except AssertionError:
-        page.screenshot(path=str(ROOT / "build" / f"sentence-click-{size[0]}.png"))
-        raise
-    finally:
-        context.close()
 
 
 def test_play_shows_the_whole_map_again_after_an_event_was_selected(page, app_url, sample):

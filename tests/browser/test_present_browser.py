@@ -55,6 +55,19 @@ def _labelled_above_the_caption(page, story) -> None:
     assert frame["y"] <= label["y"] and label["y"] + label["height"] <= caption["y"], (label, caption, frame)
 
 
+def _seen_from_the_back(story) -> None:
+    """Walkthrough, on a projector: the markers were small, and the scale sat under the caption. The step's marker
+    is drawn at 30 px or more, its label above it, not over it; the scale is on the map, clear of the caption."""
+    marker = story.locator(".sm-event svg").first.bounding_box()
+    assert marker["width"] >= 30, marker
+    label = story.locator(".leaflet-tooltip").bounding_box()
+    labelled = [b for b in (story.locator(".sm-event svg").nth(i).bounding_box()
+                            for i in range(story.locator(".sm-event svg").count())) if b]
+    assert any(label["y"] + label["height"] <= b["y"] + 2 for b in labelled), (label, labelled)
+    scale, caption = story.locator(".leaflet-control-scale").bounding_box(), story.locator(".sm-story").bounding_box()
+    assert scale is not None and scale["y"] + scale["height"] <= caption["y"], (scale, caption)
+
+
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_present_steps_with_keys_and_buttons(browser, app_url, sample, size):
     total = sum(e.event_type.value != "Statement" for e in sample.events)
@@ -77,6 +90,7 @@ def test_present_steps_with_keys_and_buttons(browser, app_url, sample, size):
             assert not keys.is_visible()
         assert page.locator(".sm-present-title").evaluate("t => t.scrollWidth <= t.clientWidth + 1")
         _labelled_above_the_caption(page, story)  # (the first slide's place sat under the caption: walkthrough)
+        _seen_from_the_back(story)
         main = page.locator('[data-testid="stMain"]')  # the slide fills the window, no scrolling (was 15 px over)
         assert main.evaluate("m => m.scrollHeight - m.clientHeight") <= 1
         sentence = story.locator(".sm-story-sentence")
