@@ -1159,5 +1159,40 @@ class WorkspaceFolder:
             (self.path / f"{slug}{suffix}").unlink(missing_ok=True)
         return target
 
+    def deleted(self) -> list[tuple[str, str, str]]:
+        """(file, name, when deleted) of each deleted workspace kept in ``.deleted/``, the latest first."""
+        trash = self.path / ".deleted"
+        found = []
+        for path in trash.glob(f"*{SUFFIX}") if trash.is_dir() else ():
+            stamp = _TRASHED.fullmatch(path.stem)
+            if not stamp:
+                continue
+            try:
+                name = WorkspaceStore(path).name
+            except WorkspaceError:
+                continue
+            when = dt.datetime.strptime(stamp.group(2), "%Y%m%d-%H%M%S")
+            found.append((path.name, name, when.strftime("%Y-%m-%d %H:%M")))
+        return sorted(found, key=lambda item: item[2], reverse=True)
+
+    def restore(self, file: str) -> str:
+        """Bring back a deleted workspace (``file`` of :meth:`deleted`) under its own id, or a new one if that was
+        taken since; returns the id. Its articles, edits and links come back with it."""
+        stamp = _TRASHED.fullmatch(Path(file).stem)
+        source = self.path / ".deleted" / Path(file).name
+        if not stamp or Path(file).name != file:
+            raise WorkspaceError(f"{file!r} is not a deleted workspace.")
+        with open(self.path / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # (two people restoring it at once: one brings it back)
+            if not source.is_file():
+                raise WorkspaceError("That workspace was brought back already (or its copy is gone).")
+            base = slug = stamp.group(1)
+            n = 2
+            while (self.path / f"{slug}{SUFFIX}").exists():
+                slug, n = f"{base}-{n}", n + 1
+            os.replace(source, self.path / f"{slug}{SUFFIX}")
+        return slug
+
 
 _SLUG_OK = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
+_TRASHED = re.compile(r"([a-z0-9][a-z0-9-]{0,80})-(\d{8}-\d{6})")  # the id and when it was deleted

@@ -72,6 +72,22 @@ def test_folder_create_list_rename_delete(folder: WorkspaceFolder) -> None:
         folder.open("../etc/passwd")
 
 
+def test_a_deleted_workspace_comes_back_with_its_articles(folder: WorkspaceFolder, sample) -> None:
+    slug, store = folder.create("Odesa, June 2022")
+    store.put_analysis(sample, SAMPLE.read_text(encoding="utf-8"), "sample.txt", author="ann")
+    folder.delete(slug)
+    [(file, name, when)] = folder.deleted()
+    assert name == "Odesa, June 2022" and when[:2] == "20"
+    folder.create("Odesa, June 2022")  # its id taken meanwhile: it comes back beside it
+    back = folder.restore(file)
+    assert back == f"{slug}-2" and folder.open(back).name == "Odesa, June 2022"
+    assert len(folder.open(back).articles()) == 1 and folder.deleted() == []
+    with pytest.raises(WorkspaceError, match="brought back already"):
+        folder.restore(file)
+    with pytest.raises(WorkspaceError, match="not a deleted workspace"):
+        folder.restore("../sample.gpkg")
+
+
 def test_the_sample_is_made_once_even_by_sessions_arriving_together(folder: WorkspaceFolder) -> None:
     import threading
 

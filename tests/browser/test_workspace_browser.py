@@ -410,6 +410,13 @@ def test_create_rename_and_delete_a_workspace(browser, own_server):
         assert not WorkspaceFolder(folder).exists("kharkiv-may-2022")
         assert [slug for slug, _ in WorkspaceFolder(folder).list()] == ["sample"]  # no empty file left behind
         assert page.get_by_text("Traceback").count() == 0 and page.get_by_text("not a Situation Map").count() == 0
+        # ... and it comes back from the page (walkthrough: only someone on the server's disk could bring it back)
+        _expand(page, "Manage workspaces", "Deleted workspaces")
+        page.get_by_role("button", name="Bring it back").click()
+        _wait_for(page, lambda: _params(page).get("ws") == "kharkiv-may-2022", 20, "the workspace open again")
+        _wait_for(page, lambda: page.get_by_role("heading", name="Kharkiv, printemps été 2022").count() == 1, 20,
+                  "its heading again")
+        assert WorkspaceFolder(folder).exists("kharkiv-may-2022") and WorkspaceFolder(folder).deleted() == []
     finally:
         context.close()
         server.close()
