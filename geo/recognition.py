@@ -31,6 +31,7 @@ GIVEN_NAME_COUNTRIES = words("given_name_countries")
 LOCAL_SERVICES = words("local_services")
 LOCATIVE = words("locative")
 PLACE_PARTICIPLES = words("place_participles")
+PERSON_TITLES = words("person_titles")
 _BEFORE_A_PLACE = words("place_prepositions") | words("place_verbs")
 AVIATION = re.compile(rf"\b(?:{alternation('aviation_words')})\b", re.IGNORECASE)
 ACRONYM = re.compile(r"^[A-Z][A-Z&]{2,}$")
@@ -192,6 +193,25 @@ def _street_name(m: Match) -> bool | None:
             and tokens[m.i - 1].text in {"and", "&"}:
         return False if not m.big_kind else None
     return None
+
+
+def _title(token: Any) -> bool:
+    return token.text[:1].isupper() and token.text.lower().rstrip(".") in PERSON_TITLES
+
+
+@_rule("person-title", "words", "a name after a person's title, or after the title and a given name, is the person "
+                                "(\"Sheriff Ann Tolley\"); a title before a name is no town (\"Fire Marshal Ann\")")
+def _person_title(m: Match) -> bool | None:
+    if m.big_kind:
+        return None
+    tokens, j = m.tokens, m.i + m.size
+    if m.size == 1 and _title(tokens[m.i]) and j < len(tokens) and tokens[j].text[:1].isupper() \
+            and tokens[j].text.isalpha():
+        return False
+    k = m.i - 1
+    if k > 0 and tokens[k].text[:1].isupper() and tokens[k].text.isalpha() and not _title(tokens[k]):
+        k -= 1  # a given name between ("Sheriff Ann Tolley")
+    return False if k >= 0 and k < m.i and _title(tokens[k]) else None
 
 
 @_rule("person-word", "words", "a word of a person the story names in full is the person when alone")
