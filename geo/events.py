@@ -411,6 +411,11 @@ _FIGHT_WORDS = re.compile(r"\b(?:fighting|fought|battles?|clash\w*|heavy resista
                           re.IGNORECASE)
 # Between a country named as the subject and the verb of what it did: "Russia struck", "Ukraine has again shelled".
 _SUBJECT_GAP = re.compile(r"\s+(?:(?:has|have|had|again|also|reportedly|then|later|repeatedly)\s+){0,3}")
+#: A country as the subject of an act of force, the trigger later in the clause ("Russia struck the city with
+#: missiles"): it acts with its forces.
+_COUNTRY_STRIKES = re.compile(r"\s+(?:(?:has|have|had|again|also|reportedly|then|later|repeatedly)\s+){0,3}"
+                              r"(?:struck|strikes|shelled|shells|attacked|attacks|bombed|bombs|pounded|pounds|hit|"
+                              r"hits|launched|launches|fired|fires|targeted|targets)\b")
 #: After an act, only where it happened, then a list of who: "… fighting in <place>, including …".
 _MEMBERS_AFTER_SCENE = re.compile(r"(?:\s+(?:still|again|there|on))?(?:\s+(?:in|near|at|around|outside|inside|across)"
                                   r"\s+[^,;.]{1,60})?,?\s+(?:including|among them|among whom|such as)\b")
@@ -951,8 +956,7 @@ class EventExtractor:
         return ref_start, ref_end, TimePrecision.DAY, "", ref_start.date().isoformat(), 0.4
 
     # -- who -----------------------------------------------------------------------------------
-    @staticmethod
-    def _actors(sentence: Sentence, trigger_at: int, resolutions: Sequence[Resolution],
+    def _actors(self, sentence: Sentence, trigger_at: int, resolutions: Sequence[Resolution],
                 entities: Sequence[tuple[str, int, int, str]], focus: str | None, unquoted: str = "",
                 sources_act: bool = False, country: tuple[str, str] = ("", "")) -> tuple[str, str]:
         """The actors named nearest before and after the trigger, outside quotations, as ACLED names them where
@@ -966,9 +970,14 @@ class EventExtractor:
         for r in resolutions:
             rel = r.mention.start - sentence.start
             if r.mention.is_place and r.place is not None and _is_agentive(r.place, focus):
-                phrases.append((rel, rel + len(r.mention.text), r.mention.text))
+                # "Moscow had captured the city", "the Kremlin denied": a seat of power abroad stands for its
+                # state: its forces in an act, its government in a statement (as ACLED names them)
+                named = acled_name("government" if sources_act else "force", self.country_name(r.place.country),
+                                   r.place.country) if r.place.country else ""
+                phrases.append((rel, rel + len(r.mention.text), named or r.mention.text))
             elif r.mention.kind is MentionKind.TOPONYM and r.place is not None and r.place.kind == "country" \
-                    and _SUBJECT_GAP.fullmatch(text[rel + len(r.mention.text):trigger_at]) \
+                    and (_SUBJECT_GAP.fullmatch(text[rel + len(r.mention.text):trigger_at])
+                         or _COUNTRY_STRIKES.match(text, rel + len(r.mention.text))) \
                     and not sources_act and rel < trigger_at:
                 # "Russia struck the port": a country that strikes, shells or attacks does it with its forces
                 phrases.append((rel, rel + len(r.mention.text), acled_name("force", r.place.name, r.place.country)
@@ -982,6 +991,8 @@ class EventExtractor:
                 tail = re.match(r"[\s-]*(?:backed\s|led\s)?(?:[\w-]+\s)?(forces|troops|fighters|soldiers|army|military|"
                                 r"president|officials|government|separatist forces|separatists|police|policem[ae]n|"
                                 r"navy|marines|artillery|authorities)\b", text[rel + len(r.mention.text):])
+                if not tail and r.place is not None and r.place.kind != "country":
+                    continue  # "Kherson residents held protests": a town's people, not a force named by the town
                 phrase = (r.mention.text + (tail.group(0) if tail else "")).strip()
                 kind = group_kind(tail.group(1)) if tail and r.place is not None and r.place.kind == "country" else None
                 named = acled_name(kind, r.place.name, r.place.country) if kind and r.place is not None else ""
@@ -1114,10 +1125,16 @@ _NOT_A_MODIFIER = frozenset({"was", "were", "is", "are", "be", "been", "being", 
                              "that", "and", "or", "to", "not", "would", "will", "could", "can", "may", "might"})
 
 
+#: Sub-event types of one kind: who holds ground changed (a headline's "retake" is the body's "troops entered").
+_TERRITORY = frozenset({"Government regains territory", "Non-state actor overtakes territory",
+                        "Non-violent transfer of territory"})
+
+
 def _same_kind(a: Event, b: Event) -> bool:
     """One kind of event for a reference back to it: the same type, or political violence both ("gunmen attacked a
-    checkpoint", a clash, then "the attack")."""
-    return a.event_type is b.event_type or {a.event_type, b.event_type} <= _POLITICAL_VIOLENCE
+    checkpoint", a clash, then "the attack"), or a change of who holds ground both."""
+    return a.event_type is b.event_type or {a.event_type, b.event_type} <= _POLITICAL_VIOLENCE \
+        or {a.sub_event_type, b.sub_event_type} <= _TERRITORY
 
 
 def _told_before(events: list[Event], text: str, match: re.Match[str]) -> int | None:
@@ -1162,8 +1179,12 @@ def _headline_told_below(events: list[Event], undated: set[str]) -> list[Event]:
     its kind told below, once more: not another event on the publication day."""
     out = list(events)
     for event in [e for e in events if e.event_id in undated]:
-        below = next((i for i, e in enumerate(out) if e.sentence_index > event.sentence_index and _same_kind(e, event)),
-                     None)
+        told = [i for i, e in enumerate(out) if e.sentence_index > event.sentence_index and _same_kind(e, event)]
+        # of those, the first at its place; none there: the first of all, unless the title names a town of its own
+        # ("Troops retake <City>" is not the shelling of another town below)
+        here = [i for i in told if _same_place(out[i].place, event.place) or _same_place(event.place, out[i].place)]
+        own_town = event.place is not None and event.place.kind in {"city", "facility", "landmark"}
+        below = here[0] if here else (told[0] if told and not own_town else None)
         if below is not None:
             out[below] = _another_telling(out[below], event)
             out.remove(event)

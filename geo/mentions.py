@@ -172,6 +172,7 @@ class _DocumentScan:
         self._sentence_starts = {s.start for s in article.sentences}
         self._person_words: set[str] = set()
         self._place_ends: set[int] = set()  # token indices that end a place found so far
+        self._place_countries: dict[int, set[str]] = {}  # ... and the countries of its gazetteer rows
         self.decisions: list[Decision] = []  # every gazetteer match judged, in text order
 
     def run(self, doc: object) -> list[Mention]:
@@ -265,6 +266,7 @@ class _DocumentScan:
             if _SPEAKER_AFTER.match(text, end) or before and before.group(1).lower() in {"said", "says", "told"}:
                 continue  # "Sumner said", "said Sumner": a speaker there, not a place
             if _NAME_AFTER.match(text, end) or before and before.group(1)[:1].isupper() \
+                    and start not in self._sentence_starts \
                     and max(0, start - 40) + before.start(1) not in self._sentence_starts \
                     and before.group(1) not in NAME_OPENERS:
                 continue  # inside a longer name
@@ -503,6 +505,7 @@ class _DocumentScan:
                 out.append(_Candidate(Mention(text, start_char, end_char, sentence_of(start_char),
                                               MentionKind.TOPONYM, text, source=source, rule=rule), PRIORITY[source]))
                 self._place_ends.add(i + size - 1)
+                self._place_countries[i + size - 1] = {str(r["country"]) for r in rows}
                 i += size
                 matched = True
                 break
@@ -559,6 +562,10 @@ class _DocumentScan:
             return False
         ent = ent_of.get(i - 2)
         return ent is not None and ent.label_ in {"GPE", "LOC"} or i - 2 in self._place_ends  # type: ignore[attr-defined]
+
+    def _countries_listed_before(self, i: int) -> set[str]:
+        """The countries of the place found just before tokens[i] in a list ("Kupiansk, Lyman": Lyman's)."""
+        return self._place_countries.get(i - 2, set())
 
     def _demonym_candidate(self, tokens: list[object], i: int, text: str, place_id: str,
                            sentence_of: SentenceIndex, start: int) -> _Candidate:

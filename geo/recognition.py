@@ -287,6 +287,19 @@ def _town_after_place_word(m: Match, ent: Any, label: str, longer: bool) -> obje
         and (after_place_word(m.tokens, m.i) or m.scan._coordinated_with_place(m.tokens, m.i, m.ent_of)) else None
 
 
+#: A town this big is a place in a list of places of its country, whatever the model says ("near A, B and C").
+LISTED_TOWN = 5_000
+
+
+@_rule("town-in-list-of-places", "label", "a town of 5,000 or more listed with a place of its own country is a place, "
+                                          "whatever the model says (\"fighting near Kupiansk, Lyman and Svatove\")")
+def _town_in_list_of_places(m: Match, ent: Any, label: str, longer: bool) -> object:
+    if longer or label not in {"PERSON", "ORG", "NORP"} or m.population < LISTED_TOWN or m.a_person_word \
+            or m.big_kind or not m.scan._coordinated_with_place(m.tokens, m.i, m.ent_of):
+        return None
+    return OVERRULE if m.scan._countries_listed_before(m.i) & {str(r["country"]) for r in m.rows} else None
+
+
 @_rule("big-town-misread", "label", "a town of 100,000 or more after a locative, or before a lower-case word after "
                                     "\"the\", is the town (\"on his way to Calgary\", \"the Darwin police\")")
 def _big_town_misread(m: Match, ent: Any, label: str, longer: bool) -> object:

@@ -522,3 +522,35 @@ def test_a_closing_attribution_is_who_told_it_not_the_events_actor_place_or_day(
     # walkthrough: the police who told it were its actor, Kaduna State its place and the day they spoke its date
     assert "Police" not in f"{abduction.actor1} {abduction.actor2}"
     assert abduction.place.name == "Zaria" and abduction.date_start.date() == dt.date(2023, 3, 10)
+
+
+def test_a_title_naming_a_town_tells_the_event_there_not_another_towns(pipeline):
+    text = ("Ukrainian forces retake Lyman as Russian troops pull back\n\n"
+            "Ukrainian troops entered Lyman on Oct. 1, a day after Russia declared its retreat from the town. "
+            "The city of Kramatorsk was shelled late Sunday, the regional governor said.")
+    a = analyze_text(pipeline, text, dt.date(2022, 10, 3))
+    # issue 9: the title's "retake" had become one more telling of the shelling of another town below it
+    shelling = next(e for e in a.events if e.sub_event_type == "Shelling/artillery/missile attack")
+    assert shelling.place.name == "Kramatorsk" and len(shelling.tellings) == 1
+    taken = [e for e in a.events if e.place is not None and e.place.name == "Lyman"]
+    assert len(taken) == 1 and taken[0].date_start.date() == dt.date(2022, 10, 1) and len(taken[0].tellings) == 2
+
+
+def test_fighting_near_a_list_of_towns_is_a_clash_at_each(pipeline):
+    a = analyze_text(pipeline, "Fighting continued near Kupiansk, Svatove and Kreminna on Tuesday, the general "
+                               "staff said.", dt.date(2022, 11, 2))
+    clashes = [e for e in a.events if e.sub_event_type == "Armed clash"]
+    # issue 9: a town of the list that the model read as a person made no clash
+    assert sorted(e.place_text for e in clashes) == ["Kreminna", "Kupiansk", "Svatove"]
+
+
+def test_a_country_or_its_capital_acting_is_its_forces_and_a_towns_people_no_actor(pipeline):
+    a = analyze_text(pipeline, "Russia struck Mykolaiv again on Monday morning with four missiles, killing two "
+                               "civilians. Mykolaiv residents held a rally on Tuesday. "
+                               "The Kremlin denied that its forces had left equipment behind.", dt.date(2022, 11, 2))
+    strike = next(e for e in a.events if e.sub_event_type == "Shelling/artillery/missile attack")
+    assert strike.actor1 == "Military Forces of Russia (2000-)"
+    rally = next(e for e in a.events if e.event_type is EventType.PROTESTS)
+    assert "Mykolaiv" not in f"{rally.actor1} {rally.actor2}"  # (its actor had been the town)
+    denial = next(e for e in a.events if e.event_type is EventType.STATEMENT)
+    assert denial.actor1 == "Government of Russia (2000-)"
