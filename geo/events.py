@@ -94,7 +94,7 @@ TRIGGERS: list[Trigger] = [
        # seized before use: "seized 200 rifles", "intercepted a car packed with explosives"
        r"(?:seized|confiscated|recovered|intercepted|captured|found) (?!no\b)(?:[\w-]+ ){0,4}?(?:rifles|guns|firearms|"
        r"weapons|arms|ammunition|explosives|grenades|rocket launchers|weapons depot)|"
-       r"(?:intercept(?:ed|s|ing)?|shot down|downed|neutrali[sz]ed) (?:[\w-]+ ){0,3}?(?:drones?|missiles?|rockets?|"
+       r"(?:intercept(?:ed|s|ing)?|shot down|downed|neutrali[sz]ed) (?:[\w-]+ ){0,5}?(?:drones?|missiles?|rockets?|"
        r"projectiles?|UAVs?))", EventType.STRATEGIC, "Disrupted weapons use", 92, violent=False),
     _t(r"\b(?<!stun )(?<!rocket-propelled )(?<!smoke )grenades?\b(?!\s+launchers?)", EventType.EXPLOSIONS, "Grenade", 88),
     # Protesters killed, shot or beaten by the forces facing them (``_refine`` tells intervention from this).
@@ -463,6 +463,11 @@ _NEGATED_FIGHT = re.compile(r"\bwithout (?:a |any )?(?:fight|fighting|clashes|re
                             re.IGNORECASE)
 
 
+#: A trigger that tells deaths, not how they were dealt ("killed three civilians", "civilians were killed").
+_DEATHS_ONLY = re.compile(r"(?:killed|civilians)\b", re.IGNORECASE)
+_FROM_AFAR = frozenset({"Shelling/artillery/missile attack", "Air/drone strike"})
+
+
 def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventType, str]:
     """ACLED's type for the trigger in its sentence: an attack aimed at armed or security forces is a clash
     between two armed sides (Battles), not violence against civilians; a crowd's violence without a protest is
@@ -520,6 +525,13 @@ def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventTyp
     if trigger.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS and trigger.sub_event_type == "Attack" \
             and _AT_FORCES.match(text[match.end():]):
         return EventType.BATTLES, "Armed clash"
+    if trigger.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS and _DEATHS_ONLY.match(match.group(0)):
+        # "Russian shelling killed three civilians": civilians hit from afar are remote violence, with civilians as
+        # its second actor (ACLED's codebook); the deaths do not say the means, the shelling does
+        means = next((t for t in TRIGGERS if t.event_type is EventType.EXPLOSIONS and t.violent
+                      and t.sub_event_type in _FROM_AFAR and t.pattern.search(text)), None)
+        if means is not None:
+            return means.event_type, means.sub_event_type
     if trigger.event_type is EventType.RIOTS and not _PROTEST_WORDS.search(text):
         return EventType.RIOTS, "Mob violence"
     if trigger.event_type is EventType.PROTESTS and trigger.sub_event_type == "Peaceful protest" \
@@ -699,6 +711,7 @@ class EventExtractor:
         events: list[Event] = []
         headline = _headline(article)
         undated_headline: set[str] = set()  # the events the title line tells with no time of its own
+        undated: set[str] = set()  # ... and the other sentences
         reference: tuple[dt.datetime, dt.datetime, TimePrecision] = (*day_interval(dct), TimePrecision.DAY)
         onset = _stated_onset(article, timexes)
         main_place = _main_place(resolutions, focus)
@@ -754,7 +767,10 @@ class EventExtractor:
                 if place_choice is None and previous_place and recent:
                     place_choice = (previous_place[1], previous_place[2], previous_place[3] * 0.7)
                     placed = "the sentence names no place: the place of the story a sentence or two before"
-                elif place_choice is not None and previous_place and recent and _is_agentive(place_choice[0], focus):
+                elif place_choice is not None and previous_place and recent and scene is None \
+                        and _is_agentive(place_choice[0], focus) \
+                        and not self._governed(sentence, match, where, place_choice[0], doc):
+                    # (the place the act governs is its scene, a capital too: "protested outside the embassy in X")
                     # "The Kremlin gave the fighters a deadline": the capital acts; the story stays where it was.
                     placed = f"“{place_choice[1]}” acts here (a seat of power abroad): the story's place before"
                     place_choice = (previous_place[1], previous_place[2], previous_place[3] * 0.6)
@@ -820,13 +836,15 @@ class EventExtractor:
                     continue
                 if sentence.index == headline and not dated_here:
                     undated_headline.add(main.event_id)
+                elif not dated_here:
+                    undated.add(main.event_id)
                 for k, other in enumerate(also if scene is not None and place is scene[0] else []):
                     # "fighting near A, B and C": a clash at each
                     events.append(replace(main, event_id=f"{main.event_id}-{k + 2}", place=other.place,
                                           place_text=other.mention.text, place_confidence=round(other.confidence, 3),
                                           why_placed=f"one of the towns “{match.group(0)}” governs, each an event; "
                                                      f"{other.reason}"))
-        return merge_events(_headline_told_below(events, undated_headline))
+        return merge_events(_site_told_when(_headline_told_below(events, undated_headline), undated | undated_headline))
 
     # -- where ---------------------------------------------------------------------------------
     @staticmethod
@@ -899,6 +917,14 @@ class EventExtractor:
                 seen.add(r.place.place_id)
                 also.append(r)
         return best, also
+
+    def _governed(self, sentence: Sentence, match: re.Match[str], resolutions: Sequence[Resolution], place: Place,
+                  doc: Callable[[], object]) -> bool:
+        """Whether the trigger governs where ``place`` is named, as a scene (``SceneFinder``)."""
+        spans = [(r.mention.start - sentence.start, r.mention.end - sentence.start) for r in resolutions
+                 if r.place is place]
+        return bool(self.scene_finder is not None and spans
+                    and self.scene_finder.scenes(doc(), (match.start(), match.end()), spans))
 
     def _own_times(self, sentence: Sentence, match: re.Match[str], timexes: Sequence[TimeExpression],
                    doc: Callable[[], object]) -> list[TimeExpression]:
@@ -1187,6 +1213,26 @@ def _headline_told_below(events: list[Event], undated: set[str]) -> list[Event]:
         below = here[0] if here else (told[0] if told and not own_town else None)
         if below is not None:
             out[below] = _another_telling(out[below], event)
+            out.remove(event)
+    return out
+
+
+#: An event named as a landmark in time: "since the Kremenchuk shopping mall attack", "after the bridge blast".
+_NAMED_BEFORE = re.compile(r"\b(?:since|after|before|than|like|recalling) the (?:[\w'’-]+ ){1,5}?(?:attack|strike|"
+                           r"bombing|blast|explosion|shelling|massacre|shooting|siege|raid)s?\b", re.IGNORECASE)
+
+
+def _site_told_when(events: list[Event], undated: set[str]) -> list[Event]:
+    """An event at a site (a mall, a bridge, a plant) told with no time of its own ("the deadliest since the mall
+    attack") is the event of its kind at that site that the story dates ("On June 27 last year, a missile hit the
+    mall"), told once more: not another event on the story's day."""
+    out = list(events)
+    for event in [e for e in events if e.event_id in undated and e.place is not None
+                  and e.place.kind in {"facility", "landmark"} and _NAMED_BEFORE.search(e.sentence)]:
+        dated = next((i for i, e in enumerate(out) if e.event_id not in undated and _same_kind(e, event)
+                      and e.place is not None and e.place.place_id == event.place.place_id), None)
+        if dated is not None:
+            out[dated] = _another_telling(out[dated], event)
             out.remove(event)
     return out
 

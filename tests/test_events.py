@@ -554,3 +554,33 @@ def test_a_country_or_its_capital_acting_is_its_forces_and_a_towns_people_no_act
     assert "Mykolaiv" not in f"{rally.actor1} {rally.actor2}"  # (its actor had been the town)
     denial = next(e for e in a.events if e.event_type is EventType.STATEMENT)
     assert denial.actor1 == "Government of Russia (2000-)"
+
+
+@pytest.mark.parametrize(("sentence", "sub"), [
+    ("Russian shelling killed two civilians in Orikhiv on Friday.", "Shelling/artillery/missile attack"),
+    ("A drone strike killed five civilians at a wedding in the village.", "Air/drone strike"),
+    ("Gunmen killed four civilians in the village on Friday.", "Attack"),  # no means told: an attack
+    ("Air defences shot down 18 of 24 cruise missiles launched overnight.", "Disrupted weapons use"),
+])
+def test_the_means_types_an_act_that_killed_civilians(sentence, sub):
+    from geo.events import classify
+
+    assert classify(sentence)[1] == sub  # ACLED: civilians hit from afar are remote violence
+
+
+def test_a_protest_at_an_embassy_in_a_capital_abroad_is_there(pipeline):
+    a = analyze_text(pipeline, "In Kharkiv, police detained a man on Saturday. Hundreds of people protested outside "
+                               "the Russian embassy in Warsaw on Sunday.", dt.date(2023, 1, 16))
+    protest = next(e for e in a.events if e.event_type is EventType.PROTESTS)
+    # (a capital abroad stood for its state and the protest had gone to the town before)
+    assert protest.place.name == "Warsaw"
+
+
+def test_a_site_named_as_a_past_attack_is_the_attack_the_story_dates(pipeline):
+    a = analyze_text(pipeline, "The strike was the deadliest since the Kramatorsk railway station attack, which "
+                               "killed 61 people. On April 8 last year, a missile hit the station as people waited.",
+                     dt.date(2023, 2, 1))
+    at_hall = [e for e in a.events if e.place is not None and e.place.kind in {"facility", "landmark"}]
+    # one event, on its own day, told twice (not a second one on the day of the story)
+    assert len(at_hall) == 1 and at_hall[0].date_start.date() == dt.date(2022, 4, 8)
+    assert len(at_hall[0].tellings) == 2
