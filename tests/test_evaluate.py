@@ -46,3 +46,24 @@ def test_hand_written_sentences_are_scored_by_label_and_half(tmp_path):
     assert (result["study"]["sentences"], result["study"]["type_right"], result["study"]["sub_right"]) == (2, 2, 2)
     assert (result["heldout"]["sentences"], result["heldout"]["sub_right"]) == (2, 1)  # no event: right for "None"
     assert result["heldout"]["right_by_label"]["Armed clash"] == 0
+
+
+def test_an_event_counts_by_the_issues_measure_within_100_km_and_a_day(sample):
+    import datetime as dt
+
+    from geo.evaluate import event_matches
+
+    event = next(e for e in sample.events if e.place is not None and e.date_start is not None
+                 and e.event_type.value != "Statement")
+    day = (event.date_end or event.date_start + dt.timedelta(days=1)).date()  # the day after the event's last
+    gold = {"event_type": event.event_type.value, "evidence": ["no such sentence"], "radius_km": 5,
+            "lat": event.place.lat + 0.45, "lon": event.place.lon,  # ~50 km north
+            "date_start": day.isoformat(), "date_end": (day + dt.timedelta(days=1)).isoformat()}  # (end: exclusive)
+    assert not event_matches(event, gold)  # strict: the evidence, the radius and the day all differ
+    assert event_matches(event, gold, as_issue=True)  # the issue's measure: type, 100 km, the day after
+    assert not event_matches(event, {**gold, "lat": event.place.lat + 1.4}, as_issue=True)  # ~155 km away
+    later = day + dt.timedelta(days=2)
+    assert not event_matches(event, {**gold, "date_start": later.isoformat(),
+                                     "date_end": (later + dt.timedelta(days=1)).isoformat()}, as_issue=True)
+    other = "Riots" if event.event_type.value != "Riots" else "Protests"
+    assert not event_matches(event, {**gold, "event_type": other}, as_issue=True)
