@@ -236,13 +236,15 @@ def hours_label(start: object, end: object) -> str:
 
 
 def date_labels(events: pd.DataFrame) -> pd.Series:
-    """The dates of the events as the table shows them: a day, a day and hour (UTC), a span for a week, month or year,
-    "≤ day" for an open bound (vectorised: the table of thousands of events is drawn at each brush)."""
+    """The dates of the events as the table shows them: a day, a day and hour (UTC) or part of the day, a span for a
+    week, month or year, "≤ day" for an open bound (vectorised: the table of thousands of events is drawn at each
+    brush; the hours and parts of the day, few, one by one)."""
     start, end = pd.to_datetime(events["date_start"]), pd.to_datetime(events["date_end"])
     first, last = start.dt.strftime("%Y-%m-%d"), (end - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
     precision = events["time_precision"]
     labels = first.copy()
     hourly = (precision == "hour") & start.notna()
-    labels[hourly] = [hours_label(a, b) for a, b in zip(start[hourly], end[hourly], strict=True)]
+    # (short in a table's narrow column: "2022-04-15 night"; the popup gives the hours)
+    labels[hourly] = [hours_label(a, b).split(" (")[0] for a, b in zip(start[hourly], end[hourly], strict=True)]
     labels = labels.where(~precision.isin(["week", "month", "year"]), first + " – " + last)
     return labels.where(start.notna(), "≤ " + last).fillna("")
