@@ -882,9 +882,10 @@ class EventExtractor:
         in_focus = [r for r in places if r.place and r.place.country == focus]
         pool = in_focus or places
 
-        def rank(r: Resolution) -> tuple[int, int]:  # the most specific kind; among equals the first named
+        def rank(r: Resolution) -> tuple[int, bool, int]:  # the most specific kind; among equals a place named as
+            # such before an adjective ("a British hacker ... in Syria": Syria), then the first named
             assert r.place is not None
-            return PLACE_RANK.get(r.place.kind, 0), -r.mention.start
+            return PLACE_RANK.get(r.place.kind, 0), r.mention.kind is not MentionKind.ADJECTIVAL, -r.mention.start
 
         best = max(pool, key=rank)
         assert best.place is not None

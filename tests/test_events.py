@@ -584,3 +584,10 @@ def test_a_site_named_as_a_past_attack_is_the_attack_the_story_dates(pipeline):
     # one event, on its own day, told twice (not a second one on the day of the story)
     assert len(at_hall) == 1 and at_hall[0].date_start.date() == dt.date(2022, 4, 8)
     assert len(at_hall[0].tellings) == 2
+
+
+def test_a_named_place_is_the_scene_before_a_nationality(pipeline):
+    a = analyze_text(pipeline, "Okafor, a Nigerian engineer who had worked for a mining firm in Mali, was killed "
+                               "in a drone strike on Friday.", dt.date(2021, 6, 14))
+    strike = next(e for e in a.events if e.sub_event_type == "Air/drone strike")
+    assert strike.place.name == "Mali"  # (a person's nationality had been the scene: Nigeria)
