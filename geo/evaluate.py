@@ -433,8 +433,38 @@ def run_events(paths: Sequence[Path], pipeline=None) -> dict[str, dict]:  # type
         events = [e for e in analysis.events if e.event_type.value in ACLED_EVENT_TYPES]
         gold_events = [g for g in gold["events"] if g["event_type"] in ACLED_EVENT_TYPES]
         results[path.stem] = {**event_metrics(events, gold_events), "events": events,
-                              "split": gold.get("split", "tuned")}
+                              "split": gold.get("split", "tuned"), "far": far_from_its_sentence(analysis)}
     return results
+
+
+#: Issue 9: no event placed farther than this from every place its sentence names.
+FAR_KM = 500.0
+
+
+def _holds(area, place) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a named country or admin-1 area holds the place (Istanbul is in the Turkey a sentence names)."""
+    if area.kind == "country":
+        return bool(area.country) and place.country == area.country
+    return area.kind == "admin1" and bool(area.admin1) and (place.country, place.admin1) == (area.country, area.admin1)
+
+
+def far_from_its_sentence(analysis) -> list[str]:  # type: ignore[no-untyped-def]
+    """The events (all of them, statements too) placed more than ``FAR_KM`` from every place that a sentence
+    telling them names (sentences that name no place do not count), as "id: place (sentence's places)"."""
+    named: dict[int, list] = {}  # type: ignore[type-arg]
+    for r in analysis.resolutions:
+        if r.place is not None and r.mention.is_scene:
+            named.setdefault(r.mention.sentence, []).append(r.place)
+    out = []
+    for e in analysis.events:
+        places = [p for t in e.tellings if t.article_id == analysis.article.article_id
+                  for p in named.get(t.sentence_index, [])]
+        if e.place is None or not places:
+            continue
+        if min(0.0 if _holds(p, e.place) else haversine_km(e.place.lat, e.place.lon, p.lat, p.lon)
+               for p in places) > FAR_KM:
+            out.append(f"{e.event_id}: {e.place.name} ({', '.join(sorted({p.name for p in places}))})")
+    return out
 
 
 def run_types(paths: Sequence[Path], pipeline=None) -> dict[str, dict]:  # type: ignore[no-untyped-def,type-arg]
@@ -560,6 +590,10 @@ def print_events(results: dict[str, dict], commit: str) -> None:  # type: ignore
         lp, lr = _precision_recall(loose, predicted, gold)
         print(f"| {split} | {len(rows)} | {gold} | {predicted} | {matched} | {p:.3f} | {r:.3f} | {_f1(p, r):.3f} | "
               f"{loose} | {lp:.3f} | {lr:.3f} |")
+    far = [f for m in results.values() for f in m.get("far", [])]
+    print(f"\nEvents placed more than {FAR_KM:.0f} km from every place their sentence names (issue 9: none), all "
+          f"splits: {len(far)}" + "".join(f"\n  {f}" for name, m in results.items() for f in m.get("far", [])
+                                          if m["split"] != "heldout"))
 
 
 # -- printing --------------------------------------------------------------------------------------

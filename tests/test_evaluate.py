@@ -67,3 +67,16 @@ def test_an_event_counts_by_the_issues_measure_within_100_km_and_a_day(sample):
                                      "date_end": (later + dt.timedelta(days=1)).isoformat()}, as_issue=True)
     other = "Riots" if event.event_type.value != "Riots" else "Protests"
     assert not event_matches(event, {**gold, "event_type": other}, as_issue=True)
+
+
+def test_events_far_from_every_place_their_sentence_names_are_listed(sample):
+    import dataclasses
+
+    from geo.evaluate import far_from_its_sentence
+
+    assert far_from_its_sentence(sample) == []  # the sample: every event near a place its sentence names
+    event = next(e for e in sample.events if e.place is not None and e.place.name == "Mariupol")
+    moscow = next(r.place for r in sample.resolutions if r.place is not None and r.place.name == "Moscow")
+    moved = dataclasses.replace(event, place=moscow)  # ~1,000 km from Mariupol
+    far = far_from_its_sentence(dataclasses.replace(sample, events=(moved,)))
+    assert len(far) == 1 and far[0].startswith(f"{event.event_id}: Moscow")
