@@ -505,17 +505,20 @@ def run_types(paths: Sequence[Path], pipeline=None) -> dict[str, dict]:  # type:
 
 
 SENTENCES_GOLD = ROOT / "data" / "eval" / "sentences" / "acled_sentences.jsonl"
+#: A second study set, by another writer (split "study2"): rules may be improved on it, never scored as held out.
+SENTENCES_GOLD_2 = ROOT / "data" / "eval" / "sentences" / "acled_sentences_v2.jsonl"
 
 
-def run_sentences(path: Path = SENTENCES_GOLD) -> dict[str, dict]:  # type: ignore[type-arg]
-    """ACLED type and sub-event type of hand-written single sentences (``data/eval/sentences``), by
-    ``geo.events.classify``, per split. "Statement" is right when a statement is found, "None" when no ACLED
-    event is."""
+def run_sentences(*paths: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+    """ACLED type and sub-event type of hand-written single sentences (``data/eval/sentences``; both sets unless
+    ``paths`` are given), by ``geo.events.classify``, per split. "Statement" is right when a statement is found,
+    "None" when no ACLED event is."""
     from geo.events import ACLED_SUB_EVENT_TYPES, EventType, classify
 
     family = {sub: t.value for t, subs in ACLED_SUB_EVENT_TYPES.items() for sub in subs}
     out: dict[str, dict] = {}  # type: ignore[type-arg]
-    for row in read_jsonl(path):
+    for row in (row for path in paths or (SENTENCES_GOLD, SENTENCES_GOLD_2) if path.exists()
+                for row in read_jsonl(path)):
         found = classify(row["text"])
         label = row["label"]
         found_type = found[0] if found else None
@@ -539,16 +542,17 @@ def run_sentences(path: Path = SENTENCES_GOLD) -> dict[str, dict]:  # type: igno
 def print_sentences(results: dict[str, dict], commit: str) -> None:  # type: ignore[type-arg]
     print(f"\n## ACLED type of hand-written sentences, one event each (data/eval/sentences; commit {commit})")
     print("| split | sentences | type accuracy | sub-event type accuracy |\n|---|---|---|---|")
-    for split in ("study", "heldout"):
+    for split in ("study", "study2", "heldout"):
         m = results.get(split)
         if m:
             print(f"| {split} | {m['sentences']} | {m['type_right'] / m['sentences']:.3f} | "
                   f"{m['sub_right'] / m['sentences']:.3f} |")
-    study = results.get("study")
-    if study:  # (the held-out half's errors are not shown)
-        worst = sorted(study["by_label"], key=lambda k: study["right_by_label"][k] / study["by_label"][k])[:8]
-        print("study half, weakest labels: " + ", ".join(
-            f"{k} {study['right_by_label'][k]}/{study['by_label'][k]}" for k in worst))
+    for split in ("study", "study2"):  # (the held-out half's errors are not shown)
+        study = results.get(split)
+        if study:
+            worst = sorted(study["by_label"], key=lambda k: study["right_by_label"][k] / study["by_label"][k])[:8]
+            print(f"{split}, weakest labels: " + ", ".join(
+                f"{k} {study['right_by_label'][k]}/{study['by_label'][k]}" for k in worst))
 
 
 def print_types(results: dict[str, dict], commit: str) -> None:  # type: ignore[type-arg]
