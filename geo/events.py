@@ -88,23 +88,27 @@ TRIGGERS: list[Trigger] = [
        r"(?:weapons?|arms|ammunition|explosives) (?:cache|depot|stockpile)s?|foiled (?:a|an|the) (?:\w+ ){0,2}?"
        r"(?:attack|bombing|plot)|"
        # made safe: "disabled a car bomb", "destroyed 15 landmines", "safely detonated a shell"
-       r"(?:disabled|dismantled|defused|destroyed|cleared|removed|neutrali[sz]ed|safely detonated|controlled explosion of)"
-       r" (?:[\w-]+ ){0,4}?(?:landmines?|mines|bombs?|IEDs?|explosive devices?|explosives|munitions|ordnance|"
-       r"shells?|grenades?)|unexploded (?:ordnance|munitions|bombs?|shells?)|"
+       r"(?:disabled|dismantled|defused|destroyed|cleared|removed|neutrali[sz]ed|deactivated|safely detonated|"
+       r"controlled explosion of) (?:[\w-]+ ){0,4}?(?:landmines?|mines|bombs?|IEDs?|explosive devices?|explosives|"
+       r"munitions|ordnance|shells?|grenades?|rockets)|unexploded (?:ordnance|munitions|bombs?|shells?)|"
+       r"controlled (?:detonation|explosion)|"
        # seized before use: "seized 200 rifles", "intercepted a car packed with explosives"
        r"(?:seized|confiscated|recovered|intercepted|captured|found) (?!no\b)(?:[\w-]+ ){0,4}?(?:rifles|guns|firearms|"
        r"weapons|arms|ammunition|explosives|grenades|rocket launchers|weapons depot)|"
-       r"(?:intercept(?:ed|s|ing)?|shot down|downed|neutrali[sz]ed) (?:[\w-]+ ){0,5}?(?:drones?|missiles?|rockets?|"
+       r"(?:intercept(?:ed|s|ing)?|shot down|downed|neutrali[sz]ed|(?:air defen[cs]es?|air defence units?|"
+       r"air-defen[cs]e systems?) (?:[\w'’-]+ ){0,2}?destroyed) (?:[\w-]+ ){0,5}?(?:drones?|missiles?|rockets?|"
        r"projectiles?|UAVs?))", EventType.STRATEGIC, "Disrupted weapons use", 92, violent=False),
     _t(r"\b(?<!stun )(?<!rocket-propelled )(?<!smoke )grenades?\b(?!\s+launchers?)", EventType.EXPLOSIONS, "Grenade", 88),
     # Protesters killed, shot or beaten by the forces facing them (``_refine`` tells intervention from this).
-    _t(r"\b(?:(?:killed|shot(?: dead)?|beat(?:en)?|wounded|injured|opened fire on|fired (?:live (?:rounds|ammunition) )?"
-       r"(?:on|at|into)) (?:\w+ ){0,3}?(?:protesters|demonstrators|marchers|protestors)|(?:protesters|demonstrators|"
-       r"marchers|protestors) (?:\w+ ){0,2}?(?:were|was|had been|have been) (?:killed|shot|beaten|wounded))\b",
+    _t(r"\b(?:(?:killed|shot(?: dead)?|beat(?:en)?|clubbed|wounded|injured|opened fire on|fired (?:live (?:rounds|"
+       r"ammunition) )?(?:on|at|into)) (?:[\w-]+ ){0,3}?(?:protesters|demonstrators|marchers|protestors|protester|"
+       r"demonstrator|marcher|protestor)|(?:protesters|demonstrators|marchers|protestors|a protester|a demonstrator) "
+       r"(?:\w+ ){0,2}?(?:were|was|had been|have been) (?:fatally )?(?:killed|shot|beaten|wounded|clubbed))\b",
        EventType.PROTESTS, "Excessive force against protesters", 84),
     # Territory that changes hands without fighting.
     _t(r"\b(?:without (?:a fight|a shot|firing a shot|(?:any )?resistance|(?:any )?fighting|any clashes)|"
-       r"handed (?:over )?control|handover|handed (?:[\w-]+ ){0,4}?(?:over|back) to|handed (?:the|it|them) "
+       r"handed (?:over )?control|handover|handed (?:[\w-]+ ){0,4}?(?:over|back) to|handed over (?:[\w'’-]+ ){1,6}?"
+       r"to|handed (?:its|their) (?:[\w'’-]+ ){1,6}?to|handed (?:the|it|them) "
        r"(?:[\w-]+ ){0,3}?to|transferred control|gave control|ceded)\b",
        EventType.STRATEGIC, "Non-violent transfer of territory", 73, violent=False),
     # Deaths on both sides are a clash between two armed sides.
@@ -140,6 +144,10 @@ TRIGGERS: list[Trigger] = [
        r"(?:entered|moved into|rolled into|marched into|returned to)\b", EventType.STRATEGIC,
        "Non-violent transfer of territory", 74, violent=False),
     _t(r"\b(?:explosions?|blasts?|landmines?|IEDs?|car bombs?|roadside bombs?|exploded|explosive devices?|"
+       r"(?:magnetic|sticky|remote-controlled|remotely detonated|improvised|homemade|home-made|parcel|pipe|time) "
+       r"bombs?|bombs? (?:planted|hidden|attached|placed|concealed)|roadside explosives?|"
+       r"(?:ran|drove|driven|run) over (?:a |an )?(?:[\w-]+ )?(?:landmine|mine|explosive)|"
+       r"(?:set off|triggered) (?:a |an )?(?:[\w-]+ )?(?:landmine|mine)|"
        r"(?:anti-personnel|anti-tank|anti-vehicle) mines?|(?:stepped on|hit|struck|planted|laid) (?:a |an )?(?:[\w-]+ )?"
        r"mines?\b|detonated (?:[\w-]+ ){0,2}?explosives|booby[- ]trap\w*|went off)\b", EventType.EXPLOSIONS,
        "Remote explosive/landmine/IED", 80),
@@ -148,7 +156,9 @@ TRIGGERS: list[Trigger] = [
        r"killed (?:at least |some |about |nearly )?(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|"
        r"dozens of|scores of|several|a|an|the)? ?(?:[\w-]+ )?(?:civilians|villagers|farmers|labou?rers|workers|"
        r"woodcutters|worshippers|passengers|residents|herders|traders|miners|students|teachers|children|women|"
-       r"driver|man|woman|boy|girl|family|fishermen|pilgrims|mourners|shoppers)|"
+       r"driver|man|woman|boy|girl|family|fishermen|pilgrims|mourners|shoppers|journalists?|activists?|priests?|"
+       r"imams?|pastors?|aid workers?|lawyers?|judges?|politicians?|village heads?|village chiefs?|elders?|"
+       r"traders?|shopkeepers?|teachers?|doctors?|nurses?)|"
        r"fired (?:[\w-]+ ){0,3}?(?:on|at|into) (?:a |an |the )?(?:civilian|car|bus|minibus|vehicle|homes?|houses?))\b",
        EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack", 82),
     # Violence on people by one side (a crime story's stabbing or shooting too); aimed at armed or security
@@ -170,19 +180,25 @@ TRIGGERS: list[Trigger] = [
     _t(r"\b(?:abduct\w*|kidnapp?\w*|hostages?|forced disappearance|forcibly disappeared|snatched|"
        r"seized (?:[\w-]+ ){0,3}?(?:civilians|villagers|residents|people|children|women|men|students|workers|"
        r"fishermen|staff members?|journalists?|aid workers?|tourists?|priests?|passengers|farmers)|"
-       r"(?:fate|whereabouts) (?:remains?|is|are) unknown|vanished|"
+       r"(?:fate|whereabouts) (?:remains?|is|are) unknown|vanished|(?:to|at) an unknown location|"
+       r"(?:not|never) been (?:heard from|seen) (?:again|since)|forced (?:[\w'’-]+ ){0,3}?into (?:a |an |their |his )?"
+       r"(?:[\w-]+ )?(?:vehicle|car|van|truck|pickup)|bundled (?:[\w'’-]+ ){0,3}?into|"
        r"held incommunicado|incommunicado detention|disappeared (?:in|into|after|during) (?:a |an |the )?(?:[\w-]+ ){0,2}?"
        r"(?:police|security|military|army) (?:sweep|raid|custody|crackdown|operation)s?)\b",
        EventType.VIOLENCE_AGAINST_CIVILIANS,
        "Abduction/forced disappearance", 78),
-    _t(r"\b(?:recaptur\w+|retook|retak\w+|regain(?:s|ed|ing)?|liberat\w+)\b", EventType.BATTLES,
+    _t(r"\b(?:recaptur\w+|retook|retak\w+|regain(?:s|ed|ing)?|liberat\w+|reclaim(?:ed|s|ing)?|reoccup\w+|"
+       r"dislodg\w+|took back|taken back|restored (?:state |government )?control|cleared (?:[\w'’-]+ ){0,3}?"
+       r"(?:militants|fighters|insurgents|rebels|jihadists|gunmen|militiamen) (?:from|out of))\b", EventType.BATTLES,
        "Government regains territory", 72),
     _t(r"\b(?:captur(?:e|ed|es|ing)(?!\s+on\s+(?:video|camera|film|tape))|seiz(?:e|ed|es|ing)|overr[au]n|"
        r"took control|take control|fell to|took over|overtook|occupied|now control|raised (?:their|its|the) flag over|"
        r"re-?established control|pushed (?:[\w-]+ ){0,4}?out of|drove (?:[\w-]+ ){0,4}?out of|"
        r"chased (?:[\w-]+ ){0,3}?out)\b", EventType.BATTLES, "Non-state actor overtakes territory", 70),
     _t(r"\b(?:fighting|fought|clash\w*|battles?|battling|firefights?|gunfights?|gun ?battles?|shoot-?outs?|"
-       r"exchanges? of fire|exchanged fire|combat|gunfire|ambush\w*|skirmish\w*|contested)\b", EventType.BATTLES,
+       r"exchanges? of fire|exchanged fire|trad(?:ed|ing) (?:heavy |small-arms |intense )?fire|"
+       r"battled (?!(?:cancer|illness|injur\w+|flames|a blaze|the blaze|wildfires?|fires?)\b)|"
+       r"combat|gunfire|ambush\w*|skirmish\w*|contested)\b", EventType.BATTLES,
        "Armed clash", 68),
     # An attack told as a noun ("the attack killed 20"): on civilians unless it is aimed at forces (``_refine``).
     _t(r"\battacks?\b", EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack", 67),
@@ -209,7 +225,10 @@ TRIGGERS: list[Trigger] = [
        r"sit-ins?|strikers|went on strike|took to the streets|take to the streets|picket(?:s|ed|ing|ers)?|"
        r"striking (?:[\w-]+ )?(?:workers|dockers|dock workers|miners|teachers|nurses|doctors|drivers|employees|staff|"
        r"farmers|students|truckers)|"
-       r"walk-?outs?)\b", EventType.PROTESTS, "Peaceful protest", 58),
+       r"walk-?outs?|marching|human chains?|(?:silent |candlelight |candle-lit )?vigils?|"
+       r"(?:holding|carrying|waving) (?:[\w-]+ ){0,2}?(?:placards|banners|signs|photographs|portraits|flags)|"
+       r"(?:workers|students|residents|farmers|supporters|activists|traders|villagers|crowds?|women|relatives|families) "
+       r"(?:[\w-]+ ){0,2}?demanding)\b", EventType.PROTESTS, "Peaceful protest", 58),
     _t(r"\b(?:arrest\w*|detain\w*|detention|taken into custody|in custody|apprehend\w*|handcuff\w*|"
        r"raid(?:s|ed)?|turned (?:himself|herself|themselves) in|surrendered to (?:the )?(?:police|authorities)|"
        r"crack(?:ed|ing|s)? down on|crackdown on|rounded up|round-ups? of|purg(?:e|ed|es|ing) (?:[\w-]+ ){0,3}?"
@@ -217,7 +236,7 @@ TRIGGERS: list[Trigger] = [
        EventType.STRATEGIC, "Arrests", 55, violent=False),
     _t(r"\b(?:set up|sets up|setting up|established?|establish(?:es|ing)|built|opened|installed) (?:a |an |its |their |"
        r"his )?(?:new )?(?:[\w-]+ )?(?:bases?|headquarters|outposts?|command posts?|command cent(?:re|er)s?|garrisons?|"
-       r"camps?)\b|(?:turned|converted) (?:[\w-]+ ){1,4}?into (?:a |an |its )?(?:[\w-]+ )?(?:base|headquarters|"
+       r"camps?|military positions?|checkpoints?|fortifications?|firing positions?)\b|(?:turned|converted) (?:[\w-]+ ){1,4}?into (?:a |an |its )?(?:[\w-]+ )?(?:base|headquarters|"
        r"barracks|command cent(?:re|er))\b", EventType.STRATEGIC, "Headquarters or base established", 53, violent=False),
     _t(r"\b(?:bann?(?:ed|s|ing)? (?:all |any )?(?:[\w-]+ ){0,2}?(?:demonstrations|protests|rallies|gatherings|marches|"
        r"motorcycles|travel\w*)|imposed (?:a |an )?(?:new )?(?:ban|curfew|lockdown)|state of emergency|"
@@ -233,7 +252,15 @@ TRIGGERS: list[Trigger] = [
        EventType.STRATEGIC, "Agreement", 50, violent=False),
     _t(r"\b(?:deadline|ultimatum|surrender\w*|evacuat\w+|blockade\w*|besieg\w+|siege|offensive|second phase|"
        r"mobili[sz]\w+|deploy\w*|reinforc\w+|withdr[ae]w\w*|retreat\w*|curfew|martial law|safe passage|"
-       r"convoys? of buses)\b",
+       r"abandoned|vacated|"
+       r"convoys? of buses|(?:moved|sent|flew|airlifted|dispatched|rushed) (?:[\w'’-]+ ){0,5}?(?:troops|fighters|"
+       r"soldiers|reinforcements|columns?|convoys?|units?|gun trucks|tanks|armou?red vehicles)|"
+       r"(?:arrived|deployed) (?:[\w'’-]+ ){0,4}?as part of (?:a |an |the )?(?:[\w-]+ ){0,2}?(?:mission|force|"
+       r"deployment)|replaced (?:its|their|the) (?:[\w-]+ ){0,2}?(?:governor|commander|leader|chief|emir)|"
+       r"(?:replaced|relieved) (?:[\w'’-]+ ){0,3}?(?:fighters|troops|forces|units) at|"
+       r"blocked (?:the |a )?(?:main |only )?(?:road|highway|route|crossing)|enforc\w+ (?:a |an )?(?:[\w-]+ )?"
+       r"(?:lockdown|curfew|blockade)|(?:collect\w*|levy\w*|levied|impos\w+) (?:[\w-]+ ){0,2}?(?:taxes|levies|"
+       r"tolls))\b",
        EventType.STRATEGIC, "Change to group/activity", 45, violent=False),
     # A coup, tried or done, has no sub-type of its own in ACLED's codebook: "Other" strategic development.
     _t(r"\b(?:coup(?: d['’]état)?(?: attempt)?|putsch)\b", EventType.STRATEGIC, "Other", 42, violent=False),
@@ -241,14 +268,23 @@ TRIGGERS: list[Trigger] = [
        r"shutdown|shut down|cut)|shut down (?:[\w-]+ )?internet|defect(?:ed|ors?|ions?)|deserted)\b",
        EventType.STRATEGIC, "Other", 43, violent=False),
     # A military aircraft lost without an enemy's fire (above the deaths it caused).
-    _t(r"\b(?:military|army|air force|fighter|warplanes?|drones?|reconnaissance|transport) (?:[\w-]+ ){0,2}?"
-       r"(?:crashed|came down|went down)\b", EventType.STRATEGIC, "Other", 71, violent=False),
+    _t(r"\b(?:(?:military|army|air force|fighter|warplanes?|drones?|reconnaissance|transport) (?:[\w'’-]+ ){0,2}?"
+       r"(?:crashed|came down|went down)|drones? (?:[\w'’-]+ ){0,8}?(?:crashed|fell (?:onto|on|into)|came down|"
+       r"strayed into)|(?:balloon|drone|missile|aircraft) (?:[\w'’-]+ ){0,3}?(?:drifted|strayed) (?:across|into))\b",
+       EventType.STRATEGIC, "Other", 71, violent=False),
+    # People fleeing an armed side's advance: displacement, "Other" in ACLED's codebook.
+    _t(r"\bfled (?:[\w'’-]+ ){0,8}?(?:as|after|when|before|ahead of|fearing) (?:[\w'’-]+ ){0,4}?(?:advanced|"
+       r"approached|approaching|advancing|advance|were approaching|closed in|neared)\b",
+       EventType.STRATEGIC, "Other", 44, violent=False),
     _t(r"\b(?:destroy\w*|destruction|burn(?:ed|t)|demolish\w*)\b", EventType.STRATEGIC,
        "Looting/property destruction", 40, violent=False),
     _t(r"\b(?:torch(?:ed|ing)|set fire to (?:a |an |the |their |his |her )?(?:[\w'’-]+ ){0,2}?(?:homes?|houses?|huts?|"
        r"schools?|shops?|trucks?|cars?|vehicles?|buildings?|offices?|churches|church|mosques?|hospitals?|markets?|"
        r"villages?|plants?|crops|fields)|razed|burned down|burnt down|plunder\w*|pillag\w+|stripped (?:[\w-]+ ){0,4}?"
-       r"of|made off with|uprooted|cattle raid\w*)\b", EventType.STRATEGIC, "Looting/property destruction", 54,
+       r"of|made off with|uprooted|cattle raid\w*|stole|stolen|carted (?:away|off)|ransack\w*|"
+       r"blew up (?:the |their |his |her |a |an |several |\d+ |two |three )?(?:[\w'’-]+ ){0,3}?(?:homes?|houses?|"
+       r"buildings?|shops?|offices?|mosques?|churches|church|schools?|bridges?))\b", EventType.STRATEGIC,
+       "Looting/property destruction", 54,
        violent=False),
     _t(r"\b(?:pledg\w+|vow\w*|promis\w+)\b", EventType.STATEMENT, "Pledge", 20, violent=False),
     _t(r"\b(?:warn\w*|threat\w*)\b", EventType.STATEMENT, "Warning", 18, violent=False),
@@ -257,6 +293,7 @@ TRIGGERS: list[Trigger] = [
     _t(r"\b(?:said|says|told|stated|according to|reported)\b", EventType.STATEMENT, "Report", 10, violent=False),
 ]
 MODAL = re.compile(r"\b(?:will|would|could|can|may|might|shall|threaten\w*|vow\w*|plans? to|prepar\w+|able to|"
+                   r"planned to|plotted to|plotting to|planning to|intended to|intending to|"
                    r"attempts? to|wants? to|ready to|withstand)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE)
 # "regaining control over the suburbs would stop the attacks": a gerund that is the subject of a modal.
 HYPOTHETICAL_AFTER = re.compile(r"(?:\s+[\w-]+){0,7}?\s+(?:would|could|will|might|may|should)\b", re.IGNORECASE)
@@ -268,7 +305,7 @@ REFERENCE_BEFORE = re.compile(r"\b(?:in connection with|after|following|over|in 
                               # what someone is charged with or suspected of is named, not told: "arrested on
                               # suspicion of murder", "charged with arson"
                               r"\b(?:charged with|accused of|suspected of|convicted of|on suspicion of|guilty of|"
-                              r"counts? of|charges? of)\s+(?:[\w-]+\s+){0,3}$|"
+                              r"counts? of|charges? of|in connection with)\s+(?:[\w-]+\s+){0,3}$|"
                               # what someone is arrested or jailed for: "police arrested two men for looting shops"
                               r"\b(?:arrest\w*|detain\w*|held|jailed|convicted|sentenced|fined)\s+(?:[\w-]+\s+){0,4}?"
                               r"(?:for|over)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
@@ -341,10 +378,16 @@ _IN_NAME_AFTER = re.compile(r"^\s+(?:(?:of|for)\s+(?:the\s+)?)?[A-Z]")
 #: What is asked for, feared or made conditional is no event that happened: "called for demonstrations", "urged
 #: an inquiry into killings", "if the strikes continue", "to prevent clashes".
 _NOT_HAPPENED_BEFORE = re.compile(r"\b(?:call(?:ed|s|ing)? (?:for|on)|urg(?:ed|es|ing)|demand(?:ed|s|ing)|"
+
                                   r"appeal(?:ed|s|ing) for|investigat(?:e|ing|ions? into)|if|unless|ends?|prevent\w*|"
                                   r"avoid\w*|response (?:for|to)|(?:film|documentary|book|play|exhibition|series) about|anniversary of|"
                                   r"memory of|memorial (?:to|for))"
                                   r"\b(?:\s+[\w'’-]+){0,6}\s*$", re.IGNORECASE)
+#: An act warned of, threatened, vowed, denied or pledged, in the clause that says so ("warned on Tuesday that any
+#: attack ...", "threatened in a message to attack", "denied that its forces had detained"): spoken of, not done.
+_SPOKEN_OF = re.compile(r"\b(?:warn(?:ed|s|ing)?|threaten(?:ed|s|ing)?|vow(?:ed|s|ing)?|den(?:ied|ies|y)|"
+                        r"reject(?:ed|s|ing)|pledg(?:ed|es|ing)|promis(?:ed|es|ing))\b(?:\s+[\w'’-]+){0,5}?\s+"
+                        r"(?:that|to)\b(?:\s+[\w'’-]+){0,3}\s*$", re.IGNORECASE)
 #: A natural disaster or an accident, with no weapon or armed side in the sentence: its deaths, blasts and
 #: "struck" are no political violence.
 _MISHAP = pattern("event_mishaps")
@@ -381,11 +424,13 @@ def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
                 continue  # "held over the explosion": the explosion is another event, named
             if _WHO_OF_IT.match(text[match.end():]):
                 continue  # "protest leaders said they would block the road": people, not the protest
+            if match.group(0).lower() == "occupied" and re.match(r"\s+(?:[A-Z]|territor)", text[match.end():]):
+                continue  # "in occupied Berdyansk", "the occupied territories": what a place is, not an act
             near = text[max(0, match.start() - 100): match.start()]  # (the cues lie just before the trigger)
             if mishap is None and _mishap_prone(trigger):
                 mishap = bool(_MISHAP.search(text)) and not _ARMED.search(text)
             if trigger.event_type is not EventType.STATEMENT and (
-                    _NOT_HAPPENED_BEFORE.search(near)
+                    _NOT_HAPPENED_BEFORE.search(near) or _SPOKEN_OF.search(near)
                     or match.group(0)[0].isupper() and match.start() > 0
                     and (_IN_NAME_BEFORE.search(near) or _IN_NAME_AFTER.match(text[match.end():]))
                     or mishap and _mishap_prone(trigger)
@@ -458,6 +503,8 @@ _CROWD_DAMAGE = re.compile(r"\b(?:smash\w*|ransack\w*|torch\w*|set fire|set abla
 _LEFT = re.compile(r"\b(?:withdr[ae]w\w*|pulled out|pulling out|left|leaving|vacated|abandoned|evacuated|departed|"
                    r"retreat\w*|crossed into)\b", re.IGNORECASE)
 _MOVED_IN = re.compile(r"\b(?:took over|moved in(?:to)?|occupied|took control|raised (?:their|its|the) flag|"
+                       r"leaving (?:it|the (?:[\w-]+ ){0,2}?\w+) to|handing (?:[\w'’-]+ ){0,4}?to|"
+                       r"allowing (?:[\w'’-]+ ){0,4}?to (?:enter|move in|take)|unopposed|"
                        r"deployed (?:there|in|to)|entered|took (?:up )?positions)\b", re.IGNORECASE)
 _NEGATED_FIGHT = re.compile(r"\bwithout (?:a |any )?(?:fight|fighting|clashes|resistance|battle|shot)\w*",
                             re.IGNORECASE)
@@ -465,7 +512,22 @@ _NEGATED_FIGHT = re.compile(r"\bwithout (?:a |any )?(?:fight|fighting|clashes|re
 
 #: A trigger that tells deaths, not how they were dealt ("killed three civilians", "civilians were killed").
 _DEATHS_ONLY = re.compile(r"(?:killed|civilians)\b", re.IGNORECASE)
-_FROM_AFAR = frozenset({"Shelling/artillery/missile attack", "Air/drone strike"})
+_FROM_AFAR = frozenset({"Shelling/artillery/missile attack", "Air/drone strike", "Remote explosive/landmine/IED",
+                        "Suicide bomb", "Grenade"})
+
+
+#: An explosion nobody explains: "for reasons that remain unclear", "of unknown cause", "an unexplained blast".
+_UNEXPLAINED = re.compile(r"\b(?:unexplained|mysterious|of unknown (?:cause|origin)|(?:cause|reasons?) (?:that )?"
+                          r"(?:remains?|is|are|was|were) (?:unclear|unknown|not (?:yet )?known)|for reasons that remain)\b",
+                          re.IGNORECASE)
+#: Captives set free ("freed 12 hostages", "released 10 detained fishermen", "handed two captured soldiers back"):
+#: an agreement in ACLED's codebook, whatever the words of their capture.
+_RELEASED = re.compile(r"\b(?:released|freed|set free|handed (?:[\w'’-]+ ){0,4}?back|swapped|exchanged)\s+"
+                       r"(?:[\w'’-]+\s+){0,4}?(?:hostages|captives|detainees|prisoners|abductees|abducted|kidnapped|"
+                       r"detained|captured|servicem[ae]n|soldiers|fishermen|villagers|journalists?|missionaries|"
+                       r"passengers|students|workers|aid workers)\b", re.IGNORECASE)
+_RELEASE_FROM = frozenset({"Abduction/forced disappearance", "Arrests", "Non-violent transfer of territory",
+                           "Non-state actor overtakes territory", "Government regains territory", "Agreement"})
 
 
 def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventType, str]:
@@ -532,6 +594,10 @@ def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventTyp
                       and t.sub_event_type in _FROM_AFAR and t.pattern.search(text)), None)
         if means is not None:
             return means.event_type, means.sub_event_type
+    if trigger.event_type is EventType.EXPLOSIONS and _UNEXPLAINED.search(text):
+        return EventType.STRATEGIC, "Other"  # "an explosion of unknown cause at an arms depot" (ACLED: other)
+    if trigger.sub_event_type in _RELEASE_FROM and _RELEASED.search(text):
+        return EventType.STRATEGIC, "Agreement"  # hostages freed, prisoners swapped (ACLED: agreement)
     if trigger.event_type is EventType.RIOTS and not _PROTEST_WORDS.search(text):
         return EventType.RIOTS, "Mob violence"
     if trigger.event_type is EventType.PROTESTS and trigger.sub_event_type == "Peaceful protest" \
