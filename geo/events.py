@@ -78,7 +78,8 @@ def _t(pattern: str, event_type: EventType, sub: str, rank: int, violent: bool =
 
 TRIGGERS: list[Trigger] = [
     _t(r"\b(?:suicide (?:car |truck |vest |vehicle )?(?:bomb\w*|attack\w*)|blew (?:himself|herself|themselves) up|"
-       r"(?:explosives?|suicide) (?:vests?|belts?))", EventType.EXPLOSIONS, "Suicide bomb", 90),
+       r"(?:explosives?|suicide) (?:vests?|belts?)|explosives? strapped to (?:his|her|their) bod(?:y|ies))",
+       EventType.EXPLOSIONS, "Suicide bomb", 90),
     # ACLED's codebook, sub-types that need their own words: a weapon stopped before it hits (defused, intercepted,
     # shot down) is strategic, not an explosion; a grenade is its own kind of explosion.
     _t(r"\b(?:defus(?:e|ed|ing)|bomb disposal|(?:intercept(?:ed|s|ing)?|shot down|downed|neutrali[sz]ed) (?:\w+ ){0,3}?"
@@ -108,14 +109,15 @@ TRIGGERS: list[Trigger] = [
     # Territory that changes hands without fighting.
     _t(r"\b(?:without (?:a fight|a shot|firing a shot|(?:any )?resistance|(?:any )?fighting|any clashes)|"
        r"handed (?:over )?control|handover|handed (?:[\w-]+ ){0,4}?(?:over|back) to|handed over (?:[\w'’-]+ ){1,6}?"
-       r"to|handed (?:its|their) (?:[\w'’-]+ ){1,6}?to|handed (?:the|it|them) "
+       r"to|handed (?:its|their) (?:[\w'’-]+ ){1,8}?to|handed (?:the|it|them) "
        r"(?:[\w-]+ ){0,3}?to|transferred control|gave control|ceded)\b",
        EventType.STRATEGIC, "Non-violent transfer of territory", 73, violent=False),
     # Deaths on both sides are a clash between two armed sides.
     _t(r"\b(?:killed|dead|deaths|casualties|losses|wounded|injured)\b(?: \w+){0,3} on both sides\b", EventType.BATTLES,
        "Armed clash", 69),
     _t(r"\b(?:chemical (?:weapons?|attacks?|munitions?|agents?|substances?|shells?)|chlorine|sarin|"
-       r"mustard (?:gas|agent)|nerve agents?|toxic (?:gas|chemicals?|smoke)|poison(?:ous)? gas|chloropicrin|"
+       r"mustard (?:gas|agent)|nerve agents?|toxic (?:[\w-]+ )?(?:gas|chemicals?|smoke|agents?)|poison(?:ous)? gas|"
+       r"chloropicrin|riot-control agents?|CS gas|"
        r"(?:gas|chemical) (?:grenades?|shells?|bombs?|munitions?))\b", EventType.EXPLOSIONS, "Chemical weapon", 90),
     # A manned aircraft brought down is a clash between two armed sides (a drone or missile stopped is not: above).
     _t(r"\b(?:(?:shot|shoot|shoots|shooting) down|downed|downing of|brought down) (?:a|an|the|two|three|its|their) "
@@ -126,10 +128,13 @@ TRIGGERS: list[Trigger] = [
        r"warplanes? (?:struck|hit|bombed|attacked|pounded|raided)|missile strikes?|air support|close air support|"
        r"(?:guided|glide|aerial) bombs?|(?:kamikaze|attack|one-way|armed|suicide|combat) drones?|"
        r"drones? (?:[\w-]+ ){0,4}?(?:hit|struck|attacked|targeted|bombed|slammed into|dropped)|"
-       r"(?:helicopters?|gunships?|aircraft|warplanes?|jets?) (?:[\w-]+ ){0,2}?(?:attacked|fired on|strafed|struck|hit))\b",
+       r"(?:helicopters?|gunships?|aircraft|warplanes?|jets?) (?:[\w'’-]+ ){0,5}?(?:attacked|fired on|strafed|struck|"
+       r"hit|pounded|bombarded|raided|carried out (?:[\w-]+ )?strikes?|conducted (?:[\w-]+ )?strikes?|launched "
+       r"(?:[\w-]+ )?strikes?))\b",
        EventType.EXPLOSIONS,
        "Air/drone strike", 85),
-    _t(r"\b(?:shell(?:ing|ed|s)?|artillery|rockets?|missiles?|mortars?|barrage)\b", EventType.EXPLOSIONS,
+    _t(r"\b(?:shell(?:ing|ed|s)?|artillery|rockets?|missiles?|mortars?|barrage|tank (?:fire|rounds?)|howitzers?|"
+       r"MLRS|multiple rocket launchers?|cluster munitions)\b", EventType.EXPLOSIONS,
        "Shelling/artillery/missile attack", 80),
     # A strike told without its means ("Russia struck the town again"): remote violence, most often shelling or
     # missiles; not a deal, a chord or a person struck by a car.
@@ -143,7 +148,7 @@ TRIGGERS: list[Trigger] = [
     _t(r"\b(?:troops|forces|soldiers|units|army|servicem[ae]n|fighters|rebels|militants)\b(?:\s+[\w-]+){0,3}?\s+"
        r"(?:entered|moved into|rolled into|marched into|returned to)\b", EventType.STRATEGIC,
        "Non-violent transfer of territory", 74, violent=False),
-    _t(r"\b(?:explosions?|blasts?|landmines?|IEDs?|car bombs?|roadside bombs?|exploded|explosive devices?|"
+    _t(r"\b(?:explosions?|blasts?|detonations?|landmines?|IEDs?|car bombs?|roadside bombs?|exploded|explosive devices?|"
        r"(?:magnetic|sticky|remote-controlled|remotely detonated|improvised|homemade|home-made|parcel|pipe|time) "
        r"bombs?|bombs? (?:planted|hidden|attached|placed|concealed)|roadside explosives?|"
        r"(?:ran|drove|driven|run) over (?:a |an )?(?:[\w-]+ )?(?:landmine|mine|explosive)|"
@@ -168,7 +173,7 @@ TRIGGERS: list[Trigger] = [
        r"\d+)|shootings?|beat(?:en)? (?:[\w'’-]+ ){0,4}?to death|beat(?:en)? up|stoned|bludgeon\w*|murder(?:ed|s|ing)?|attacked|"
        r"assault(?:ed|ing|s)?(?!\s(?:rifles?|weapons?|vehicles?|boats?|craft|teams?|troops|forces|course))|"
        r"lynch\w*|tortur\w+|set (?:[\w'’-]+ ){0,4}(?:ablaze|on fire)|rampage|punch(?:ed|ing) (?:him|her|them|me|us)\b|"
-       r"pistol-whipped|tasered|beat (?:him|her|them|the \w+)|"
+       r"pistol-whipped|tasered|beat (?:him|her|them|the \w+)|set upon|burn(?:ed|t) (?:him|her|them) alive|"
        # force on a person's body, or a weapon brandished at people
        r"(?:pinned|pushed|shoved|dragged|kicked|tackled|slammed|choked|strangled|throttled|slapped) (?:him|her|them|"
        r"the (?:man|woman|boy|girl|teenager|victim|student|driver|passenger))\b(?! (?:aside|away|back|forward|through "
@@ -214,7 +219,7 @@ TRIGGERS: list[Trigger] = [
        r"killings?)\b", EventType.BATTLES, "Armed clash", 66),
     # Riot police and riot gear are no riot. Without a protest in the sentence, violence by a crowd is mob
     # violence (``_refine``).
-    _t(r"\b(?:riot(?:s|ers?|ing|ed)?(?!\s(?:police|policem[ae]n|gear|squads?|shields?|control|officers?|act|vans?|"
+    _t(r"\b(?:riot(?:s|ers?|ing|ed)?(?![\s-](?:police|policem[ae]n|gear|squads?|shields?|control|officers?|act|vans?|"
        r"units?))|mobs?|looting|looted|vandali\w+|pelt(?:ed|ing)|(?:threw|throwing|hurl(?:ed|ing)|thrown|tossed) "
        r"(?:[\w-]+ ){0,4}?(?:stones|rocks|bottles|objects|bricks|flares|cans|projectiles|eggs|petrol bombs|"
        r"molotov cocktails|firebombs)|(?:stones|rocks|bottles|objects|bricks|flares|cans|projectiles|petrol bombs|"
@@ -248,7 +253,8 @@ TRIGGERS: list[Trigger] = [
        r"accord|(?:a |the )deal (?:brokered|reached|struck)|under a (?:[\w-]+ )?deal|(?:reached|signed) (?:a |an )?"
        r"(?:[\w-]+ ){0,2}?(?:deal|pact|annex|accord)|agreed to (?:a |an )?(?:ceasefire|truce|exchange|swap|release|"
        r"reopen|withdraw|end|hand|return|free)|exchanged? (?:\d+ )?(?:prisoners|captives|bodies)|"
-       r"(?:released|freed) (?:[\w-]+ ){0,4}?(?:after negotiations|under|as part of))\b",
+       r"(?:released|freed) (?:[\w-]+ ){0,4}?(?:after negotiations|under|as part of)|signed (?:a |an )?(?:[\w-]+ ){0,3}?"
+       r"(?:declaration|memorandum|framework|roadmap))\b",
        EventType.STRATEGIC, "Agreement", 50, violent=False),
     _t(r"\b(?:deadline|ultimatum|surrender\w*|evacuat\w+|blockade\w*|besieg\w+|siege|offensive|second phase|"
        r"mobili[sz]\w+|deploy\w*|reinforc\w+|withdr[ae]w\w*|retreat\w*|curfew|martial law|safe passage|"
@@ -273,7 +279,7 @@ TRIGGERS: list[Trigger] = [
        r"strayed into)|(?:balloon|drone|missile|aircraft) (?:[\w'’-]+ ){0,3}?(?:drifted|strayed) (?:across|into))\b",
        EventType.STRATEGIC, "Other", 71, violent=False),
     # People fleeing an armed side's advance: displacement, "Other" in ACLED's codebook.
-    _t(r"\bfled (?:[\w'’-]+ ){0,8}?(?:as|after|when|before|ahead of|fearing) (?:[\w'’-]+ ){0,4}?(?:advanced|"
+    _t(r"\bfled (?:[\w'’-]+ ){0,12}?(?:as|after|when|before|ahead of|fearing) (?:[\w'’-]+ ){0,4}?(?:advanced|"
        r"approached|approaching|advancing|advance|were approaching|closed in|neared)\b",
        EventType.STRATEGIC, "Other", 44, violent=False),
     _t(r"\b(?:destroy\w*|destruction|burn(?:ed|t)|demolish\w*)\b", EventType.STRATEGIC,
@@ -305,7 +311,9 @@ REFERENCE_BEFORE = re.compile(r"\b(?:in connection with|after|following|over|in 
                               # what someone is charged with or suspected of is named, not told: "arrested on
                               # suspicion of murder", "charged with arson"
                               r"\b(?:charged with|accused of|suspected of|convicted of|on suspicion of|guilty of|"
-                              r"counts? of|charges? of|in connection with)\s+(?:[\w-]+\s+){0,3}$|"
+                              r"counts? of|charges? of|in connection with)\s+(?:(?!and\b)[\w-]+\s+){0,3}$|"
+                              # "peace returned after weeks of fighting": the fighting is told as the past
+                              r"\b(?:after|following) (?:\w+ )?(?:hours|days|weeks|months|years) of\s+(?:[\w-]+\s+)?$|"
                               # what someone is arrested or jailed for: "police arrested two men for looting shops"
                               r"\b(?:arrest\w*|detain\w*|held|jailed|convicted|sentenced|fined)\s+(?:[\w-]+\s+){0,4}?"
                               r"(?:for|over)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
@@ -386,8 +394,11 @@ _NOT_HAPPENED_BEFORE = re.compile(r"\b(?:call(?:ed|s|ing)? (?:for|on)|urg(?:ed|e
 #: An act warned of, threatened, vowed, denied or pledged, in the clause that says so ("warned on Tuesday that any
 #: attack ...", "threatened in a message to attack", "denied that its forces had detained"): spoken of, not done.
 _SPOKEN_OF = re.compile(r"\b(?:warn(?:ed|s|ing)?|threaten(?:ed|s|ing)?|vow(?:ed|s|ing)?|den(?:ied|ies|y)|"
-                        r"reject(?:ed|s|ing)|pledg(?:ed|es|ing)|promis(?:ed|es|ing))\b(?:\s+[\w'’-]+){0,5}?\s+"
-                        r"(?:that|to)\b(?:\s+[\w'’-]+){0,3}\s*$", re.IGNORECASE)
+                        r"reject(?:ed|s|ing)|pledg(?:ed|es|ing)|promis(?:ed|es|ing)|called on|urg(?:ed|es|ing)|"
+                        r"appeal(?:ed|s|ing) to)\b(?:\s+[\w'’-]+){0,7}?\s+(?:that|to)\b(?:\s+[\w'’-]+){0,3}\s*$|"
+                        r"\b(?:announc(?:ed|es|ing)|declar(?:ed|es|ing)) (?:the |a )?(?:start|launch|beginning|end) of"
+                        r"(?:\s+[\w'’-]+){0,3}\s*$|\bwithout (?:announcing|reaching|signing|any)(?:\s+[\w'’-]+){0,2}\s*$",
+                        re.IGNORECASE)
 #: A natural disaster or an accident, with no weapon or armed side in the sentence: its deaths, blasts and
 #: "struck" are no political violence.
 _MISHAP = pattern("event_mishaps")
@@ -402,11 +413,11 @@ _FIGURATIVE_BEFORE = re.compile(r"\b(?:legal|court|courtroom|political|bitter|cu
 def _mishap_prone(trigger: Trigger) -> bool:
     """Triggers a disaster or an accident also fits: deaths, blasts, "struck", an attack, an evacuation."""
     return trigger.event_type in (EventType.EXPLOSIONS, EventType.BATTLES) \
-        or trigger.sub_event_type in ("Attack", "Change to group/activity")
+        or trigger.sub_event_type in ("Attack", "Change to group/activity", "Looting/property destruction")
 
 
 #: A trigger noun before a noun of its people names them, not an event ("protest leaders", "the strike committee").
-_WHO_OF_IT = re.compile(r"^[ \t]+(?:leaders?|organi[sz]ers?|groups?|movements?|spokes(?:man|woman|person)|"
+_WHO_OF_IT = re.compile(r"^[ \t]+(?:leaders?|organi[sz]ers?|plotters?|groups?|movements?|spokes(?:man|woman|person)|"
                         r"committees?|coalitions?|networks?|campaigners?)\b", re.IGNORECASE)
 
 
@@ -486,7 +497,7 @@ _FORCE_ON_PEOPLE = re.compile(r"\b(?:kill\w*|dead|died|deaths?|shot (?:dead|and|
                               r"live (?:ammunition|rounds|bullets)|(?<!rubber )bullets?|pellets?)", re.IGNORECASE)
 _FORCES = pattern("event_forces")
 # Arrests, kettling or a charge at a protest: the authorities intervened.
-_PROTEST_ARRESTS = re.compile(r"\b(?:arrest\w*|detain\w*|kettled|baton[- ]charg\w*|charged (?:a |the )?(?:group of )?"
+_PROTEST_ARRESTS = re.compile(r"\b(?<!demanding the )(?<!demanded the )(?<!calling for the )(?:arrest\w*|detain\w*|kettled|baton[- ]charg\w*|charged (?:a |the )?(?:group of )?"
                               r"(?:protesters|demonstrators|crowds?|marchers))\b", re.IGNORECASE)
 _AT_PROTEST = re.compile(r"^(?:\s+(?!(?:for|over|after|following|before|since)\b)[\w'’-]+){0,8}?\s+(?:at|during|in)\s+"
                          r"(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:protests?|rall(?:y|ies)|demonstrations?|march(?:es)?|"
@@ -518,11 +529,14 @@ _FROM_AFAR = frozenset({"Shelling/artillery/missile attack", "Air/drone strike",
 
 #: An explosion nobody explains: "for reasons that remain unclear", "of unknown cause", "an unexplained blast".
 _UNEXPLAINED = re.compile(r"\b(?:unexplained|mysterious|of unknown (?:cause|origin)|(?:cause|reasons?) (?:that )?"
-                          r"(?:remains?|is|are|was|were) (?:unclear|unknown|not (?:yet )?known)|for reasons that remain)\b",
+                          r"(?:remains?|is|are|was|were) (?:unclear|unknown|not (?:yet )?known)|for reasons that remain|"
+                          r"after a fire (?:broke out|started))\b",
                           re.IGNORECASE)
 #: Captives set free ("freed 12 hostages", "released 10 detained fishermen", "handed two captured soldiers back"):
 #: an agreement in ACLED's codebook, whatever the words of their capture.
-_RELEASED = re.compile(r"\b(?:released|freed|set free|handed (?:[\w'’-]+ ){0,4}?back|swapped|exchanged)\s+"
+_RELEASED = re.compile(r"\bin exchange for (?:[\w'’-]+ ){0,3}?(?:prisoners|soldiers|detainees|servicem[ae]n|captives|"
+                       r"hostages)\b|"
+                       r"\b(?:released|freed|set free|handed (?:[\w'’-]+ ){0,4}?back|swapped|exchanged)\s+"
                        r"(?:[\w'’-]+\s+){0,4}?(?:hostages|captives|detainees|prisoners|abductees|abducted|kidnapped|"
                        r"detained|captured|servicem[ae]n|soldiers|fishermen|villagers|journalists?|missionaries|"
                        r"passengers|students|workers|aid workers)\b", re.IGNORECASE)
@@ -553,14 +567,20 @@ def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventTyp
     # A crowd's own violence: with a protest a violent demonstration, without one mob violence (unless an organised
     # armed side is named as who did it).
     crowd = _CROWD.search(before)
-    if crowd and not _ORGANISED.search(before) and trigger.sub_event_type in (
-            "Attack", "Armed clash", "Violent demonstration", "Mob violence", "Looting/property destruction"):
+    # An organised side named before the crowd, or between it and the act, is who acted ("residents said soldiers
+    # attacked"), unless the crowd's protest names it ("rioters protesting a death in police custody smashed").
+    between = before[crowd.end():] if crowd else ""
+    if crowd and not _ORGANISED.search(before[: crowd.start()]) \
+            and not (_ORGANISED.search(between) and not _PROTEST_WORDS.search(between)) and trigger.sub_event_type in (
+            "Attack", "Armed clash", "Violent demonstration", "Mob violence", "Looting/property destruction",
+            "Abduction/forced disappearance"):
         return EventType.RIOTS, "Violent demonstration" if protest or crowd.group(0).lower() in (
             "rioters", "protesters", "demonstrators") else "Mob violence"
     if trigger.sub_event_type == "Armed clash" and _PROTESTERS.search(text):
         return EventType.RIOTS, "Violent demonstration"  # "police clashed with protesters" (ACLED: rioters)
+    told = text[: _attribution(text, match.end())]  # (without ", police said")
     if trigger.event_type is EventType.PROTESTS and trigger.sub_event_type == "Peaceful protest" \
-            and _CROWD_DAMAGE.search(text[match.end():]) and not _FORCES.search(text[match.end():]):
+            and _CROWD_DAMAGE.search(told[match.end():]) and not _FORCES.search(told[match.end():]):
         return EventType.RIOTS, "Violent demonstration"  # "protesters ransacked an office"
     # Looting and burning by an organised armed side are its own strategic development, not a riot.
     if trigger.event_type is EventType.RIOTS and _ORGANISED.search(before) and not protest \

@@ -591,3 +591,52 @@ def test_a_named_place_is_the_scene_before_a_nationality(pipeline):
                                "in a drone strike on Friday.", dt.date(2021, 6, 14))
     strike = next(e for e in a.events if e.sub_event_type == "Air/drone strike")
     assert strike.place.name == "Mali"  # (a person's nationality had been the scene: Nigeria)
+
+
+@pytest.mark.parametrize(("sentence", "sub"), [
+    # sentences of our own, one per new piece of the codebook's vocabulary
+    ("Malian soldiers dislodged jihadist fighters from the village of Dioura on Monday, the army said.",
+     "Government regains territory"),
+    ("Police and gang members traded fire for hours in the Martissant district on Tuesday, residents said.",
+     "Armed clash"),
+    ("Police in Lilongwe clubbed a demonstrator to death during a rally on Friday, rights groups said.",
+     "Excessive force against protesters"),
+    ("Hundreds of teachers formed a human chain outside parliament in Accra on Monday.", "Peaceful protest"),
+    ("A magnetic bomb attached to a minibus killed two soldiers in Kandahar on Sunday, officials said.",
+     "Remote explosive/landmine/IED"),
+    ("A tractor ran over an anti-tank mine near Izium on Thursday, injuring its driver.",
+     "Remote explosive/landmine/IED"),
+    ("Armed men forced a priest into a car in Enugu on Tuesday and drove off with him, his parish said.",
+     "Abduction/forced disappearance"),
+    ("The junta flew some 300 troops by helicopter into Lashio on Saturday, local media said.",
+     "Change to group/activity"),
+    ("Militants set up checkpoints on the road out of Gao on Monday, travellers said.",
+     "Headquarters or base established"),
+    ("Bandits stole hundreds of goats from herders near Maradi on Wednesday, a local official said.",
+     "Looting/property destruction"),
+    ("A military drone strayed into Moldovan airspace and crashed in a field near Ungheni, officials said.", "Other"),
+    ("Thousands of villagers fled their homes near Kalemie on Monday as rebels advanced, aid workers said.",
+     "Other"),
+    ("An explosion of unknown cause destroyed an ammunition store near Balakliia on Friday.", "Other"),
+    ("Gunmen freed 14 hostages near Birnin Gwari on Sunday after negotiations with community leaders.",
+     "Agreement"),
+    ("The separatists vacated the town of Buea on Monday, allowing soldiers to move in unopposed.",
+     "Non-violent transfer of territory"),
+])
+def test_codebook_vocabulary(sentence, sub):
+    from geo.events import classify
+
+    assert classify(sentence)[1] == sub
+
+
+@pytest.mark.parametrize("sentence", [
+    "The militia threatened in a radio broadcast on Friday to attack polling stations in the north.",
+    "The army denied on Sunday that its troops had detained journalists in Goma.",
+    "The envoy called on both sides on Monday to extend the truce around Hodeidah.",
+    "Police arrested a man on Monday who allegedly planned to attack a synagogue.",
+])
+def test_acts_threatened_denied_or_planned_are_no_events(sentence):
+    from geo.events import EventType, classify
+
+    found = classify(sentence)
+    assert found is None or found[0] is EventType.STATEMENT or found[1] == "Arrests"
