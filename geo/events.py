@@ -108,7 +108,9 @@ TRIGGERS: list[Trigger] = [
        EventType.PROTESTS, "Excessive force against protesters", 84),
     # Territory that changes hands without fighting.
     _t(r"\b(?:without (?:a fight|a shot|firing a shot|(?:any )?resistance|(?:any )?fighting|any clashes)|"
-       r"handed (?:over )?control|handover|handed (?:[\w-]+ ){0,4}?(?:over|back) to|handed over (?:[\w'’-]+ ){1,6}?"
+       r"handed (?:over )?control|handover|handed (?:[\w-]+ ){0,6}?(?:over|back) to|(?:was|were|been) handed (?:over )?to|"
+       r"leaving (?:it|the (?:[\w-]+ ){0,2}?\w+) to (?:[\w'’-]+ ){0,3}?(?:forces|troops|fighters|rebels|army|militants)|"
+       r"handed over (?:[\w'’-]+ ){1,6}?"
        r"to|handed (?:its|their) (?:[\w'’-]+ ){1,8}?to|handed (?:the|it|them) "
        r"(?:[\w-]+ ){0,3}?to|transferred control|gave control|ceded)\b",
        EventType.STRATEGIC, "Non-violent transfer of territory", 73, violent=False),
@@ -133,7 +135,7 @@ TRIGGERS: list[Trigger] = [
        r"(?:[\w-]+ )?strikes?))\b",
        EventType.EXPLOSIONS,
        "Air/drone strike", 85),
-    _t(r"\b(?:shell(?:ing|ed|s)?|artillery|rockets?|missiles?|mortars?|barrage|tank (?:fire|rounds?)|howitzers?|"
+    _t(r"\b(?:shell(?:ing|ed|s)?|artillery|rockets?(?!-propelled)|missiles?|mortars?|barrage|tank (?:fire|rounds?)|howitzers?|"
        r"MLRS|multiple rocket launchers?|cluster munitions)\b", EventType.EXPLOSIONS,
        "Shelling/artillery/missile attack", 80),
     # A strike told without its means ("Russia struck the town again"): remote violence, most often shelling or
@@ -173,7 +175,7 @@ TRIGGERS: list[Trigger] = [
        r"\d+)|shootings?|beat(?:en)? (?:[\w'’-]+ ){0,4}?to death|beat(?:en)? up|stoned|bludgeon\w*|murder(?:ed|s|ing)?|attacked|"
        r"assault(?:ed|ing|s)?(?!\s(?:rifles?|weapons?|vehicles?|boats?|craft|teams?|troops|forces|course))|"
        r"lynch\w*|tortur\w+|set (?:[\w'’-]+ ){0,4}(?:ablaze|on fire)|rampage|punch(?:ed|ing) (?:him|her|them|me|us)\b|"
-       r"pistol-whipped|tasered|beat (?:him|her|them|the \w+)|set upon|burn(?:ed|t) (?:him|her|them) alive|"
+       r"pistol-whipped|tasered|beat (?:him|her|them|the \w+)|set upon|stormed|burn(?:ed|t) (?:him|her|them) alive|"
        # force on a person's body, or a weapon brandished at people
        r"(?:pinned|pushed|shoved|dragged|kicked|tackled|slammed|choked|strangled|throttled|slapped) (?:him|her|them|"
        r"the (?:man|woman|boy|girl|teenager|victim|student|driver|passenger))\b(?! (?:aside|away|back|forward|through "
@@ -201,7 +203,7 @@ TRIGGERS: list[Trigger] = [
        r"re-?established control|pushed (?:[\w-]+ ){0,4}?out of|drove (?:[\w-]+ ){0,4}?out of|"
        r"chased (?:[\w-]+ ){0,3}?out)\b", EventType.BATTLES, "Non-state actor overtakes territory", 70),
     _t(r"\b(?:fighting|fought|clash\w*|battles?|battling|firefights?|gunfights?|gun ?battles?|shoot-?outs?|"
-       r"exchanges? of fire|exchanged fire|trad(?:ed|ing) (?:heavy |small-arms |intense )?fire|"
+       r"exchanges? of fire|exchang(?:ed|ing) fire|trad(?:ed|ing) (?:heavy |small-arms |intense )?fire|"
        r"battled (?!(?:cancer|illness|injur\w+|flames|a blaze|the blaze|wildfires?|fires?)\b)|"
        r"combat|gunfire|ambush\w*|skirmish\w*|contested)\b", EventType.BATTLES,
        "Armed clash", 68),
@@ -241,8 +243,8 @@ TRIGGERS: list[Trigger] = [
        EventType.STRATEGIC, "Arrests", 55, violent=False),
     _t(r"\b(?:set up|sets up|setting up|established?|establish(?:es|ing)|built|opened|installed) (?:a |an |its |their |"
        r"his )?(?:new )?(?:[\w-]+ )?(?:bases?|headquarters|outposts?|command posts?|command cent(?:re|er)s?|garrisons?|"
-       r"camps?|military positions?|checkpoints?|fortifications?|firing positions?)\b|(?:turned|converted) (?:[\w-]+ ){1,4}?into (?:a |an |its )?(?:[\w-]+ )?(?:base|headquarters|"
-       r"barracks|command cent(?:re|er))\b", EventType.STRATEGIC, "Headquarters or base established", 53, violent=False),
+       r"camps?|military positions?|checkpoints?|fortifications?|firing positions?|(?:logistics|command|supply) hubs?)\b|(?:turned|converted) (?:[\w'’-]+ ){1,6}?into (?:a |an |its )?(?:[\w-]+ )?(?:base|headquarters|"
+       r"barracks|command cent(?:re|er))\b", EventType.STRATEGIC, "Headquarters or base established", 76, violent=False),
     _t(r"\b(?:bann?(?:ed|s|ing)? (?:all |any )?(?:[\w-]+ ){0,2}?(?:demonstrations|protests|rallies|gatherings|marches|"
        r"motorcycles|travel\w*)|imposed (?:a |an )?(?:new )?(?:ban|curfew|lockdown)|state of emergency|"
        r"(?:appointed|named|elected|chose) (?:a |its |their )?new (?:leader|commander|chief|head|emir)|split into|"
@@ -254,11 +256,12 @@ TRIGGERS: list[Trigger] = [
        r"(?:[\w-]+ ){0,2}?(?:deal|pact|annex|accord)|agreed to (?:a |an )?(?:ceasefire|truce|exchange|swap|release|"
        r"reopen|withdraw|end|hand|return|free)|exchanged? (?:\d+ )?(?:prisoners|captives|bodies)|"
        r"(?:released|freed) (?:[\w-]+ ){0,4}?(?:after negotiations|under|as part of)|signed (?:a |an )?(?:[\w-]+ ){0,3}?"
-       r"(?:declaration|memorandum|framework|roadmap))\b",
+       r"(?:declaration|memorandum|framework|roadmap)|(?:released|freed|set free) (?:[\w'’-]+ ){0,4}?(?:hostages|"
+       r"captives|detainees|prisoners|abductees|soldiers|servicem[ae]n|fishermen))\b",
        EventType.STRATEGIC, "Agreement", 50, violent=False),
     _t(r"\b(?:deadline|ultimatum|surrender\w*|evacuat\w+|blockade\w*|besieg\w+|siege|offensive|second phase|"
        r"mobili[sz]\w+|deploy\w*|reinforc\w+|withdr[ae]w\w*|retreat\w*|curfew|martial law|safe passage|"
-       r"abandoned|vacated|"
+       r"abandoned (?:the|their|its|his|her|positions|posts?|bases?)|vacated|"
        r"convoys? of buses|(?:moved|sent|flew|airlifted|dispatched|rushed) (?:[\w'’-]+ ){0,5}?(?:troops|fighters|"
        r"soldiers|reinforcements|columns?|convoys?|units?|gun trucks|tanks|armou?red vehicles)|"
        r"(?:arrived|deployed) (?:[\w'’-]+ ){0,4}?as part of (?:a |an |the )?(?:[\w-]+ ){0,2}?(?:mission|force|"
@@ -268,8 +271,16 @@ TRIGGERS: list[Trigger] = [
        r"(?:lockdown|curfew|blockade)|(?:collect\w*|levy\w*|levied|impos\w+) (?:[\w-]+ ){0,2}?(?:taxes|levies|"
        r"tolls))\b",
        EventType.STRATEGIC, "Change to group/activity", 45, violent=False),
+    # An accord signed settles what it names ("signed a reconciliation accord ... to return seized land").
+    _t(r"\b(?:signed (?:a |an |the )?(?:[\w-]+ ){0,3}?(?:accord|agreement|deal|pact|treaty|ceasefire|truce)|"
+       r"agreed to (?:return|hand back|release|free|exchange|withdraw))\b",
+       EventType.STRATEGIC, "Agreement", 77, violent=False),
     # A coup, tried or done, has no sub-type of its own in ACLED's codebook: "Other" strategic development.
     _t(r"\b(?:coup(?: d['’]état)?(?: attempt)?|putsch)\b", EventType.STRATEGIC, "Other", 42, violent=False),
+    _t(r"\b(?:(?:fires?|explosions?|blasts?) of (?:unknown|unclear) (?:origin|cause))\b", EventType.STRATEGIC, "Other", 91,
+       violent=False),
+    _t(r"\b(?:(?:discovered|found|unearthed|recovered) (?:the )?(?:[\w-]+ )?(?:bodies|remains|corpses))\b",
+       EventType.STRATEGIC, "Other", 64, violent=False),
     _t(r"\b(?:mass graves?|exhum\w+|(?:internet|mobile|phone|communications?|telecoms?) (?:[\w-]+ )?(?:blackout|"
        r"shutdown|shut down|cut)|shut down (?:[\w-]+ )?internet|defect(?:ed|ors?|ions?)|deserted)\b",
        EventType.STRATEGIC, "Other", 43, violent=False),
@@ -281,12 +292,13 @@ TRIGGERS: list[Trigger] = [
     # People fleeing an armed side's advance: displacement, "Other" in ACLED's codebook.
     _t(r"\bfled (?:[\w'’-]+ ){0,12}?(?:as|after|when|before|ahead of|fearing) (?:[\w'’-]+ ){0,4}?(?:advanced|"
        r"approached|approaching|advancing|advance|were approaching|closed in|neared)\b",
-       EventType.STRATEGIC, "Other", 44, violent=False),
+       EventType.STRATEGIC, "Other", 70, violent=False),
     _t(r"\b(?:destroy\w*|destruction|burn(?:ed|t)|demolish\w*)\b", EventType.STRATEGIC,
        "Looting/property destruction", 40, violent=False),
     _t(r"\b(?:torch(?:ed|ing)|set fire to (?:a |an |the |their |his |her )?(?:[\w'’-]+ ){0,2}?(?:homes?|houses?|huts?|"
        r"schools?|shops?|trucks?|cars?|vehicles?|buildings?|offices?|churches|church|mosques?|hospitals?|markets?|"
-       r"villages?|plants?|crops|fields)|razed|burned down|burnt down|plunder\w*|pillag\w+|stripped (?:[\w-]+ ){0,4}?"
+       r"villages?|plants?|crops|fields)|burn(?:ed|t) (?:down )?(?:[\w'’-]+ ){0,3}?(?:homes|houses|huts|shops|"
+       r"trucks|cars|vehicles|villages|buildings|markets)|razed|burned down|burnt down|plunder\w*|pillag\w+|stripped (?:[\w-]+ ){0,4}?"
        r"of|made off with|uprooted|cattle raid\w*|stole|stolen|carted (?:away|off)|ransack\w*|"
        r"blew up (?:the |their |his |her |a |an |several |\d+ |two |three )?(?:[\w'’-]+ ){0,3}?(?:homes?|houses?|"
        r"buildings?|shops?|offices?|mosques?|churches|church|schools?|bridges?))\b", EventType.STRATEGIC,
@@ -435,7 +447,9 @@ def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
                 continue  # "held over the explosion": the explosion is another event, named
             if _WHO_OF_IT.match(text[match.end():]):
                 continue  # "protest leaders said they would block the road": people, not the protest
-            if match.group(0).lower() == "occupied" and re.match(r"\s+(?:[A-Z]|territor)", text[match.end():]):
+            if match.group(0).lower() == "occupied" and re.match(r"\s+(?:[A-Z]|territor)", text[match.end():]) \
+                    and re.search(r"\b(?:in|of|the|from|to|into|across|throughout|near|around|at)\s+$",
+                                  text[: match.start()], re.IGNORECASE):
                 continue  # "in occupied Berdyansk", "the occupied territories": what a place is, not an act
             near = text[max(0, match.start() - 100): match.start()]  # (the cues lie just before the trigger)
             if mishap is None and _mishap_prone(trigger):
@@ -458,7 +472,8 @@ def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
 _AT_FORCES = re.compile(r"^(?:\s+(?!(?:by|who|which|that|after|before|when|while|and|but|as)\b)[\w'’-]+){0,5}?\s+"
                         r"(?:officers?|police(?:m[ae]n)?|soldiers?|troops|guards?|patrols?|"
                         r"security forces|servicem[ae]n|militants|fighters|rebels|insurgents|positions|checkpoints?|"
-                        r"(?:army|military|police) (?:posts?|bases?|stations?|convoys?))\b", re.IGNORECASE)
+                        r"(?:army|military|police|gendarmerie) (?:posts?|bases?|stations?|convoys?|units?|patrols?))\b",
+                        re.IGNORECASE)
 # Police or troops stopping a protest without killing (ACLED: "Protest with intervention").
 _INTERVENTION = re.compile(r"\b(?:tear ?gas|water cannons?|rubber bullets|pepper spray|stun grenades?|batons?|"
                            r"dispers(?:e|ed|ing)|broke up|break up|broken up|cleared (?:the )?(?:square|streets?|camp))\b",
@@ -512,6 +527,7 @@ _CROWD_DAMAGE = re.compile(r"\b(?:smash\w*|ransack\w*|torch\w*|set fire|set abla
                            re.IGNORECASE)
 # An army that leaves and another side that moves in: territory changing hands (without fighting told).
 _LEFT = re.compile(r"\b(?:withdr[ae]w\w*|pulled out|pulling out|left|leaving|vacated|abandoned|evacuated|departed|"
+                   r"surrendered (?:it|the (?:[\w-]+ )?(?:town|district|city|base|post|village)|control)|"
                    r"retreat\w*|crossed into)\b", re.IGNORECASE)
 _MOVED_IN = re.compile(r"\b(?:took over|moved in(?:to)?|occupied|took control|raised (?:their|its|the) flag|"
                        r"leaving (?:it|the (?:[\w-]+ ){0,2}?\w+) to|handing (?:[\w'’-]+ ){0,4}?to|"
@@ -599,7 +615,8 @@ def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventTyp
     if trigger.sub_event_type in _TERRITORY_SUBS:
         # (a foreign state's forces taking a place overtake it, as a non-state actor does: only a government's
         # forces taking it back from a non-state side regain it)
-        if _GOVERNMENT.search(before) and not _NON_STATE.search(before) and _NON_STATE.search(text[match.end():]):
+        if _GOVERNMENT.search(before) and not _NON_STATE.search(before) \
+                and _NON_STATE.search(text[match.start():]):  # (the trigger may hold them: "pushed rebels out of")
             return EventType.BATTLES, "Government regains territory"
         if _NON_STATE.search(before) and not _GOVERNMENT.search(before):
             return EventType.BATTLES, "Non-state actor overtakes territory"

@@ -622,6 +622,13 @@ def test_a_named_place_is_the_scene_before_a_nationality(pipeline):
      "Agreement"),
     ("The separatists vacated the town of Buea on Monday, allowing soldiers to move in unopposed.",
      "Non-violent transfer of territory"),
+    ("Gang members with rocket-propelled grenades fought police in Bel Air overnight, residents said.", "Armed clash"),
+    ("Rebels occupied Tongo on Sunday after a two-day assault, local sources said.",
+     "Non-state actor overtakes territory"),  # ("occupied <Town>" after a preposition is a description only)
+    ("Wagner fighters moved into the airfield at Tessalit and set up a base there, residents said.",
+     "Headquarters or base established"),
+    ("Two clans signed a peace accord in Beledweyne, agreeing to return seized farmland.", "Agreement"),
+    ("Police found the bodies of nine men on a road outside Zacatecas on Monday.", "Other"),
 ])
 def test_codebook_vocabulary(sentence, sub):
     from geo.events import classify
