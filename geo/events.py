@@ -323,7 +323,7 @@ REFERENCE_BEFORE = re.compile(r"\b(?:in connection with|after|following|over|in 
                               # what someone is charged with or suspected of is named, not told: "arrested on
                               # suspicion of murder", "charged with arson"
                               r"\b(?:charged with|accused of|suspected of|convicted of|on suspicion of|guilty of|"
-                              r"counts? of|charges? of|in connection with)\s+(?:(?!and\b)[\w-]+\s+){0,3}$|"
+                              r"counts? of|charges? of|in connection with|pleaded (?:not )?guilty (?:[\w'’-]+ ){0,4}?to)\s+(?:(?!and\b)[\w-]+\s+){0,3}$|"
                               # "peace returned after weeks of fighting": the fighting is told as the past
                               r"\b(?:after|following) (?:\w+ )?(?:hours|days|weeks|months|years) of\s+(?:[\w-]+\s+)?$|"
                               # what someone is arrested or jailed for: "police arrested two men for looting shops"
@@ -411,6 +411,10 @@ _SPOKEN_OF = re.compile(r"\b(?:warn(?:ed|s|ing)?|threaten(?:ed|s|ing)?|vow(?:ed|
                         r"\b(?:announc(?:ed|es|ing)|declar(?:ed|es|ing)) (?:the |a )?(?:start|launch|beginning|end) of"
                         r"(?:\s+[\w'’-]+){0,3}\s*$|\bwithout (?:announcing|reaching|signing|any)(?:\s+[\w'’-]+){0,2}\s*$",
                         re.IGNORECASE)
+#: Weapons named as goods ("a contract to sell Saudi Arabia 180 howitzers", "supplied drones to"): no act.
+_GOODS_BEFORE = re.compile(r"\b(?:sell|sells|selling|sold|sale of|sales of|suppl(?:y|ies|ied|ying)|deliver(?:ed|ing|y of|ies of)?|"
+                           r"purchas\w+|buy|buys|buying|bought|export\w*|procur\w+|order(?:ed)? \d[\d,]*|contract for)\b"
+                           r"(?:\s+[\w'’$.,-]+){0,8}\s*$", re.IGNORECASE)
 #: A natural disaster or an accident, with no weapon or armed side in the sentence: its deaths, blasts and
 #: "struck" are no political violence.
 _MISHAP = pattern("event_mishaps")
@@ -456,6 +460,7 @@ def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
                 mishap = bool(_MISHAP.search(text)) and not _ARMED.search(text)
             if trigger.event_type is not EventType.STATEMENT and (
                     _NOT_HAPPENED_BEFORE.search(near) or _SPOKEN_OF.search(near)
+                    or _GOODS_BEFORE.search(near) and not match.group(0).lower().endswith("ed")
                     or match.group(0)[0].isupper() and match.start() > 0
                     and (_IN_NAME_BEFORE.search(near) or _IN_NAME_AFTER.match(text[match.end():]))
                     or mishap and _mishap_prone(trigger)

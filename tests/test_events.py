@@ -647,3 +647,15 @@ def test_acts_threatened_denied_or_planned_are_no_events(sentence):
 
     found = classify(sentence)
     assert found is None or found[0] is EventType.STATEMENT or found[1] == "Arrests"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The government signed a contract on Monday to buy 40 howitzers and 200 rockets from Seoul.",
+    "Kyiv said the country had been supplied with attack drones worth $2 billion last year.",
+    "The defendant pleaded guilty on Tuesday to attempted murder and arson in a court in Leeds.",
+])
+def test_weapons_traded_and_acts_pleaded_to_are_no_events(sentence):
+    from geo.events import EventType, classify
+
+    found = classify(sentence)
+    assert found is None or found[0] is EventType.STATEMENT
