@@ -155,9 +155,20 @@ def viewer_only() -> bool:
     return bool(st.session_state.get("sm_viewer"))
 
 
+def session_token(slug: str | None) -> str | None:
+    """The token this session holds for workspace ``slug``: the one it made links with, or came by (each workspace
+    its own: making links for a second workspace had taken the first one's editing right away)."""
+    return st.session_state.get("sm_tokens", {}).get(slug) or st.session_state.get("sm_token")
+
+
+def keep_token(slug: str, token: str) -> None:
+    st.session_state.sm_tokens = {**st.session_state.get("sm_tokens", {}), slug: token}
+    st.session_state.sm_token = token
+
+
 def can_edit(store: WorkspaceStore) -> bool:
     """Whether this session may change ``store`` (links with a token; see ``WorkspaceStore.access``)."""
-    return store.access(st.session_state.get("sm_token")) == "edit"
+    return store.access(session_token(store.path.stem)) == "edit"
 
 
 def access() -> str:
@@ -309,6 +320,8 @@ def sync_from_url(page: str) -> None:
         st.session_state.sm_author = params["me"][:60]
     if params.get("t"):
         st.session_state.sm_token = params["t"]
+        if params.get("ws"):
+            keep_token(params["ws"], params["t"])
     slug = params.get("ws")
     if not slug:
         return
@@ -368,8 +381,9 @@ def view_params(include_token: bool = True) -> dict[str, str]:
             params[name] = ",".join(state[key])
     if state.get("sm_color_by"):
         params["col"] = state.sm_color_by
-    if include_token and state.get("sm_token"):
-        params["t"] = state.sm_token
+    token = session_token(state.get("sm_ws"))
+    if include_token and token:
+        params["t"] = token
     return params
 
 

@@ -31,6 +31,7 @@ from pages.common import (
     current_store,
     get_folder,
     get_pipeline,
+    keep_token,
     markdown_text,
     open_workspace,
     previous_workspace,
@@ -229,28 +230,35 @@ def short_name(title: str, limit: int = 60) -> str:
     return title[:limit].rsplit(" ", 1)[0].rstrip(",;:-—") + "…"
 
 
-def copy_button(label: str, token: str | None = None) -> None:
+def copy_button(label: str, token: str | None = None, show: bool = False) -> None:
     """A button copying the link of the view on screen (the address bar's, which ``write_url`` keeps current,
-    without the person's name) to the clipboard; ``token`` sets the link's access ("" or None: none). If the
-    browser refuses the clipboard, the link is shown to copy by hand."""
+    without the person's name) to the clipboard; ``token`` sets the link's access ("" or None: none). ``show``: the
+    link is also written out, to select and keep (else only if the browser refuses the clipboard)."""
     token_js = json.dumps(token).replace("<", "\\u003c")
     st.iframe(f"""
       <div style="font:14px system-ui,sans-serif">
       <button id="b" style="font:inherit;padding:6px 12px;border:1px solid #ccc;border-radius:8px;background:#fff;
         cursor:pointer;width:100%">{html.escape(label)}</button>
-      <input id="u" readonly style="display:none;width:100%;margin-top:4px;font:12px monospace">
+      <input id="u" readonly aria-label="{html.escape(label)} (the link)"
+        style="display:{'block' if show else 'none'};width:100%;box-sizing:border-box;margin-top:4px;font:12px monospace">
       </div>
       <script>
         const b = document.getElementById("b"), u = document.getElementById("u"), token = {token_js};
-        b.addEventListener("click", async () => {{
+        function link() {{
           const link = new URL(window.parent.location.href);
           link.searchParams.delete("me");
           if (token) {{ link.searchParams.set("t", token); }} else {{ link.searchParams.delete("t"); }}
-          try {{ await navigator.clipboard.writeText(link.href); b.textContent = "Copied ✓"; }}
-          catch (e) {{ u.value = link.href; u.style.display = "block"; u.select(); b.textContent = "Copy the link below"; }}
+          return link.href;
+        }}
+        u.value = link();
+        u.addEventListener("focus", () => {{ u.value = link(); u.select(); }});
+        b.addEventListener("click", async () => {{
+          u.value = link();
+          try {{ await navigator.clipboard.writeText(u.value); b.textContent = "Copied ✓"; }}
+          catch (e) {{ u.style.display = "block"; u.select(); b.textContent = "Copy the link below"; }}
           setTimeout(() => b.textContent = {json.dumps(label)}, 4000);
         }});
-      </script>""", height=80)
+      </script>""", height=112 if show else 80)
 
 
 def _workspace_section(slug: str, store: WorkspaceStore, editable: bool) -> None:
@@ -381,14 +389,16 @@ def _share_section(store: WorkspaceStore, editable: bool) -> None:
             if st.button("Make a view-only link and an editing link", width="stretch",
                          help="Once a workspace has links, opening it without the editing link is view-only."):
                 view, edit = store.token("view", author()), store.token("edit", author())
-                st.session_state.sm_token = edit
-                st.session_state.sm_links = (view, edit)
-            links = st.session_state.get("sm_links")
+                keep_token(store.path.stem, edit)
+                st.session_state.sm_links = {**st.session_state.get("sm_links", {}), store.path.stem: (view, edit)}
+            links = st.session_state.get("sm_links", {}).get(store.path.stem)
             if links:
                 st.markdown("**View only** (students, readers):")
-                copy_button("Copy view-only link", links[0])
+                copy_button("Copy view-only link", links[0], show=True)
                 st.markdown("**Can edit** (your team):")
-                copy_button("Copy editing link", links[1])
+                copy_button("Copy editing link", links[1], show=True)
+                st.caption("Keep the editing link: from now on, opening this workspace without it is view-only "
+                           "(this browser keeps editing until it is closed).")
 
 
 def _edits_section(store: WorkspaceStore, editable: bool) -> None:

@@ -179,6 +179,27 @@ def _paste_new_workspace(page, text: str) -> None:
     _ready(page)
 
 
+def _make_links(page) -> None:
+    """Open "Share" and make the workspace's two links (clicked again if a click lands while the page reruns)."""
+    make = page.get_by_role("button", name="Make a view-only link and an editing link")
+    if not make.count() or not make.is_visible():  # (open already, a click would close it)
+        page.get_by_text("Share", exact=True).click()
+    made = page.locator("iframe[srcdoc*='Copy view-only link']")
+    for _ in range(3):
+        if made.count():
+            break
+        if make.count():
+            try:
+                make.click(timeout=10_000)
+            except Exception:  # noqa: BLE001 - the sidebar still moving: try again
+                continue
+        try:
+            made.first.wait_for(timeout=15_000)
+        except Exception:  # noqa: BLE001 - not made yet: look again
+            continue
+    assert made.count(), "the links were not made"
+
+
 def test_a_view_only_link_refuses_edits(browser, app_url):
     context, page = _open(browser, app_url, clipboard=True)
     other = None
@@ -186,18 +207,7 @@ def test_a_view_only_link_refuses_edits(browser, app_url):
         _paste_new_workspace(page, "Protesters marched through Lyon on Saturday. Police fired tear gas at the crowd "
                                    "near the city hall, and three people were arrested in Lyon.")
         _set_name(page, "Teacher")
-        page.get_by_text("Share", exact=True).click()
-        make = page.get_by_role("button", name="Make a view-only link and an editing link")
-        made = page.locator("iframe[srcdoc*='Copy view-only link']")
-        for _ in range(3):  # (a click landing while the page still reruns after the name is lost: click again)
-            if made.count():
-                break
-            if make.count():
-                make.click()
-            try:
-                made.first.wait_for(timeout=15_000)
-            except Exception:  # noqa: BLE001 - not made yet: look again
-                continue
+        _make_links(page)
         copy = page.frame_locator("iframe[srcdoc*='Copy view-only link']").get_by_role(
             "button", name="Copy view-only link")
         page.evaluate("navigator.clipboard.writeText('')")
@@ -230,6 +240,28 @@ def test_a_view_only_link_refuses_edits(browser, app_url):
         _click_marker(page)
         page.get_by_role("button", name="✔ Accept as correct").click()
         _caption(page, "Edited or accepted by Teacher")
+        # the links are written out to keep (walkthrough: they were only on the clipboard, and lost with it)
+        shown = page.frame_locator("iframe[srcdoc*='Copy editing link']").get_by_label("Copy editing link (the link)")
+        assert "t=" in shown.input_value() and shown.input_value() != link
+        # ... and making links for another workspace keeps this one's editing (walkthrough: it became view-only)
+        here = _params(page)["ws"]
+        chooser = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
+        chooser.click()
+        page.keyboard.type("Sample")  # (the box filters its list as one types)
+        page.keyboard.press("Enter")
+        _wait_for(page, lambda: _params(page).get("ws") == "sample", 20, "the sample open")
+        _ready(page)
+        _make_links(page)
+        chooser.click()
+        page.keyboard.type("Protesters marched")
+        page.keyboard.press("Enter")
+        _wait_for(page, lambda: _params(page).get("ws") == here, 20, "the first workspace again")
+        _ready(page)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        _wait_for(page, lambda: sidebar.get_by_text("1 article").count() >= 1, 20, "its articles listed")
+        caption = sidebar.locator('[data-testid="stCaptionContainer"]').filter(has_text="saved in").first
+        assert "view only" not in caption.inner_text()  # (the caption says so when a session may not edit)
+        assert page.get_by_text("this link lets you look").count() == 0
     finally:
         context.close()
         if other:
