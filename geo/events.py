@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 import shapely
 
 from geo.actors import acled_name, group_kind, groups_in
-from geo.lexicon import alternation, pattern
+from geo.lexicon import alternation, pattern, words
 from geo.model import (
     Article,
     Event,
@@ -411,6 +411,11 @@ _SPOKEN_OF = re.compile(r"\b(?:warn(?:ed|s|ing)?|threaten(?:ed|s|ing)?|vow(?:ed|
                         r"\b(?:announc(?:ed|es|ing)|declar(?:ed|es|ing)) (?:the |a )?(?:start|launch|beginning|end) of"
                         r"(?:\s+[\w'’-]+){0,3}\s*$|\bwithout (?:announcing|reaching|signing|any)(?:\s+[\w'’-]+){0,2}\s*$",
                         re.IGNORECASE)
+#: A country's own forces, named by its possessive: "Myanmar's military junta", "Ukraine's air force".
+_POSSESSIVE_FORCE = re.compile(r"['’]s\s+(?:[\w-]+\s+)?(forces|troops|soldiers|army|military|junta|navy|air force|"
+                               r"police)\b", re.IGNORECASE)
+#: News agencies (a dateline's "(Reuters)"): who carried the story, never an actor in it.
+NEWS_AGENCIES = words("news_agencies")
 #: Weapons named as goods ("a contract to sell Saudi Arabia 180 howitzers", "supplied drones to"): no act.
 _GOODS_BEFORE = re.compile(r"\b(?:sell|sells|selling|sold|sale of|sales of|suppl(?:y|ies|ied|ying)|deliver(?:ed|ing|y of|ies of)?|"
                            r"purchas\w+|buy|buys|buying|bought|export\w*|procur\w+|order(?:ed)? \d[\d,]*|contract for)\b"
@@ -565,12 +570,20 @@ _RELEASE_FROM = frozenset({"Abduction/forced disappearance", "Arrests", "Non-vio
                            "Non-state actor overtakes territory", "Government regains territory", "Agreement"})
 
 
+#: An assault told before what it took: "attacked a police station ... and seized weapons" is the attack.
+_ASSAULT_BEFORE = re.compile(r"\b(?:attacked|stormed|raided|overran|ambushed|assaulted)\b", re.IGNORECASE)
+
+
 def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventType, str]:
     """ACLED's type for the trigger in its sentence: an attack aimed at armed or security forces is a clash
     between two armed sides (Battles), not violence against civilians; a crowd's violence without a protest is
     mob violence, with one a violent demonstration; a protest that police disperse (tear gas, water cannon,
     batons) is a protest with intervention; a bombing with no aircraft in the sentence is a remote explosive."""
     before = text[: match.start()]
+    if trigger.sub_event_type == "Disrupted weapons use" and _ASSAULT_BEFORE.search(before) \
+            and re.match(r"(?:seized|captured|confiscated|recovered|took)\b", match.group(0), re.IGNORECASE):
+        return (EventType.BATTLES, "Armed clash") if _AT_FORCES.search(" " + before[_ASSAULT_BEFORE.search(before).end():]) \
+            else (EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack")
     fights = _FIGHT_WORDS.search(_NEGATED_FIGHT.sub(" ", text))
     protest = _PROTEST_WORDS.search(text)
     # Forces shooting or killing people at a protest: excessive force; arresting or charging them: intervention.
@@ -665,7 +678,8 @@ def classify(sentence: str) -> tuple[EventType, str, str] | None:
     return event_type, sub, match.group(0)
 
 
-def _default_actors(event_type: EventType, actor1: str, actor2: str, country: tuple[str, str]) -> tuple[str, str]:
+def _default_actors(event_type: EventType, actor1: str, actor2: str, country: tuple[str, str],
+                    text: str = "") -> tuple[str, str]:
     """ACLED's actors where the type says who they are and the sentence names nobody: a protest's protesters, a
     riot's rioters, the civilians that violence against civilians is against."""
     if not country[1]:
@@ -676,8 +690,10 @@ def _default_actors(event_type: EventType, actor1: str, actor2: str, country: tu
         # baton-charged the demonstrators" is the demonstrators' protest, with an intervention by the police.
         name = acled_name(crowd, country[1], country[0])
         others = [a for a in (actor1, actor2) if a and a != name and not a.startswith(("Protesters", "Rioters"))]
-        actor1 = name
-        actor2 = others[0] if others else ""
+        facing = _FORCES.search(text) if not others else None  # "soldiers fired on a crowd of protesters": the
+        actor1 = name                                           # country's own forces (or police) face it
+        actor2 = others[0] if others else (acled_name(group_kind(facing.group(0)) or "force", country[1], country[0])
+                                           if facing else "")
     elif event_type is EventType.VIOLENCE_AGAINST_CIVILIANS and not actor2:  # (``_actors`` never makes them actor 1)
         actor2 = acled_name("civilians", country[1], country[0])
     return actor1, actor2
@@ -858,6 +874,10 @@ class EventExtractor:
                          if not _names_the_means(r, sentence, match) and not _names_whose(r, sentence)]
                 own_place = self._place(where, focus)
                 event_type, sub_event_type = _refine(trigger, match, unquoted)
+                act_at = match.start()  # (where the act is told, for who did it: an assault before what it seized)
+                if trigger.sub_event_type == "Disrupted weapons use" and sub_event_type != trigger.sub_event_type:
+                    assault = _ASSAULT_BEFORE.search(unquoted[: match.start()])
+                    act_at = assault.start() if assault else act_at
 
                 def doc(text: str = sentence.text, parsed: list[object] = parsed) -> object:  # parsed once, if needed
                     if not parsed and self.scene_finder is not None:
@@ -897,10 +917,10 @@ class EventExtractor:
                 place, place_text, place_conf = place_choice
                 previous_place = (sentence.index, place, place_text, place_conf)
                 country = (place.country, self.country_name(place.country)) if place.country else ("", "")
-                actor1, actor2 = self._actors(sentence, match.start(), sentence_places,
+                actor1, actor2 = self._actors(sentence, act_at, sentence_places,
                                               ents_by_sentence.get(sentence.index, []), focus, unquoted,
                                               sources_act=trigger.event_type is EventType.STATEMENT, country=country)
-                actor1, actor2 = _default_actors(event_type, actor1, actor2, country)
+                actor1, actor2 = _default_actors(event_type, actor1, actor2, country, unquoted)
                 if trigger.sub_event_type == "Report" and not actor1:
                     continue  # "..., the statement said": a report with nobody named is no event of its own
                 fatalities, qualifier = _fatalities(sentence.text)
@@ -990,10 +1010,12 @@ class EventExtractor:
         in_focus = [r for r in places if r.place and r.place.country == focus]
         pool = in_focus or places
 
-        def rank(r: Resolution) -> tuple[int, bool, int]:  # the most specific kind; among equals a place named as
-            # such before an adjective ("a British hacker ... in Syria": Syria), then the first named
+        def rank(r: Resolution) -> tuple[bool, int, bool, int]:  # a place the sentence names, before its dateline's
+            # (where the story was filed); the most specific kind; among equals a place named as such before an
+            # adjective ("a British hacker ... in Syria": Syria), then the first named
             assert r.place is not None
-            return PLACE_RANK.get(r.place.kind, 0), r.mention.kind is not MentionKind.ADJECTIVAL, -r.mention.start
+            return (r.mention.source != "dateline", PLACE_RANK.get(r.place.kind, 0),
+                    r.mention.kind is not MentionKind.ADJECTIVAL, -r.mention.start)
 
         best = max(pool, key=rank)
         assert best.place is not None
@@ -1117,13 +1139,18 @@ class EventExtractor:
                 # "Russia struck the port": a country that strikes, shells or attacks does it with its forces
                 phrases.append((rel, rel + len(r.mention.text), acled_name("force", r.place.name, r.place.country)
                                 or r.mention.text))
+            elif r.mention.kind is MentionKind.TOPONYM and r.place is not None and r.place.kind == "country" \
+                    and (own := _POSSESSIVE_FORCE.match(text, rel + len(r.mention.text))) and rel < trigger_at:
+                # "Myanmar's military junta bombed", "Sudan's army said": the country's own forces or police
+                phrases.append((rel, own.end(), acled_name(group_kind(own.group(1)) or "force", r.place.name,
+                                                           r.place.country) or r.mention.text + own.group(0)))
             if r.mention.kind is MentionKind.ADJECTIVAL and r.place is not None and r.place.kind == "country" \
                     and not text[rel + len(r.mention.text):trigger_at].strip() and not sources_act:
                 # "Russian artillery shelled", "Russian missiles struck": the country's weapon is its forces' act
                 phrases.append((rel, rel + len(r.mention.text), acled_name("force", r.place.name, r.place.country)
                                 or r.mention.text))
             if r.mention.kind is MentionKind.ACTOR:
-                tail = re.match(r"[\s-]*(?:backed\s|led\s)?(?:[\w-]+\s)?(forces|troops|fighters|soldiers|army|military|"
+                tail = re.match(r"(?:['’]s)?[\s-]*(?:backed\s|led\s)?(?:[\w-]+\s)?(forces|troops|fighters|soldiers|army|military|junta|"
                                 r"president|officials|government|separatist forces|separatists|police|policem[ae]n|"
                                 r"navy|marines|artillery|authorities)\b", text[rel + len(r.mention.text):])
                 if not tail and r.place is not None and r.place.kind != "country":
@@ -1140,6 +1167,7 @@ class EventExtractor:
             qualifies = re.match(r"\s+(?:police|policem[ae]n|forces|troops|officers|soldiers|guards)\b",
                                  text[_end - sentence.start:]) if sentence.start <= start < sentence.end else None
             if label in {"PERSON", "ORG", "NORP"} and sentence.start <= start < sentence.end and not overlaps_place \
+                    and " ".join(text_.split()).lower() not in NEWS_AGENCIES \
                     and not quoted and not (qualifies and len(text_.split()) == 1):
                 rel = start - sentence.start
                 phrases.append((rel, _end - sentence.start, " ".join(text_.split())))

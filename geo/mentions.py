@@ -171,6 +171,7 @@ class _DocumentScan:
         self.article = article
         self._sentence_starts = {s.start for s in article.sentences}
         self._person_words: set[str] = set()
+        self._person_names: dict[str, set[str]] = {}
         self._place_ends: set[int] = set()  # token indices that end a place found so far
         self._place_countries: dict[int, set[str]] = {}  # ... and the countries of its gazetteer rows
         self.decisions: list[Decision] = []  # every gazetteer match judged, in text order
@@ -182,9 +183,15 @@ class _DocumentScan:
         candidates: list[_Candidate] = []
         ents = list(doc.ents)  # type: ignore[attr-defined]
         # Words of the people the article names in full ("Maria Fontaine"): alone later, they are still people.
-        self._person_words = {w for ent in ents if ent.label_ == "PERSON" and len(ent) > 1  # type: ignore[attr-defined]
-                              and not self._team_name(ent)
-                              for w in ent.text.split()}  # type: ignore[attr-defined]
+        people = [ent.text for ent in ents if ent.label_ == "PERSON" and len(ent) > 1  # type: ignore[attr-defined]
+                  and not self._team_name(ent)]
+        self._person_words = {w for name in people for w in name.split()}
+        # (each word's full names: a name read as a person's only where the whole of it is a known town, "in Wad
+        # Madani", is no other person's word)
+        self._person_names: dict[str, set[str]] = {}
+        for name in people:
+            for w in name.split():
+                self._person_names.setdefault(w, set()).add(name)
         candidates += self._from_user_places(article, sentence_of)
         candidates += self._from_region_rules(article, sentence_of)
         candidates += self._from_datelines(article, sentence_of)

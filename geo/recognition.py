@@ -120,7 +120,9 @@ class Match:
 
     @property
     def a_person_word(self) -> bool:
-        return self.first in self.scan._person_words
+        """The name's first word is a word of a person the story names in full, other than this very name (the
+        model may read a two-word town as a person: "in Wad Madani")."""
+        return bool(self.scan._person_names.get(self.first, set()) - {self.text})
 
 
 @dataclass(frozen=True)

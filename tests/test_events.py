@@ -659,3 +659,27 @@ def test_weapons_traded_and_acts_pleaded_to_are_no_events(sentence):
 
     found = classify(sentence)
     assert found is None or found[0] is EventType.STATEMENT
+
+
+def test_a_dateline_is_where_the_story_was_filed_not_the_scene(pipeline):
+    text = ("KHARTOUM, Sudan — Paramilitary fighters shelled residential areas of Omdurman on Monday, killing at least "
+            "six civilians, activists said.\n\nOn Tuesday, fighters looted the market in Wad Madani, residents said.")
+    a = analyze_text(pipeline, text, dt.date(2024, 5, 18))
+    shelling = next(e for e in a.events if e.sub_event_type == "Shelling/artillery/missile attack")
+    assert shelling.place.name == "Omdurman"  # (walkthrough: placed on the dateline's Khartoum)
+    # a two-word town the model read as a person, after "in": the town (walkthrough: an actor "Wad Madani")
+    assert any(r.place is not None and r.place.name == "Wad Medani" for r in a.resolutions)
+
+
+def test_actors_named_by_a_dateline_a_possessive_or_facing_a_protest(pipeline):
+    text = ("YANGON (Reuters) - Myanmar's military junta bombed a village school in Sagaing region on Sunday, "
+            "witnesses said.\n\nIn Mandalay, soldiers fired on a crowd of protesters on Tuesday, killing two people.\n\n"
+            "Resistance fighters attacked a police station in Kyaukme on Monday and seized weapons, a local group said.")
+    a = analyze_text(pipeline, text, dt.date(2024, 3, 12))
+    bombing = next(e for e in a.events if e.place is not None and e.place.name == "Sagaing")
+    assert bombing.actor1 == "Military Forces of Myanmar"  # (walkthrough: "Reuters", the news agency)
+    protest = next(e for e in a.events if e.sub_event_type == "Excessive force against protesters")
+    assert protest.actor1.startswith("Protesters") and protest.actor2 == "Military Forces of Myanmar"
+    raid = next(e for e in a.events if e.place is not None and e.place.name == "Kyaukme")
+    # the attack on the station, not the weapons it took (walkthrough: "disrupted weapons use" by the police)
+    assert raid.sub_event_type == "Armed clash" and raid.actor2.startswith("Police Forces")

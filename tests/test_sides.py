@@ -29,6 +29,8 @@ SIDES = load_sides(Settings().sides_path)
     ("Chadian troops", "Police and state forces"),  # (walkthrough: a country's forces were "Side not stated")
     ("Rebel forces", "Armed groups"),  # forces, but no state's: armed groups come first
     ("Unidentified gunmen", "Armed groups"),
+    ("the Rapid Support Forces", "Armed groups"),  # (walkthrough: the RSF and Sudan's army shared one colour)
+    ("Military Forces of Sudan (2019-)", "Police and state forces"),
     ("Prussian cavalry", UNKNOWN.name),  # a word that contains "russia" is not Russia
     ("", UNKNOWN.name),
     (None, UNKNOWN.name),
