@@ -310,6 +310,9 @@ TRIGGERS: list[Trigger] = [
     _t(r"\b(?:claim\w*|accus\w+|denie[sd]|insist\w*|maintain\w*)\b", EventType.STATEMENT, "Claim", 16, violent=False),
     _t(r"\b(?:said|says|told|stated|according to|reported)\b", EventType.STATEMENT, "Report", 10, violent=False),
 ]
+# Highest rank first (stable: among equal ranks the order above): the first trigger found is the best one, so the
+# search stops there.
+TRIGGERS.sort(key=lambda t: -t.rank)
 MODAL = re.compile(r"\b(?:will|would|could|can|may|might|shall|threaten\w*|vow\w*|plans? to|prepar\w+|able to|"
                    r"planned to|plotted to|plotting to|planning to|intended to|intending to|"
                    r"attempts? to|wants? to|ready to|withstand)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE)
@@ -475,6 +478,8 @@ def _find_trigger(text: str) -> tuple[Trigger, re.Match[str]] | None:
             if best is None or trigger.rank > best[0].rank:
                 best = (trigger, match)
             break
+        if best is not None:
+            break  # (the triggers are in rank order: none after this one can win)
     return best
 
 
@@ -1030,6 +1035,10 @@ class EventExtractor:
         places = [r for r in resolutions if r.place is not None and r.mention.is_scene]
         if len(places) < 2:
             return None, []
+        finest = max(places, key=lambda r: PLACE_RANK.get(r.place.kind, 0))  # type: ignore[union-attr]
+        if all(r.place.place_id == finest.place.place_id or _contains(r.place, finest.place)  # type: ignore[union-attr]
+               for r in places):
+            return None, []  # a town and the areas that hold it ("Kherson, Ukraine"): the town, without the syntax
         spans = [(r.mention.start - sentence.start, r.mention.end - sentence.start) for r in places]
         chosen = [places[k] for k in self.scene_finder.scenes(doc(), (match.start(), match.end()), spans)]
         if not chosen:
