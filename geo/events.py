@@ -585,9 +585,9 @@ def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventTyp
     mob violence, with one a violent demonstration; a protest that police disperse (tear gas, water cannon,
     batons) is a protest with intervention; a bombing with no aircraft in the sentence is a remote explosive."""
     before = text[: match.start()]
-    if trigger.sub_event_type == "Disrupted weapons use" and _ASSAULT_BEFORE.search(before) \
-            and re.match(r"(?:seized|captured|confiscated|recovered|took)\b", match.group(0), re.IGNORECASE):
-        return (EventType.BATTLES, "Armed clash") if _AT_FORCES.search(" " + before[_ASSAULT_BEFORE.search(before).end():]) \
+    assault = _ASSAULT_BEFORE.search(before) if trigger.sub_event_type == "Disrupted weapons use" else None
+    if assault and re.match(r"(?:seized|captured|confiscated|recovered|took)\b", match.group(0), re.IGNORECASE):
+        return (EventType.BATTLES, "Armed clash") if _AT_FORCES.search(" " + before[assault.end():]) \
             else (EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack")
     fights = _FIGHT_WORDS.search(_NEGATED_FIGHT.sub(" ", text))
     protest = _PROTEST_WORDS.search(text)

@@ -224,7 +224,7 @@ def daily_counts(events: pd.DataFrame, key: pd.Series | None = None) -> pd.DataF
 def hours_label(start: object, end: object) -> str:
     """A time told to the hour: a clock time (one hour, in UTC) as "2022-04-19 09:00 UTC"; a part of the day (longer,
     in the story's own local time, which the text does not give) as "2022-04-15 night (20:00–24:00 local time)"
-    (walkthrough: "Friday night" was shown as 20:00 UTC)."""
+    (walkthrough: a night was shown as 20:00 UTC)."""
     first = pd.Timestamp(start)
     if end is None or pd.isna(end) or pd.Timestamp(end) - first <= pd.Timedelta(hours=1):
         return first.strftime("%Y-%m-%d %H:%M") + " UTC"

@@ -185,13 +185,13 @@ class _DocumentScan:
         # Words of the people the article names in full ("Maria Fontaine"): alone later, they are still people.
         people = [ent.text for ent in ents if ent.label_ == "PERSON" and len(ent) > 1  # type: ignore[attr-defined]
                   and not self._team_name(ent)]
-        self._person_words = {w for name in people for w in name.split()}
         # (each word's full names: a name read as a person's only where the whole of it is a known town, "in Wad
         # Madani", is no other person's word)
         self._person_names: dict[str, set[str]] = {}
         for name in people:
             for w in name.split():
                 self._person_names.setdefault(w, set()).add(name)
+        self._person_words = set(self._person_names)
         candidates += self._from_user_places(article, sentence_of)
         candidates += self._from_region_rules(article, sentence_of)
         candidates += self._from_datelines(article, sentence_of)

@@ -502,11 +502,11 @@ def test_a_trigger_word_naming_its_people_is_no_event(pipeline):
 
 def test_a_title_line_without_a_time_of_its_own_tells_the_event_below_it(pipeline):
     text = ("Gunmen kill 12 in attack on village near Zaria\nPublished 12 March 2023\n\n"
-            "Gunmen attacked the village of Dakace near Zaria on Friday night, killing 12 people, police said.")
+            "Gunmen attacked the village of Dakace near Zaria on Tuesday evening, killing 12 people, police said.")
     a = analyze_text(pipeline, text, dt.date(2023, 3, 12))
     # walkthrough: the title line made a second attack, on the publication day
     attacks = [e for e in a.events if e.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS]
-    assert len(attacks) == 1 and attacks[0].date_start.date() == dt.date(2023, 3, 10)
+    assert len(attacks) == 1 and attacks[0].date_start.date() == dt.date(2023, 3, 7)
     assert len(attacks[0].tellings) == 2 and attacks[0].fatalities == 12
     # a first line that is a sentence of the story (it ends with a full stop) stays its own event
     b = analyze_text(pipeline, "Gunmen attacked a market in Zaria on Monday.\n\nOn Friday gunmen attacked a school "
@@ -515,13 +515,13 @@ def test_a_title_line_without_a_time_of_its_own_tells_the_event_below_it(pipelin
 
 
 def test_a_closing_attribution_is_who_told_it_not_the_events_actor_place_or_day(pipeline):
-    a = analyze_text(pipeline, "Gunmen attacked the village of Kufena near Zaria on Friday night, killing 12 people. "
+    a = analyze_text(pipeline, "Gunmen attacked the village of Kufena near Zaria on Tuesday evening, killing 12 people. "
                                "The attackers also abducted several women from the village, Kaduna State police "
                                "spokesman Musa Bello said on Saturday.", dt.date(2023, 3, 12))
     abduction = next(e for e in a.events if e.sub_event_type == "Abduction/forced disappearance")
     # walkthrough: the police who told it were its actor, Kaduna State its place and the day they spoke its date
     assert "Police" not in f"{abduction.actor1} {abduction.actor2}"
-    assert abduction.place.name == "Zaria" and abduction.date_start.date() == dt.date(2023, 3, 10)
+    assert abduction.place.name == "Zaria" and abduction.date_start.date() == dt.date(2023, 3, 7)
 
 
 def test_a_title_naming_a_town_tells_the_event_there_not_another_towns(pipeline):
