@@ -227,6 +227,18 @@ def looks_like_html(text: str) -> bool:
     )
 
 
+_TAG = re.compile(r"</?(?:a|abbr|article|aside|b|blockquote|body|br|caption|code|dd|div|dl|dt|em|figcaption|figure|"
+                  r"footer|h[1-6]|head|header|hr|html|i|iframe|img|li|link|main|meta|nav|noscript|ol|p|pre|q|s|"
+                  r"script|section|small|span|strong|style|sub|sup|table|tbody|td|th|thead|time|title|tr|u|ul)"
+                  r"(?:\s[^<>]*)?/?>", re.IGNORECASE)
+
+
+def has_markup(text: str) -> bool:
+    """Whether pasted text holds HTML tags (a fragment copied from a page's source, not only a whole page): then
+    it is read as HTML, its tags dropped, rather than shown as text."""
+    return looks_like_html(text) or _TAG.search(text) is not None
+
+
 def classify_line(line: str) -> SentenceKind:
     letters = [ch for ch in line if ch.isalpha()]
     words = line.split()

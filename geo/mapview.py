@@ -277,8 +277,12 @@ def area_shapes(places: gpd.GeoDataFrame, box: shapely.Polygon | None = None,
             geom = shapely.union_all([p for p in parts if not p.is_empty], grid_size=DETAIL_PRECISION / 2)
         else:
             geom = _simplified(geom, tolerance)
-        tip = (f"<b>{safe_html(row['name'])}</b> ({safe_html(row['kind'])})<br>named as: {safe_html(row['mentions'])}"
-               f"<br>confidence {row['confidence']:.2f}")
+        tip = f"<b>{safe_html(row['name'])}</b> ({safe_html(row['kind'])})<br>"
+        # (a place no sentence names, where an event was placed by hand, has no mention and no confidence:
+        # walkthrough, "confidence nan")
+        said, confidence = row.get("mentions"), row.get("confidence")
+        tip += f"named as: {safe_html(said)}" if isinstance(said, str) and said else "not named in the text"
+        tip += f"<br>confidence {float(confidence):.2f}" if pd.notna(confidence) else ""
         out.append((str(row["kind"]), shapely.geometry.mapping(geom), tip))
     return out
 
@@ -435,8 +439,11 @@ class AreaInfo(MacroElement):
       };
       box.addTo(map);
       var div = box.getContainer();
-      var show = function (tip) { div.innerHTML = tip; div.style.display = ""; };  // (escaped in Python)
+      var popup = false;  // (while an event's popup is open the box stays hidden: it had covered the popup)
+      var show = function (tip) { if (!popup) { div.innerHTML = tip; div.style.display = ""; } };  // (escaped)
       var hide = function () { div.style.display = "none"; };
+      map.on("popupopen", function () { popup = true; hide(); });
+      map.on("popupclose", function () { popup = false; });
       Object.keys(groups).forEach(function (k) {
         groups[k].eachLayer(function (layer) {
           var t = layer.getTooltip && layer.getTooltip();

@@ -14,12 +14,13 @@ import time
 import streamlit as st
 
 from geo.errors import ArticleTooLargeError, SituationMapError
-from geo.ingest import article_id_for, decode_bytes, propose_publication_date, stated_publication_date
+from geo.ingest import article_id_for, decode_bytes, has_markup, propose_publication_date, stated_publication_date
 from geo.pipeline import Analysis
 from geo.settings import Settings
 from geo.workspace import WorkspaceError, WorkspaceStore, content_hash, file_stem
 from pages.common import (
     LAST_COOKIE,
+    SAMPLE_SLUG,
     ArticleInput,
     access,
     add_to_store,
@@ -125,7 +126,8 @@ def _submit(source: str, pasted: str, upload: object, link: str, date_known: boo
         origin = ""
         if source == "Paste text":
             content: str | bytes = pasted
-            filename = "pasted.html" if pasted.lstrip().startswith("<") else "pasted.txt"
+            # (walkthrough: tags in a pasted fragment were shown as text)
+            filename = "pasted.html" if has_markup(pasted) else "pasted.txt"
         elif source == "From a link":
             if not link.strip():
                 st.session_state.sm_error = "Paste the link of a web page first (http:// or https://)."
@@ -168,10 +170,15 @@ def _try(candidate: ArticleInput, keep: bool = False) -> None:
                 st.session_state.sm_notice = "This article was mapped already, with the same date: its workspace is open."
             elif keep and found and access() == "edit":
                 slug, store = found
-                add_to_store(store, candidate, analysis)
+                if _holds(store, analysis):
+                    st.session_state.sm_notice = "This article is in this workspace already, with the same date."
+                else:
+                    add_to_store(store, candidate, analysis)
+                    st.session_state.sm_notice = f"Added to “{short_name(store.name)}”."
             else:
                 slug, store = get_folder().create(short_name(title))
                 add_to_store(store, candidate, analysis)
+                st.session_state.sm_notice = f"Mapped into a new workspace, “{short_name(store.name)}”."
         except ArticleTooLargeError as err:
             status.update(label="The article is too large", state="error")
             st.session_state.sm_error = str(err)
@@ -201,12 +208,23 @@ def _try(candidate: ArticleInput, keep: bool = False) -> None:
     st.session_state.sm_shown_article = analysis.article.article_id
 
 
+def _mapping_key(analysis: Analysis) -> tuple[str, str, str | None]:
+    return (analysis.article.article_id, content_hash(analysis.article.text),
+            analysis.article.published.isoformat() if analysis.article.published else None)
+
+
+def _holds(store: WorkspaceStore, analysis: Analysis) -> bool:
+    """Whether the workspace holds this article already, with the same text and date."""
+    articles = store.articles()
+    return any((row.article_id, row.content_hash, str(row.published)[:10] if row.published else None)
+               == _mapping_key(analysis) for row in articles.itertuples())
+
+
 def _same_mapping(name: str, analysis: Analysis) -> str | None:
     """The workspace named ``name`` (or "name (2)"…) that holds this article alone, with the same text and date
     (mapping it again would give the same map), if there is one this session may change."""
     folder = get_folder()
-    wanted = (analysis.article.article_id, content_hash(analysis.article.text),
-              analysis.article.published.isoformat() if analysis.article.published else None)
+    wanted = _mapping_key(analysis)
     for slug, shown in folder.list():
         if shown != name and not (shown.startswith(f"{name} (") and shown.endswith(")")):
             continue
@@ -476,7 +494,7 @@ def sidebar(page: str) -> None:
             st.caption("You opened a view-only link: you can look, play the timeline, present and download this "
                        "workspace. To map articles of your own, open the app without the link.")
         else:
-            _add_article(editable)
+            _add_article(editable, found)
         shadow_widget_values()  # what was typed here is there on the next page too
         if found:
             st.divider()
@@ -486,9 +504,15 @@ def sidebar(page: str) -> None:
         _remember_in_browser()
 
 
-def _add_article(editable: bool) -> None:
+def _add_article(editable: bool, found: tuple[str, WorkspaceStore] | None) -> None:
     """The sidebar's form to map an article (a new workspace, or added to this one)."""
     st.header("Add an article")
+    slug, name = (found[0], found[1].name) if found else ("", "")
+    # Where it goes is said, with a default per workspace: into the one open (walkthrough: a checkbox left unticked
+    # made a new workspace where one's own was expected), but not into the sample or one this person cannot edit.
+    if st.session_state.get("sm_keep_for") != slug or not editable:
+        st.session_state.sm_keep = bool(editable and slug and slug != SAMPLE_SLUG)
+        st.session_state.sm_keep_for = slug
     source = st.radio("Source", ["Sample article", "Paste text", "Upload a file", "From a link"],
                       key="sm_source", horizontal=True)
     with st.form("article_form", border=False):
@@ -510,10 +534,11 @@ def _add_article(editable: bool) -> None:
         date_known = st.checkbox("I know the publication date", value=True, key="sm_date_known")
         published = st.date_input("Publication date", value=dt.date.today(), key="sm_date",
                                   min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
-        keep = st.checkbox("Add to this workspace (keep its articles on the map)", key="sm_keep",
-                           disabled=not editable,
-                           help="Map several articles together: an event told in two of them becomes one "
-                                "event with two sources. Unticked, the article starts a new workspace.")
+        keep = st.radio("Map it into", [False, True], key="sm_keep", disabled=not editable,
+                        format_func=lambda this: f"This workspace, “{short_name(name, 32)}”" if this
+                        else "A new workspace",
+                        help="In this workspace, its articles stay on the map with the new one, and an event told "
+                             "in two of them becomes one event with two sources.")
         submitted = st.form_submit_button("Map this article", type="primary", width="stretch")
     if submitted:
         _submit(source, pasted, upload, link, date_known, published, keep, title)

@@ -15,6 +15,7 @@ from geo.errors import (
 from geo.ingest import (
     classify_line,
     decode_bytes,
+    has_markup,
     load_article,
     propose_publication_date,
     split_sentences,
@@ -193,3 +194,20 @@ def test_a_pages_metadata_date_is_its_stated_date():
             "<title>Flood</title></head><body><p>Water rose on Monday.</p></body></html>")
     assert stated_publication_date(page, "page.html", today=dt.date(2026, 1, 1)) == (dt.date(2021, 5, 2),
                                                                                      "the page's metadata")
+
+
+@pytest.mark.parametrize("text, markup", [
+    ("Flooding closed two roads near Tarn on <b>Tuesday</b>, the council said.", True),
+    ("A first line.\n<p>A ferry stopped at Brindisi.</p>", True),
+    ('Rain fell.<br/>Then <a href="https://example.org/x">more</a> rain.', True),
+    ("<SPAN class='x'>Hail</SPAN> fell on Cork.", True),
+    ("Turnout was <50% in the north and >70% in the south.", False),
+    ("The score was 3<4 after the break; a <vote> on the motion followed.", False),
+    ("Email <ann@example.org> for the report.", False),
+])
+def test_pasted_text_with_tags_is_read_as_html(text, markup):
+    assert has_markup(text) is markup
+    if markup:
+        read = load_article(text, filename="pasted.html", published=dt.date(2024, 5, 7)).text
+        assert "<" not in read and ">" not in read and ("Tarn" in read or "Brindisi" in read or "rain" in read
+                                                        or "Cork" in read)

@@ -148,6 +148,19 @@ def test_areas_are_drawn_largest_first_so_a_smaller_one_inside_can_be_pointed_at
     assert len(sizes) >= 2 and sizes == sorted(sizes, reverse=True)
 
 
+def test_an_area_no_sentence_names_says_so_and_shows_no_confidence(sample):
+    from geo.mapview import area_shapes
+
+    places = sample.places[sample.places["is_area"]].copy()
+    places["confidence"] = places["confidence"].astype("float64")
+    places.loc[places.index[0], ["mentions", "confidence"]] = ["", float("nan")]  # (an event placed there by hand)
+    tips = [tip for _, _, tip in area_shapes(places)]
+    assert any("not named in the text" in t for t in tips)
+    # walkthrough: its box said "confidence nan"
+    assert not any("nan" in t for t in tips) and sum("confidence 0." in t or "confidence 1." in t for t in tips) \
+        == len(tips) - 1
+
+
 def test_an_areas_coast_keeps_the_base_maps_precision_where_the_map_is_drawn_in_detail(sample, pipeline):
     import shapely
 

@@ -31,7 +31,8 @@ def _paste(at: AppTest, text: str, **form: object) -> None:
         at.sidebar.radio(key="sm_source").set_value("Paste text").run()  # the text box shows for pasting only
     at.sidebar.text_area(key="sm_paste").input(text)
     for key, value in form.items():
-        widget = at.sidebar.checkbox(key=key) if isinstance(value, bool) else at.sidebar.date_input(key=key)
+        widget = (at.sidebar.radio(key=key) if key == "sm_keep" else at.sidebar.checkbox(key=key)
+                  if isinstance(value, bool) else at.sidebar.date_input(key=key))
         widget.set_value(value)
     _submit(at)
 
@@ -299,9 +300,11 @@ def test_mapping_the_same_article_again_opens_its_workspace_and_another_date_mak
     count = len(folder.list())
     _paste(app, text, sm_date=dt.date(2022, 5, 3))  # walkthrough: this made "… (2)" of the same map
     assert app.session_state["sm_ws"] == first and len(folder.list()) == count
-    assert any("mapped already" in str(t.value) for t in app.toast) or "mapped already" in " ".join(
-        str(s.value) for s in [*app.success, *app.info, *app.caption])
-    _paste(app, text, sm_date=dt.date(2022, 5, 4))  # another date: another map
+    assert any("in this workspace already" in str(t.value) for t in app.toast)
+    _paste(app, text, sm_date=dt.date(2022, 5, 3), sm_keep=False)  # into a new workspace: this one opens again
+    assert app.session_state["sm_ws"] == first and len(folder.list()) == count
+    assert any("mapped already" in str(t.value) for t in app.toast)
+    _paste(app, text, sm_date=dt.date(2022, 5, 4), sm_keep=False)  # another date: another map
     assert app.session_state["sm_ws"] != first and len(folder.list()) == count + 1
 
 
@@ -357,3 +360,19 @@ def test_an_article_dated_today_by_default_says_so_when_it_counts_days(app):
     assert any("Dated today" in i.value and "on Monday" in i.value for i in app.info)
     _paste(app, "Farmers in Puno grow potatoes and quinoa on the shores of the lake.")  # no day to count
     assert not any("Dated today" in i.value for i in app.info)
+
+
+def test_an_article_goes_into_the_open_workspace_by_default_but_not_into_the_sample(app):
+    import datetime as dt
+
+    day = dt.date(2022, 4, 19)
+    assert app.session_state["sm_ws"] == "sample" and app.sidebar.radio(key="sm_keep").value is False
+    _paste(app, "Russian forces shelled Kharkiv on Monday, officials said.", sm_date=day)
+    mine = app.session_state["sm_ws"]
+    assert mine != "sample" and any("new workspace" in str(t.value) for t in app.toast)
+    # walkthrough: a second article left the checkbox unticked and so made another workspace, not the one open
+    assert app.sidebar.radio(key="sm_keep").value is True
+    assert "This workspace" in app.sidebar.radio(key="sm_keep").options[1]
+    _paste(app, "Protesters rallied in Lviv on Sunday, organisers said.", sm_date=day)
+    assert app.session_state["sm_ws"] == mine and any("Added to" in str(t.value) for t in app.toast)
+    assert "2 articles" in " ".join(c.value for c in app.caption)

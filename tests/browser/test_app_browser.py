@@ -642,6 +642,32 @@ def test_play_brings_the_map_on_screen(browser, app_url, size):
         context.close()
 
 
+def _area_spot(frame) -> list[float]:  # type: ignore[no-untyped-def]
+    """A point of the map whose topmost element is a named area's shape (not a marker, a label or a popup)."""
+    spot = frame.evaluate("""() => { const r = document.querySelector('.leaflet-container').getBoundingClientRect();
+        for (let y = r.top + 60; y < r.bottom - 60; y += 15) for (let x = r.left + 60; x < r.right - 60; x += 15) {
+            const at = document.elementFromPoint(x, y);
+            if (at && at.matches('.leaflet-overlay-pane path.leaflet-interactive')) return [x, y]; }
+        return null; }""")
+    assert spot, "no named area to point at"
+    return spot
+
+
+def test_a_named_areas_box_does_not_cover_an_open_popup(page, app_url):
+    """Walkthrough: pointing at an area while an event's popup was open put the area's box over the popup."""
+    frame = _open_a_popup(page, app_url)
+    spot = _area_spot(frame)
+    box = page.locator('iframe[src*="streamlit_folium"]').first.bounding_box()
+    info = frame.locator(".sm-area-info")
+    page.mouse.move(box["x"] + spot[0], box["y"] + spot[1], steps=5)
+    page.wait_for_timeout(800)
+    assert frame.locator(".leaflet-popup").count() == 1 and not info.is_visible()
+    frame.locator(".leaflet-popup-close-button").click()
+    _wait_for(page, lambda: frame.locator(".leaflet-popup").count() == 0, 5, "the popup closed")
+    page.mouse.move(box["x"] + spot[0] + 3, box["y"] + spot[1] + 3, steps=3)  # the popup closed: the box again
+    _wait_for(page, info.is_visible, 5, "the area's box")
+
+
 def test_a_named_area_is_told_in_the_corner_not_over_the_markers(page, app_url, sample):
     """Pointing at a named area tells its name in a box in the map's upper left corner (walkthrough: a tooltip that
     followed the pointer covered the markers beside it); a smaller area inside a larger one is the one pointed at."""
@@ -650,13 +676,7 @@ def test_a_named_area_is_told_in_the_corner_not_over_the_markers(page, app_url, 
     frame = _map_frame(page)
     frame.locator(".leaflet-container").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
-    # a point of the map whose topmost element is a named area's shape (not a marker, not a label)
-    spot = frame.evaluate("""() => { const r = document.querySelector('.leaflet-container').getBoundingClientRect();
-        for (let y = r.top + 60; y < r.bottom - 60; y += 15) for (let x = r.left + 60; x < r.right - 60; x += 15) {
-            const at = document.elementFromPoint(x, y);
-            if (at && at.matches('.leaflet-overlay-pane path.leaflet-interactive')) return [x, y]; }
-        return null; }""")
-    assert spot, "no named area to point at"
+    spot = _area_spot(frame)
     box = page.locator('iframe[src*="streamlit_folium"]').first.bounding_box()
     info = frame.locator(".sm-area-info")
     assert not info.is_visible()

@@ -576,6 +576,7 @@ def test_an_article_added_outside_the_range_shows_is_removed_restored_and_back_n
         title.click()
         title.fill("Lyon, a Saturday march")
         page.get_by_text("I know the publication date").click()  # the date comes from the text
+        assert page.get_by_role("radio", name="A new workspace").is_checked()  # (not into the sample)
         page.get_by_role("button", name="Map this article").click()
         _wait_for(page, lambda: _params(page).get("ws") == "lyon-a-saturday-march", 60, "the new workspace")
         _wait_for(page, lambda: _count_markers(page) > 0, MAP_TIMEOUT_S, "its markers")
@@ -594,7 +595,9 @@ def test_an_article_added_outside_the_range_shows_is_removed_restored_and_back_n
         _sidebar(page)
         page.get_by_label("Article text (or HTML)").fill(EARLIER)
         page.get_by_label("Title (optional)", exact=True).and_(page.locator("input")).fill("")
-        page.get_by_text("Add to this workspace").click()
+        # Where it goes is said, and it is the workspace open (walkthrough: it had made another one).
+        into = page.get_by_role("radio", name=re.compile("^This workspace, “Lyon, a Saturday march”"))
+        assert into.is_checked() and not page.get_by_role("radio", name="A new workspace").is_checked()
         page.get_by_role("button", name="Map this article").click()
         _caption(page, "2 articles", 60)
         store = WorkspaceFolder(folder).open("lyon-a-saturday-march")
