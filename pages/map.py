@@ -151,6 +151,12 @@ SENTENCE_PICKER = st.components.v2.component(
       const { setTriggerValue } = component;
       if (window.smSentenceClick) { document.removeEventListener("click", window.smSentenceClick); }
       window.smSentenceClick = (ev) => {
+        if (ev.target instanceof Element && ev.target.closest(".sm-to-text")) {  // the selected event's sentence
+          ev.preventDefault();
+          const told = document.querySelector(".sm-article .sm-selected");
+          if (told) { told.scrollIntoView({block: "center", behavior: "smooth"}); }
+          return;
+        }
         const el = ev.target instanceof Element ? ev.target.closest(".sm-article .sm-has-event") : null;
         if (el && !ev.target.closest("a")) { setTriggerValue("pick", el.id.slice(1)); }
       };
@@ -193,7 +199,10 @@ def selected_event(store: WorkspaceStore, row: pd.Series | None, can_edit: bool)
     quote = f": <i>{in_quotes(row['sentence'])}</i>" if isinstance(row["sentence"], str) else ""
     st.html(f"<div class='sm-selected-sentence' style='border-left:3px solid #e8a400;padding:0 0 0 8px;"
             f"margin:0 0 4px'><b>Selected event:</b> {safe_html(row['sub_event_type'])} at {safe_html(where)}"
-            f"{quote}</div>")
+            f"{quote}<a href='#' class='sm-to-text' role='button'>↓ Its sentence in the article</a></div>"
+            # (where the text stands below the map: on a phone there was no way back to the sentence)
+            "<style>.sm-to-text { display: none; margin-left: 6px; white-space: nowrap; }"
+            " @media (max-width: 1180px) { .sm-to-text { display: inline; } }</style>")
     event_panel(store, row, can_edit)
 
 
@@ -281,6 +290,13 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
         controls = st.columns([3, 9])
         timeline_area = st.container()
         with controls[0]:
+            if st.session_state.get("sm_playing"):
+                # Where the map fills the screen (stacked columns, a short window) Pause floats at the foot of the
+                # window while the map plays (walkthrough: on a phone Play scrolled the map in and Pause out).
+                st.html("<style>@media (max-width: 1180px), (max-height: 820px) { .st-key-sm_play { position: fixed;"
+                        " bottom: 14px; left: 50%; transform: translateX(-50%); width: auto !important; z-index: 999990;"
+                        " } .st-key-sm_play button { box-shadow: 0 2px 10px rgba(0,0,0,.35); background: #fff; } }"
+                        "</style>")
             label = "❚❚ Pause" if st.session_state.get("sm_playing") else "▶ Play"
             if st.button(label, key="sm_play", help="Step through the timeline from one day with events to the next"):
                 if not st.session_state.get("sm_playing"):
@@ -609,8 +625,8 @@ def main() -> None:
         if len(view.events_gdf):
             map_panel(view, store, can_edit)
         elif not len(view.articles):
-            st.info("This workspace has no articles yet: add one in the sidebar (“Add an article”, then tick “Add "
-                    "to this workspace”), and its places and events are mapped here.")
+            st.info("This workspace has no articles yet: add one in the sidebar (“Add an article”, mapped into this "
+                    "workspace), and its places and events are mapped here.")
         else:
             st.info("No events were found in this workspace's articles, so there is nothing on the timeline. "
                     "The places they name are listed on the “Events & places” page.")

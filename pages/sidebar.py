@@ -472,6 +472,9 @@ SIDEBAR_CLOSER = st.components.v2.component(
 
 def sidebar(page: str) -> None:
     """The sidebar of every page but the presentation; ``page``: which page is running."""
+    # (again here: a server's first visitor opening a page other than the map by its address got the narrow
+    # centred layout, the events table squeezed between empty margins; walkthrough)
+    st.set_page_config(layout="wide")
     sync_from_url(page)
     found = current_store()
     with st.sidebar:

@@ -512,11 +512,20 @@ def test_a_clicked_sentence_stays_put_beside_the_map_and_brings_the_map_where_it
         _wait_for(page, lambda: page.get_by_text("Selected event:").count() == 1, 15, "the selected event panel")
         page.wait_for_timeout(1500)  # (a smooth scroll, if any, is over)
         frame = page.locator('iframe[src*="streamlit_folium"]').first.bounding_box()
+        back = page.get_by_role("button", name="↓ Its sentence in the article")
         if size[0] > 1180:  # side by side
             after = sentence.bounding_box()
             assert abs(after["y"] - before["y"]) < 5, (before, after)
+            assert not back.is_visible()  # (the sentence is in sight beside the map)
         else:
             assert frame is not None and 0 <= frame["y"] <= size[1] * 0.25, frame
+            # and back down to the sentence with a tap (walkthrough: on a phone there was no way back to it)
+            assert sentence.bounding_box()["y"] > size[1]
+            back.scroll_into_view_if_needed()
+            box = back.bounding_box()
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            _wait_for(page, lambda: 64 <= sentence.bounding_box()["y"] <= size[1] - 20, 5, "the sentence in sight")
+            assert "sm-selected" in sentence.get_attribute("class")
 
 
 def test_play_shows_the_whole_map_again_after_an_event_was_selected(page, app_url, sample):
@@ -633,8 +642,14 @@ def test_play_brings_the_map_on_screen(browser, app_url, size):
             return box["y"] if box else -9999.0
 
         _wait_for(page, lambda: -10 <= map_top() <= size[1] * 0.25, 10, "the map scrolled to the top of the window")
-        _wait_for(page, lambda: page.get_by_role("button", name="❚❚ Pause").count() == 1
-                  or page.get_by_role("button", name="▶ Play").count() == 1, 10, "Play running or done")
+        # Pause is on screen while it plays, clear of the map's middle, and a click on it stops Play (walkthrough:
+        # on a phone Play had scrolled Pause off screen).
+        pause = page.get_by_role("button", name="❚❚ Pause")
+        _wait_for(page, lambda: pause.count() == 1, 10, "Play running")
+        box = pause.bounding_box()
+        assert box and 0 <= box["y"] and box["y"] + box["height"] <= size[1], (box, size)
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        _wait_for(page, lambda: page.get_by_role("button", name="▶ Play").count() == 1, 10, "Play paused")
     except AssertionError:
         page.screenshot(path=str(ROOT / "build" / f"play-{size[0]}.png"))
         raise

@@ -280,6 +280,26 @@ def own_server(tmp_path: Path):
     return start, tmp_path / "ws"
 
 
+def test_a_servers_first_visitor_on_the_events_page_gets_the_wide_page(browser, own_server):
+    """Walkthrough: opened by its address before anyone had opened the map, the Events page had Streamlit's narrow
+    centred layout, the events table squeezed between empty margins."""
+    start, _ = own_server
+    server, url = start()
+    context = browser.new_context(viewport={"width": 1400, "height": 950})
+    try:
+        page = context.new_page()
+        page.goto(f"{url}/data")
+        table = page.locator('[data-testid="stDataFrame"]').first
+        _wait_for(page, lambda: table.count() == 1 and table.is_visible(), 60, "the events table")
+        page.wait_for_timeout(500)
+        sidebar = page.locator('[data-testid="stSidebar"]').bounding_box()
+        room = 1400 - (sidebar["x"] + sidebar["width"])
+        assert table.bounding_box()["width"] > 0.8 * room, (table.bounding_box(), room)
+    finally:
+        context.close()
+        server.close()
+
+
 def test_an_edit_survives_a_restart_and_is_undone(browser, own_server):
     start, folder = own_server
     server, url = start()
