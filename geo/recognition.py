@@ -197,6 +197,34 @@ def _street_name(m: Match) -> bool | None:
     return None
 
 
+SITE_NOUNS = words("site_nouns")
+#: The particles between a site's noun and its name: "Gare du ...", "Puerta del ...", "Palacio de la ...".
+_PARTICLES = frozenset({"de", "du", "des", "del", "della", "delle", "dei", "degli", "di", "do", "da", "dos", "das",
+                        "la", "le", "les", "los", "las", "l'", "l’", "d'", "d’"})
+
+
+def _site_noun(token: Any) -> bool:
+    return bool(token.text[:1].isupper() and token.text.lower() in SITE_NOUNS)
+
+
+@_rule("site-name", "words", "a name after a site's noun in a Romance language (\"Rue ...\", \"Estadio de ...\") "
+                             "names the site, not a town elsewhere, unless it is a country's; so does the noun itself "
+                             "when a town bears it")
+def _site_name(m: Match) -> bool | None:
+    tokens, k = m.tokens, m.i - 1
+    while k >= 0 and tokens[k].text.lower() in _PARTICLES and m.i - k <= 2:
+        k -= 1
+    if k >= 0 and _site_noun(tokens[k]) and "country" not in m.kinds:
+        return False
+    j = m.i + m.size
+    while j < len(tokens) and tokens[j].text.lower() in _PARTICLES and j - (m.i + m.size) < 2:
+        j += 1
+    if m.size == 1 and _site_noun(tokens[m.i]) and j < len(tokens) and tokens[j].text[:1].isupper() \
+            and tokens[j].text.isalpha():
+        return False
+    return None
+
+
 def _title(token: Any) -> bool:
     return token.text[:1].isupper() and token.text.lower().rstrip(".") in PERSON_TITLES
 
