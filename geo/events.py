@@ -579,14 +579,23 @@ _RELEASE_FROM = frozenset({"Abduction/forced disappearance", "Arrests", "Non-vio
 _ASSAULT_BEFORE = re.compile(r"\b(?:attacked|stormed|raided|overran|ambushed|assaulted)\b", re.IGNORECASE)
 
 
+def _assault_before_seizure(trigger: Trigger, match: re.Match[str], text: str) -> re.Match[str] | None:
+    """The assault told before weapons seized ("gunmen stormed a police station and seized rifles"): the assault
+    is the event, and where it is told is where its actors are read."""
+    if trigger.sub_event_type != "Disrupted weapons use" or not re.match(
+            r"(?:seized|captured|confiscated|recovered|took)\b", match.group(0), re.IGNORECASE):
+        return None
+    return _ASSAULT_BEFORE.search(text[: match.start()])
+
+
 def _refine(trigger: Trigger, match: re.Match[str], text: str) -> tuple[EventType, str]:
     """ACLED's type for the trigger in its sentence: an attack aimed at armed or security forces is a clash
     between two armed sides (Battles), not violence against civilians; a crowd's violence without a protest is
     mob violence, with one a violent demonstration; a protest that police disperse (tear gas, water cannon,
     batons) is a protest with intervention; a bombing with no aircraft in the sentence is a remote explosive."""
     before = text[: match.start()]
-    assault = _ASSAULT_BEFORE.search(before) if trigger.sub_event_type == "Disrupted weapons use" else None
-    if assault and re.match(r"(?:seized|captured|confiscated|recovered|took)\b", match.group(0), re.IGNORECASE):
+    assault = _assault_before_seizure(trigger, match, text)
+    if assault:
         return (EventType.BATTLES, "Armed clash") if _AT_FORCES.search(" " + before[assault.end():]) \
             else (EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack")
     fights = _FIGHT_WORDS.search(_NEGATED_FIGHT.sub(" ", text))
@@ -879,10 +888,8 @@ class EventExtractor:
                          if not _names_the_means(r, sentence, match) and not _names_whose(r, sentence)]
                 own_place = self._place(where, focus)
                 event_type, sub_event_type = _refine(trigger, match, unquoted)
-                act_at = match.start()  # (where the act is told, for who did it: an assault before what it seized)
-                if trigger.sub_event_type == "Disrupted weapons use" and sub_event_type != trigger.sub_event_type:
-                    assault = _ASSAULT_BEFORE.search(unquoted[: match.start()])
-                    act_at = assault.start() if assault else act_at
+                assault = _assault_before_seizure(trigger, match, unquoted)
+                act_at = assault.start() if assault else match.start()  # (where the act is told, for who did it)
 
                 def doc(text: str = sentence.text, parsed: list[object] = parsed) -> object:  # parsed once, if needed
                     if not parsed and self.scene_finder is not None:
