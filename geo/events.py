@@ -1115,7 +1115,10 @@ class EventExtractor:
             return t.interval_start, t.interval_end, t.precision, t.text, t.value, t.confidence
         # "a 22-year-old guard", "a 15-minute gunfight", "a five-year plan": a length that describes a person or a
         # thing, not how long ago the event began
-        durations = [t for t in timexes if t.type == "DURATION" and not _HYPHENATED_LENGTH.search(t.text)]
+        # (nor does a length of minutes or hours, "several minutes into a speech": it keeps the event on the story's
+        # day; read as months, "PTXM" had dated a shooting two months back)
+        durations = [t for t in timexes if t.type == "DURATION" and not _HYPHENATED_LENGTH.search(t.text)
+                     and not str(t.value).startswith("PT")]
         ref_start, ref_end, _ = reference
         if durations:
             d = durations[0]
@@ -1264,7 +1267,7 @@ def _is_agentive(place: Place, focus: str | None) -> bool:
 
 
 def _duration_days(value: str) -> int:
-    match = re.match(r"PT?(?P<n>\d+|X)(?P<u>[DWMY])", value)
+    match = re.match(r"P(?P<n>\d+|X)(?P<u>[DWMY])", value)
     if not match:
         return 14
     n = 2 if match.group("n") == "X" else int(match.group("n"))

@@ -683,3 +683,12 @@ def test_actors_named_by_a_dateline_a_possessive_or_facing_a_protest(pipeline):
     raid = next(e for e in a.events if e.place is not None and e.place.name == "Kyaukme")
     # the attack on the station, not the weapons it took (walkthrough: "disrupted weapons use" by the police)
     assert raid.sub_event_type == "Armed clash" and raid.actor2.startswith("Police Forces")
+
+
+def test_a_length_of_minutes_or_hours_keeps_the_event_on_the_storys_day(pipeline):
+    # (read as months, "several minutes" had dated a shooting two months before the story's day)
+    text = ("A guard was stabbed at a depot in Leeds on Tuesday, police said.\n\nIn Bradford, a worker was shot 40 "
+            "minutes after the alarm, officers said.\n\nA driver was beaten for a few hours at a farm near York.")
+    a = analyze_text(pipeline, text, dt.date(2024, 2, 15))
+    days = {e.date_start.date() for e in a.events if e.event_type.value != "Statement"}
+    assert days == {dt.date(2024, 2, 13)}, [(e.trigger, e.date_start, e.why_dated) for e in a.events]
