@@ -1115,8 +1115,8 @@ class EventExtractor:
             return t.interval_start, t.interval_end, t.precision, t.text, t.value, t.confidence
         # "a 22-year-old guard", "a 15-minute gunfight", "a five-year plan": a length that describes a person or a
         # thing, not how long ago the event began
-        # (nor does a length of minutes or hours, "several minutes into a speech": it keeps the event on the story's
-        # day; read as months, "PTXM" had dated a shooting two months back)
+        # (nor does a length of minutes or hours, "40 minutes after the alarm": it keeps the event on the story's
+        # day; read as months, "PT40M" had dated a shooting 40 months back)
         durations = [t for t in timexes if t.type == "DURATION" and not _HYPHENATED_LENGTH.search(t.text)
                      and not str(t.value).startswith("PT")]
         ref_start, ref_end, _ = reference
