@@ -868,7 +868,7 @@ class EventExtractor:
             sentence_places = by_sentence.get(sentence.index, [])
             own_place = self._place(sentence_places, focus)
             if found is None:
-                reference = self._advance(reference, sentence_times)
+                reference = self._advance(reference, sentence_times, article.text)
                 if own_place is not None and not _is_agentive(own_place[0], focus):
                     previous_place = (sentence.index, *own_place)  # the story moves there
                 continue
@@ -923,7 +923,7 @@ class EventExtractor:
                 own_times = [t for t in self._own_times(sentence, match, times.get(sentence.index, []), doc)
                              if t.start - sentence.start < tail]
                 when = self._time(sentence, own_times, reference, onset)
-                reference = self._advance(reference, sentence_times)
+                reference = self._advance(reference, sentence_times, article.text)
                 if place_choice is None:
                     continue
                 place, place_text, place_conf = place_choice
@@ -1094,9 +1094,14 @@ class EventExtractor:
     # -- when ----------------------------------------------------------------------------------
     @staticmethod
     def _advance(reference: tuple[dt.datetime, dt.datetime, TimePrecision],
-                 sentence_times: Sequence[TimeExpression]) -> tuple[dt.datetime, dt.datetime, TimePrecision]:
+                 sentence_times: Sequence[TimeExpression], text: str = "") -> tuple[dt.datetime, dt.datetime, TimePrecision]:
+        """The day the story is at after a sentence: the day it names, unless that day only says which event is
+        meant ("claimed the Jan. 4 bombings", "after Sunday's vote"): the story stays where it was (``text``: the
+        article's text, where the times' offsets point)."""
         for t in sentence_times:
             if t.interval_start and t.interval_end and t.precision in {TimePrecision.DAY, TimePrecision.HOUR} and not t.bound:
+                if text and _NAMES_AN_EVENT_AFTER.match(text, t.end):
+                    continue
                 day = t.interval_start.date()
                 return (*day_interval(day), TimePrecision.DAY)
         return reference
@@ -1281,6 +1286,8 @@ def _vague_range_days(value: str) -> tuple[int, int]:
 
 
 _SINCE = re.compile(r"\bsince\b(?:\s+\S+){0,6}\s*$", re.IGNORECASE)
+#: A day that modifies an event's noun: "the Jan. 4 bombings", "Sunday's vote", "the March 3 deadly attack".
+_NAMES_AN_EVENT_AFTER = re.compile(rf"(?:['’]s)?\s+(?:[a-z-]+\s+)?(?:{alternation('event_nouns')})\b")
 
 
 def _stated_onset(article: Article, timexes: Sequence[TimeExpression]) -> dt.datetime | None:

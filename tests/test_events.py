@@ -692,3 +692,15 @@ def test_a_length_of_minutes_or_hours_keeps_the_event_on_the_storys_day(pipeline
     a = analyze_text(pipeline, text, dt.date(2024, 2, 15))
     days = {e.date_start.date() for e in a.events if e.event_type.value != "Statement"}
     assert days == {dt.date(2024, 2, 13)}, [(e.trigger, e.date_start, e.why_dated) for e in a.events]
+
+
+def test_a_day_that_names_an_earlier_event_does_not_move_the_story_to_it(pipeline):
+    text = ("Gunmen killed a police officer in Kirkuk on Monday, officials said.\n\nThe attack came weeks after militants "
+            "claimed the Jan. 4 bombings in Mosul that killed nine people.\n\nTwo suspects were detained in Erbil, "
+            "police said.")
+    a = analyze_text(pipeline, text, dt.date(2024, 2, 14))
+    bombings = next(e for e in a.events if e.place is not None and e.place.name == "Mosul")
+    assert bombings.date_start.date() == dt.date(2024, 1, 4)
+    # the story is still at Monday (it had moved to 4 January, and every later event with it)
+    arrest = next(e for e in a.events if e.sub_event_type == "Arrests")
+    assert arrest.date_start.date() == dt.date(2024, 2, 12), arrest.why_dated
