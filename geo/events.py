@@ -914,6 +914,17 @@ class EventExtractor:
                     # "The Kremlin gave the fighters a deadline": the capital acts; the story stays where it was.
                     placed = f"“{place_choice[1]}” acts here (a seat of power abroad): the story's place before"
                     place_choice = (previous_place[1], previous_place[2], previous_place[3] * 0.6)
+                site = _SITE.search(unquoted)
+                if site and place_choice is not None and place_choice[0].kind == "country":
+                    # "at the Stade de ... in <country>": a named site lies in the one town of that country the
+                    # story names, not at the country's centre
+                    towns = {r.place.place_id: r for r in resolutions if r.place is not None and r.place.kind == "city"
+                             and r.place.country == place_choice[0].country}
+                    if len(towns) == 1:
+                        town = next(iter(towns.values()))
+                        place_choice = (town.place, town.mention.text, town.confidence * 0.8)
+                        placed = f"the site “{site.group(0)}” the sentence names, in the one town of " \
+                                 f"{place_choice[0].country} the story names"
                 if place_choice is None and main_place is not None:
                     place_choice = main_place
                     placed = "no place near: the place the story is about (named most often)"
@@ -1286,6 +1297,10 @@ def _vague_range_days(value: str) -> tuple[int, int]:
 
 
 _SINCE = re.compile(r"\bsince\b(?:\s+\S+){0,6}\s*$", re.IGNORECASE)
+#: A site named with its noun first, as in Romance languages: "Rue ...", "Estadio de ...", "Gare du ..." (the
+#: recogniser's site-name rule keeps its name from being taken for a town elsewhere).
+_SITE = re.compile(rf"\b(?:{'|'.join(sorted((re.escape(w.capitalize()) for w in words('site_nouns')), key=len, reverse=True))})\s+(?:(?:de|du|des|del|della|di|do|da|dos|das|la|le|los|"
+                   r"las)\s+){0,2}[A-Z][\w'’-]+")
 #: A day that modifies an event's noun: "the Jan. 4 bombings", "Sunday's vote", "the March 3 deadly attack".
 _NAMES_AN_EVENT_AFTER = re.compile(rf"(?:['’]s)?\s+(?:[a-z-]+\s+)?(?:{alternation('event_nouns')})\b")
 

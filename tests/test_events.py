@@ -704,3 +704,13 @@ def test_a_day_that_names_an_earlier_event_does_not_move_the_story_to_it(pipelin
     # the story is still at Monday (it had moved to 4 January, and every later event with it)
     arrest = next(e for e in a.events if e.sub_event_type == "Arrests")
     assert arrest.date_start.date() == dt.date(2024, 2, 12), arrest.why_dated
+
+
+def test_a_site_named_in_a_romance_language_is_in_the_storys_town_not_at_the_countrys_centre(pipeline):
+    text = ("MADRID (AP) — A bomb exploded outside the Estadio del Sur in Spain on Sunday, injuring two guards, "
+            "police said.\n\nOfficers later closed the Calle Mayor in the city.")
+    a = analyze_text(pipeline, text, dt.date(2024, 4, 8))
+    blast = next(e for e in a.events if e.event_type.value == "Explosions/Remote violence")
+    assert blast.place.name == "Madrid" and "Estadio del Sur" in blast.why_placed, blast.why_placed
+    # the site's own words are no towns elsewhere (recognition rule site-name)
+    assert not any(r.mention.text in {"Sur", "Mayor", "Estadio"} for r in a.resolutions if r.place is not None)
