@@ -1139,6 +1139,13 @@ class EventExtractor:
         if durations:
             d = durations[0]
             span = _duration_days(d.value)
+            if _LATER.match(sentence.text, d.end - sentence.start):
+                # "a month later": after the day the story is at, not before it (it had been counted back)
+                day = ref_start + dt.timedelta(days=span)
+                half = dt.timedelta(days=min(span // 2, 15) if span > 1 else 0)
+                return (day - half, day + half + dt.timedelta(days=1),
+                        TimePrecision.DAY if not half else TimePrecision.WEEK if span < 28 else TimePrecision.MONTH,
+                        f"{d.text} later", d.value, 0.4)
             start = ref_end - dt.timedelta(days=span)
             low, high = _vague_range_days(d.value)
             if onset is not None and low <= (ref_end - onset).days <= high:
@@ -1254,6 +1261,8 @@ def _why_dated(when: tuple[object, ...], own_clause: bool) -> str:
     text, value = when[3], str(when[4])
     if not text:
         return f"the sentence names no time: the day the story is at, {describe_value(value)}"
+    if value.startswith("P") and text.endswith(" later"):
+        return f"“{text}”: {describe_value(value, 'DURATION')} after the day the story is at"
     if value.startswith("P"):
         return f"“{text}” ({describe_value(value, 'DURATION')}) counted back from the day the story is at"
     return f"“{text}”: {describe_value(value)}" + (", the time named in the event's own clause" if own_clause else "")
@@ -1301,6 +1310,8 @@ _SINCE = re.compile(r"\bsince\b(?:\s+\S+){0,6}\s*$", re.IGNORECASE)
 #: recogniser's site-name rule keeps its name from being taken for a town elsewhere).
 _SITE = re.compile(rf"\b(?:{'|'.join(sorted((re.escape(w.capitalize()) for w in words('site_nouns')), key=len, reverse=True))})\s+(?:(?:de|du|des|del|della|di|do|da|dos|das|la|le|los|"
                    r"las)\s+){0,2}[A-Z][\w'’-]+")
+#: After a length: it is counted forward from the story's day ("a month later", "weeks afterwards").
+_LATER = re.compile(r"\s+(?:later|afterwards?)\b", re.IGNORECASE)
 #: A day that modifies an event's noun: "the Jan. 4 bombings", "Sunday's vote", "the March 3 deadly attack".
 _NAMES_AN_EVENT_AFTER = re.compile(rf"(?:['’]s)?\s+(?:[a-z-]+\s+)?(?:{alternation('event_nouns')})\b")
 

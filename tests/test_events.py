@@ -714,3 +714,14 @@ def test_a_site_named_in_a_romance_language_is_in_the_storys_town_not_at_the_cou
     assert blast.place.name == "Madrid" and "Estadio del Sur" in blast.why_placed, blast.why_placed
     # the site's own words are no towns elsewhere (recognition rule site-name)
     assert not any(r.mention.text in {"Sur", "Mayor", "Estadio"} for r in a.resolutions if r.place is not None)
+
+
+def test_a_length_then_later_is_counted_forward_from_the_storys_day(pipeline):
+    text = ("Russian forces shelled Kherson on Monday, officials said.\n\nA month later, protesters rallied in "
+            "Odesa.")
+    a = analyze_text(pipeline, text, dt.date(2024, 3, 14))
+    rally = next(e for e in a.events if e.event_type.value == "Protests")
+    # (it had been counted back: a rally a month before the shelling that it follows)
+    assert dt.date(2024, 3, 25) <= rally.date_start.date() <= dt.date(2024, 4, 11) < rally.date_end.date(), \
+        (rally.date_start, rally.date_end)  # about a month after Monday, 11 March
+    assert "after the day the story is at" in rally.why_dated
