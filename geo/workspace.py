@@ -347,6 +347,12 @@ class WorkspaceStore:
             row = conn.execute("SELECT value FROM meta WHERE key = 'name'").fetchone()
         return row["value"] if row else self.path.stem
 
+    def meta(self, key: str) -> str:
+        """A value of the workspace's ``meta`` table ("" if it has none)."""
+        with self._read() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row["value"]) if row and row["value"] is not None else ""
+
     def rename(self, name: str) -> None:
         name = name.strip()
         if not name:
@@ -1148,19 +1154,24 @@ class WorkspaceFolder:
                     Path(f"{temp}{suffix}").unlink(missing_ok=True)
             return slug
 
-    def delete(self, slug: str) -> Path:
-        """Move the workspace into ``.deleted/`` (returns where it went)."""
+    def delete(self, slug: str, author: str = "") -> Path:
+        """Move the workspace into ``.deleted/`` (returns where it went); ``author``: who deleted it, kept with it
+        (on a shared server anyone who may edit a workspace may delete it, and it can be brought back)."""
         store = self.open(slug)
         trash = self.path / ".deleted"
         trash.mkdir(exist_ok=True)
         target = trash / f"{slug}-{time.strftime('%Y%m%d-%H%M%S')}{SUFFIX}"
         store.copy_to(target)
+        with WorkspaceStore(target)._write() as conn:
+            conn.execute("DELETE FROM meta WHERE key = 'deleted_by'")
+            conn.execute("INSERT INTO meta (key, value) VALUES ('deleted_by', ?)", (author,))
         for suffix in (SUFFIX, f"{SUFFIX}-wal", f"{SUFFIX}-shm"):
             (self.path / f"{slug}{suffix}").unlink(missing_ok=True)
         return target
 
-    def deleted(self) -> list[tuple[str, str, str]]:
-        """(file, name, when deleted) of each deleted workspace kept in ``.deleted/``, the latest first."""
+    def deleted(self) -> list[tuple[str, str, str, str]]:
+        """(file, name, when deleted, who deleted it: "" if not known) of each deleted workspace kept in
+        ``.deleted/``, the latest first."""
         trash = self.path / ".deleted"
         found = []
         for path in trash.glob(f"*{SUFFIX}") if trash.is_dir() else ():
@@ -1168,11 +1179,12 @@ class WorkspaceFolder:
             if not stamp:
                 continue
             try:
-                name = WorkspaceStore(path).name
+                kept = WorkspaceStore(path)
+                name, who = kept.name, kept.meta("deleted_by")
             except WorkspaceError:
                 continue
             when = dt.datetime.strptime(stamp.group(2), "%Y%m%d-%H%M%S")
-            found.append((path.name, name, when.strftime("%Y-%m-%d %H:%M")))
+            found.append((path.name, name, when.strftime("%Y-%m-%d %H:%M"), who))
         return sorted(found, key=lambda item: item[2], reverse=True)
 
     def restore(self, file: str) -> str:
@@ -1191,6 +1203,8 @@ class WorkspaceFolder:
             while (self.path / f"{slug}{SUFFIX}").exists():
                 slug, n = f"{base}-{n}", n + 1
             os.replace(source, self.path / f"{slug}{SUFFIX}")
+        with self.open(slug)._write() as conn:
+            conn.execute("DELETE FROM meta WHERE key = 'deleted_by'")
         return slug
 
 

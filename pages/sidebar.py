@@ -343,15 +343,16 @@ def _workspace_section(slug: str, store: WorkspaceStore, editable: bool) -> None
         sure = st.checkbox("I want to delete this workspace", key=f"sm_sure_{slug}", disabled=not editable)
         if st.button("Delete this workspace", disabled=not (sure and editable), width="stretch"):
             name = store.name
-            folder.delete(slug)
+            folder.delete(slug, author=author())
             st.session_state.sm_notice = f"“{name}” was deleted: “Deleted workspaces” below brings it back."
             st.session_state.sm_ws = None
             reset_view()
             st.rerun()
         gone = folder.deleted()
         if gone:
-            names = {file: name for file, name, _ in gone}
-            labels = {file: f"{name} (deleted {when} UTC)" for file, name, when in gone}
+            names = {file: name for file, name, _, _ in gone}
+            labels = {file: f"{name} (deleted {when} UTC{f' by {who}' if who else ''})"
+                      for file, name, when, who in gone}
             pick = st.selectbox("Deleted workspaces", list(labels), format_func=labels.__getitem__,
                                 key="sm_deleted_pick")
             if st.button("Bring it back", width="stretch", key="sm_undelete",

@@ -75,13 +75,13 @@ def test_folder_create_list_rename_delete(folder: WorkspaceFolder) -> None:
 def test_a_deleted_workspace_comes_back_with_its_articles(folder: WorkspaceFolder, sample) -> None:
     slug, store = folder.create("Odesa, June 2022")
     store.put_analysis(sample, SAMPLE.read_text(encoding="utf-8"), "sample.txt", author="ann")
-    folder.delete(slug)
-    [(file, name, when)] = folder.deleted()
-    assert name == "Odesa, June 2022" and when[:2] == "20"
+    folder.delete(slug, author="bo")
+    [(file, name, when, who)] = folder.deleted()
+    assert name == "Odesa, June 2022" and when[:2] == "20" and who == "bo"  # (who deleted it is told)
     folder.create("Odesa, June 2022")  # its id taken meanwhile: it comes back beside it
     back = folder.restore(file)
     assert back == f"{slug}-2" and folder.open(back).name == "Odesa, June 2022"
-    assert len(folder.open(back).articles()) == 1 and folder.deleted() == []
+    assert len(folder.open(back).articles()) == 1 and folder.deleted() == [] and not folder.open(back).meta("deleted_by")
     with pytest.raises(WorkspaceError, match="brought back already"):
         folder.restore(file)
     with pytest.raises(WorkspaceError, match="not a deleted workspace"):

@@ -431,7 +431,7 @@ def test_create_rename_and_delete_a_workspace(browser, own_server):
     context, page = _open(browser, url, (1024, 768))
     try:
         page.get_by_text("Manage workspaces").click()
-        box = page.get_by_label("New workspace")
+        box = page.get_by_label("New workspace", exact=True)
         box.click()
         box.fill("Kharkiv, May 2022")
         page.get_by_role("button", name="Create", exact=True).click()  # one click, without pressing Enter first
@@ -449,11 +449,12 @@ def test_create_rename_and_delete_a_workspace(browser, own_server):
         chooser = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
         shown = "e => e.innerText + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' ')"
         _wait_for(page, lambda: "printemps" in chooser.evaluate(shown), 20, "the new name in the workspace box")
-        assert page.get_by_label("New workspace").input_value() == ""  # (a second Create made "… (2)")
+        assert page.get_by_label("New workspace", exact=True).input_value() == ""  # (a second Create made "… (2)")
         # the file downloaded is named as the workspace, accents kept (walkthrough: they were dropped)
         with page.expect_download(timeout=30_000) as download:
             page.get_by_role("button", name="Download (GeoPackage, opens in QGIS)").click()
         assert download.value.suggested_filename == "Kharkiv-printemps-été-2022.gpkg"
+        _set_name(page, "Ann")
         _expand(page, "Manage workspaces", "I want to delete this workspace")
         page.get_by_text("I want to delete this workspace").click()
         page.get_by_role("button", name="Delete this workspace").click()
@@ -464,6 +465,9 @@ def test_create_rename_and_delete_a_workspace(browser, own_server):
         assert page.get_by_text("Traceback").count() == 0 and page.get_by_text("not a Situation Map").count() == 0
         # ... and it comes back from the page (walkthrough: only someone on the server's disk could bring it back)
         _expand(page, "Manage workspaces", "Deleted workspaces")
+        # who deleted it is told (on a shared server anyone who may edit it may delete it)
+        gone = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Deleted workspaces")
+        _wait_for(page, lambda: "by Ann" in gone.evaluate(shown), 10, "who deleted it")
         page.get_by_role("button", name="Bring it back").click()
         _wait_for(page, lambda: _params(page).get("ws") == "kharkiv-may-2022", 20, "the workspace open again")
         _wait_for(page, lambda: page.get_by_role("heading", name="Kharkiv, printemps été 2022").count() == 1, 20,
