@@ -172,7 +172,9 @@ TRIGGERS: list[Trigger] = [
     # forces it is a clash (``_refine``).
     _t(r"\b(?:stabb(?:ed|ing)|stabs?|fatally (?:shot|stabbed|wounded|injured)|shot (?:and (?:killed|wounded)|to death)|"
        r"gunned down|opened fire|(?:was|were|been|being|got) shot|shot (?:at|him|her|them|a|an|the|his|her|two|three|"
-       r"\d+)|shootings?|beat(?:en)? (?:[\w'’-]+ ){0,4}?to death|beat(?:en)? up|stoned|bludgeon\w*|murder(?:ed|s|ing)?|attacked|"
+       r"\d+)|shootings?|beat(?:en)? (?:[\w'’-]+ ){0,4}?to death|beat(?:en)? up|stoned|"
+       # (a person beaten by people; not a side beaten by a team, "was beaten 3-1 by Leeds")
+       r"(?:was|were|been|being|got) (?:badly |severely |brutally |savagely )?beaten(?= by (?-i:[a-z]))|bludgeon\w*|murder(?:ed|s|ing)?|attacked|"
        r"assault(?:ed|ing|s)?(?!\s(?:rifles?|weapons?|vehicles?|boats?|craft|teams?|troops|forces|course))|"
        r"lynch\w*|tortur\w+|set (?:[\w'’-]+ ){0,4}(?:ablaze|on fire)|rampage|punch(?:ed|ing) (?:him|her|them|me|us)\b|"
        r"pistol-whipped|tasered|beat (?:him|her|them|the \w+)|set upon|stormed|burn(?:ed|t) (?:him|her|them) alive|"

@@ -629,6 +629,8 @@ def test_a_named_place_is_the_scene_before_a_nationality(pipeline):
      "Headquarters or base established"),
     ("Two clans signed a peace accord in Beledweyne, agreeing to return seized farmland.", "Agreement"),
     ("Police found the bodies of nine men on a road outside Zacatecas on Monday.", "Other"),
+    # (walkthrough: a beating told in the passive was no event)
+    ("A journalist was badly beaten by unknown men outside his home in Kutaisi on Friday.", "Attack"),
 ])
 def test_codebook_vocabulary(sentence, sub):
     from geo.events import classify
@@ -637,6 +639,7 @@ def test_codebook_vocabulary(sentence, sub):
 
 
 @pytest.mark.parametrize("sentence", [
+    "The visitors were beaten by Arsenal on Saturday.",  # (a side beaten by a team: a match, no act)
     "The militia threatened in a radio broadcast on Friday to attack polling stations in the north.",
     "The army denied on Sunday that its troops had detained journalists in Goma.",
     "The envoy called on both sides on Monday to extend the truce around Hodeidah.",
