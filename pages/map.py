@@ -456,16 +456,16 @@ def timeline_chart(events: pd.DataFrame, lo: dt.date, hi: dt.date, color_by: str
         return
     st.caption(f"Events per day (bars) and events lasting longer (spans below them), coloured as the markers; "
                f"{lo:%d %b %Y} – {hi:%d %b %Y} "
-               "shown. Drag across the bars to choose a range (on a touch screen: the slider); the mouse wheel "
-               "zooms the days; a double click clears the range and zooms out.")
+               "shown. Drag across the bars to choose a range (on a touch screen: the slider); Ctrl and the mouse "
+               "wheel zoom the days; a double click clears the range and zooms out.")
     st.altair_chart(chart, on_select="rerun", key="sm_timeline", width="stretch")  # (read by map_panel)
 
 
 def timeline_spec(events: pd.DataFrame, height: int = 110, color_by: str = "type",  # type: ignore[no-untyped-def]
                   sides: tuple[Side, ...] = ()):
     """The Altair timeline: bars of events per day (events of a day or less), over a lane of spans (events that
-    last longer, from their first to their last day); an x-brush named ``brush`` on the bars; the mouse wheel
-    zooms the days, a double click zooms back out. Coloured as the markers: by type, or by the side of the acting
+    last longer, from their first to their last day); an x-brush named ``brush`` on the bars; Ctrl and the
+    mouse wheel zoom the days, a double click zooms back out. Coloured as the markers: by type, or by the side of the acting
     force (``color_by="side"``, by the table ``sides``), with a key under the bars. None without events."""
     import altair as alt
 
@@ -480,7 +480,10 @@ def timeline_spec(events: pd.DataFrame, height: int = 110, color_by: str = "type
     if counts.empty and spans.empty:
         return None
     brush = alt.selection_interval(encodings=["x"], name="brush", zoom=False)  # (the wheel zooms the days only)
-    zoom = alt.selection_interval(encodings=["x"], bind="scales", zoom="wheel!", translate=False, name="zoom")
+    # (with Ctrl held, or a touchpad's pinch: the plain wheel scrolls the page past the chart; walkthrough, it had
+    # stopped the page and zoomed the days instead)
+    zoom = alt.selection_interval(encodings=["x"], bind="scales", zoom="wheel![event.ctrlKey || event.metaKey]",
+                                  translate=False, name="zoom")
     present = set(counts["type"]) | set(spans["type"])
     kinds = [k for k in palette if k in present] + sorted(present - set(palette))  # (in the map key's order)
     color = alt.Color("type:N", title=title,

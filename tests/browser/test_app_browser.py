@@ -294,9 +294,21 @@ def test_the_timeline_zooms_with_the_wheel_and_back_with_a_double_click(page, ap
     assert whole > 20, whole  # the sample's events span seven weeks
     box = chart.bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.75, box["y"] + 30)
+    # The plain wheel scrolls the page on past the chart and leaves its days alone (walkthrough: it stopped the
+    # page and zoomed the chart).
+    top = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop")
+    page.mouse.wheel(0, -150)  # (up: the chart may sit at the page's foot)
+    page.wait_for_timeout(600)
+    assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop") < top
+    assert _days_on_the_axis(page) == whole
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.75, box["y"] + 30)
+    page.keyboard.down("Control")  # with Ctrl held (a touchpad's pinch) it zooms the days
     for _ in range(8):
         page.mouse.wheel(0, -150)
         page.wait_for_timeout(150)
+    page.keyboard.up("Control")
     _wait_for(page, lambda: 0 <= _days_on_the_axis(page) < whole / 2, 5, "fewer days on the axis after zooming in")
     page.mouse.dblclick(box["x"] + box["width"] * 0.5, box["y"] + 30)
     _wait_for(page, lambda: _days_on_the_axis(page) == whole, 5, "the whole time span again")
@@ -316,9 +328,11 @@ def test_a_double_click_clears_the_brush_and_the_wheel_leaves_it_alone(page, app
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     box = chart.bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + 30)  # over the brushed bars
+    page.keyboard.down("Control")
     for _ in range(4):
         page.mouse.wheel(0, -150)
         page.wait_for_timeout(150)
+    page.keyboard.up("Control")
     _settled(page)
     assert parse_qs(urlparse(page.url).query)["from"] == brushed
     page.mouse.dblclick(box["x"] + box["width"] * 0.7, box["y"] + 30)
