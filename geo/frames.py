@@ -221,6 +221,16 @@ def daily_counts(events: pd.DataFrame, key: pd.Series | None = None) -> pd.DataF
     return frame.groupby(["day", "type"]).size().reset_index(name="events")
 
 
+#: A place's kind in a reader's words (the schema's "admin1" was shown as such: walkthrough).
+KIND_LABELS = {"city": "town", "admin1": "region", "admin2": "district", "country": "country",
+               "continent": "continent", "region": "world region", "sea": "sea", "facility": "site",
+               "landmark": "landmark", "area": "area"}
+
+
+def kind_label(kind: object) -> str:
+    return KIND_LABELS.get(str(kind), str(kind))
+
+
 def hours_label(start: object, end: object) -> str:
     """A time told to the hour: a clock time (one hour, in UTC) as "2022-04-19 09:00 UTC"; a part of the day (longer,
     in the story's own local time, which the text does not give) as "2022-04-15 night (20:00–24:00 local time)"

@@ -28,7 +28,7 @@ from folium.map import FitBounds
 from jinja2 import Template
 
 from geo.errors import DataNotBuiltError
-from geo.frames import hours_label
+from geo.frames import hours_label, kind_label
 from geo.gazetteer import OfflineGazetteer
 from geo.settings import Settings
 from geo.sides import UNKNOWN, Side, load_sides, side_of
@@ -277,7 +277,7 @@ def area_shapes(places: gpd.GeoDataFrame, box: shapely.Polygon | None = None,
             geom = shapely.union_all([p for p in parts if not p.is_empty], grid_size=DETAIL_PRECISION / 2)
         else:
             geom = _simplified(geom, tolerance)
-        tip = f"<b>{safe_html(row['name'])}</b> ({safe_html(row['kind'])})<br>"
+        tip = f"<b>{safe_html(row['name'])}</b> ({safe_html(kind_label(row['kind']))})<br>"
         # (a place no sentence names, where an event was placed by hand, has no mention and no confidence:
         # walkthrough, "confidence nan")
         said, confidence = row.get("mentions"), row.get("confidence")
@@ -440,8 +440,14 @@ class AreaInfo(MacroElement):
       box.addTo(map);
       var div = box.getContainer();
       var popup = false;  // (while an event's popup is open the box stays hidden: it had covered the popup)
-      var show = function (tip) { if (!popup) { div.innerHTML = tip; div.style.display = ""; } };  // (escaped)
+      var timer = null;  // (and it goes after a few seconds at rest: when Play or a step moved the map under a
+      // still pointer it had stayed, over the markers)
       var hide = function () { div.style.display = "none"; };
+      var show = function (tip) {
+        if (popup) { return; }
+        div.innerHTML = tip; div.style.display = "";  // (escaped in Python)
+        clearTimeout(timer); timer = setTimeout(hide, 4000);
+      };
       map.on("popupopen", function () { popup = true; hide(); });
       map.on("popupclose", function () { popup = false; });
       Object.keys(groups).forEach(function (k) {
@@ -450,7 +456,7 @@ class AreaInfo(MacroElement):
           if (!t) { return; }
           var tip = t.getContent();
           layer.unbindTooltip();
-          layer.on("mouseover click", function () { show(tip); });
+          layer.on("mouseover mousemove click", function () { show(tip); });
           layer.on("mouseout", hide);
         });
       });

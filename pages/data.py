@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.export import export_workspace
-from geo.frames import PLACES_SCHEMA
+from geo.frames import PLACES_SCHEMA, kind_label
 from geo.model import TimeExpression
 from geo.timex import describe_value
 from geo.workspace import EVENT_LAYER_SCHEMA, EditConflict, WorkspaceError, WorkspaceStore, file_stem
@@ -184,6 +184,8 @@ def main() -> None:
               "mention_count": "times named", "confidence": "confidence", "uncertainty_km": "uncertainty (km)",
               "population": "population", "source": "from"}
     places = pd.DataFrame(view.places.drop(columns="geometry"))
+    if "kind" in places.columns:
+        places["kind"] = places["kind"].map(kind_label)  # ("region", not the schema's "admin1")
     st.dataframe(places[[c for c in labels if c in places.columns]], hide_index=True, width="stretch",
                  column_config={c: st.column_config.Column(label, help=PLACES_SCHEMA[c][1])
                                 for c, label in labels.items() if c in places.columns})

@@ -156,6 +156,7 @@ def test_an_area_no_sentence_names_says_so_and_shows_no_confidence(sample):
     places.loc[places.index[0], ["mentions", "confidence"]] = ["", float("nan")]  # (an event placed there by hand)
     tips = [tip for _, _, tip in area_shapes(places)]
     assert any("not named in the text" in t for t in tips)
+    assert not any("admin1" in t for t in tips)  # (a reader's word: "region")
     # walkthrough: its box said "confidence nan"
     assert not any("nan" in t for t in tips) and sum("confidence 0." in t or "confidence 1." in t for t in tips) \
         == len(tips) - 1
