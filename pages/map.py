@@ -296,7 +296,7 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
                 st.html("<style>@media (max-width: 1180px), (max-height: 820px) { .st-key-sm_play { position: fixed;"
                         " bottom: 14px; left: 50%; transform: translateX(-50%); width: auto !important; z-index: 999990;"
                         " opacity: 1 !important; } .st-key-sm_play button { box-shadow: 0 2px 10px rgba(0,0,0,.35);"
-                        " background: #fff !important; } }"  # (opaque while each step reruns: the key showed through)
+                        " background: #fff !important; } }"  # (opaque: a walkthrough saw the key through it once)
                         "</style>")
             label = "❚❚ Pause" if st.session_state.get("sm_playing") else "▶ Play"
             if st.button(label, key="sm_play", help="Step through the timeline from one day with events to the next"):
