@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import logging
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,6 +130,14 @@ def open_workspace(slug: str) -> None:
         st.session_state.sm_history = [*st.session_state.get("sm_history", []), previous][-10:]
     st.session_state.sm_ws = slug
     reset_view()
+    shown_anew()
+
+
+def shown_anew() -> None:
+    """Another map is shown: a phone's sidebar over the page closes, and the page goes to its top (walkthrough:
+    after "↶ Back" the sidebar stayed over the page; after mapping, the new map was scrolled out of sight)."""
+    st.session_state.sm_mapped_count = st.session_state.get("sm_mapped_count", 0) + 1
+    st.session_state.sm_scroll_top = time.time()
 
 
 def current_store() -> tuple[str, WorkspaceStore] | None:
@@ -269,6 +278,7 @@ def back() -> None:
     del history[len(history) - 1 - history[::-1].index(found[0]):]
     st.session_state.sm_ws = found[0]
     reset_view()
+    shown_anew()
 
 
 # --- the URL -----------------------------------------------------------------------------------------------------------

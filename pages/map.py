@@ -227,6 +227,15 @@ def map_into_view(key: str, only_if_stacked: bool = False) -> None:
     </script>""", height=1)
 
 
+def page_to_top(key: str) -> None:
+    """Scroll the page to its top: a new map is shown (mapped, or another workspace opened), and it had stayed
+    scrolled out of sight. ``key``: new for each call, so the script runs again."""
+    st.iframe(f"""<!-- {html.escape(key)} --><script>
+      const main = window.parent.document.querySelector('[data-testid="stMain"]');
+      if (main) {{ main.scrollTo({{top: 0}}); }}
+    </script>""", height=1)
+
+
 def scroll_to_selected(key: str) -> None:
     """Bring the highlighted sentence into view inside the article's own scroll box (not the whole page)."""
     st.iframe(f"""<!-- {html.escape(key)} --><script>
@@ -635,6 +644,8 @@ def main() -> None:
             st.info("No events were found in this workspace's articles, so there is nothing on the timeline. "
                     "The places they name are listed on the “Events & places” page.")
     write_url()
+    if st.session_state.get("sm_scroll_top"):  # (at the page's foot: no gap at its top)
+        page_to_top(str(st.session_state.pop("sm_scroll_top")))
 
 
 if __name__ == "__main__":  # streamlit runs pages as __main__; tests import helpers

@@ -39,6 +39,7 @@ from pages.common import (
     reset_view,
     sample_input,
     shadow_widget_values,
+    shown_anew,
     sync_from_url,
     viewer_only,
 )
@@ -198,13 +199,13 @@ def _try(candidate: ArticleInput, keep: bool = False) -> None:
                             f"{count(len(analysis.places), 'place')} "
                             f"in {time.perf_counter() - started:.1f} s", state="complete")
     st.session_state.sm_error = None
-    st.session_state.sm_mapped_count = st.session_state.get("sm_mapped_count", 0) + 1  # (a phone's sidebar closes)
     # (with the article it is about: another workspace's article must not show it)
     st.session_state.sm_date_note = (analysis.article.article_id, candidate.date_note) if candidate.date_note else None
     if slug != st.session_state.get("sm_ws"):
         open_workspace(slug)
     else:
         reset_view()
+        shown_anew()  # (a phone's sidebar closes; the page goes to the map)
     st.session_state.sm_shown_article = analysis.article.article_id
 
 
@@ -451,6 +452,8 @@ SIDEBAR_CLOSER = st.components.v2.component(
       const bar = document.querySelector('[data-testid="stSidebar"]');
       if (!bar || bar.getBoundingClientRect().width < window.innerWidth * 0.6) { return; }  // beside the page
       const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      const content = bar.querySelector('[data-testid="stSidebarContent"]');
+      if (content) { content.scrollTop = 0; }  // (opened again, it shows its page links first)
       if (close) { close.click(); }
     }
     export default function (component) {
@@ -480,6 +483,9 @@ def sidebar(page: str) -> None:
     found = current_store()
     with st.sidebar:
         SIDEBAR_CLOSER(key="sm_sidebar_closer", data={"close": st.session_state.get("sm_mapped_count", 0)})
+        # (walkthrough: nothing on the page said what the app is; its name was in the browser's tab only)
+        st.markdown("**Situation Map**  \nNews articles as events on a map and a timeline, each traced to its "
+                    "sentence.")
         st.page_link("pages/map.py", label="Map")
         st.page_link("pages/data.py", label="Events & places")
         st.page_link("pages/present.py", label="Present (step through, for a class)")

@@ -4,6 +4,7 @@ hostile HTML never runs, and no request leaves localhost."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -735,17 +736,42 @@ def test_mapping_an_article_on_a_phone_closes_the_sidebar_over_the_map(browser, 
         _load(page, app_url)
         _settled(page)
         sidebar = page.locator('[data-testid="stSidebar"]')
+        main = '[data-testid="stMain"]'
+        page.evaluate(f"() => document.querySelector('{main}').scrollTo({{top: 600}})")  # (read down the page)
         if size[0] < 700:
             page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
                          ).first.click()
             page.wait_for_timeout(600)
+        assert sidebar.get_by_text("Situation Map").is_visible()  # (walkthrough: nothing said what the app is)
         page.get_by_text("Paste text").click()
-        page.get_by_label("Article text (or HTML)").fill("Russian forces shelled Kharkiv on Monday, officials said.")
+        # (long enough for the page to scroll)
+        long = "Russian forces shelled Kharkiv on Monday, officials said.\n\n" + "\n\n".join(
+            f"Residents of the {n}th district queued for water and bread, volunteers said." for n in range(5, 40))
+        page.get_by_label("Article text (or HTML)").fill(long)
         button = page.get_by_role("button", name="Map this article")
         button.scroll_into_view_if_needed()
         box = button.bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        _wait_for(page, lambda: "Kharkiv" in page.locator(".sm-article").inner_text(), 60, "the article mapped")
+        _wait_for(page, lambda: any("Kharkiv" in t for t in page.locator(".sm-article").all_inner_texts()), 60,
+                  "the article mapped")
+        page.wait_for_timeout(1200)
+        bar = sidebar.bounding_box()
+        showing = bar is not None and bar["width"] > 0 and bar["x"] + bar["width"] > 0
+        assert showing == (size[0] >= 700), (bar, size)
+        # the new map is shown from the page's top (walkthrough: it stayed scrolled out of sight)
+        _wait_for(page, lambda: page.evaluate(f"() => document.querySelector('{main}').scrollTop") < 5, 5,
+                  "the page at its top")
+        # "↶ Back to …" closes a phone's sidebar too (walkthrough: it stayed open over the page)
+        if size[0] < 700:
+            page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
+                         ).first.click()
+            page.wait_for_timeout(600)
+        back = page.get_by_role("button", name=re.compile("^↶ Back to"))
+        back.scroll_into_view_if_needed()
+        box = back.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        _wait_for(page, lambda: any("Mariupol" in t for t in page.locator(".sm-article").all_inner_texts()), 30,
+                  "the sample again")
         page.wait_for_timeout(1200)
         bar = sidebar.bounding_box()
         showing = bar is not None and bar["width"] > 0 and bar["x"] + bar["width"] > 0
