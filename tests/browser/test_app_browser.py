@@ -737,45 +737,41 @@ def test_mapping_an_article_on_a_phone_closes_the_sidebar_over_the_map(browser, 
         _settled(page)
         sidebar = page.locator('[data-testid="stSidebar"]')
         main = '[data-testid="stMain"]'
+        phone = size[0] < 700
+
+        def open_sidebar() -> None:
+            if phone:
+                page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] '
+                             'button').first.click()
+                page.wait_for_timeout(600)
+
+        def click_then_shown(button, word: str) -> None:  # type: ignore[no-untyped-def]
+            """A real click on ``button``; the article naming ``word`` shown; the sidebar closed on a phone only."""
+            button.scroll_into_view_if_needed()
+            box = button.bounding_box()
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            _wait_for(page, lambda: any(word in t for t in page.locator(".sm-article").all_inner_texts()), 60,
+                      f"the article naming {word}")
+            page.wait_for_timeout(1200)
+            bar = sidebar.bounding_box()
+            showing = bar is not None and bar["width"] > 0 and bar["x"] + bar["width"] > 0
+            assert showing == (not phone), (bar, size)
+
         page.evaluate(f"() => document.querySelector('{main}').scrollTo({{top: 600}})")  # (read down the page)
-        if size[0] < 700:
-            page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
-                         ).first.click()
-            page.wait_for_timeout(600)
+        open_sidebar()
         assert sidebar.get_by_text("Situation Map").is_visible()  # (walkthrough: nothing said what the app is)
         page.get_by_text("Paste text").click()
         # (long enough for the page to scroll)
         long = "Russian forces shelled Kharkiv on Monday, officials said.\n\n" + "\n\n".join(
             f"Residents of the {n}th district queued for water and bread, volunteers said." for n in range(5, 40))
         page.get_by_label("Article text (or HTML)").fill(long)
-        button = page.get_by_role("button", name="Map this article")
-        button.scroll_into_view_if_needed()
-        box = button.bounding_box()
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        _wait_for(page, lambda: any("Kharkiv" in t for t in page.locator(".sm-article").all_inner_texts()), 60,
-                  "the article mapped")
-        page.wait_for_timeout(1200)
-        bar = sidebar.bounding_box()
-        showing = bar is not None and bar["width"] > 0 and bar["x"] + bar["width"] > 0
-        assert showing == (size[0] >= 700), (bar, size)
+        click_then_shown(page.get_by_role("button", name="Map this article"), "Kharkiv")
         # the new map is shown from the page's top (walkthrough: it stayed scrolled out of sight)
         _wait_for(page, lambda: page.evaluate(f"() => document.querySelector('{main}').scrollTop") < 5, 5,
                   "the page at its top")
         # "↶ Back to …" closes a phone's sidebar too (walkthrough: it stayed open over the page)
-        if size[0] < 700:
-            page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
-                         ).first.click()
-            page.wait_for_timeout(600)
-        back = page.get_by_role("button", name=re.compile("^↶ Back to"))
-        back.scroll_into_view_if_needed()
-        box = back.bounding_box()
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        _wait_for(page, lambda: any("Mariupol" in t for t in page.locator(".sm-article").all_inner_texts()), 30,
-                  "the sample again")
-        page.wait_for_timeout(1200)
-        bar = sidebar.bounding_box()
-        showing = bar is not None and bar["width"] > 0 and bar["x"] + bar["width"] > 0
-        assert showing == (size[0] >= 700), (bar, size)
+        open_sidebar()
+        click_then_shown(page.get_by_role("button", name=re.compile("^↶ Back to")), "Mariupol")
 
 
 def _swipe(page, x: float, y0: float, y1: float, fingers: int = 1) -> None:
