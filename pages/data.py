@@ -33,9 +33,10 @@ def _table(events: pd.DataFrame) -> pd.DataFrame:
     last = pd.to_datetime(events["date_end"]) - pd.Timedelta(microseconds=1)  # the end is exclusive
     return pd.DataFrame({
         "type": [_type_label((t, s)) for t, s in zip(events["event_type"], events["sub_event_type"], strict=True)],
-        "first day": start.dt.date, "last day": last.dt.date,
+        # (what, where, when first: on a phone the place was off screen behind the two days; walkthrough)
         # (an empty cell, not Streamlit's grey "None")
-        "place": events["place_name"].fillna("").to_numpy(), "actor 1": events["actor1"].fillna("").to_numpy(),
+        "place": events["place_name"].fillna("").to_numpy(),
+        "first day": start.dt.date, "last day": last.dt.date, "actor 1": events["actor1"].fillna("").to_numpy(),
         "actor 2": events["actor2"].fillna("").to_numpy(), "fatalities": events["fatalities"].to_numpy(),
         "state": events["state"].to_numpy(), "by": events["edited_by"].fillna("").to_numpy(),
         "sentence": events["sentence"].to_numpy(), "delete": False,
