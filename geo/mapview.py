@@ -1247,9 +1247,11 @@ def story_steps(events: gpd.GeoDataFrame, titles: dict[str, str] | None = None) 
 
 
 def step_zoom(place_kind: object) -> int:
-    """How close a story step comes: a site or town close, a region further, a country from afar."""
-    return {"facility": 10, "landmark": 10, "city": 9, "point": 10, "admin2": 8, "area": 7,
-            "admin1": 7}.get(str(place_kind), 5)
+    """How close a story step comes: a site or town close, a region further, a country from afar. Close enough
+    to tell the place, not so close that only one shaded area and the sea are in view (walkthrough: a class saw
+    nothing it could tell where it was at a site's 10 km scale); the coast and borders around it stay in sight."""
+    return {"facility": 8, "landmark": 8, "city": 8, "point": 8, "admin2": 7, "area": 6,
+            "admin1": 6}.get(str(place_kind), 5)
 
 
 class StoryControl(MacroElement):
