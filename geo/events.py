@@ -1142,7 +1142,7 @@ class EventExtractor:
             d = durations[0]
             span = _duration_days(d.value)
             if _LATER.match(sentence.text, d.end - sentence.start):
-                # "a month later": after the day the story is at, not before it (it had been counted back)
+                # "three months later": after the day the story is at, not before it (it had been counted back)
                 day = ref_start + dt.timedelta(days=span)
                 half = dt.timedelta(days=min(span // 2, 15) if span > 1 else 0)
                 return (day - half, day + half + dt.timedelta(days=1),
@@ -1312,7 +1312,7 @@ _SINCE = re.compile(r"\bsince\b(?:\s+\S+){0,6}\s*$", re.IGNORECASE)
 #: recogniser's site-name rule keeps its name from being taken for a town elsewhere).
 _SITE = re.compile(rf"\b(?:{'|'.join(sorted((re.escape(w.capitalize()) for w in words('site_nouns')), key=len, reverse=True))})\s+(?:(?:de|du|des|del|della|di|do|da|dos|das|la|le|los|"
                    r"las)\s+){0,2}[A-Z][\w'’-]+")
-#: After a length: it is counted forward from the story's day ("a month later", "weeks afterwards").
+#: After a length: it is counted forward from the story's day ("three months later", "weeks afterwards").
 _LATER = re.compile(r"\s+(?:later|afterwards?)\b", re.IGNORECASE)
 #: A day that modifies an event's noun: "the Jan. 4 bombings", "Sunday's vote", "the March 3 deadly attack".
 _NAMES_AN_EVENT_AFTER = re.compile(rf"(?:['’]s)?\s+(?:[a-z-]+\s+)?(?:{alternation('event_nouns')})\b")
