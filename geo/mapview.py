@@ -1030,6 +1030,10 @@ class Legend(MacroElement):
       .sm-why { margin-top: 3px; } .sm-why summary { cursor: pointer; color: #444; }
       .sm-sentence { color: #333; font-style: italic; }
       .sm-why-missing { color: #666; font-size: 12px; margin-top: 2px; }
+      /* a popup taller than the map scrolls inside: a shade at its foot says there is more (walkthrough: on a
+         phone its sentence and link were out of sight with no sign of them) */
+      .leaflet-popup-scrolled { border-bottom: 1px solid #ccc;
+        box-shadow: inset 0 -16px 12px -12px rgba(0,0,0,.28); }
     </style>
     {% endmacro %}
     """)

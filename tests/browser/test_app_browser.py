@@ -354,6 +354,24 @@ def _open_a_popup(page, app_url):  # type: ignore[no-untyped-def]
     return frame
 
 
+def test_a_popup_taller_than_a_phones_map_shows_that_it_scrolls(browser, app_url):
+    """Walkthrough: on a phone a popup's sentence and link were below its fold with no sign of them."""
+    with sized_page(browser, (390, 700)) as page:
+        _load(page, app_url)
+        _settled(page)
+        for attempt in range(6):  # (the why of a few events is long enough to scroll)
+            click_a_marker(page, attempt)
+            frame = _map_frame(page)
+            _wait_for(page, lambda f=frame: f.locator(".leaflet-popup .sm-why summary").count() == 1, 10, "a popup")
+            frame.locator(".leaflet-popup .sm-why summary").click()
+            page.wait_for_timeout(600)
+            if frame.locator(".leaflet-popup-scrolled").count():
+                break
+        scrolled = frame.locator(".leaflet-popup-scrolled")
+        assert scrolled.count() == 1
+        assert scrolled.evaluate("e => getComputedStyle(e).boxShadow") != "none"
+
+
 def test_a_closed_popup_stays_closed_when_the_map_is_drawn_again(page, app_url, sample):
     frame = _open_a_popup(page, app_url)
     frame.locator(".leaflet-popup-close-button").click()
