@@ -423,6 +423,42 @@ class StoredBase(MacroElement):
         self.admin = ADMIN_LINE_STYLE
 
 
+class LabelDeclutter(MacroElement):
+    """Town names that would overprint one another at the zoom shown: the later one is hidden, the article's own
+    towns (strong) first (walkthrough: "Eldorado do Sul" printed over "Porto Alegre" once zoomed out; the names are
+    thinned for the first view only, in ``town_labels``)."""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    (function (map) {
+      function declutter() {
+        var pane = map.getPane("labels");
+        if (!pane) { return; }
+        var names = Array.prototype.slice.call(pane.querySelectorAll(".sm-label"));
+        names.sort(function (a, b) {
+          return b.classList.contains("sm-strong") - a.classList.contains("sm-strong");
+        });
+        var kept = [];
+        names.forEach(function (el) {
+          el.style.visibility = "";
+          var r = el.getBoundingClientRect();
+          var clash = kept.some(function (k) {
+            return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom;
+          });
+          if (clash) { el.style.visibility = "hidden"; } else { kept.push(r); }
+        });
+      }
+      map.on("zoomend moveend resize", declutter);
+      map.whenReady(function () { setTimeout(declutter, 0); });
+    })({{ this._parent.get_name() }});
+    {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "LabelDeclutter"
+
+
 class AreaInfo(MacroElement):
     """What a named area is, shown in a box in the map's upper left corner, under the zoom buttons, while the
     pointer is over the area (a tap on a touch screen), instead of a tooltip that follows the pointer and covered
@@ -503,6 +539,7 @@ def add_base_layers(m: folium.Map, layers: BaseLayers, world_url: str | None = N
                                                       class_name="sm-label-icon"),
                       interactive=False, pane="labels").add_to(labels)
     labels.add_to(m)
+    LabelDeclutter().add_to(m)
     groups = {
         "regions": folium.FeatureGroup(name="Named regions", show=True),
         "countries": folium.FeatureGroup(name="Named countries", show=True),
@@ -1023,7 +1060,7 @@ class Legend(MacroElement):
       .sm-country { background: rgba(84,39,143,.06); border: 1px dotted #54278f; }
       .sm-area-info { background: rgba(255,255,255,.92); padding: 4px 8px; border-radius: 4px; max-width: 260px;
         font: 12px/1.35 system-ui, sans-serif; color: #333; box-shadow: 0 1px 3px #0003; pointer-events: none; }
-      .sm-label { font: 11px/1.1 system-ui, sans-serif; color: #555; white-space: nowrap;
+      .sm-label { display: inline-block; font: 11px/1.1 system-ui, sans-serif; color: #555; white-space: nowrap;
         text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
       .sm-strong { font-weight: 700; color: #222; font-size: 12px; }
       .sm-popup { font: 13px/1.4 system-ui, sans-serif; }

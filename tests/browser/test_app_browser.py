@@ -372,6 +372,24 @@ def test_a_popup_taller_than_a_phones_map_shows_that_it_scrolls(browser, app_url
         assert scrolled.evaluate("e => getComputedStyle(e).boxShadow") != "none"
 
 
+def test_town_names_never_overprint_one_another_at_any_zoom(page, app_url):
+    """Walkthrough: zoomed out, a town's name printed over its neighbour's."""
+    _load(page, app_url)
+    _settled(page)
+    frame = _map_frame(page)
+    overlapping = """() => { const r = [...document.querySelectorAll('.sm-label')]
+        .filter(e => getComputedStyle(e).visibility !== 'hidden').map(e => e.getBoundingClientRect());
+      let n = 0; for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++)
+        if (r[i].left < r[j].right && r[j].left < r[i].right && r[i].top < r[j].bottom && r[j].top < r[i].bottom) n++;
+      return [n, r.length]; }"""
+    seen = []
+    for _ in range(3):  # out, with the map's own button
+        frame.locator(".leaflet-control-zoom-out").click()
+        page.wait_for_timeout(900)
+        seen.append(frame.evaluate(overlapping))
+    assert all(n == 0 for n, _ in seen) and all(shown > 0 for _, shown in seen), seen
+
+
 def test_a_closed_popup_stays_closed_when_the_map_is_drawn_again(page, app_url, sample):
     frame = _open_a_popup(page, app_url)
     frame.locator(".leaflet-popup-close-button").click()
