@@ -918,15 +918,16 @@ class EventExtractor:
                     place_choice = (previous_place[1], previous_place[2], previous_place[3] * 0.6)
                 site = _SITE.search(unquoted)
                 if site and place_choice is not None and place_choice[0].kind == "country":
-                    # "at the Stade de ... in <country>": a named site lies in the one town of that country the
+                    # "at the Estadio del ... in <country>": a named site lies in the one town of that country the
                     # story names, not at the country's centre
+                    country_place = place_choice[0]
                     towns = {r.place.place_id: r for r in resolutions if r.place is not None and r.place.kind == "city"
-                             and r.place.country == place_choice[0].country}
+                             and r.place.country == country_place.country}
                     if len(towns) == 1:
                         town = next(iter(towns.values()))
                         place_choice = (town.place, town.mention.text, town.confidence * 0.8)
                         placed = f"the site “{site.group(0)}” the sentence names, in the one town of " \
-                                 f"{place_choice[0].country} the story names"
+                                 f"{country_place.name} the story names"
                 if place_choice is None and main_place is not None:
                     place_choice = main_place
                     placed = "no place near: the place the story is about (named most often)"

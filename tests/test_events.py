@@ -715,6 +715,7 @@ def test_a_site_named_in_a_romance_language_is_in_the_storys_town_not_at_the_cou
     a = analyze_text(pipeline, text, dt.date(2024, 4, 8))
     blast = next(e for e in a.events if e.event_type.value == "Explosions/Remote violence")
     assert blast.place.name == "Madrid" and "Estadio del Sur" in blast.why_placed, blast.why_placed
+    assert "the one town of Spain the story names" in blast.why_placed  # (the country's name, not its code)
     # the site's own words are no towns elsewhere (recognition rule site-name)
     assert not any(r.mention.text in {"Sur", "Mayor", "Estadio"} for r in a.resolutions if r.place is not None)
 
