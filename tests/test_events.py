@@ -6,6 +6,11 @@ from geo.model import EventType, SentenceKind
 from tests.conftest import analyze_text
 
 
+def _event_at(analysis, place_name: str):  # type: ignore[no-untyped-def]
+    """The first event of ``analysis`` placed at the place named ``place_name``."""
+    return next(e for e in analysis.events if e.place is not None and e.place.name == place_name)
+
+
 def _events(sample, trigger):
     return [e for e in sample.events if trigger in e.trigger.lower()]
 
@@ -363,7 +368,7 @@ def test_each_clause_that_tells_violence_is_its_own_event_at_its_own_place(pipel
         "continued near Lyman, Siversk and Bakhmut.", published=dt.date(2022, 9, 10)))
     where = {(e.sub_event_type, e.place.name) for e in a.events}
     assert ("Shelling/artillery/missile attack", "Balakliya") in where  # the strike, at its own town (not Russia)
-    strike = next(e for e in a.events if e.place.name == "Balakliya")
+    strike = _event_at(a, "Balakliya")
     assert strike.actor1 == "Military Forces of Russia (2000-)"  # the country that struck, by its forces
     assert {p for sub, p in where if sub == "Armed clash"} == {"Lyman", "Siversk", "Bakhmut"}
     assert all(e.place.country == "UA" for e in a.events)
@@ -679,11 +684,11 @@ def test_actors_named_by_a_dateline_a_possessive_or_facing_a_protest(pipeline):
             "witnesses said.\n\nIn Mandalay, soldiers fired on a crowd of protesters on Tuesday, killing two people.\n\n"
             "Resistance fighters attacked a police station in Kyaukme on Monday and seized weapons, a local group said.")
     a = analyze_text(pipeline, text, dt.date(2024, 3, 12))
-    bombing = next(e for e in a.events if e.place is not None and e.place.name == "Sagaing")
+    bombing = _event_at(a, "Sagaing")
     assert bombing.actor1 == "Military Forces of Myanmar"  # (walkthrough: "Reuters", the news agency)
     protest = next(e for e in a.events if e.sub_event_type == "Excessive force against protesters")
     assert protest.actor1.startswith("Protesters") and protest.actor2 == "Military Forces of Myanmar"
-    raid = next(e for e in a.events if e.place is not None and e.place.name == "Kyaukme")
+    raid = _event_at(a, "Kyaukme")
     # the attack on the station, not the weapons it took (walkthrough: "disrupted weapons use" by the police)
     assert raid.sub_event_type == "Armed clash" and raid.actor2.startswith("Police Forces")
 
@@ -702,7 +707,7 @@ def test_a_day_that_names_an_earlier_event_does_not_move_the_story_to_it(pipelin
             "claimed the Jan. 4 bombings in Mosul that killed nine people.\n\nTwo suspects were detained in Erbil, "
             "police said.")
     a = analyze_text(pipeline, text, dt.date(2024, 2, 14))
-    bombings = next(e for e in a.events if e.place is not None and e.place.name == "Mosul")
+    bombings = _event_at(a, "Mosul")
     assert bombings.date_start.date() == dt.date(2024, 1, 4)
     # the story is still at Monday (it had moved to 4 January, and every later event with it)
     arrest = next(e for e in a.events if e.sub_event_type == "Arrests")
