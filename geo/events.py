@@ -916,8 +916,9 @@ class EventExtractor:
                     # "The Kremlin gave the fighters a deadline": the capital acts; the story stays where it was.
                     placed = f"“{place_choice[1]}” acts here (a seat of power abroad): the story's place before"
                     place_choice = (previous_place[1], previous_place[2], previous_place[3] * 0.6)
-                site = _SITE.search(unquoted)
-                if site and place_choice is not None and place_choice[0].kind == "country":
+                site = _SITE.search(unquoted) if place_choice is not None and place_choice[0].kind == "country" \
+                    else None
+                if site:
                     # "at the Estadio del ... in <country>": a named site lies in the one town of that country the
                     # story names, not at the country's centre
                     country_place = place_choice[0]

@@ -343,9 +343,7 @@ class WorkspaceStore:
     # metadata ------------------------------------------------------------------------------------------------------
     @property
     def name(self) -> str:
-        with self._read() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'name'").fetchone()
-        return row["value"] if row else self.path.stem
+        return self.meta("name") or self.path.stem
 
     def meta(self, key: str) -> str:
         """A value of the workspace's ``meta`` table ("" if it has none)."""

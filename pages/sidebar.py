@@ -11,6 +11,7 @@ import logging
 import re
 import time
 
+import pandas as pd
 import streamlit as st
 
 from geo.errors import ArticleTooLargeError, SituationMapError
@@ -171,7 +172,7 @@ def _try(candidate: ArticleInput, keep: bool = False) -> None:
                 st.session_state.sm_notice = "This article was mapped already, with the same date: its workspace is open."
             elif keep and found and access() == "edit":
                 slug, store = found
-                if _holds(store, analysis):
+                if _holds(store.articles(), analysis):
                     st.session_state.sm_notice = "This article is in this workspace already, with the same date."
                 else:
                     add_to_store(store, candidate, analysis)
@@ -214,9 +215,8 @@ def _mapping_key(analysis: Analysis) -> tuple[str, str, str | None]:
             analysis.article.published.isoformat() if analysis.article.published else None)
 
 
-def _holds(store: WorkspaceStore, analysis: Analysis) -> bool:
-    """Whether the workspace holds this article already, with the same text and date."""
-    articles = store.articles()
+def _holds(articles: pd.DataFrame, analysis: Analysis) -> bool:
+    """Whether a workspace's ``articles`` hold this one already, with the same text and date."""
     return any((row.article_id, row.content_hash, str(row.published)[:10] if row.published else None)
                == _mapping_key(analysis) for row in articles.itertuples())
 
@@ -225,7 +225,6 @@ def _same_mapping(name: str, analysis: Analysis) -> str | None:
     """The workspace named ``name`` (or "name (2)"…) that holds this article alone, with the same text and date
     (mapping it again would give the same map), if there is one this session may change."""
     folder = get_folder()
-    wanted = _mapping_key(analysis)
     for slug, shown in folder.list():
         if shown != name and not (shown.startswith(f"{name} (") and shown.endswith(")")):
             continue
@@ -233,11 +232,8 @@ def _same_mapping(name: str, analysis: Analysis) -> str | None:
         if not can_edit(store):  # (a workspace shared with links: another person's, view only for this one)
             continue
         articles = store.articles()
-        if len(articles) == 1:
-            row = articles.iloc[0]
-            published = str(row["published"])[:10] if row["published"] else None
-            if (row["article_id"], row["content_hash"], published) == wanted:
-                return slug
+        if len(articles) == 1 and _holds(articles, analysis):
+            return slug
     return None
 
 
