@@ -189,6 +189,10 @@ def select_by_sentence(view: WorkspaceView, article_id: str, sentence: int) -> N
     st.rerun()
 
 
+#: Where the map column stands above the text, full width (a phone; a projector's 1024 px beside the sidebar).
+STACKED = "(max-width: 1180px)"
+
+
 def selected_event(store: WorkspaceStore, row: pd.Series | None, can_edit: bool) -> None:
     """The selected event right under the map: its sentence, what the machine made of it, and (with edit access) its
     corrections. Under the map, not above the text: a click on a sentence must not move the text it was made in
@@ -202,7 +206,7 @@ def selected_event(store: WorkspaceStore, row: pd.Series | None, can_edit: bool)
             f"{quote}<a href='#' class='sm-to-text' role='button'>↓ Its sentence in the article</a></div>"
             # (where the text stands below the map: on a phone there was no way back to the sentence)
             "<style>.sm-to-text { display: none; margin-left: 6px; white-space: nowrap; }"
-            " @media (max-width: 1180px) { .sm-to-text { display: inline; } }</style>")
+            f" @media {STACKED} {{ .sm-to-text {{ display: inline; }} }}</style>")
     event_panel(store, row, can_edit)
 
 
@@ -302,7 +306,7 @@ def map_panel(workspace: WorkspaceView, store: WorkspaceStore, can_edit: bool) -
             if st.session_state.get("sm_playing"):
                 # Where the map fills the screen (stacked columns, a short window) Pause floats at the foot of the
                 # window while the map plays (walkthrough: on a phone Play scrolled the map in and Pause out).
-                st.html("<style>@media (max-width: 1180px), (max-height: 820px) { .st-key-sm_play { position: fixed;"
+                st.html(f"<style>@media {STACKED}, (max-height: 820px) {{ .st-key-sm_play {{ position: fixed;"
                         " bottom: 14px; left: 50%; transform: translateX(-50%); width: auto !important; z-index: 999990;"
                         " opacity: 1 !important; } .st-key-sm_play button { box-shadow: 0 2px 10px rgba(0,0,0,.35);"
                         " background: #fff !important; } }"  # (opaque: a walkthrough saw the key through it once)
@@ -625,7 +629,7 @@ def main() -> None:
     # stack: the map first, full width, the text below it.
     # Streamlit's 6rem above the title pushed the map below the fold of a 1024×768 projector.
     st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 3.2rem; }"
-            " @media (max-width: 1180px) {"
+            f" @media {STACKED} {{"
             " [data-testid='stHorizontalBlock']:has(> [data-testid='stColumn'] .st-key-sm_map_column)"
             " { flex-wrap: wrap; }"
             " [data-testid='stColumn']:has(.st-key-sm_map_column) { order: -1; }"
