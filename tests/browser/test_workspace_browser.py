@@ -647,9 +647,15 @@ def test_an_article_added_outside_the_range_shows_is_removed_restored_and_back_n
         _wait_for(page, lambda: _shown_of_all(page) == (total, total), 30, "the events back")
         _wait_for(page, lambda: restore.count() == 0, 20, "the Restore button gone")
         # Back to the workspace before.
-        _sidebar(page)
-        page.get_by_role("button", name=re.compile("^↶ Back to")).click()
-        _wait_for(page, lambda: _params(page).get("ws") == "sample", 20, "the sample's workspace")
+        for _ in range(3):  # (a click while the restore's rerun still draws the sidebar may land on the old button)
+            _sidebar(page)
+            page.get_by_role("button", name=re.compile("^↶ Back to")).click()
+            try:
+                _wait_for(page, lambda: _params(page).get("ws") == "sample", 10, "the sample's workspace")
+                break
+            except AssertionError:
+                continue
+        assert _params(page).get("ws") == "sample"
         assert page.get_by_text("Traceback").count() == 0
     except Exception:
         page.screenshot(path=str(ROOT / "build" / f"restore-{size[0]}.png"), full_page=True)
